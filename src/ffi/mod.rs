@@ -1,0 +1,1 @@
+//! The C ABI (lands with the FFI work).

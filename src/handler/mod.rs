@@ -1,0 +1,352 @@
+//! Handlers: a `HandlerCore` (level, filters, formatter, error policy) in front
+//! of one `Sink` (where the text goes). Formatting happens outside the sink's
+//! lock into a reused thread-local buffer, so threads only serialise on the write.
+
+mod callback;
+pub mod file;
+mod null;
+pub mod output;
+mod stream;
+
+pub use callback::CallbackSink;
+pub use file::{FileOptions, FileSink};
+pub use null::NullSink;
+pub use output::Buffering;
+pub use stream::StreamSink;
+
+use std::cell::RefCell;
+use std::fmt;
+use std::io;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+
+use arc_swap::ArcSwapOption;
+use parking_lot::Mutex;
+
+use crate::filter::{Filter, FilterList};
+use crate::format::Formatter;
+use crate::record::Record;
+
+/// Where formatted records go. Called with the handler's lock held.
+pub trait Sink: Send {
+    /// Short kind name used in error reports (`StreamHandler`, `FileHandler`…).
+    fn kind(&self) -> &'static str;
+
+    /// Writes one record. `text` is the formatted record without a terminator;
+    /// it is empty when `needs_text` is false.
+    fn emit(&mut self, record: &Record<'_>, text: &str) -> Result<(), EmitError>;
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Flushes and releases resources. A closed sink may reopen on the next
+    /// emit where Python's handler would (FileHandler in append mode).
+    fn close(&mut self) -> io::Result<()> {
+        self.flush()
+    }
+
+    /// False for sinks that never look at the text (NullHandler): skips formatting.
+    fn needs_text(&self) -> bool {
+        true
+    }
+
+    /// Changes the durability policy; sinks without an output buffer refuse.
+    fn set_buffering(&mut self, _policy: Buffering) -> Result<(), String> {
+        Err(format!("{} has no output buffer to configure", self.kind()))
+    }
+}
+
+/// The kinds of failure a handler counts and reports once each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The formatter failed (e.g. a field missing from the record).
+    Format = 0,
+    /// The sink's write, flush or open failed.
+    Io = 1,
+    /// A user callback reported failure.
+    Callback = 2,
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorKind::Format => "format",
+            ErrorKind::Io => "I/O",
+            ErrorKind::Callback => "callback",
+        })
+    }
+}
+
+const ERROR_KINDS: usize = 3;
+
+/// Why a sink could not deliver a record.
+#[derive(Debug)]
+pub struct EmitError {
+    pub kind: ErrorKind,
+    pub detail: String,
+}
+
+impl From<io::Error> for EmitError {
+    fn from(e: io::Error) -> EmitError {
+        EmitError {
+            kind: ErrorKind::Io,
+            detail: e.to_string(),
+        }
+    }
+}
+
+/// Python's `handleError` in the spirit of `raiseExceptions`: the logging call
+/// never sees the failure; the first one of each kind is printed to stderr and
+/// every one is counted.
+#[derive(Default)]
+struct ErrorLedger {
+    counts: [AtomicU64; ERROR_KINDS],
+    reported: AtomicU32,
+}
+
+impl ErrorLedger {
+    fn record(&self, handler: &str, kind: ErrorKind, detail: &dyn fmt::Display) {
+        self.counts[kind as usize].fetch_add(1, Ordering::Relaxed);
+        let bit = 1u32 << (kind as u32);
+        if self.reported.fetch_or(bit, Ordering::Relaxed) & bit == 0 {
+            let text = format!(
+                "--- sawmill: {handler} {kind} error: {detail} \
+                 (reported once; later {kind} errors of this handler are only counted)\n"
+            );
+            // A raw write(2): std's stderr lock could be held by a thread that
+            // no longer exists after fork. A failure here is ignored on purpose:
+            // stderr may itself be gone, and that must not reach the caller.
+            let _ = output::write_all_vectored(2, &[text.as_bytes()]);
+        }
+    }
+
+    fn total(&self) -> u64 {
+        self.counts.iter().map(|c| c.load(Ordering::Relaxed)).sum()
+    }
+}
+
+/// Level, filters, formatter, name and error policy: what every handler shares.
+pub struct HandlerCore {
+    level: AtomicI32,
+    filters: FilterList,
+    formatter: ArcSwapOption<Formatter>,
+    name: Mutex<Option<String>>,
+    errors: ErrorLedger,
+    closed: AtomicBool,
+}
+
+pub struct Handler {
+    core: HandlerCore,
+    /// Read once from the sink: whether records must be formatted at all.
+    needs_text: bool,
+    sink: Mutex<Box<dyn Sink>>,
+}
+
+thread_local! {
+    /// The reused text buffer records are formatted into.
+    static FORMAT_BUFFER: RefCell<String> = RefCell::new(String::with_capacity(512));
+}
+
+impl Handler {
+    /// Wraps `sink` in a handler at level NOTSET with the default formatter,
+    /// registered for `shutdown`.
+    pub fn new(sink: Box<dyn Sink>) -> Arc<Handler> {
+        let handler = Arc::new(Handler {
+            needs_text: sink.needs_text(),
+            core: HandlerCore {
+                level: AtomicI32::new(crate::level::NOTSET),
+                filters: FilterList::default(),
+                formatter: ArcSwapOption::empty(),
+                name: Mutex::new(None),
+                errors: ErrorLedger::default(),
+                closed: AtomicBool::new(false),
+            },
+            sink: Mutex::new(sink),
+        });
+        register(&handler);
+        handler
+    }
+
+    pub fn level(&self) -> i32 {
+        self.core.level.load(Ordering::Relaxed)
+    }
+
+    pub fn set_level(&self, level: i32) {
+        self.core.level.store(level, Ordering::Relaxed);
+    }
+
+    pub fn set_formatter(&self, formatter: Option<Arc<Formatter>>) {
+        self.core.formatter.store(formatter);
+    }
+
+    pub fn formatter(&self) -> Option<Arc<Formatter>> {
+        self.core.formatter.load_full()
+    }
+
+    pub fn add_filter(&self, filter: Arc<dyn Filter>) {
+        self.core.filters.add(filter);
+    }
+
+    pub fn remove_filter(&self, filter: &Arc<dyn Filter>) {
+        self.core.filters.remove(filter);
+    }
+
+    pub fn set_name(&self, name: &str) {
+        *self.core.name.lock() = Some(name.to_owned());
+    }
+
+    pub fn name(&self) -> Option<String> {
+        self.core.name.lock().clone()
+    }
+
+    /// How many errors this handler has absorbed (all kinds).
+    pub fn error_count(&self) -> u64 {
+        self.core.errors.total()
+    }
+
+    /// How many errors of one kind this handler has absorbed.
+    pub fn error_count_of(&self, kind: ErrorKind) -> u64 {
+        self.core.errors.counts[kind as usize].load(Ordering::Relaxed)
+    }
+
+    fn describe(&self) -> String {
+        let kind = self.sink.try_lock().map(|s| s.kind()).unwrap_or("handler");
+        match self.name() {
+            Some(name) => format!("{kind} '{name}'"),
+            None => kind.to_owned(),
+        }
+    }
+
+    /// Counts a failure and reports the first of its kind (Python's handleError).
+    pub fn handle_error(&self, kind: ErrorKind, detail: &dyn fmt::Display) {
+        let who = self.describe();
+        self.core.errors.record(&who, kind, detail);
+    }
+
+    /// Python's `Handler.handle` after the level check the logger makes:
+    /// filters, then format and emit. Returns whether the record was emitted.
+    pub fn handle(&self, record: &mut Record<'_>) -> bool {
+        if record.levelno < self.level() {
+            return false;
+        }
+        if !self.core.filters.passes(record) {
+            return false;
+        }
+        if !self.needs_text {
+            let result = self.sink.lock().emit(record, "");
+            self.report(result);
+            return true;
+        }
+        let emitted = FORMAT_BUFFER.try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut buffer) => self.format_and_emit(record, &mut buffer),
+            // Only reachable if a sink formats through another handler on this
+            // thread; a fresh buffer keeps that correct.
+            Err(_) => self.format_and_emit(record, &mut String::new()),
+        });
+        match emitted {
+            Ok(()) => true,
+            // Thread-local storage is gone (thread or process exit): use the heap.
+            Err(_) => {
+                self.format_and_emit(record, &mut String::new());
+                true
+            }
+        }
+    }
+
+    fn format_and_emit(&self, record: &Record<'_>, buffer: &mut String) {
+        buffer.clear();
+        let formatter = self.core.formatter.load();
+        let formatted = match formatter.as_deref() {
+            Some(f) => f.format(record, buffer),
+            None => Formatter::default_formatter().format(record, buffer),
+        };
+        if let Err(e) = formatted {
+            self.handle_error(ErrorKind::Format, &e);
+            return;
+        }
+        let result = self.sink.lock().emit(record, buffer);
+        self.report(result);
+        // A huge record must not pin its buffer for the life of the thread.
+        if buffer.capacity() > 64 * 1024 {
+            *buffer = String::with_capacity(512);
+        }
+    }
+
+    fn report(&self, result: Result<(), EmitError>) {
+        if let Err(e) = result {
+            self.handle_error(e.kind, &e.detail);
+        }
+    }
+
+    pub fn flush(&self) -> io::Result<()> {
+        self.sink.lock().flush()
+    }
+
+    /// Flushes and closes the sink. Idempotent.
+    pub fn close(&self) -> io::Result<()> {
+        self.core.closed.store(true, Ordering::Relaxed);
+        self.sink.lock().close()
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.core.closed.load(Ordering::Relaxed)
+    }
+
+    pub fn set_buffering(&self, policy: Buffering) -> Result<(), String> {
+        self.sink.lock().set_buffering(policy)
+    }
+
+    /// Runs `f` with the sink locked (for handler-specific settings).
+    pub fn with_sink<R>(&self, f: impl FnOnce(&mut dyn Sink) -> R) -> R {
+        f(&mut **self.sink.lock())
+    }
+}
+
+// ---- every live handler, for shutdown ---------------------------------------
+
+static REGISTRY: Mutex<Vec<Weak<Handler>>> = Mutex::new(Vec::new());
+
+fn register(handler: &Arc<Handler>) {
+    let mut all = REGISTRY.lock();
+    all.retain(|w| w.strong_count() > 0);
+    all.push(Arc::downgrade(handler));
+    drop(all);
+    crate::manager::ensure_shutdown_at_exit();
+}
+
+/// Every live handler, newest first (Python's shutdown order).
+pub fn live_handlers() -> Vec<Arc<Handler>> {
+    REGISTRY
+        .lock()
+        .iter()
+        .rev()
+        .filter_map(Weak::upgrade)
+        .collect()
+}
+
+/// Python's `logging.shutdown`: flush and close every live handler, newest
+/// first, absorbing errors. Idempotent.
+pub fn shutdown_all() {
+    for handler in live_handlers() {
+        let _ = handler.flush();
+        let _ = handler.close();
+    }
+}
+
+// ---- constructors for the built-in handlers --------------------------------
+
+/// Python's `StreamHandler` writing to a file descriptor (not closed by us).
+pub fn stream_handler(fd: i32) -> Arc<Handler> {
+    Handler::new(Box::new(StreamSink::new(fd)))
+}
+
+/// Python's `FileHandler`.
+pub fn file_handler(options: FileOptions) -> io::Result<Arc<Handler>> {
+    Ok(Handler::new(Box::new(FileSink::open(options)?)))
+}
+
+/// Python's `NullHandler`.
+pub fn null_handler() -> Arc<Handler> {
+    Handler::new(Box::new(NullSink))
+}

@@ -1,0 +1,49 @@
+//! Python's `StreamHandler` over a file descriptor the caller owns.
+
+use std::io;
+use std::os::fd::RawFd;
+
+use super::output::{Buffering, FdOutput};
+use super::{EmitError, Sink};
+use crate::record::Record;
+
+pub struct StreamSink {
+    output: FdOutput,
+    terminator: String,
+}
+
+impl StreamSink {
+    /// Writes to `fd` (1 = stdout, 2 = stderr, or any open descriptor); the
+    /// descriptor is never closed by the handler.
+    pub fn new(fd: RawFd) -> StreamSink {
+        StreamSink {
+            output: FdOutput::new(fd),
+            terminator: "\n".to_owned(),
+        }
+    }
+
+    /// Python's `StreamHandler.terminator`.
+    pub fn set_terminator(&mut self, terminator: &str) {
+        self.terminator = terminator.to_owned();
+    }
+}
+
+impl Sink for StreamSink {
+    fn kind(&self) -> &'static str {
+        "StreamHandler"
+    }
+
+    fn emit(&mut self, record: &Record<'_>, text: &str) -> Result<(), EmitError> {
+        self.output
+            .write_record(text.as_bytes(), self.terminator.as_bytes(), record.levelno)?;
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.output.flush()
+    }
+
+    fn set_buffering(&mut self, policy: Buffering) -> Result<(), String> {
+        self.output.set_buffering(policy).map_err(|e| e.to_string())
+    }
+}

@@ -1,0 +1,265 @@
+//! Logger: a named node of the hierarchy with a level, filters and handlers.
+//!
+//! Loggers are never freed (as in Python, where the manager keeps them), so the
+//! hierarchy is made of `&'static Logger` links read without locks.
+
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+
+use crate::filter::{Filter, FilterList};
+use crate::handler::Handler;
+use crate::level;
+use crate::record::Record;
+
+pub struct Logger {
+    name: &'static str,
+    level: AtomicI32,
+    /// Lowest level this logger emits: effective level, `disable` and the
+    /// `disabled` flag folded into one number so `is_enabled_for` is one load.
+    threshold: AtomicI32,
+    parent: AtomicPtr<Logger>,
+    propagate: AtomicBool,
+    disabled: AtomicBool,
+    handlers: ArcSwap<Vec<Arc<Handler>>>,
+    filters: FilterList,
+}
+
+thread_local! {
+    /// Set while this thread runs filters and handlers: a record logged from
+    /// inside one of them is dropped (and counted) instead of deadlocking on
+    /// the handler lock the thread already holds.
+    static IN_DISPATCH: Cell<bool> = const { Cell::new(false) };
+}
+
+static REENTRANT_DROPS: AtomicU64 = AtomicU64::new(0);
+
+/// Records dropped because they were logged from inside a filter or handler
+/// of the same thread.
+pub fn reentrant_drop_count() -> u64 {
+    REENTRANT_DROPS.load(Ordering::Relaxed)
+}
+
+impl Logger {
+    pub(crate) fn new(name: &'static str, level: i32) -> Logger {
+        Logger {
+            name,
+            level: AtomicI32::new(level),
+            threshold: AtomicI32::new(level),
+            parent: AtomicPtr::new(ptr::null_mut()),
+            propagate: AtomicBool::new(true),
+            disabled: AtomicBool::new(false),
+            handlers: ArcSwap::from_pointee(Vec::new()),
+            filters: FilterList::default(),
+        }
+    }
+
+    /// The dotted name; the root logger is `root`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    pub fn parent(&self) -> Option<&'static Logger> {
+        let p = self.parent.load(Ordering::Acquire);
+        // SAFETY: parents are leaked `&'static Logger`s or null.
+        unsafe { p.as_ref() }
+    }
+
+    pub(crate) fn set_parent(&self, parent: Option<&'static Logger>) {
+        let p = parent.map_or(ptr::null_mut(), |l| l as *const Logger as *mut Logger);
+        self.parent.store(p, Ordering::Release);
+    }
+
+    pub fn level(&self) -> i32 {
+        self.level.load(Ordering::Relaxed)
+    }
+
+    /// Python's `setLevel`; every logger's cached effective level is refreshed.
+    pub fn set_level(&self, level: i32) {
+        self.level.store(level, Ordering::Relaxed);
+        crate::manager::refresh_effective_levels();
+    }
+
+    /// The level of the nearest ancestor (self included) whose level is set.
+    pub fn effective_level(&self) -> i32 {
+        let mut logger = Some(self);
+        while let Some(l) = logger {
+            let level = l.level();
+            if level != level::NOTSET {
+                return level;
+            }
+            logger = l.parent();
+        }
+        level::NOTSET
+    }
+
+    pub(crate) fn refresh_threshold(&self) {
+        let threshold = if self.disabled.load(Ordering::Relaxed) {
+            i32::MAX
+        } else {
+            self.effective_level()
+                .max(level::disabled_at_or_below().saturating_add(1))
+        };
+        self.threshold.store(threshold, Ordering::Relaxed);
+    }
+
+    /// Python's `isEnabledFor`: one atomic load.
+    #[inline]
+    pub fn is_enabled_for(&self, level: i32) -> bool {
+        level >= self.threshold.load(Ordering::Relaxed)
+    }
+
+    pub fn propagate(&self) -> bool {
+        self.propagate.load(Ordering::Relaxed)
+    }
+
+    pub fn set_propagate(&self, propagate: bool) {
+        self.propagate.store(propagate, Ordering::Relaxed);
+    }
+
+    pub fn disabled(&self) -> bool {
+        self.disabled.load(Ordering::Relaxed)
+    }
+
+    /// Python's `logger.disabled` (set by dictConfig's disable_existing_loggers).
+    pub fn set_disabled(&self, disabled: bool) {
+        self.disabled.store(disabled, Ordering::Relaxed);
+        self.refresh_threshold();
+    }
+
+    /// Adds `handler` unless already present (Python's addHandler).
+    pub fn add_handler(&self, handler: Arc<Handler>) {
+        self.handlers.rcu(|current| {
+            let mut next = Vec::clone(current);
+            if !next.iter().any(|h| Arc::ptr_eq(h, &handler)) {
+                next.push(handler.clone());
+            }
+            next
+        });
+    }
+
+    pub fn remove_handler(&self, handler: &Arc<Handler>) {
+        self.handlers.rcu(|current| {
+            let mut next = Vec::clone(current);
+            next.retain(|h| !Arc::ptr_eq(h, handler));
+            next
+        });
+    }
+
+    /// A snapshot of this logger's own handlers.
+    pub fn handlers(&self) -> Arc<Vec<Arc<Handler>>> {
+        self.handlers.load_full()
+    }
+
+    /// Removes every handler and returns them (basicConfig(force), dictConfig).
+    pub fn take_handlers(&self) -> Vec<Arc<Handler>> {
+        Vec::clone(&self.handlers.swap(Arc::new(Vec::new())))
+    }
+
+    pub fn has_handlers(&self) -> bool {
+        let mut logger = Some(self);
+        while let Some(l) = logger {
+            if !l.handlers.load().is_empty() {
+                return true;
+            }
+            logger = if l.propagate() { l.parent() } else { None };
+        }
+        false
+    }
+
+    pub fn add_filter(&self, filter: Arc<dyn Filter>) {
+        self.filters.add(filter);
+    }
+
+    pub fn remove_filter(&self, filter: &Arc<dyn Filter>) {
+        self.filters.remove(filter);
+    }
+
+    pub fn clear_filters(&self) {
+        self.filters.clear();
+    }
+
+    /// Logs `message` at `level` with the caller's location. Does nothing
+    /// (not even read the clock) when the level is not enabled.
+    #[inline]
+    pub fn log(
+        &self,
+        level: i32,
+        pathname: Option<&str>,
+        lineno: u32,
+        func_name: Option<&str>,
+        message: &str,
+    ) {
+        if !self.is_enabled_for(level) {
+            return;
+        }
+        let mut record = Record::new(
+            self.name,
+            level,
+            pathname,
+            lineno,
+            func_name,
+            Cow::Borrowed(message),
+        );
+        self.handle(&mut record);
+    }
+
+    /// Python's `Logger.handle`: this logger's filters, then every handler up
+    /// the hierarchy until a logger with propagate off; the last-resort handler
+    /// if none was found. Records logged from inside a filter or handler on the
+    /// same thread are dropped and counted (see `reentrant_drop_count`).
+    pub fn handle(&self, record: &mut Record<'_>) {
+        if self.disabled() {
+            return;
+        }
+        let entered = IN_DISPATCH.try_with(|flag| !flag.replace(true));
+        if entered == Ok(false) {
+            REENTRANT_DROPS.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        // Thread-local storage already torn down (exit): dispatch without the guard.
+        self.dispatch(record);
+        if entered == Ok(true) {
+            let _ = IN_DISPATCH.try_with(|flag| flag.set(false));
+        }
+    }
+
+    fn dispatch(&self, record: &mut Record<'_>) {
+        if !self.filters.passes(record) {
+            return;
+        }
+        let mut found = 0usize;
+        let mut logger = Some(self);
+        while let Some(l) = logger {
+            let handlers = l.handlers.load();
+            for handler in handlers.iter() {
+                found += 1;
+                if record.levelno >= handler.level() {
+                    handler.handle(record);
+                }
+            }
+            logger = if l.propagate() { l.parent() } else { None };
+        }
+        if found == 0 {
+            let last = crate::manager::last_resort();
+            if record.levelno >= last.level() {
+                last.handle(record);
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Logger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "<Logger {} ({})>",
+            self.name,
+            level::level_name(self.level())
+        )
+    }
+}

@@ -1,0 +1,496 @@
+//! The logging event: every standard LogRecord attribute plus typed extras.
+//!
+//! Strings are `Cow` so the hot path borrows what the caller passed and only a
+//! record that must outlive the call (queues, the network) owns its text.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use parking_lot::RwLock;
+
+/// A typed extra attribute (Python's `extra=` values and filter-added fields).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value<'a> {
+    Str(Cow<'a, str>),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Null,
+}
+
+impl Value<'_> {
+    pub fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Str(s) => Value::Str(Cow::Owned(s.into_owned())),
+            Value::Int(i) => Value::Int(i),
+            Value::Float(f) => Value::Float(f),
+            Value::Bool(b) => Value::Bool(b),
+            Value::Null => Value::Null,
+        }
+    }
+}
+
+/// The standard attributes, by the names Python's format strings use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    Levelno,
+    Levelname,
+    Pathname,
+    Filename,
+    Module,
+    Lineno,
+    FuncName,
+    Created,
+    Msecs,
+    RelativeCreated,
+    Asctime,
+    Thread,
+    ThreadName,
+    Process,
+    ProcessName,
+    Message,
+    Msg,
+    ExcText,
+    StackInfo,
+}
+
+impl Field {
+    pub const ALL: [Field; 20] = [
+        Field::Name,
+        Field::Levelno,
+        Field::Levelname,
+        Field::Pathname,
+        Field::Filename,
+        Field::Module,
+        Field::Lineno,
+        Field::FuncName,
+        Field::Created,
+        Field::Msecs,
+        Field::RelativeCreated,
+        Field::Asctime,
+        Field::Thread,
+        Field::ThreadName,
+        Field::Process,
+        Field::ProcessName,
+        Field::Message,
+        Field::Msg,
+        Field::ExcText,
+        Field::StackInfo,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::Levelno => "levelno",
+            Field::Levelname => "levelname",
+            Field::Pathname => "pathname",
+            Field::Filename => "filename",
+            Field::Module => "module",
+            Field::Lineno => "lineno",
+            Field::FuncName => "funcName",
+            Field::Created => "created",
+            Field::Msecs => "msecs",
+            Field::RelativeCreated => "relativeCreated",
+            Field::Asctime => "asctime",
+            Field::Thread => "thread",
+            Field::ThreadName => "threadName",
+            Field::Process => "process",
+            Field::ProcessName => "processName",
+            Field::Message => "message",
+            Field::Msg => "msg",
+            Field::ExcText => "exc_text",
+            Field::StackInfo => "stack_info",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// A borrowed view of one attribute's value, as a formatter sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AttrRef<'r> {
+    Str(&'r str),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    /// Python's `None` (e.g. `exc_text` when there is no exception).
+    None,
+}
+
+pub const UNKNOWN_FILE: &str = "(unknown file)";
+pub const UNKNOWN_FUNCTION: &str = "(unknown function)";
+
+#[derive(Clone, Debug)]
+pub struct Record<'a> {
+    pub name: Cow<'a, str>,
+    pub levelno: i32,
+    pub levelname: Cow<'static, str>,
+    /// `None` prints as Python's `(unknown file)`.
+    pub pathname: Option<Cow<'a, str>>,
+    pub lineno: u32,
+    /// `None` prints as Python's `(unknown function)`.
+    pub func_name: Option<Cow<'a, str>>,
+    /// The merged message (Python's `getMessage()`; `msg` with args applied).
+    pub message: Cow<'a, str>,
+    pub created: f64,
+    pub msecs: f64,
+    pub relative_created: f64,
+    pub thread: u64,
+    pub thread_name: Arc<str>,
+    pub process: u32,
+    pub process_name: Arc<str>,
+    pub exc_text: Option<Cow<'a, str>>,
+    pub stack_info: Option<Cow<'a, str>>,
+    /// Extra attributes in insertion order; a key here overrides a standard
+    /// attribute of the same name when formatting, as setting an attribute on a
+    /// Python LogRecord does.
+    pub extras: Vec<(Cow<'a, str>, Value<'a>)>,
+}
+
+impl<'a> Record<'a> {
+    /// A record stamped now, on the calling thread.
+    pub fn new(
+        name: &'a str,
+        levelno: i32,
+        pathname: Option<&'a str>,
+        lineno: u32,
+        func_name: Option<&'a str>,
+        message: Cow<'a, str>,
+    ) -> Record<'a> {
+        let created = crate::clock::now();
+        Record::at(created, name, levelno, pathname, lineno, func_name, message)
+    }
+
+    /// A record with an explicit creation time (tests, receivers, replays).
+    pub fn at(
+        created: f64,
+        name: &'a str,
+        levelno: i32,
+        pathname: Option<&'a str>,
+        lineno: u32,
+        func_name: Option<&'a str>,
+        message: Cow<'a, str>,
+    ) -> Record<'a> {
+        let (thread, thread_name) = current_thread();
+        Record {
+            name: Cow::Borrowed(name),
+            levelno,
+            levelname: crate::level::level_name(levelno),
+            pathname: pathname.map(Cow::Borrowed),
+            lineno: if pathname.is_some() { lineno } else { 0 },
+            func_name: func_name.map(Cow::Borrowed),
+            message,
+            created,
+            msecs: crate::clock::msecs_of(created),
+            relative_created: crate::clock::relative_created_of(created),
+            thread,
+            thread_name,
+            process: process_id(),
+            process_name: process_name(),
+            exc_text: None,
+            stack_info: None,
+            extras: Vec::new(),
+        }
+    }
+
+    pub fn pathname(&self) -> &str {
+        self.pathname.as_deref().unwrap_or(UNKNOWN_FILE)
+    }
+
+    pub fn func_name(&self) -> &str {
+        self.func_name.as_deref().unwrap_or(UNKNOWN_FUNCTION)
+    }
+
+    /// `os.path.basename(pathname)`.
+    pub fn filename(&self) -> &str {
+        let path = self.pathname();
+        match path.rfind('/') {
+            Some(i) => &path[i + 1..],
+            None => path,
+        }
+    }
+
+    /// `os.path.splitext(filename)[0]`: a leading dot does not start an extension.
+    pub fn module(&self) -> &str {
+        let file = self.filename();
+        let stem_start = file.len() - file.trim_start_matches('.').len();
+        match file[stem_start..].rfind('.') {
+            Some(i) => &file[..stem_start + i],
+            None => file,
+        }
+    }
+
+    /// Sets (or replaces) an extra attribute.
+    pub fn set_extra(&mut self, key: impl Into<Cow<'a, str>>, value: Value<'a>) {
+        let key = key.into();
+        match self.extras.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.extras.push((key, value)),
+        }
+    }
+
+    pub fn extra(&self, key: &str) -> Option<&Value<'a>> {
+        self.extras.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// A standard attribute's value. `Asctime` is not stored on the record
+    /// (the formatter computes it) and reads as `None` here.
+    pub fn field(&self, field: Field) -> AttrRef<'_> {
+        match field {
+            Field::Name => AttrRef::Str(&self.name),
+            Field::Levelno => AttrRef::Int(self.levelno.into()),
+            Field::Levelname => AttrRef::Str(&self.levelname),
+            Field::Pathname => AttrRef::Str(self.pathname()),
+            Field::Filename => AttrRef::Str(self.filename()),
+            Field::Module => AttrRef::Str(self.module()),
+            Field::Lineno => AttrRef::Int(self.lineno.into()),
+            Field::FuncName => AttrRef::Str(self.func_name()),
+            Field::Created => AttrRef::Float(self.created),
+            Field::Msecs => AttrRef::Float(self.msecs),
+            Field::RelativeCreated => AttrRef::Float(self.relative_created),
+            Field::Asctime => AttrRef::None,
+            Field::Thread => AttrRef::Int(self.thread as i64),
+            Field::ThreadName => AttrRef::Str(&self.thread_name),
+            Field::Process => AttrRef::Int(self.process.into()),
+            Field::ProcessName => AttrRef::Str(&self.process_name),
+            Field::Message | Field::Msg => AttrRef::Str(&self.message),
+            Field::ExcText => self.exc_text.as_deref().map_or(AttrRef::None, AttrRef::Str),
+            Field::StackInfo => self
+                .stack_info
+                .as_deref()
+                .map_or(AttrRef::None, AttrRef::Str),
+        }
+    }
+
+    /// Looks an attribute up by name the way `record.__dict__[key]` would:
+    /// extras first (they may shadow standard attributes), then standard ones.
+    pub fn lookup(&self, key: &str) -> Option<AttrRef<'_>> {
+        if let Some(value) = self.extra(key) {
+            return Some(match value {
+                Value::Str(s) => AttrRef::Str(s),
+                Value::Int(i) => AttrRef::Int(*i),
+                Value::Float(f) => AttrRef::Float(*f),
+                Value::Bool(b) => AttrRef::Bool(*b),
+                Value::Null => AttrRef::None,
+            });
+        }
+        Field::from_name(key).map(|f| self.field(f))
+    }
+
+    /// A copy that owns all its text, for queues and other threads.
+    pub fn into_owned(self) -> Record<'static> {
+        fn own(c: Cow<'_, str>) -> Cow<'static, str> {
+            Cow::Owned(c.into_owned())
+        }
+        Record {
+            name: own(self.name),
+            levelno: self.levelno,
+            levelname: self.levelname,
+            pathname: self.pathname.map(own),
+            lineno: self.lineno,
+            func_name: self.func_name.map(own),
+            message: own(self.message),
+            created: self.created,
+            msecs: self.msecs,
+            relative_created: self.relative_created,
+            thread: self.thread,
+            thread_name: self.thread_name,
+            process: self.process,
+            process_name: self.process_name,
+            exc_text: self.exc_text.map(own),
+            stack_info: self.stack_info.map(own),
+            extras: self
+                .extras
+                .into_iter()
+                .map(|(k, v)| (own(k), v.into_owned()))
+                .collect(),
+        }
+    }
+}
+
+// ---- thread and process identity ------------------------------------------
+
+struct ThreadIdentity {
+    ident: u64,
+    name: Option<Arc<str>>,
+}
+
+thread_local! {
+    static THREAD: RefCell<Option<ThreadIdentity>> = const { RefCell::new(None) };
+}
+
+/// Counter behind Python-style `Thread-N` names, numbered in order of first log.
+static THREAD_COUNTER: AtomicU32 = AtomicU32::new(0);
+static MAIN_THREAD_NAME: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
+
+fn is_main_thread() -> bool {
+    // SAFETY: getpid and gettid have no preconditions.
+    unsafe { libc::getpid() == libc::gettid() }
+}
+
+fn os_thread_name() -> Option<String> {
+    let mut buf = [0u8; 64];
+    // SAFETY: the buffer is valid for its length; pthread_self is always valid.
+    let rc = unsafe {
+        libc::pthread_getname_np(libc::pthread_self(), buf.as_mut_ptr().cast(), buf.len())
+    };
+    if rc != 0 {
+        return None;
+    }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    let name = String::from_utf8_lossy(&buf[..end]).into_owned();
+    (!name.is_empty()).then_some(name)
+}
+
+/// The process's own name (`comm`): threads inherit it unless they set their own.
+fn process_comm() -> Option<String> {
+    std::fs::read_to_string("/proc/self/comm")
+        .ok()
+        .map(|s| s.trim_end().to_owned())
+}
+
+fn default_thread_name() -> Arc<str> {
+    if is_main_thread() {
+        return MAIN_THREAD_NAME
+            .get_or_init(|| Arc::from("MainThread"))
+            .clone();
+    }
+    match os_thread_name() {
+        Some(name) if Some(&name) != process_comm().as_ref() => Arc::from(name),
+        _ => {
+            let n = THREAD_COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
+            Arc::from(format!("Thread-{n}"))
+        }
+    }
+}
+
+/// `(thread ident, threadName)` of the calling thread.
+pub fn current_thread() -> (u64, Arc<str>) {
+    THREAD.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let identity = slot.get_or_insert_with(|| ThreadIdentity {
+            // SAFETY: pthread_self has no preconditions.
+            ident: unsafe { libc::pthread_self() } as u64,
+            name: None,
+        });
+        let name = identity
+            .name
+            .get_or_insert_with(default_thread_name)
+            .clone();
+        (identity.ident, name)
+    })
+}
+
+/// Names the calling thread for `threadName` (Python's `threading.current_thread().name = …`).
+pub fn set_current_thread_name(name: &str) {
+    THREAD.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let identity = slot.get_or_insert_with(|| ThreadIdentity {
+            // SAFETY: pthread_self has no preconditions.
+            ident: unsafe { libc::pthread_self() } as u64,
+            name: None,
+        });
+        identity.name = Some(Arc::from(name));
+    })
+}
+
+/// Cached pid: getpid is a real system call on current glibc. Reset in the
+/// fork child (see `fork.rs`).
+static PID: AtomicU64 = AtomicU64::new(0);
+static PROCESS_NAME: RwLock<Option<Arc<str>>> = RwLock::new(None);
+
+pub fn process_id() -> u32 {
+    let cached = PID.load(Ordering::Relaxed);
+    if cached != 0 {
+        return cached as u32;
+    }
+    // SAFETY: getpid has no preconditions.
+    let pid = unsafe { libc::getpid() } as u32;
+    PID.store(pid.into(), Ordering::Relaxed);
+    pid
+}
+
+/// Forgets the cached pid (called in a fork child).
+pub fn reset_process_id() {
+    PID.store(0, Ordering::Relaxed);
+}
+
+pub fn process_name() -> Arc<str> {
+    if let Some(name) = PROCESS_NAME.read().as_ref() {
+        return name.clone();
+    }
+    let mut slot = PROCESS_NAME.write();
+    slot.get_or_insert_with(|| Arc::from("MainProcess")).clone()
+}
+
+/// Sets `processName` for records made from now on.
+pub fn set_process_name(name: &str) {
+    *PROCESS_NAME.write() = Some(Arc::from(name));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(path: Option<&str>) -> Record<'_> {
+        Record::at(1.0, "x", 20, path, 7, None, Cow::Borrowed("m"))
+    }
+
+    #[test]
+    fn filename_and_module_follow_os_path() {
+        let r = rec(Some("/a/b/mod.c"));
+        assert_eq!((r.filename(), r.module()), ("mod.c", "mod"));
+        let r = rec(Some("/a/.hidden"));
+        assert_eq!((r.filename(), r.module()), (".hidden", ".hidden"));
+        let r = rec(Some("x.tar.gz"));
+        assert_eq!((r.filename(), r.module()), ("x.tar.gz", "x.tar"));
+        let r = rec(None);
+        assert_eq!(
+            (
+                r.pathname(),
+                r.filename(),
+                r.module(),
+                r.lineno,
+                r.func_name()
+            ),
+            (
+                UNKNOWN_FILE,
+                UNKNOWN_FILE,
+                UNKNOWN_FILE,
+                0,
+                UNKNOWN_FUNCTION
+            )
+        );
+    }
+
+    #[test]
+    fn extras_shadow_standard_fields() {
+        let mut r = rec(None);
+        assert_eq!(r.lookup("levelname"), Some(AttrRef::Str("INFO")));
+        r.set_extra("levelname", Value::Str("CUSTOM".into()));
+        r.set_extra("ip", Value::Int(3));
+        r.set_extra("ip", Value::Int(4));
+        assert_eq!(r.lookup("levelname"), Some(AttrRef::Str("CUSTOM")));
+        assert_eq!(r.lookup("ip"), Some(AttrRef::Int(4)));
+        assert_eq!(r.lookup("nope"), None);
+    }
+
+    #[test]
+    fn thread_names_follow_python() {
+        let (_, name) = current_thread();
+        assert!(!name.is_empty());
+        let other = std::thread::spawn(|| current_thread().1).join().unwrap();
+        assert!(other.starts_with("Thread-") || !other.is_empty());
+        std::thread::spawn(|| {
+            set_current_thread_name("worker");
+            assert_eq!(&*current_thread().1, "worker");
+        })
+        .join()
+        .unwrap();
+    }
+}
