@@ -1,1 +1,340 @@
-//! The C ABI (lands with the FFI work).
+//! The C ABI: the only place with `extern "C"`, raw pointers and handle casts.
+//!
+//! Every export runs inside [`boundary`]: a panic becomes `SAWMILL_ERR_PANIC`
+//! (or NULL) with text in `sawmill_last_error()`, never an unwind into C.
+//! Ownership is stated on every function; the rules are:
+//! - `sawmill_logger *` is borrowed and lives until the process ends;
+//! - `sawmill_handler *`, `sawmill_formatter *`, `sawmill_filter *` are
+//!   reference-counted: a `_new` or `_retain` gives the caller one reference,
+//!   `_release` gives it back; attaching one to a logger or handler takes a
+//!   reference of its own, so the caller may release right after attaching;
+//! - `sawmill_record *` is borrowed and valid only inside the callback that
+//!   received it.
+
+#![allow(non_camel_case_types)]
+#![allow(clippy::missing_safety_doc)]
+
+mod config;
+mod filter;
+mod formatter;
+mod handler;
+mod logger;
+mod record;
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::ffi::{c_char, c_int, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Result of a sawmill call. `SAWMILL_OK` is 0; on any other value
+/// `sawmill_last_error()` describes the failure.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum sawmill_status {
+    SAWMILL_OK = 0,
+    /// A required pointer argument was NULL.
+    SAWMILL_ERR_NULL_ARGUMENT = 1,
+    /// A name, path, format or configuration string was not valid UTF-8.
+    SAWMILL_ERR_INVALID_UTF8 = 2,
+    /// An argument was out of range or malformed.
+    SAWMILL_ERR_INVALID_ARGUMENT = 3,
+    /// The operating system refused an I/O operation.
+    SAWMILL_ERR_IO = 4,
+    /// A configuration could not be applied; nothing was changed.
+    SAWMILL_ERR_CONFIG = 5,
+    /// sawmill hit an internal bug; the call had no effect or a partial one.
+    SAWMILL_ERR_PANIC = 6,
+}
+
+/// Standard levels. Levels are plain ints: any value is a valid level.
+#[repr(C)]
+pub enum sawmill_level {
+    SAWMILL_LEVEL_NOTSET = 0,
+    SAWMILL_LEVEL_DEBUG = 10,
+    SAWMILL_LEVEL_INFO = 20,
+    SAWMILL_LEVEL_WARNING = 30,
+    SAWMILL_LEVEL_ERROR = 40,
+    SAWMILL_LEVEL_CRITICAL = 50,
+}
+
+pub const SAWMILL_VERSION_MAJOR: u32 = 0;
+pub const SAWMILL_VERSION_MINOR: u32 = 1;
+pub const SAWMILL_VERSION_PATCH: u32 = 0;
+
+/// A failure on its way to C: the status to return and the text for
+/// `sawmill_last_error()`.
+pub(crate) struct FfiError {
+    status: sawmill_status,
+    message: String,
+}
+
+impl FfiError {
+    pub(crate) fn new(status: sawmill_status, message: impl Into<String>) -> FfiError {
+        FfiError {
+            status,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn null(what: &str) -> FfiError {
+        FfiError::new(
+            sawmill_status::SAWMILL_ERR_NULL_ARGUMENT,
+            format!("{what} must not be NULL"),
+        )
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> FfiError {
+        FfiError::new(sawmill_status::SAWMILL_ERR_INVALID_ARGUMENT, message)
+    }
+
+    pub(crate) fn io(err: &std::io::Error) -> FfiError {
+        FfiError::new(sawmill_status::SAWMILL_ERR_IO, err.to_string())
+    }
+}
+
+pub(crate) type FfiResult<T> = Result<T, FfiError>;
+
+thread_local! {
+    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+}
+
+pub(crate) fn set_last_error(message: &str) {
+    let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
+    let _ = LAST_ERROR.try_with(|slot| *slot.borrow_mut() = text);
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    let detail = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    format!("internal error (panic): {detail}")
+}
+
+/// Runs `body` inside the panic boundary. Errors and panics set the
+/// thread's last-error text and turn into `on_error(status)`.
+#[inline]
+pub(crate) fn boundary<T>(
+    on_error: impl FnOnce(sawmill_status) -> T,
+    body: impl FnOnce() -> FfiResult<T>,
+) -> T {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(value)) => value,
+        Ok(Err(err)) => {
+            set_last_error(&err.message);
+            on_error(err.status)
+        }
+        Err(payload) => {
+            set_last_error(&panic_text(payload.as_ref()));
+            on_error(sawmill_status::SAWMILL_ERR_PANIC)
+        }
+    }
+}
+
+/// The boundary for functions returning a status.
+#[inline]
+pub(crate) fn status_call(body: impl FnOnce() -> FfiResult<()>) -> sawmill_status {
+    boundary(
+        |status| status,
+        || body().map(|()| sawmill_status::SAWMILL_OK),
+    )
+}
+
+/// The boundary for functions returning a pointer (NULL on failure).
+#[inline]
+pub(crate) fn pointer_call<T>(body: impl FnOnce() -> FfiResult<*mut T>) -> *mut T {
+    boundary(|_| std::ptr::null_mut(), body)
+}
+
+/// A required string argument: NULL and invalid UTF-8 are errors.
+pub(crate) unsafe fn required_str<'a>(ptr: *const c_char, what: &str) -> FfiResult<&'a str> {
+    if ptr.is_null() {
+        return Err(FfiError::null(what));
+    }
+    // SAFETY: the caller passes a NUL-terminated string that outlives the call.
+    let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+    std::str::from_utf8(bytes).map_err(|e| {
+        FfiError::new(
+            sawmill_status::SAWMILL_ERR_INVALID_UTF8,
+            format!("{what} is not valid UTF-8 ({e})"),
+        )
+    })
+}
+
+/// An optional string argument: NULL is `None`, invalid UTF-8 an error.
+pub(crate) unsafe fn optional_str<'a>(
+    ptr: *const c_char,
+    what: &str,
+) -> FfiResult<Option<&'a str>> {
+    if ptr.is_null() {
+        Ok(None)
+    } else {
+        // SAFETY: forwarded contract of the caller.
+        unsafe { required_str(ptr, what) }.map(Some)
+    }
+}
+
+/// Text that is logged, not interpreted (messages, file and function names):
+/// invalid UTF-8 is repaired with U+FFFD rather than refused. Borrowed when valid.
+pub(crate) unsafe fn lossy_str<'a>(ptr: *const c_char) -> Option<Cow<'a, str>> {
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: the caller passes a NUL-terminated string that outlives the call.
+    Some(String::from_utf8_lossy(
+        unsafe { CStr::from_ptr(ptr) }.to_bytes(),
+    ))
+}
+
+pub(crate) fn check_not_null<T>(ptr: *const T, what: &str) -> FfiResult<()> {
+    if ptr.is_null() {
+        Err(FfiError::null(what))
+    } else {
+        Ok(())
+    }
+}
+
+/// Text of the last failure of a sawmill call on the calling thread ("" if
+/// none). The pointer stays valid until the next failing sawmill call on this
+/// thread; copy it to keep it. Never NULL. Thread-safe (per-thread state).
+#[no_mangle]
+pub extern "C" fn sawmill_last_error() -> *const c_char {
+    static EMPTY: &CStr = c"";
+    catch_unwind(|| {
+        LAST_ERROR
+            .try_with(|slot| slot.borrow().as_ptr())
+            .unwrap_or(EMPTY.as_ptr())
+    })
+    .unwrap_or(EMPTY.as_ptr())
+}
+
+/// The library version as "MAJOR.MINOR.PATCH". Static storage; never NULL.
+#[no_mangle]
+pub extern "C" fn sawmill_version() -> *const c_char {
+    static VERSION: &CStr = c"0.1.0";
+    VERSION.as_ptr()
+}
+
+/// Sets the thread's last-error text from the C shim (not part of the header).
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_internal_set_error(
+    status: sawmill_status,
+    message: *const c_char,
+) -> sawmill_status {
+    boundary(
+        |status| status,
+        || {
+            // SAFETY: the shim passes a static NUL-terminated string.
+            let text = unsafe { lossy_str(message) }.unwrap_or(Cow::Borrowed("error"));
+            Err(FfiError::new(status, text.into_owned()))
+        },
+    )
+}
+
+/// Associates `name` with `level` (Python's addLevelName). `name` is copied.
+/// NULL → SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8.
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_add_level_name(
+    level: c_int,
+    name: *const c_char,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: C contract: NUL-terminated string.
+        let name = unsafe { required_str(name, "name") }?;
+        if name.is_empty() {
+            return Err(FfiError::invalid("level name must not be empty"));
+        }
+        crate::level::add_level_name(level, name);
+        Ok(())
+    })
+}
+
+thread_local! {
+    static LEVEL_TEXT: RefCell<CString> = RefCell::new(CString::default());
+}
+
+/// The name printed for `level`: a registered name (static storage, valid
+/// for the process lifetime) or `Level n` (per-thread storage, valid until
+/// the next call of this function on the same thread). Never NULL.
+#[no_mangle]
+pub extern "C" fn sawmill_level_name(level: c_int) -> *const c_char {
+    static UNKNOWN: &CStr = c"";
+    catch_unwind(|| {
+        if let Some(name) = crate::level::registered_name(level) {
+            return static_c_name(name);
+        }
+        let text = CString::new(format!("Level {level}")).unwrap_or_default();
+        LEVEL_TEXT
+            .try_with(|slot| {
+                *slot.borrow_mut() = text;
+                slot.borrow().as_ptr()
+            })
+            .unwrap_or(UNKNOWN.as_ptr())
+    })
+    .unwrap_or(UNKNOWN.as_ptr())
+}
+
+/// NUL-terminated copies of level names, leaked like the names themselves.
+fn static_c_name(name: &'static str) -> *const c_char {
+    use parking_lot::Mutex;
+    use std::collections::HashMap;
+    static CACHE: Mutex<Option<HashMap<usize, &'static CStr>>> = Mutex::new(None);
+    let mut cache = CACHE.lock();
+    let map = cache.get_or_insert_with(HashMap::new);
+    map.entry(name.as_ptr() as usize)
+        .or_insert_with(|| {
+            let owned = CString::new(name.replace('\0', "")).unwrap_or_default();
+            Box::leak(owned.into_boxed_c_str())
+        })
+        .as_ptr()
+}
+
+/// Python's `logging.disable(level)`: records at or below `level` are dropped
+/// everywhere; `sawmill_disable(SAWMILL_LEVEL_NOTSET)` lifts it. Thread-safe.
+#[no_mangle]
+pub extern "C" fn sawmill_disable(level: c_int) {
+    let _ = catch_unwind(|| crate::level::disable(level));
+}
+
+/// Names the calling thread for `%(threadName)s`. `name` is copied.
+/// NULL → SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_set_thread_name(name: *const c_char) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: C contract: NUL-terminated string.
+        let name = unsafe { required_str(name, "name") }?;
+        crate::record::set_current_thread_name(name);
+        Ok(())
+    })
+}
+
+/// Sets `%(processName)s` for records made from now on (default
+/// `MainProcess`). `name` is copied. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_set_process_name(name: *const c_char) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: C contract: NUL-terminated string.
+        let name = unsafe { required_str(name, "name") }?;
+        crate::record::set_process_name(name);
+        Ok(())
+    })
+}
+
+/// How many records were dropped because they were logged from inside a
+/// filter or handler callback on the same thread (logging there would
+/// otherwise deadlock on the handler's lock). Thread-safe.
+#[no_mangle]
+pub extern "C" fn sawmill_reentrant_drop_count() -> u64 {
+    crate::logger::reentrant_drop_count()
+}
+
+/// Python's `logging.shutdown()`: flushes and closes every handler, newest
+/// first. Idempotent; also runs automatically at normal process exit.
+/// Handlers stay valid objects; a FileHandler in append mode reopens if used
+/// again. Thread-safe.
+#[no_mangle]
+pub extern "C" fn sawmill_shutdown() {
+    let _ = catch_unwind(crate::manager::shutdown);
+}

@@ -1,11 +1,19 @@
-//! Formatter: `%`, `{}` and `$` styles compiled once; datefmt; local or UTC.
-//! (Interface in place; the full implementation lands with the formatter work.)
+//! Formatter: Python's `logging.Formatter` for the `%`, `{}` and `$` styles.
+//! The format is compiled once into pieces; standard attribute names are
+//! resolved at compile time; the date text is cached per second.
+
+mod render;
+mod spec;
+mod time;
+
+pub use render::{python_float_repr, write_float_repr, write_str_repr};
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
-use crate::record::Record;
+use crate::record::{AttrRef, Field, Record, Value};
+use spec::{Key, Piece};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {
@@ -25,6 +33,23 @@ impl Style {
             ))),
         }
     }
+
+    pub fn as_char(self) -> char {
+        match self {
+            Style::Percent => '%',
+            Style::Brace => '{',
+            Style::Dollar => '$',
+        }
+    }
+
+    /// `%(message)s`, `{message}`, `${message}`.
+    pub fn default_format(self) -> &'static str {
+        match self {
+            Style::Percent => "%(message)s",
+            Style::Brace => "{message}",
+            Style::Dollar => "${message}",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,27 +63,93 @@ impl fmt::Display for FormatError {
 
 impl std::error::Error for FormatError {}
 
+/// Everything a formatter is built from (the C API, basicConfig and
+/// dictConfig all fill this one struct).
+#[derive(Clone, Debug)]
+pub struct FormatterOptions {
+    /// The format; `None` is the style's `%(message)s` equivalent.
+    pub format: Option<String>,
+    /// strftime format for `asctime`; `None` (or empty) is Python's default
+    /// `%Y-%m-%d %H:%M:%S,mmm`.
+    pub datefmt: Option<String>,
+    pub style: Style,
+    pub utc: bool,
+    /// Python 3.10's `defaults=`: values for fields a record lacks.
+    pub defaults: Vec<(String, Value<'static>)>,
+}
+
+impl Default for FormatterOptions {
+    fn default() -> Self {
+        FormatterOptions {
+            format: None,
+            datefmt: None,
+            style: Style::Percent,
+            utc: false,
+            defaults: Vec::new(),
+        }
+    }
+}
+
 pub struct Formatter {
+    options: FormatterOptions,
+    pieces: Vec<Piece>,
+    uses_time: bool,
     utc: AtomicBool,
+    dates: time::DateCache,
 }
 
 impl Formatter {
     pub fn new(
-        _fmt: Option<&str>,
-        _datefmt: Option<&str>,
-        _style: Style,
+        fmt: Option<&str>,
+        datefmt: Option<&str>,
+        style: Style,
     ) -> Result<Formatter, FormatError> {
+        Formatter::with_options(FormatterOptions {
+            format: fmt.map(str::to_owned),
+            datefmt: datefmt.map(str::to_owned),
+            style,
+            ..FormatterOptions::default()
+        })
+    }
+
+    pub fn with_options(options: FormatterOptions) -> Result<Formatter, FormatError> {
+        let text = options
+            .format
+            .as_deref()
+            .unwrap_or(options.style.default_format());
+        let pieces = match options.style {
+            Style::Percent => spec::parse_percent(text)?,
+            Style::Brace => spec::parse_brace(text)?,
+            Style::Dollar => spec::parse_dollar(text)?,
+        };
+        let uses_time = pieces
+            .iter()
+            .any(|p| p.key() == Some(&Key::Standard(Field::Asctime)));
+        let datefmt = options.datefmt.as_deref().filter(|d| !d.is_empty());
+        let dates = time::DateCache::new(datefmt)?;
         Ok(Formatter {
-            utc: AtomicBool::new(false),
+            utc: AtomicBool::new(options.utc),
+            pieces,
+            uses_time,
+            dates,
+            options,
         })
     }
 
     /// Python's `logging._defaultFormatter` (`%(message)s`).
     pub fn default_formatter() -> &'static Formatter {
         static DEFAULT: OnceLock<Formatter> = OnceLock::new();
-        DEFAULT.get_or_init(|| Formatter::new(None, None, Style::Percent).expect("default format"))
+        DEFAULT.get_or_init(|| match Formatter::new(None, None, Style::Percent) {
+            Ok(f) => f,
+            Err(e) => unreachable!("the default format is valid: {e}"),
+        })
     }
 
+    pub fn options(&self) -> &FormatterOptions {
+        &self.options
+    }
+
+    /// Formats times in UTC (Python's `converter = time.gmtime`) or local time.
     pub fn set_utc(&self, utc: bool) {
         self.utc.store(utc, Ordering::Relaxed);
     }
@@ -67,8 +158,213 @@ impl Formatter {
         self.utc.load(Ordering::Relaxed)
     }
 
+    /// Python's `usesTime()`: whether the format prints `asctime`.
+    pub fn uses_time(&self) -> bool {
+        self.uses_time
+    }
+
+    /// Python's `formatTime`: strftime(datefmt), or the default format with
+    /// `,mmm` milliseconds.
+    pub fn format_time(&self, record: &Record<'_>, out: &mut String) {
+        self.dates
+            .write(record.created, record.msecs, self.utc(), out);
+    }
+
+    fn lookup<'r>(
+        &'r self,
+        record: &'r Record<'_>,
+        key: &Key,
+        asctime: &'r str,
+    ) -> Option<AttrRef<'r>> {
+        let found = match key {
+            Key::Standard(Field::Asctime) if record.extras.is_empty() => {
+                Some(AttrRef::Str(asctime))
+            }
+            Key::Standard(field) if record.extras.is_empty() => Some(record.field(*field)),
+            Key::Standard(Field::Asctime) => record
+                .lookup("asctime")
+                .filter(|v| *v != AttrRef::None)
+                .or(Some(AttrRef::Str(asctime))),
+            _ => record.lookup(key.name()),
+        };
+        found.or_else(|| {
+            self.options
+                .defaults
+                .iter()
+                .find(|(k, _)| k == key.name())
+                .map(|(_, v)| match v {
+                    Value::Str(s) => AttrRef::Str(s),
+                    Value::Int(i) => AttrRef::Int(*i),
+                    Value::Float(f) => AttrRef::Float(*f),
+                    Value::Bool(b) => AttrRef::Bool(*b),
+                    Value::Null => AttrRef::None,
+                })
+        })
+    }
+
+    /// Python's `Formatter.format`: the record's text, then `exc_text` and
+    /// `stack_info`, each on a new line. Appends to `out`.
     pub fn format(&self, record: &Record<'_>, out: &mut String) -> Result<(), FormatError> {
-        out.push_str(&record.message);
+        let mut asctime = time::DateText::new();
+        if self.uses_time {
+            self.dates
+                .write(record.created, record.msecs, self.utc(), &mut asctime);
+        }
+        let start = out.len();
+        for piece in &self.pieces {
+            let key = match piece {
+                Piece::Literal(text) => {
+                    out.push_str(text);
+                    continue;
+                }
+                other => other.key().unwrap_or(&Key::Standard(Field::Message)),
+            };
+            let Some(value) = self.lookup(record, key, asctime.as_str()) else {
+                out.truncate(start);
+                return Err(FormatError(format!(
+                    "Formatting field not found in record: '{}'",
+                    key.name()
+                )));
+            };
+            let rendered = match piece {
+                Piece::Percent(_, spec) => spec::render_percent(out, value, spec),
+                Piece::Brace(_, spec) => spec::render_brace(out, value, spec),
+                _ => {
+                    render::write_str_of(out, value);
+                    Ok(())
+                }
+            };
+            if let Err(e) = rendered {
+                out.truncate(start);
+                return Err(e);
+            }
+        }
+        for extra in [&record.exc_text, &record.stack_info] {
+            if let Some(text) = extra.as_deref().filter(|t| !t.is_empty()) {
+                if !out[start..].ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push_str(text);
+            }
+        }
         Ok(())
+    }
+
+    /// Formats into a new string (convenience for tests and non-hot paths).
+    pub fn format_to_string(&self, record: &Record<'_>) -> Result<String, FormatError> {
+        let mut s = String::new();
+        self.format(record, &mut s)?;
+        Ok(s)
+    }
+}
+
+impl fmt::Debug for Formatter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Formatter({:?}, {:?}, '{}')",
+            self.options
+                .format
+                .as_deref()
+                .unwrap_or(self.options.style.default_format()),
+            self.options.datefmt,
+            self.options.style.as_char()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn rec() -> Record<'static> {
+        let mut r = Record::at(
+            1700000000.987654,
+            "name.sub",
+            30,
+            Some("/src/app/main.c"),
+            42,
+            Some("run"),
+            Cow::Borrowed("hi x"),
+        );
+        r.relative_created = 1234.5678;
+        r
+    }
+
+    fn fmt(f: &str, style: Style) -> String {
+        Formatter::new(Some(f), None, style)
+            .unwrap()
+            .format_to_string(&rec())
+            .unwrap()
+    }
+
+    #[test]
+    fn reference_outputs() {
+        assert_eq!(
+            fmt(
+                "%(name)-12s|%(levelname)8s|%(relativeCreated)6d|%(created)f|%(msecs)03d",
+                Style::Percent
+            ),
+            "name.sub    | WARNING|  1234|1700000000.987654|987"
+        );
+        assert_eq!(fmt("%(created)s", Style::Percent), "1700000000.987654");
+        assert_eq!(fmt("%(msecs)s", Style::Percent), "987.0");
+        assert_eq!(fmt("{message!r:>10}", Style::Brace), "    'hi x'");
+        assert_eq!(fmt("$$ $message", Style::Dollar), "$ hi x");
+        assert_eq!(fmt("100%% %(message)s", Style::Percent), "100% hi x");
+        assert_eq!(
+            fmt(
+                "%(filename)s %(module)s %(lineno)d %(funcName)s",
+                Style::Percent
+            ),
+            "main.c main 42 run"
+        );
+    }
+
+    #[test]
+    fn construction_errors() {
+        for (f, style) in [
+            ("no fields", Style::Percent),
+            ("%(message)z", Style::Percent),
+            ("{message", Style::Brace),
+            ("$", Style::Dollar),
+            ("plain", Style::Dollar),
+        ] {
+            assert!(Formatter::new(Some(f), None, style).is_err(), "{f}");
+        }
+        assert!(Style::from_char('x').is_err());
+    }
+
+    #[test]
+    fn missing_field_is_a_format_time_error() {
+        let f = Formatter::new(Some("%(user)s %(message)s"), None, Style::Percent).unwrap();
+        let e = f.format_to_string(&rec()).unwrap_err();
+        assert_eq!(e.0, "Formatting field not found in record: 'user'");
+        let mut r = rec();
+        r.set_extra("user", Value::Str("bob".into()));
+        assert_eq!(f.format_to_string(&r).unwrap(), "bob hi x");
+    }
+
+    #[test]
+    fn exc_text_and_stack_info_on_new_lines() {
+        let f = Formatter::new(None, None, Style::Percent).unwrap();
+        let mut r = rec();
+        r.exc_text = Some("Traceback\n".into());
+        r.stack_info = Some("Stack".into());
+        assert_eq!(f.format_to_string(&r).unwrap(), "hi x\nTraceback\nStack");
+    }
+
+    #[test]
+    fn utc_asctime() {
+        let f = Formatter::new(Some("%(asctime)s"), None, Style::Percent).unwrap();
+        f.set_utc(true);
+        assert_eq!(
+            f.format_to_string(&rec()).unwrap(),
+            "2023-11-14 22:13:20,987"
+        );
+        let f = Formatter::new(Some("{asctime}"), Some("%Y/%m/%d %Z"), Style::Brace).unwrap();
+        f.set_utc(true);
+        assert_eq!(f.format_to_string(&rec()).unwrap(), "2023/11/14 UTC");
     }
 }

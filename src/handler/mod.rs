@@ -8,7 +8,7 @@ mod null;
 pub mod output;
 mod stream;
 
-pub use callback::CallbackSink;
+pub use callback::{CallbackSink, EmitFn, FlushFn};
 pub use file::{FileOptions, FileSink};
 pub use null::NullSink;
 pub use output::Buffering;
@@ -49,6 +49,14 @@ pub trait Sink: Send {
     /// False for sinks that never look at the text (NullHandler): skips formatting.
     fn needs_text(&self) -> bool {
         true
+    }
+
+    /// Python's `StreamHandler.terminator`; sinks that are not streams refuse.
+    fn set_terminator(&mut self, _terminator: &str) -> Result<(), String> {
+        Err(format!(
+            "{} has no terminator (not a stream handler)",
+            self.kind()
+        ))
     }
 
     /// Changes the durability policy; sinks without an output buffer refuse.
@@ -300,6 +308,13 @@ impl Handler {
     /// Runs `f` with the sink locked (for handler-specific settings).
     pub fn with_sink<R>(&self, f: impl FnOnce(&mut dyn Sink) -> R) -> R {
         f(&mut **self.sink.lock())
+    }
+}
+
+impl Drop for Handler {
+    /// The last reference is gone: nothing buffered may be lost.
+    fn drop(&mut self) {
+        let _ = self.sink.get_mut().flush();
     }
 }
 

@@ -21,11 +21,6 @@ impl StreamSink {
             terminator: "\n".to_owned(),
         }
     }
-
-    /// Python's `StreamHandler.terminator`.
-    pub fn set_terminator(&mut self, terminator: &str) {
-        self.terminator = terminator.to_owned();
-    }
 }
 
 impl Sink for StreamSink {
@@ -41,6 +36,11 @@ impl Sink for StreamSink {
 
     fn flush(&mut self) -> io::Result<()> {
         self.output.flush()
+    }
+
+    fn set_terminator(&mut self, terminator: &str) -> Result<(), String> {
+        self.terminator = terminator.to_owned();
+        Ok(())
     }
 
     fn set_buffering(&mut self, policy: Buffering) -> Result<(), String> {

@@ -1,0 +1,376 @@
+//! Handlers from C: `sawmill_handler *` is a raw `Arc<Handler>`.
+
+use std::cell::RefCell;
+use std::ffi::{c_char, c_int, c_void};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::filter::{filter_arc, sawmill_filter};
+use super::formatter::{formatter_arc, sawmill_formatter};
+use super::record::{sawmill_record, RecordView};
+use super::{
+    check_not_null, optional_str, pointer_call, required_str, sawmill_status, status_call,
+    FfiError, FfiResult,
+};
+use crate::handler::file::FileMode;
+use crate::handler::{self, Buffering, CallbackSink, FileOptions, FlushFn, Handler};
+
+/// A handler: level, filters, formatter and a destination. Reference-counted
+/// (`sawmill_handler_retain` / `sawmill_handler_release`).
+pub struct sawmill_handler {
+    _opaque: [u8; 0],
+}
+
+/// Receives one formatted record: `text` is NUL-terminated, `len` bytes long
+/// (without the NUL), no trailing newline. Return 0 on success; nonzero is
+/// counted as a handler error. Called with the handler's lock held, from
+/// whatever thread logged: a record logged from inside the callback on the
+/// same thread is dropped and counted (`sawmill_reentrant_drop_count`).
+pub type sawmill_emit_fn = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        r: *const sawmill_record,
+        text: *const c_char,
+        len: usize,
+    ) -> c_int,
+>;
+/// Flushes the callback's destination; 0 on success.
+pub type sawmill_flush_fn = Option<unsafe extern "C" fn(user_data: *mut c_void) -> c_int>;
+/// Releases `user_data`; called exactly once, when the last reference to the
+/// handler or filter holding it is gone.
+pub type sawmill_destroy_fn = Option<unsafe extern "C" fn(user_data: *mut c_void)>;
+
+pub(crate) fn into_c(handler: Arc<Handler>) -> *mut sawmill_handler {
+    Arc::into_raw(handler) as *mut sawmill_handler
+}
+
+pub(crate) unsafe fn handler_ref<'a>(h: *const sawmill_handler) -> FfiResult<&'a Handler> {
+    check_not_null(h, "handler")?;
+    // SAFETY: handler pointers come from `into_c` and the caller holds a reference.
+    Ok(unsafe { &*(h as *const Handler) })
+}
+
+/// A new owning `Arc` for a handle the caller keeps its own reference to.
+pub(crate) unsafe fn handler_arc(h: *const sawmill_handler) -> FfiResult<Arc<Handler>> {
+    check_not_null(h, "handler")?;
+    let ptr = h as *const Handler;
+    // SAFETY: `ptr` came from `Arc::into_raw` and is alive (caller's reference).
+    unsafe {
+        Arc::increment_strong_count(ptr);
+        Ok(Arc::from_raw(ptr))
+    }
+}
+
+/// C user data travels between threads; the C side promised thread safety by
+/// registering the callback.
+pub(crate) struct UserData {
+    pub(crate) ptr: *mut c_void,
+    pub(crate) destroy: sawmill_destroy_fn,
+}
+
+// SAFETY: callbacks are documented to be called from any thread.
+unsafe impl Send for UserData {}
+// SAFETY: as above.
+unsafe impl Sync for UserData {}
+
+impl Drop for UserData {
+    fn drop(&mut self) {
+        if let Some(destroy) = self.destroy {
+            // SAFETY: destroy runs once, when the last holder is dropped.
+            unsafe { destroy(self.ptr) };
+        }
+    }
+}
+
+/// A StreamHandler on file descriptor `fd` (1 = stdout, 2 = stderr, any open
+/// fd; never closed by sawmill), level NOTSET, default formatter
+/// (`%(message)s`), write-through. The caller owns one reference.
+/// A negative fd → NULL + SAWMILL_ERR_INVALID_ARGUMENT. Thread-safe.
+#[no_mangle]
+pub extern "C" fn sawmill_stream_handler_new(fd: c_int) -> *mut sawmill_handler {
+    pointer_call(|| {
+        if fd < 0 {
+            return Err(FfiError::invalid(format!("invalid file descriptor {fd}")));
+        }
+        Ok(into_c(handler::stream_handler(fd)))
+    })
+}
+
+/// A FileHandler appending (`mode` "a" or NULL) or truncating ("w") UTF-8
+/// text to `path`; with `delay` the file is opened at the first record.
+/// The path is made absolute now. Unopenable file (no `delay`) → NULL +
+/// SAWMILL_ERR_IO; bad mode → SAWMILL_ERR_INVALID_ARGUMENT. The caller owns
+/// one reference. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_file_handler_new(
+    path: *const c_char,
+    mode: *const c_char,
+    delay: bool,
+) -> *mut sawmill_handler {
+    pointer_call(|| {
+        // SAFETY: C contract: NUL-terminated strings (mode may be NULL).
+        let path = unsafe { required_str(path, "path") }?;
+        let mode = unsafe { optional_str(mode, "mode") }?.unwrap_or("a");
+        let mut options = FileOptions::new(path);
+        options.mode = FileMode::parse(mode).map_err(FfiError::invalid)?;
+        options.delay = delay;
+        let handler = handler::file_handler(options).map_err(|e| FfiError::io(&e))?;
+        Ok(into_c(handler))
+    })
+}
+
+/// A NullHandler: accepts records and does nothing (not even format them).
+/// The caller owns one reference. Thread-safe.
+#[no_mangle]
+pub extern "C" fn sawmill_null_handler_new() -> *mut sawmill_handler {
+    pointer_call(|| Ok(into_c(handler::null_handler())))
+}
+
+thread_local! {
+    /// NUL-terminated copy of the text handed to emit callbacks.
+    static CALLBACK_TEXT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A handler whose output is `emit` (required); `flush` and `destroy` may be
+/// NULL. `destroy(user_data)` runs exactly once, when the last reference is
+/// released. The caller owns one reference. Thread-safe; the callbacks may
+/// run on any thread that logs.
+#[no_mangle]
+pub extern "C" fn sawmill_callback_handler_new(
+    emit: sawmill_emit_fn,
+    flush: sawmill_flush_fn,
+    user_data: *mut c_void,
+    destroy: sawmill_destroy_fn,
+) -> *mut sawmill_handler {
+    pointer_call(|| {
+        let data = Arc::new(UserData {
+            ptr: user_data,
+            destroy,
+        });
+        let Some(emit) = emit else {
+            // `data` is dropped here: destroy still runs exactly once.
+            return Err(FfiError::null("emit"));
+        };
+        let emit_data = data.clone();
+        let emit_fn = Box::new(move |record: &crate::record::Record<'_>, text: &str| {
+            let view = RecordView::read_only(record);
+            let call = |buffer: &mut Vec<u8>| {
+                buffer.clear();
+                buffer.extend_from_slice(text.as_bytes());
+                buffer.push(0);
+                // SAFETY: the buffer is NUL-terminated and outlives the call;
+                // the view lives on this stack frame.
+                unsafe {
+                    emit(
+                        emit_data.ptr,
+                        view.as_c(),
+                        buffer.as_ptr().cast(),
+                        text.len(),
+                    )
+                }
+            };
+            let rc = CALLBACK_TEXT
+                .try_with(|cell| match cell.try_borrow_mut() {
+                    Ok(mut buffer) => call(&mut buffer),
+                    Err(_) => call(&mut Vec::new()),
+                })
+                .unwrap_or_else(|_| call(&mut Vec::new()));
+            if rc == 0 {
+                Ok(())
+            } else {
+                Err(format!("emit callback returned {rc}"))
+            }
+        });
+        let flush_fn = flush.map(|flush| {
+            let flush_data = data.clone();
+            Box::new(move || {
+                // SAFETY: user data is alive while the handler is.
+                let rc = unsafe { flush(flush_data.ptr) };
+                if rc == 0 {
+                    Ok(())
+                } else {
+                    Err(format!("flush callback returned {rc}"))
+                }
+            }) as FlushFn
+        });
+        drop(data);
+        Ok(into_c(Handler::new(Box::new(CallbackSink::new(
+            emit_fn, flush_fn,
+        )))))
+    })
+}
+
+/// Records below `level` are ignored by this handler. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_handler_set_level(
+    h: *mut sawmill_handler,
+    level: c_int,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handle.
+        unsafe { handler_ref(h) }?.set_level(level);
+        Ok(())
+    })
+}
+
+/// Uses `f` for this handler (takes its own reference); NULL `f` restores the
+/// default `%(message)s` formatter. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_handler_set_formatter(
+    h: *mut sawmill_handler,
+    f: *mut sawmill_formatter,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handle; `f` may be NULL.
+        let handler = unsafe { handler_ref(h) }?;
+        let formatter = if f.is_null() {
+            None
+        } else {
+            Some(unsafe { formatter_arc(f) }?)
+        };
+        handler.set_formatter(formatter);
+        Ok(())
+    })
+}
+
+/// Attaches a filter (takes its own reference; twice → no effect). Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_handler_add_filter(
+    h: *mut sawmill_handler,
+    f: *mut sawmill_filter,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handles.
+        let handler = unsafe { handler_ref(h) }?;
+        handler.add_filter(unsafe { filter_arc(f) }?);
+        Ok(())
+    })
+}
+
+/// Detaches a filter; not attached → no effect. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_handler_remove_filter(
+    h: *mut sawmill_handler,
+    f: *mut sawmill_filter,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handles.
+        let handler = unsafe { handler_ref(h) }?;
+        handler.remove_filter(&unsafe { filter_arc(f) }?);
+        Ok(())
+    })
+}
+
+/// Names the handler (used in error reports and by configuration). `name`
+/// is copied. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_handler_set_name(
+    h: *mut sawmill_handler,
+    name: *const c_char,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handle and NUL-terminated string.
+        let handler = unsafe { handler_ref(h) }?;
+        handler.set_name(unsafe { required_str(name, "name") }?);
+        Ok(())
+    })
+}
+
+/// Hands buffered records to the operating system. I/O failure →
+/// SAWMILL_ERR_IO. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_handler_flush(h: *mut sawmill_handler) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handle.
+        unsafe { handler_ref(h) }?
+            .flush()
+            .map_err(|e| FfiError::io(&e))
+    })
+}
+
+/// Flushes and closes the destination (idempotent). Does not release the
+/// caller's reference. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_handler_close(h: *mut sawmill_handler) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handle.
+        unsafe { handler_ref(h) }?
+            .close()
+            .map_err(|e| FfiError::io(&e))
+    })
+}
+
+/// How many failures (format, I/O, callback) this handler has absorbed; the
+/// first of each kind was also reported on stderr. 0 for NULL. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_handler_error_count(h: *const sawmill_handler) -> u64 {
+    super::boundary(|_| 0, || Ok(unsafe { handler_ref(h) }?.error_count()))
+}
+
+/// The durability policy of a stream or file handler. `capacity_bytes` 0 is
+/// write-through (the default: each record reaches the kernel before the
+/// logging call returns). Otherwise records collect in a buffer of that size,
+/// handed to the kernel when it fills, when a record at or above
+/// `flush_level` arrives, when `flush_interval_ms` (0 = no interval) has
+/// passed, on `sawmill_handler_flush`, and at shutdown/exit. Handlers without
+/// an output buffer (callback, null) → SAWMILL_ERR_INVALID_ARGUMENT.
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_handler_set_buffering(
+    h: *mut sawmill_handler,
+    capacity_bytes: usize,
+    flush_level: c_int,
+    flush_interval_ms: u32,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handle.
+        let handler = unsafe { handler_ref(h) }?;
+        handler
+            .set_buffering(Buffering {
+                capacity: capacity_bytes,
+                flush_level,
+                flush_interval: Duration::from_millis(flush_interval_ms.into()),
+            })
+            .map_err(FfiError::invalid)
+    })
+}
+
+/// Sets the text written after each record by a stream handler (default
+/// "\n"; Python's `terminator`). Copied. Other handlers →
+/// SAWMILL_ERR_INVALID_ARGUMENT. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_stream_handler_set_terminator(
+    h: *mut sawmill_handler,
+    terminator: *const c_char,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handle and NUL-terminated string.
+        let handler = unsafe { handler_ref(h) }?;
+        let terminator = unsafe { required_str(terminator, "terminator") }?;
+        handler.with_sink(|sink| sink.set_terminator(terminator).map_err(FfiError::invalid))
+    })
+}
+
+/// Adds a reference; returns `h` (NULL stays NULL). Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_handler_retain(h: *mut sawmill_handler) -> *mut sawmill_handler {
+    if !h.is_null() {
+        // SAFETY: `h` came from `into_c` and the caller holds a reference.
+        unsafe { Arc::increment_strong_count(h as *const Handler) };
+    }
+    h
+}
+
+/// Gives back one reference; the handler is flushed, closed and freed when
+/// the last one (including loggers' references) is gone. NULL is a no-op.
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_handler_release(h: *mut sawmill_handler) {
+    if h.is_null() {
+        return;
+    }
+    let _ = std::panic::catch_unwind(|| {
+        // SAFETY: gives back the reference the caller owned.
+        drop(unsafe { Arc::from_raw(h as *const Handler) });
+    });
+}

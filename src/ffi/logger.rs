@@ -1,0 +1,279 @@
+//! Loggers from C: `sawmill_logger *` is a borrowed `&'static Logger`.
+
+use std::borrow::Cow;
+use std::ffi::{c_char, c_int};
+
+use super::filter::{filter_arc, sawmill_filter};
+use super::handler::{handler_arc, sawmill_handler};
+use super::record::{extras_from_c, sawmill_extra};
+use super::{
+    check_not_null, lossy_str, optional_str, pointer_call, sawmill_status, status_call, FfiResult,
+};
+use crate::logger::Logger;
+use crate::record::Record;
+
+/// A named logger. Borrowed: never freed, valid until the process ends.
+pub struct sawmill_logger {
+    _opaque: [u8; 0],
+}
+
+pub(crate) unsafe fn logger_ref<'a>(l: *const sawmill_logger) -> FfiResult<&'a Logger> {
+    check_not_null(l, "logger")?;
+    // SAFETY: every sawmill_logger pointer handed out is a `&'static Logger`.
+    Ok(unsafe { &*(l as *const Logger) })
+}
+
+/// Python's `logging.getLogger(name)`: the same logger for the same name;
+/// NULL, `""` and `"root"` give the root logger. The result is borrowed and
+/// lives until the process ends. Invalid UTF-8 → NULL and
+/// SAWMILL_ERR_INVALID_UTF8 in `sawmill_last_error()`. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_get_logger(name: *const c_char) -> *mut sawmill_logger {
+    pointer_call(|| {
+        // SAFETY: C contract: NUL-terminated string or NULL.
+        let name = unsafe { optional_str(name, "logger name") }?.unwrap_or("");
+        let logger: &'static Logger = crate::manager::get_logger(name);
+        Ok(logger as *const Logger as *mut sawmill_logger)
+    })
+}
+
+/// The logger's dotted name (`root` for the root logger); valid for the
+/// process lifetime. NULL logger → NULL. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_logger_name(l: *const sawmill_logger) -> *const c_char {
+    pointer_call(|| {
+        // SAFETY: checked handle.
+        let logger = unsafe { logger_ref(l) }?;
+        Ok(super::record::static_c_text(logger.name()) as *mut c_char)
+    })
+}
+
+/// Sets the logger's level (Python's setLevel); NOTSET inherits. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_logger_set_level(
+    l: *mut sawmill_logger,
+    level: c_int,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handle.
+        unsafe { logger_ref(l) }?.set_level(level);
+        Ok(())
+    })
+}
+
+/// The logger's own level (0 = NOTSET); -1 for a NULL logger. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_logger_get_level(l: *const sawmill_logger) -> c_int {
+    super::boundary(|_| -1, || Ok(unsafe { logger_ref(l) }?.level()))
+}
+
+/// The level of the nearest ancestor (self included) with a level set;
+/// -1 for a NULL logger. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_logger_get_effective_level(l: *const sawmill_logger) -> c_int {
+    super::boundary(|_| -1, || Ok(unsafe { logger_ref(l) }?.effective_level()))
+}
+
+/// Whether a record at `level` would be processed (one atomic load);
+/// false for a NULL logger. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_logger_is_enabled_for(
+    l: *const sawmill_logger,
+    level: c_int,
+) -> bool {
+    if l.is_null() {
+        return false;
+    }
+    // SAFETY: non-null sawmill_logger pointers are `&'static Logger`s.
+    unsafe { &*(l as *const Logger) }.is_enabled_for(level)
+}
+
+/// Whether records go on to the parent's handlers (default true). Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_logger_set_propagate(
+    l: *mut sawmill_logger,
+    propagate: bool,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handle.
+        unsafe { logger_ref(l) }?.set_propagate(propagate);
+        Ok(())
+    })
+}
+
+/// The logger's propagate flag; false for a NULL logger. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_logger_get_propagate(l: *const sawmill_logger) -> bool {
+    super::boundary(|_| false, || Ok(unsafe { logger_ref(l) }?.propagate()))
+}
+
+/// Python's `logger.disabled`: a disabled logger drops every record.
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_logger_set_disabled(
+    l: *mut sawmill_logger,
+    disabled: bool,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handle.
+        unsafe { logger_ref(l) }?.set_disabled(disabled);
+        Ok(())
+    })
+}
+
+/// Python's `hasHandlers()`: whether this logger or an ancestor reached
+/// through propagation has a handler; false for a NULL logger. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_logger_has_handlers(l: *const sawmill_logger) -> bool {
+    super::boundary(|_| false, || Ok(unsafe { logger_ref(l) }?.has_handlers()))
+}
+
+/// Attaches `h` (the logger takes its own reference; adding the same handler
+/// twice has no effect). Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_logger_add_handler(
+    l: *mut sawmill_logger,
+    h: *mut sawmill_handler,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handles.
+        let logger = unsafe { logger_ref(l) }?;
+        logger.add_handler(unsafe { handler_arc(h) }?);
+        Ok(())
+    })
+}
+
+/// Detaches `h` (drops the logger's reference); not attached → no effect.
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_logger_remove_handler(
+    l: *mut sawmill_logger,
+    h: *mut sawmill_handler,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handles.
+        let logger = unsafe { logger_ref(l) }?;
+        logger.remove_handler(&unsafe { handler_arc(h) }?);
+        Ok(())
+    })
+}
+
+/// Attaches a filter that sees only records logged on this very logger
+/// (not those propagating from children). Takes its own reference.
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_logger_add_filter(
+    l: *mut sawmill_logger,
+    f: *mut sawmill_filter,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handles.
+        let logger = unsafe { logger_ref(l) }?;
+        logger.add_filter(unsafe { filter_arc(f) }?);
+        Ok(())
+    })
+}
+
+/// Detaches a filter; not attached → no effect. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_logger_remove_filter(
+    l: *mut sawmill_logger,
+    f: *mut sawmill_filter,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handles.
+        let logger = unsafe { logger_ref(l) }?;
+        logger.remove_filter(&unsafe { filter_arc(f) }?);
+        Ok(())
+    })
+}
+
+fn line_number(line: c_int) -> u32 {
+    u32::try_from(line).unwrap_or(0)
+}
+
+/// Logs `msg` as is (no %-interpolation) at `level`. `file`/`func` may be NULL
+/// (printed as Python's `(unknown file)` / `(unknown function)`, line 0).
+/// `msg` must not be NULL; invalid UTF-8 in it is repaired (U+FFFD), not
+/// refused. Nothing is done, not even reading the clock, when the level is
+/// not enabled. Handler failures never reach the caller (see
+/// `sawmill_handler_error_count`). Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_log(
+    l: *mut sawmill_logger,
+    level: c_int,
+    file: *const c_char,
+    line: c_int,
+    func: *const c_char,
+    msg: *const c_char,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handle.
+        let logger = unsafe { logger_ref(l) }?;
+        check_not_null(msg, "msg")?;
+        if !logger.is_enabled_for(level) {
+            return Ok(());
+        }
+        // SAFETY: C contract: NUL-terminated strings or NULL.
+        let (msg, file, func) = unsafe { (lossy_str(msg), lossy_str(file), lossy_str(func)) };
+        let msg = msg.unwrap_or(Cow::Borrowed(""));
+        logger.log(
+            level,
+            file.as_deref(),
+            line_number(line),
+            func.as_deref(),
+            &msg,
+        );
+        Ok(())
+    })
+}
+
+/// Like `sawmill_log`, with Python's `exc_text` and `stack_info` (NULL for
+/// none) and typed `extra` attributes (`extras` may be NULL when
+/// `n_extras` is 0). Everything is copied or used only during the call.
+/// An extra key must be valid UTF-8 (else SAWMILL_ERR_INVALID_UTF8, nothing
+/// logged). Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_log_ex(
+    l: *mut sawmill_logger,
+    level: c_int,
+    file: *const c_char,
+    line: c_int,
+    func: *const c_char,
+    msg: *const c_char,
+    exc_text: *const c_char,
+    stack_info: *const c_char,
+    extras: *const sawmill_extra,
+    n_extras: usize,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handle.
+        let logger = unsafe { logger_ref(l) }?;
+        check_not_null(msg, "msg")?;
+        if n_extras > 0 {
+            check_not_null(extras, "extras")?;
+        }
+        if !logger.is_enabled_for(level) {
+            return Ok(());
+        }
+        // SAFETY: C contract: `extras` points at `n_extras` valid entries.
+        let extras = unsafe { extras_from_c(extras, n_extras) }?;
+        // SAFETY: C contract: NUL-terminated strings or NULL.
+        let (msg, file, func) = unsafe { (lossy_str(msg), lossy_str(file), lossy_str(func)) };
+        let msg = msg.unwrap_or(Cow::Borrowed(""));
+        let mut record = Record::new(
+            logger.name(),
+            level,
+            file.as_deref(),
+            line_number(line),
+            func.as_deref(),
+            Cow::Borrowed(&*msg),
+        );
+        // SAFETY: C contract: NUL-terminated strings or NULL.
+        record.exc_text = unsafe { lossy_str(exc_text) };
+        record.stack_info = unsafe { lossy_str(stack_info) };
+        record.extras = extras;
+        logger.handle(&mut record);
+        Ok(())
+    })
+}

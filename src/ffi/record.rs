@@ -1,0 +1,377 @@
+//! Records as callbacks see them, and typed extras passed in by C.
+//!
+//! A `sawmill_record *` points at a [`RecordView`] on the stack of the code
+//! calling the callback: the record plus NUL-terminated copies of whatever
+//! text the callback asked for, all freed when the callback returns.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::ffi::{c_char, c_int, CStr, CString};
+
+use super::{
+    boundary, check_not_null, lossy_str, required_str, sawmill_status, status_call, FfiError,
+    FfiResult,
+};
+use crate::record::{AttrRef, Field, Record, Value};
+
+/// One record during a handler or filter callback. Borrowed: valid only
+/// until the callback returns.
+pub struct sawmill_record {
+    _opaque: [u8; 0],
+}
+
+/// The record behind a `sawmill_record *`. Lifetimes are erased: a view only
+/// lives on the stack frame that calls one callback, shorter than the record.
+pub(crate) struct RecordView {
+    record: *mut Record<'static>,
+    /// False in emit callbacks, which see the record after filtering.
+    writable: bool,
+    texts: RefCell<Vec<CString>>,
+}
+
+impl RecordView {
+    /// A view filters may change (cookbook 7.2: filters add attributes).
+    pub(crate) fn writable(record: &mut Record<'_>) -> RecordView {
+        RecordView {
+            record: (record as *mut Record<'_>).cast(),
+            writable: true,
+            texts: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// A view emit callbacks read.
+    pub(crate) fn read_only(record: &Record<'_>) -> RecordView {
+        RecordView {
+            record: (record as *const Record<'_> as *mut Record<'_>).cast(),
+            writable: false,
+            texts: RefCell::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn as_c(&self) -> *mut sawmill_record {
+        self as *const RecordView as *mut sawmill_record
+    }
+
+    fn record(&self) -> &Record<'static> {
+        // SAFETY: the record outlives the view (see the type's comment).
+        unsafe { &*self.record }
+    }
+
+    fn record_mut(&mut self) -> FfiResult<&mut Record<'static>> {
+        if !self.writable {
+            return Err(FfiError::invalid(
+                "the record is read-only here: change records in a filter, not in an emit callback",
+            ));
+        }
+        // SAFETY: as in `record`; writable views come from a `&mut Record`.
+        Ok(unsafe { &mut *self.record })
+    }
+
+    /// A NUL-terminated copy of `text` that lives as long as the view.
+    fn c_text(&self, text: &str) -> *const c_char {
+        let owned = CString::new(text.replace('\0', "\u{FFFD}")).unwrap_or_default();
+        let ptr = owned.as_ptr();
+        self.texts.borrow_mut().push(owned);
+        ptr
+    }
+}
+
+unsafe fn view<'x>(r: *const sawmill_record) -> FfiResult<&'x RecordView> {
+    check_not_null(r, "record")?;
+    // SAFETY: record pointers are only created by `RecordView::as_c` and are
+    // valid for the duration of the callback that received them.
+    Ok(unsafe { &*(r as *const RecordView) })
+}
+
+unsafe fn view_mut<'x>(r: *mut sawmill_record) -> FfiResult<&'x mut RecordView> {
+    check_not_null(r, "record")?;
+    // SAFETY: as in `view`; the callback holds the only access.
+    Ok(unsafe { &mut *(r as *mut RecordView) })
+}
+
+/// NUL-terminated copies of names that live for the process (logger names).
+pub(crate) fn static_c_text(text: &'static str) -> *const c_char {
+    use parking_lot::Mutex;
+    use std::collections::HashMap;
+    static CACHE: Mutex<Option<HashMap<usize, &'static CStr>>> = Mutex::new(None);
+    let mut cache = CACHE.lock();
+    cache
+        .get_or_insert_with(HashMap::new)
+        .entry(text.as_ptr() as usize)
+        .or_insert_with(|| {
+            let owned = CString::new(text.replace('\0', "")).unwrap_or_default();
+            Box::leak(owned.into_boxed_c_str())
+        })
+        .as_ptr()
+}
+
+fn string_field(r: *const sawmill_record, field: Field) -> *const c_char {
+    boundary(
+        |_| std::ptr::null(),
+        || {
+            // SAFETY: checked record pointer.
+            let v = unsafe { view(r) }?;
+            Ok(match v.record().field(field) {
+                AttrRef::Str(s) => v.c_text(s),
+                _ => std::ptr::null(),
+            })
+        },
+    )
+}
+
+/// The logger name. Valid until the callback returns; NULL for a NULL record.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_name(r: *const sawmill_record) -> *const c_char {
+    string_field(r, Field::Name)
+}
+
+/// The merged message. Valid until the callback returns; NULL for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_message(r: *const sawmill_record) -> *const c_char {
+    string_field(r, Field::Message)
+}
+
+/// The level name (`INFO`, `Level 37`…). Valid until the callback returns.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_levelname(r: *const sawmill_record) -> *const c_char {
+    string_field(r, Field::Levelname)
+}
+
+/// The source path (`(unknown file)` if none). Valid until the callback returns.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_pathname(r: *const sawmill_record) -> *const c_char {
+    string_field(r, Field::Pathname)
+}
+
+/// The source file's base name. Valid until the callback returns.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_filename(r: *const sawmill_record) -> *const c_char {
+    string_field(r, Field::Filename)
+}
+
+/// The function name (`(unknown function)` if none). Valid until the callback returns.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_func_name(r: *const sawmill_record) -> *const c_char {
+    string_field(r, Field::FuncName)
+}
+
+/// The thread name. Valid until the callback returns.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_thread_name(r: *const sawmill_record) -> *const c_char {
+    string_field(r, Field::ThreadName)
+}
+
+/// The process name. Valid until the callback returns.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_process_name(r: *const sawmill_record) -> *const c_char {
+    string_field(r, Field::ProcessName)
+}
+
+/// The record's level number; -1 for a NULL record.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_levelno(r: *const sawmill_record) -> c_int {
+    boundary(|_| -1, || Ok(unsafe { view(r) }?.record().levelno))
+}
+
+/// The source line (0 if unknown); -1 for a NULL record.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_lineno(r: *const sawmill_record) -> c_int {
+    boundary(|_| -1, || Ok(unsafe { view(r) }?.record().lineno as c_int))
+}
+
+/// Creation time, seconds since the epoch; 0 for a NULL record.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_created(r: *const sawmill_record) -> f64 {
+    boundary(|_| 0.0, || Ok(unsafe { view(r) }?.record().created))
+}
+
+/// Milliseconds part of the creation time (Python's msecs); 0 for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_msecs(r: *const sawmill_record) -> f64 {
+    boundary(|_| 0.0, || Ok(unsafe { view(r) }?.record().msecs))
+}
+
+/// The thread identifier (pthread_self of the logging thread); 0 for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_thread(r: *const sawmill_record) -> u64 {
+    boundary(|_| 0, || Ok(unsafe { view(r) }?.record().thread))
+}
+
+/// The process id of the logging process; 0 for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_process(r: *const sawmill_record) -> u32 {
+    boundary(|_| 0, || Ok(unsafe { view(r) }?.record().process))
+}
+
+/// Any attribute by name (an extra, or a standard one such as `levelname`)
+/// as text, as `%(key)s` would print it. Returns NULL if there is no such
+/// attribute (or `r`/`key` is NULL or `key` invalid UTF-8; see
+/// `sawmill_last_error()`). Valid until the callback returns.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_get_str(
+    r: *const sawmill_record,
+    key: *const c_char,
+) -> *const c_char {
+    boundary(
+        |_| std::ptr::null(),
+        || {
+            // SAFETY: checked record pointer and NUL-terminated key.
+            let v = unsafe { view(r) }?;
+            let key = unsafe { required_str(key, "key") }?;
+            let Some(value) = v.record().lookup(key) else {
+                return Err(FfiError::invalid(format!(
+                    "record has no attribute {key:?}"
+                )));
+            };
+            let mut text = String::new();
+            match value {
+                AttrRef::Str(s) => text.push_str(s),
+                AttrRef::Int(i) => text.push_str(&i.to_string()),
+                AttrRef::Float(f) => text.push_str(&crate::format::python_float_repr(f)),
+                AttrRef::Bool(b) => text.push_str(if b { "True" } else { "False" }),
+                AttrRef::None => text.push_str("None"),
+            }
+            Ok(v.c_text(&text))
+        },
+    )
+}
+
+fn set_value(
+    r: *mut sawmill_record,
+    key: *const c_char,
+    value: impl FnOnce() -> FfiResult<Value<'static>>,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked record pointer and NUL-terminated key.
+        let v = unsafe { view_mut(r) }?;
+        let key = unsafe { required_str(key, "key") }?;
+        if key.is_empty() {
+            return Err(FfiError::invalid("attribute key must not be empty"));
+        }
+        let value = value()?;
+        v.record_mut()?.set_extra(key.to_owned(), value);
+        Ok(())
+    })
+}
+
+/// Sets (or replaces) a string attribute, e.g. from a filter adding context
+/// that a `%(key)s` format prints (cookbook recipe 7.2). Setting a standard
+/// name (`levelname`, `msg`…) changes what formatters print for it, as
+/// assigning to a Python LogRecord attribute does. Both strings are copied.
+/// Invalid UTF-8 in `value` → SAWMILL_ERR_INVALID_UTF8.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_set_str(
+    r: *mut sawmill_record,
+    key: *const c_char,
+    value: *const c_char,
+) -> sawmill_status {
+    set_value(r, key, || {
+        // SAFETY: C contract: NUL-terminated string.
+        let value = unsafe { required_str(value, "value") }?;
+        Ok(Value::Str(Cow::Owned(value.to_owned())))
+    })
+}
+
+/// Sets (or replaces) an integer attribute. See `sawmill_record_set_str`.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_set_int(
+    r: *mut sawmill_record,
+    key: *const c_char,
+    value: i64,
+) -> sawmill_status {
+    set_value(r, key, || Ok(Value::Int(value)))
+}
+
+/// Sets (or replaces) a float attribute. See `sawmill_record_set_str`.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_set_float(
+    r: *mut sawmill_record,
+    key: *const c_char,
+    value: f64,
+) -> sawmill_status {
+    set_value(r, key, || Ok(Value::Float(value)))
+}
+
+/// Sets (or replaces) a boolean attribute (prints `True`/`False`).
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_set_bool(
+    r: *mut sawmill_record,
+    key: *const c_char,
+    value: bool,
+) -> sawmill_status {
+    set_value(r, key, || Ok(Value::Bool(value)))
+}
+
+/// The type of a `sawmill_extra` value.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum sawmill_value_kind {
+    SAWMILL_VALUE_NULL = 0,
+    SAWMILL_VALUE_STR = 1,
+    SAWMILL_VALUE_INT = 2,
+    SAWMILL_VALUE_FLOAT = 3,
+    SAWMILL_VALUE_BOOL = 4,
+}
+
+/// One `extra=` attribute for `sawmill_log_ex`: `key` and the field named by
+/// `kind` (a `sawmill_value_kind`) are read; the others are ignored. Strings
+/// are copied.
+#[repr(C)]
+pub struct sawmill_extra {
+    pub key: *const c_char,
+    pub kind: c_int,
+    pub str_value: *const c_char,
+    pub int_value: i64,
+    pub float_value: f64,
+    pub bool_value: bool,
+}
+
+/// Reads C extras. Like Python's makeRecord, a key naming a standard
+/// attribute (or `message`/`asctime`) is refused.
+pub(crate) unsafe fn extras_from_c<'a>(
+    extras: *const sawmill_extra,
+    n: usize,
+) -> FfiResult<Vec<(Cow<'a, str>, Value<'a>)>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    // SAFETY: C contract: `extras` points at `n` entries.
+    let entries = unsafe { std::slice::from_raw_parts(extras, n) };
+    let mut out = Vec::with_capacity(n);
+    for entry in entries {
+        // SAFETY: C contract: NUL-terminated key.
+        let key = unsafe { required_str(entry.key, "extra key") }?;
+        if Field::from_name(key).is_some() {
+            return Err(FfiError::invalid(format!(
+                "Attempt to overwrite {key:?} in LogRecord"
+            )));
+        }
+        const NULL: c_int = sawmill_value_kind::SAWMILL_VALUE_NULL as c_int;
+        const STR: c_int = sawmill_value_kind::SAWMILL_VALUE_STR as c_int;
+        const INT: c_int = sawmill_value_kind::SAWMILL_VALUE_INT as c_int;
+        const FLOAT: c_int = sawmill_value_kind::SAWMILL_VALUE_FLOAT as c_int;
+        const BOOL: c_int = sawmill_value_kind::SAWMILL_VALUE_BOOL as c_int;
+        let value = match entry.kind {
+            NULL => Value::Null,
+            STR => {
+                check_not_null(entry.str_value, "extra str_value")?;
+                // SAFETY: C contract: NUL-terminated string; repaired lossily like messages.
+                Value::Str(Cow::Owned(
+                    unsafe { lossy_str(entry.str_value) }
+                        .unwrap_or_default()
+                        .into_owned(),
+                ))
+            }
+            INT => Value::Int(entry.int_value),
+            FLOAT => Value::Float(entry.float_value),
+            BOOL => Value::Bool(entry.bool_value),
+            other => {
+                return Err(FfiError::invalid(format!(
+                    "extra {key:?}: unknown value kind {other}"
+                )))
+            }
+        };
+        out.push((Cow::Owned(key.to_owned()), value));
+    }
+    Ok(out)
+}
