@@ -20,6 +20,7 @@ mod formatter;
 mod handler;
 mod logger;
 mod record;
+mod variadic;
 
 use std::borrow::Cow;
 use std::cell::RefCell;

@@ -594,7 +594,7 @@ pub fn render_percent(
 fn group_digits(out: &mut NumberText, digits: &str, separator: char, every: usize) {
     let len = digits.len();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (len - i) % every == 0 {
+        if i > 0 && (len - i).is_multiple_of(every) {
             let _ = out.write_char(separator);
         }
         let _ = out.write_char(c);

@@ -1,0 +1,212 @@
+/* Every exported function, called with NULL for each pointer argument and
+ * with invalid UTF-8 for names: an error status (or NULL / a neutral value)
+ * and a non-empty sawmill_last_error(), never a crash.
+ * check_sweep_coverage.py fails if a function of sawmill.h is missing here. */
+#include "sawmill.h"
+#include "check.h"
+
+static const char *bad_utf8 = "\xff\xfe";
+
+#define EXPECT_STATUS(call, status)                                                    \
+    do {                                                                              \
+        sawmill_status s_ = (call);                                                   \
+        if (s_ != (status)) {                                                         \
+            fprintf(stderr, "%s:%d: %s returned %d, expected %d\n", __FILE__, __LINE__, \
+                    #call, (int)s_, (int)(status));                                   \
+            check_failures++;                                                         \
+        } else if (sawmill_last_error()[0] == '\0') {                                 \
+            fprintf(stderr, "%s:%d: %s left no error text\n", __FILE__, __LINE__, #call); \
+            check_failures++;                                                         \
+        }                                                                             \
+    } while (0)
+#define EXPECT_NULL_ARG(call) EXPECT_STATUS(call, SAWMILL_ERR_NULL_ARGUMENT)
+#define EXPECT_BAD_UTF8(call) EXPECT_STATUS(call, SAWMILL_ERR_INVALID_UTF8)
+#define EXPECT_NULL_RESULT(call, status)                                               \
+    do {                                                                              \
+        const void *p_ = (const void *)(call);                                        \
+        CHECK(p_ == NULL);                                                            \
+        CHECK(sawmill_last_error()[0] != '\0');                                       \
+        (void)(status);                                                               \
+    } while (0)
+
+static int emit_nothing(void *u, const sawmill_record *r, const char *t, size_t n) {
+    (void)u; (void)r; (void)t; (void)n;
+    return 0;
+}
+static int keep(void *u, sawmill_record *r) {
+    (void)u; (void)r;
+    return 1;
+}
+
+static int vlogf_null(sawmill_logger *l, const char *fmt, ...) {
+    va_list ap;
+    sawmill_status s;
+    va_start(ap, fmt);
+    s = sawmill_vlogf(l, SAWMILL_LEVEL_ERROR, NULL, 0, NULL, fmt, ap);
+    va_end(ap);
+    return (int)s;
+}
+
+int main(void) {
+    sawmill_logger *l = sawmill_get_logger("sweep");
+    sawmill_handler *h = sawmill_null_handler_new();
+    sawmill_formatter *f = sawmill_formatter_new(NULL, NULL, '%');
+    sawmill_filter *flt = sawmill_name_filter_new("");
+    sawmill_basic_config bad_cfg;
+    sawmill_extra extra;
+
+    CHECK(sawmill_version() != NULL && sawmill_version()[0] != '\0');
+    CHECK(sawmill_last_error() != NULL);
+
+    /* Levels and globals. */
+    EXPECT_NULL_ARG(sawmill_add_level_name(5, NULL));
+    EXPECT_BAD_UTF8(sawmill_add_level_name(5, bad_utf8));
+    CHECK_STR(sawmill_level_name(5), "Level 5");
+    sawmill_disable(SAWMILL_LEVEL_NOTSET);
+    EXPECT_NULL_ARG(sawmill_set_thread_name(NULL));
+    EXPECT_BAD_UTF8(sawmill_set_thread_name(bad_utf8));
+    EXPECT_NULL_ARG(sawmill_set_process_name(NULL));
+    EXPECT_BAD_UTF8(sawmill_set_process_name(bad_utf8));
+    CHECK(sawmill_reentrant_drop_count() == 0);
+
+    /* Loggers. */
+    EXPECT_NULL_RESULT(sawmill_get_logger(bad_utf8), SAWMILL_ERR_INVALID_UTF8);
+    CHECK(sawmill_logger_name(NULL) == NULL);
+    EXPECT_NULL_ARG(sawmill_logger_set_level(NULL, 10));
+    CHECK(sawmill_logger_get_level(NULL) == -1);
+    CHECK(sawmill_logger_get_effective_level(NULL) == -1);
+    CHECK(!sawmill_logger_is_enabled_for(NULL, SAWMILL_LEVEL_CRITICAL));
+    EXPECT_NULL_ARG(sawmill_logger_set_propagate(NULL, true));
+    CHECK(!sawmill_logger_get_propagate(NULL));
+    EXPECT_NULL_ARG(sawmill_logger_set_disabled(NULL, true));
+    CHECK(!sawmill_logger_has_handlers(NULL));
+    EXPECT_NULL_ARG(sawmill_logger_add_handler(NULL, h));
+    EXPECT_NULL_ARG(sawmill_logger_add_handler(l, NULL));
+    EXPECT_NULL_ARG(sawmill_logger_remove_handler(NULL, h));
+    EXPECT_NULL_ARG(sawmill_logger_remove_handler(l, NULL));
+    EXPECT_NULL_ARG(sawmill_logger_add_filter(NULL, flt));
+    EXPECT_NULL_ARG(sawmill_logger_add_filter(l, NULL));
+    EXPECT_NULL_ARG(sawmill_logger_remove_filter(NULL, flt));
+    EXPECT_NULL_ARG(sawmill_logger_remove_filter(l, NULL));
+
+    /* Logging calls. */
+    EXPECT_NULL_ARG(sawmill_log(NULL, 40, NULL, 0, NULL, "m"));
+    EXPECT_NULL_ARG(sawmill_log(l, 40, NULL, 0, NULL, NULL));
+    EXPECT_NULL_ARG(sawmill_logf(NULL, 40, NULL, 0, NULL, "m"));
+    EXPECT_NULL_ARG(sawmill_logf(l, 40, NULL, 0, NULL, NULL));
+    CHECK(vlogf_null(NULL, "m") == SAWMILL_ERR_NULL_ARGUMENT);
+    CHECK(vlogf_null(l, NULL) == SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_ARG(sawmill_log_ex(NULL, 40, NULL, 0, NULL, "m", NULL, NULL, NULL, 0));
+    EXPECT_NULL_ARG(sawmill_log_ex(l, 40, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0));
+    EXPECT_NULL_ARG(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, NULL, 1));
+    memset(&extra, 0, sizeof extra);
+    sawmill_logger_set_level(l, SAWMILL_LEVEL_DEBUG);
+    EXPECT_NULL_ARG(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, &extra, 1));
+    extra.key = bad_utf8;
+    EXPECT_BAD_UTF8(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, &extra, 1));
+    extra.key = "k";
+    extra.kind = SAWMILL_VALUE_STR;
+    EXPECT_NULL_ARG(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, &extra, 1));
+    extra.kind = 99;
+    EXPECT_STATUS(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, &extra, 1), SAWMILL_ERR_INVALID_ARGUMENT);
+
+    /* Handlers. */
+    EXPECT_NULL_RESULT(sawmill_stream_handler_new(-1), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_file_handler_new(NULL, "a", false), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_file_handler_new(bad_utf8, "a", true), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_file_handler_new("/tmp/x.log", bad_utf8, true), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_file_handler_new("/tmp/x.log", "r", true), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_callback_handler_new(NULL, NULL, NULL, NULL), SAWMILL_ERR_NULL_ARGUMENT);
+    {
+        sawmill_handler *ok = sawmill_callback_handler_new(emit_nothing, NULL, NULL, NULL);
+        CHECK(ok != NULL);
+        sawmill_handler_release(ok);
+    }
+    {
+        sawmill_handler *n = sawmill_null_handler_new();
+        CHECK(n != NULL);
+        sawmill_handler_release(n);
+    }
+    EXPECT_NULL_ARG(sawmill_handler_set_level(NULL, 10));
+    EXPECT_NULL_ARG(sawmill_handler_set_formatter(NULL, f));
+    EXPECT_NULL_ARG(sawmill_handler_add_filter(NULL, flt));
+    EXPECT_NULL_ARG(sawmill_handler_add_filter(h, NULL));
+    EXPECT_NULL_ARG(sawmill_handler_remove_filter(NULL, flt));
+    EXPECT_NULL_ARG(sawmill_handler_remove_filter(h, NULL));
+    EXPECT_NULL_ARG(sawmill_handler_set_name(NULL, "n"));
+    EXPECT_NULL_ARG(sawmill_handler_set_name(h, NULL));
+    EXPECT_BAD_UTF8(sawmill_handler_set_name(h, bad_utf8));
+    EXPECT_NULL_ARG(sawmill_handler_flush(NULL));
+    EXPECT_NULL_ARG(sawmill_handler_close(NULL));
+    CHECK(sawmill_handler_error_count(NULL) == 0);
+    EXPECT_NULL_ARG(sawmill_handler_set_buffering(NULL, 0, 40, 0));
+    EXPECT_STATUS(sawmill_handler_set_buffering(h, 4096, 40, 0), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_ARG(sawmill_stream_handler_set_terminator(NULL, "\n"));
+    EXPECT_NULL_ARG(sawmill_stream_handler_set_terminator(h, NULL));
+    EXPECT_STATUS(sawmill_stream_handler_set_terminator(h, "\n"), SAWMILL_ERR_INVALID_ARGUMENT);
+    CHECK(sawmill_handler_retain(NULL) == NULL);
+    sawmill_handler_release(NULL);
+
+    /* Formatters. */
+    EXPECT_NULL_RESULT(sawmill_formatter_new(bad_utf8, NULL, '%'), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_formatter_new(NULL, bad_utf8, '%'), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_formatter_new("no fields", NULL, '%'), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_formatter_new("%(message)s", NULL, 'x'), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_ARG(sawmill_formatter_set_utc(NULL, true));
+    CHECK(sawmill_formatter_retain(NULL) == NULL);
+    sawmill_formatter_release(NULL);
+
+    /* Filters. */
+    EXPECT_NULL_RESULT(sawmill_name_filter_new(NULL), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_name_filter_new(bad_utf8), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_callback_filter_new(NULL, NULL, NULL), SAWMILL_ERR_NULL_ARGUMENT);
+    {
+        sawmill_filter *ok = sawmill_callback_filter_new(keep, NULL, NULL);
+        CHECK(ok != NULL);
+        sawmill_filter_release(ok);
+    }
+    CHECK(sawmill_filter_retain(NULL) == NULL);
+    sawmill_filter_release(NULL);
+
+    /* Records (only valid inside callbacks; NULL is always refused). */
+    CHECK(sawmill_record_name(NULL) == NULL);
+    CHECK(sawmill_record_message(NULL) == NULL);
+    CHECK(sawmill_record_levelname(NULL) == NULL);
+    CHECK(sawmill_record_pathname(NULL) == NULL);
+    CHECK(sawmill_record_filename(NULL) == NULL);
+    CHECK(sawmill_record_func_name(NULL) == NULL);
+    CHECK(sawmill_record_thread_name(NULL) == NULL);
+    CHECK(sawmill_record_process_name(NULL) == NULL);
+    CHECK(sawmill_record_levelno(NULL) == -1);
+    CHECK(sawmill_record_lineno(NULL) == -1);
+    CHECK(sawmill_record_created(NULL) == 0.0);
+    CHECK(sawmill_record_msecs(NULL) == 0.0);
+    CHECK(sawmill_record_thread(NULL) == 0);
+    CHECK(sawmill_record_process(NULL) == 0);
+    CHECK(sawmill_record_get_str(NULL, "k") == NULL);
+    EXPECT_NULL_ARG(sawmill_record_set_str(NULL, "k", "v"));
+    EXPECT_NULL_ARG(sawmill_record_set_int(NULL, "k", 1));
+    EXPECT_NULL_ARG(sawmill_record_set_float(NULL, "k", 1.0));
+    EXPECT_NULL_ARG(sawmill_record_set_bool(NULL, "k", true));
+
+    /* basicConfig: invalid strings are refused before anything changes. */
+    memset(&bad_cfg, 0, sizeof bad_cfg);
+    bad_cfg.format = bad_utf8;
+    EXPECT_BAD_UTF8(sawmill_basic_config_apply(&bad_cfg));
+    bad_cfg.format = "no fields";
+    EXPECT_STATUS(sawmill_basic_config_apply(&bad_cfg), SAWMILL_ERR_CONFIG);
+    bad_cfg.format = NULL;
+    bad_cfg.filename = bad_utf8;
+    EXPECT_BAD_UTF8(sawmill_basic_config_apply(&bad_cfg));
+    bad_cfg.filename = "/tmp/sawmill-sweep.log";
+    bad_cfg.stream_fd = 1;
+    EXPECT_STATUS(sawmill_basic_config_apply(&bad_cfg), SAWMILL_ERR_CONFIG);
+    CHECK(!sawmill_logger_has_handlers(sawmill_get_logger(NULL)));
+
+    sawmill_handler_release(h);
+    sawmill_formatter_release(f);
+    sawmill_filter_release(flt);
+    sawmill_shutdown();
+    sawmill_shutdown();
+    CHECK_DONE();
+}

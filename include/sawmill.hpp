@@ -1,0 +1,167 @@
+// sawmill.hpp: header-only C++11 wrapper over sawmill.h.
+//
+// Handles own one reference each (copying retains, destruction releases);
+// constructors throw sawmill::Error carrying the status and
+// sawmill_last_error() text. Logging calls never throw: handler failures are
+// counted by the library, as in the C API.
+#ifndef SAWMILL_HPP
+#define SAWMILL_HPP
+
+#include <cstddef>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "sawmill.h"
+
+namespace sawmill {
+
+class Error : public std::runtime_error {
+public:
+    Error(sawmill_status status, const std::string &what) : std::runtime_error(what), status_(status) {}
+    sawmill_status status() const { return status_; }
+
+private:
+    sawmill_status status_;
+};
+
+namespace detail {
+inline void check(sawmill_status status) {
+    if (status != SAWMILL_OK) {
+        throw Error(status, sawmill_last_error());
+    }
+}
+template <typename T>
+T *check_ptr(T *p, sawmill_status status_if_null = SAWMILL_ERR_INVALID_ARGUMENT) {
+    if (p == nullptr) {
+        throw Error(status_if_null, sawmill_last_error());
+    }
+    return p;
+}
+}  // namespace detail
+
+// A reference-counted handle: Retain/Release are the C functions.
+template <typename T, T *(*Retain)(T *), void (*Release)(T *)>
+class Handle {
+public:
+    Handle() : p_(nullptr) {}
+    explicit Handle(T *owned) : p_(owned) {}
+    Handle(const Handle &other) : p_(Retain(other.p_)) {}
+    Handle(Handle &&other) noexcept : p_(other.p_) { other.p_ = nullptr; }
+    Handle &operator=(Handle other) noexcept {
+        std::swap(p_, other.p_);
+        return *this;
+    }
+    ~Handle() { Release(p_); }
+    T *get() const { return p_; }
+
+private:
+    T *p_;
+};
+
+class Formatter : public Handle<sawmill_formatter, sawmill_formatter_retain, sawmill_formatter_release> {
+public:
+    explicit Formatter(const char *fmt = nullptr, const char *datefmt = nullptr, char style = '%')
+        : Handle(detail::check_ptr(sawmill_formatter_new(fmt, datefmt, style))) {}
+    void set_utc(bool utc) { detail::check(sawmill_formatter_set_utc(get(), utc)); }
+};
+
+class Filter : public Handle<sawmill_filter, sawmill_filter_retain, sawmill_filter_release> {
+public:
+    using Fn = std::function<bool(sawmill_record *)>;
+    static Filter name(const char *logger_name) {
+        return Filter(detail::check_ptr(sawmill_name_filter_new(logger_name)));
+    }
+    static Filter callback(Fn fn) {
+        Fn *boxed = new Fn(std::move(fn));
+        return Filter(detail::check_ptr(sawmill_callback_filter_new(&call, boxed, &destroy)));
+    }
+
+private:
+    explicit Filter(sawmill_filter *owned) : Handle(owned) {}
+    static int call(void *user_data, sawmill_record *r) {
+        try {
+            return (*static_cast<Fn *>(user_data))(r) ? 1 : 0;
+        } catch (...) {
+            return 1;  // a throwing filter must not unwind into the library
+        }
+    }
+    static void destroy(void *user_data) { delete static_cast<Fn *>(user_data); }
+};
+
+class Handler : public Handle<sawmill_handler, sawmill_handler_retain, sawmill_handler_release> {
+public:
+    using EmitFn = std::function<int(const sawmill_record *, const char *, std::size_t)>;
+    static Handler stream(int fd = 2) { return Handler(detail::check_ptr(sawmill_stream_handler_new(fd))); }
+    static Handler file(const char *path, const char *mode = "a", bool delay = false) {
+        return Handler(detail::check_ptr(sawmill_file_handler_new(path, mode, delay)));
+    }
+    static Handler null() { return Handler(detail::check_ptr(sawmill_null_handler_new())); }
+    static Handler callback(EmitFn emit) {
+        EmitFn *boxed = new EmitFn(std::move(emit));
+        return Handler(detail::check_ptr(sawmill_callback_handler_new(&call, nullptr, boxed, &destroy)));
+    }
+    void set_level(int level) { detail::check(sawmill_handler_set_level(get(), level)); }
+    void set_formatter(const Formatter &f) { detail::check(sawmill_handler_set_formatter(get(), f.get())); }
+    void add_filter(const Filter &f) { detail::check(sawmill_handler_add_filter(get(), f.get())); }
+    void set_buffering(std::size_t capacity, int flush_level = SAWMILL_LEVEL_ERROR, uint32_t interval_ms = 0) {
+        detail::check(sawmill_handler_set_buffering(get(), capacity, flush_level, interval_ms));
+    }
+    void flush() { detail::check(sawmill_handler_flush(get())); }
+    void close() { detail::check(sawmill_handler_close(get())); }
+    uint64_t error_count() const { return sawmill_handler_error_count(get()); }
+
+private:
+    explicit Handler(sawmill_handler *owned) : Handle(owned) {}
+    static int call(void *user_data, const sawmill_record *r, const char *text, std::size_t len) {
+        try {
+            return (*static_cast<EmitFn *>(user_data))(r, text, len);
+        } catch (...) {
+            return -1;  // counted as a handler error
+        }
+    }
+    static void destroy(void *user_data) { delete static_cast<EmitFn *>(user_data); }
+};
+
+// A logger: borrowed, lives as long as the process; cheap to copy.
+class Logger {
+public:
+    static Logger get(const char *name = nullptr) { return Logger(detail::check_ptr(sawmill_get_logger(name))); }
+    static Logger root() { return get(nullptr); }
+    // The C handle, for the SAWMILL_INFO(logger.handle(), fmt, ...) macros.
+    sawmill_logger *handle() const { return l_; }
+    const char *name() const { return sawmill_logger_name(l_); }
+    void set_level(int level) { detail::check(sawmill_logger_set_level(l_, level)); }
+    int effective_level() const { return sawmill_logger_get_effective_level(l_); }
+    bool enabled_for(int level) const { return sawmill_logger_is_enabled_for(l_, level); }
+    void set_propagate(bool on) { detail::check(sawmill_logger_set_propagate(l_, on)); }
+    void add_handler(const Handler &h) { detail::check(sawmill_logger_add_handler(l_, h.get())); }
+    void remove_handler(const Handler &h) { detail::check(sawmill_logger_remove_handler(l_, h.get())); }
+    void add_filter(const Filter &f) { detail::check(sawmill_logger_add_filter(l_, f.get())); }
+    void remove_filter(const Filter &f) { detail::check(sawmill_logger_remove_filter(l_, f.get())); }
+
+    // Logs `msg` as is (use SAWMILL_INFO(logger.handle(), fmt, ...) for printf
+    // formatting with the caller's file and line).
+    void log(int level, const char *msg) const {
+        if (enabled_for(level)) {
+            (void)sawmill_log(l_, level, nullptr, 0, nullptr, msg);
+        }
+    }
+    void log(int level, const std::string &msg) const { log(level, msg.c_str()); }
+    void debug(const std::string &msg) const { log(SAWMILL_LEVEL_DEBUG, msg); }
+    void info(const std::string &msg) const { log(SAWMILL_LEVEL_INFO, msg); }
+    void warning(const std::string &msg) const { log(SAWMILL_LEVEL_WARNING, msg); }
+    void error(const std::string &msg) const { log(SAWMILL_LEVEL_ERROR, msg); }
+    void critical(const std::string &msg) const { log(SAWMILL_LEVEL_CRITICAL, msg); }
+
+private:
+    explicit Logger(sawmill_logger *l) : l_(l) {}
+    sawmill_logger *l_;
+};
+
+inline void shutdown() { sawmill_shutdown(); }
+
+}  // namespace sawmill
+
+#endif  // SAWMILL_HPP
