@@ -365,6 +365,6 @@ mod tests {
         );
         let f = Formatter::new(Some("{asctime}"), Some("%Y/%m/%d %Z"), Style::Brace).unwrap();
         f.set_utc(true);
-        assert_eq!(f.format_to_string(&rec()).unwrap(), "2023/11/14 UTC");
+        assert_eq!(f.format_to_string(&rec()).unwrap(), "2023/11/14 GMT");
     }
 }

@@ -1,7 +1,7 @@
 //! `asctime`: strftime through libc (what CPython's time.strftime calls), with
 //! the text of the current second cached per formatter.
 
-use std::ffi::{c_char, CString};
+use std::ffi::CString;
 use std::fmt::Write;
 use std::sync::Once;
 
@@ -44,8 +44,8 @@ fn init_time_zone() {
     TZSET.call_once(|| unsafe { tzset() });
 }
 
-/// Broken-down time of `second`, in UTC (zone named `UTC`, as Python's
-/// `time.gmtime` reports it) or local time.
+/// Broken-down time of `second`, in UTC (`%Z` prints `GMT`, as CPython's
+/// strftime of a gmtime does) or local time.
 fn broken_down(second: i64, utc: bool) -> libc::tm {
     // SAFETY: an all-zero tm is a valid value to be overwritten.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
@@ -53,7 +53,6 @@ fn broken_down(second: i64, utc: bool) -> libc::tm {
     if utc {
         // SAFETY: valid pointers to a time_t and a tm.
         unsafe { libc::gmtime_r(&t, &mut tm) };
-        tm.tm_zone = c"UTC".as_ptr() as *const c_char as *mut c_char;
     } else {
         // SAFETY: as above; the time zone was initialised by init_time_zone.
         unsafe { libc::localtime_r(&t, &mut tm) };

@@ -1,0 +1,99 @@
+"""Writes cases.json: formats × records that sawmill and CPython must format
+identically (format_differential.rs runs both). Re-run after editing."""
+import itertools
+import json
+import os
+
+RECORDS = [
+    dict(name="name.sub", levelno=30, pathname="/src/app/main.c", lineno=42, funcName="run",
+         msg="hi x", created=1700000000.987654, relativeCreated=1234.5678, thread=140245,
+         threadName="MainThread", process=4321, processName="MainProcess"),
+    dict(name="root", levelno=20, pathname=None, lineno=0, funcName=None,
+         msg="Jackdaws love my big sphinx of quartz.", created=1710054000.1, relativeCreated=0.25,
+         thread=1, threadName="Thread-1", process=1, processName="worker"),
+    dict(name="myapp.área", levelno=37, pathname="relative/mod.tar.gz", lineno=7, funcName="f",
+         msg="naïve café — 日本語 ✓", created=1699165800.999999, relativeCreated=999999.9,
+         thread=2**40 + 5, threadName="pool-é", process=77, processName="MainProcess"),
+    dict(name="x", levelno=5, pathname="/.hidden", lineno=100000, funcName="g",
+         msg="quote's \"both\" \\ back\ttab\nnew", created=1e-7 + 1600000000, relativeCreated=-3.5,
+         thread=0, threadName="MainThread", process=0, processName="MainProcess"),
+    dict(name="deep.a.b.c.d", levelno=50, pathname="/p/q.c", lineno=1, funcName="main",
+         msg="100% done", created=1678604400.5, relativeCreated=12.0,
+         thread=3, threadName="T", process=9, processName="P",
+         exc_text="Traceback (most recent call last):\n  File \"x\", line 1\nValueError: bad",
+         stack_info="Stack (most recent call last):\n  File \"y\""),
+    dict(name="extras", levelno=40, pathname="/e.c", lineno=3, funcName="h", msg="with extras",
+         created=1700000000.0, relativeCreated=1.0, thread=4, threadName="MainThread",
+         process=5, processName="MainProcess",
+         extras={"ip": "192.168.0.1", "user": "jim", "count": 12, "ratio": 0.1, "flag": True,
+                 "nothing": None, "big": 12345678901234, "neg": -42, "tiny": 1.5e-7}),
+    dict(name="nl", levelno=10, pathname="/n.c", lineno=9, funcName="n", msg="ends with newline\n",
+         created=1700000000.25, relativeCreated=5.0, thread=6, threadName="MainThread",
+         process=7, processName="MainProcess", exc_text="exc line", stack_info=""),
+]
+
+PERCENT = [
+    "%(message)s", "%(levelname)s:%(name)s:%(message)s",
+    "%(asctime)s - %(name)s - %(levelname)s - %(message)s",
+    "%(name)-12s|%(levelname)8s|%(relativeCreated)6d|%(created)f|%(msecs)03d",
+    "%(created)s %(msecs)s %(relativeCreated)s", "%(name)r %(message)r %(levelname)a",
+    "%(lineno)5d|%(lineno)-5d|%(lineno)05d|%(lineno)+d|%(lineno) d|%(lineno)x|%(lineno)#X|%(lineno)#o",
+    "%(created).2f|%(created)e|%(created).3E|%(created)g|%(created)#g|%(relativeCreated)G",
+    "%(relativeCreated)010.3f|%(relativeCreated)-10.1f|%(relativeCreated)+.0f",
+    "%(name).3s|%(message).5s|%(name)10.2s|%(message)-20.4s!",
+    "100%% %(message)s %%", "%(filename)s %(module)s %(pathname)s %(funcName)s",
+    "%(thread)d %(threadName)s %(process)d %(processName)s",
+    "%(exc_text)s|%(stack_info)s", "%(levelno)s %(levelno)d %(levelno)i %(levelno)u",
+    "[%(asctime)s] %(message)s", "%(msg)s", "%(lineno)c", "%(created)10.4f|%(msecs)5.1f",
+]
+BRACE = [
+    "{message}", "{message!r:>10}", "{levelname:<8} {name:^12} {message}", "{asctime} {msecs:03.0f}",
+    "{created:.3f} {relativeCreated:,.2f} {lineno:05d} {lineno:x} {lineno:#b} {lineno:+}",
+    "{name!s:*>15} {name!a}", "{created} {msecs} {relativeCreated:.3} {created:e} {created:g} {created:%}",
+    "{{literal}} {message}", "{process:_} {thread:,}", "{levelno:=+6d}", "{message:.4}", "{created:12.1}",
+]
+DOLLAR = ["$message", "${levelname}:$name:$message", "$$ $message", "${asctime} ${name}x", "$msecs $created $lineno"]
+EXTRA_FMTS = [
+    ("%(ip)-15s %(user)-8s %(count)d %(ratio)s %(flag)s %(nothing)s %(big)d %(neg)05d %(tiny)s %(ratio).3f", "%"),
+    ("{ip} {count:04d} {ratio:.2%} {flag} {nothing} {flag:d} {neg:+}", "{"),
+    ("$ip $user $count $ratio $flag $nothing", "$"),
+]
+DATEFMTS = [None, "%m-%d %H:%M", "%Y/%m/%d %I:%M:%S %p %a %b %j", "%H:%M:%S %Z %z", "%A %B %y %%"]
+TZS = ["America/New_York", "UTC", "Asia/Kolkata"]
+
+cases = []
+def add(fmt, style, record, datefmt=None, utc=False, tz="America/New_York", defaults=None):
+    cases.append(dict(fmt=fmt, style=style, datefmt=datefmt, utc=utc, tz=tz, record=record,
+                      defaults=defaults))
+
+for i, fmt in enumerate(PERCENT):
+    for j, rec in enumerate(RECORDS):
+        if (i + j) % 2 == 0 or j == 0:
+            add(fmt, "%", rec)
+for i, fmt in enumerate(BRACE):
+    for j, rec in enumerate(RECORDS[:5]):
+        if (i + j) % 2 == 0 or j == 0:
+            add(fmt, "{", rec)
+for fmt in DOLLAR:
+    for rec in RECORDS[:3]:
+        add(fmt, "$", rec)
+for fmt, style in EXTRA_FMTS:
+    add(fmt, style, RECORDS[5])
+for datefmt, utc, tz, rec in itertools.product(DATEFMTS, [False, True], TZS, RECORDS[:3]):
+    add("%(asctime)s|%(message)s", "%", rec, datefmt=datefmt, utc=utc, tz=tz)
+# Python 3.10 defaults= for fields the record lacks.
+add("%(message)s %(tenant)s %(count)d", "%", RECORDS[0], defaults={"tenant": "acme", "count": 3})
+add("{message} {tenant}", "{", RECORDS[5], defaults={"tenant": "acme", "user": "override-me"})
+# Errors: at construction, and at format time (field missing).
+for fmt, style in [("no fields", "%"), ("%(message)z", "%"), ("{message", "{"), ("message}", "{"),
+                   ("{message!x}", "{"), ("{message:%%%}", "{"), ("plain", "$"), ("$", "$"),
+                   ("${}", "$"), ("%(message)s %", "%")]:
+    add(fmt, style, RECORDS[0])
+for fmt, style in [("%(missing)s", "%"), ("{missing}", "{"), ("$missing", "$"), ("%(message)d", "%"),
+                   ("%(name)x", "%")]:
+    add(fmt, style, RECORDS[0])
+
+here = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(here, "cases.json"), "w", encoding="utf-8") as out:
+    json.dump(cases, out, ensure_ascii=False, indent=0)
+print(len(cases), "cases")
