@@ -7,12 +7,14 @@
 pub mod clock;
 pub mod config;
 pub mod filter;
+pub mod fork;
 pub mod format;
 pub mod handler;
 pub mod level;
 pub mod logger;
 pub mod manager;
 pub mod record;
+pub mod sync;
 
 pub mod ffi;
 
@@ -25,9 +27,11 @@ pub use manager::{get_logger, root, shutdown};
 pub use record::{Record, Value};
 
 /// Runs when the library is loaded: fixes the start time that
-/// `relativeCreated` counts from, as Python does at import.
+/// `relativeCreated` counts from, as Python does at import, and makes the
+/// library fork-safe.
 extern "C" fn on_load() {
     let _ = clock::start_time();
+    fork::install();
 }
 
 #[used]

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use parking_lot::Mutex;
+use crate::sync::Lock;
 
 use crate::handler::{self, Handler};
 use crate::level;
@@ -24,10 +24,10 @@ struct Registry {
     all: Vec<&'static Logger>,
 }
 
-fn registry() -> &'static Mutex<Registry> {
-    static REGISTRY: OnceLock<Mutex<Registry>> = OnceLock::new();
+fn registry() -> &'static Lock<Registry> {
+    static REGISTRY: OnceLock<Lock<Registry>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
-        Mutex::new(Registry {
+        Lock::new(Registry {
             nodes: HashMap::new(),
             all: vec![root()],
         })
@@ -131,6 +131,11 @@ pub fn last_resort() -> &'static Arc<Handler> {
     })
 }
 
+/// In a fork child: releases the registry lock a vanished thread may hold.
+pub(crate) fn reset_locks_after_fork() {
+    registry().reinit_after_fork();
+}
+
 static SHUTDOWN_REGISTERED: AtomicBool = AtomicBool::new(false);
 
 extern "C" fn shutdown_at_exit() {
@@ -140,6 +145,7 @@ extern "C" fn shutdown_at_exit() {
 
 /// Registers `shutdown` to run at normal process exit (once).
 pub fn ensure_shutdown_at_exit() {
+    crate::fork::install();
     if !SHUTDOWN_REGISTERED.swap(true, Ordering::AcqRel) {
         // SAFETY: registering a plain extern "C" function with no captured state.
         unsafe {

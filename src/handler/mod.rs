@@ -4,6 +4,7 @@
 
 mod callback;
 pub mod file;
+pub mod flusher;
 mod null;
 pub mod output;
 mod stream;
@@ -20,8 +21,8 @@ use std::io;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
+use crate::sync::Lock;
 use arc_swap::ArcSwapOption;
-use parking_lot::Mutex;
 
 use crate::filter::{Filter, FilterList};
 use crate::format::Formatter;
@@ -49,6 +50,12 @@ pub trait Sink: Send {
     /// False for sinks that never look at the text (NullHandler): skips formatting.
     fn needs_text(&self) -> bool {
         true
+    }
+
+    /// Flushes buffered bytes whose flush interval has passed (the interval
+    /// flusher calls this); sinks without a buffer have nothing to do.
+    fn flush_if_due(&mut self) -> io::Result<()> {
+        Ok(())
     }
 
     /// Python's `StreamHandler.terminator`; sinks that are not streams refuse.
@@ -139,7 +146,7 @@ pub struct HandlerCore {
     level: AtomicI32,
     filters: FilterList,
     formatter: ArcSwapOption<Formatter>,
-    name: Mutex<Option<String>>,
+    name: Lock<Option<String>>,
     errors: ErrorLedger,
     closed: AtomicBool,
 }
@@ -148,7 +155,9 @@ pub struct Handler {
     core: HandlerCore,
     /// Read once from the sink: whether records must be formatted at all.
     needs_text: bool,
-    sink: Mutex<Box<dyn Sink>>,
+    /// The sink's kind, for error reports.
+    kind: &'static str,
+    sink: Lock<Box<dyn Sink>>,
 }
 
 thread_local! {
@@ -162,15 +171,16 @@ impl Handler {
     pub fn new(sink: Box<dyn Sink>) -> Arc<Handler> {
         let handler = Arc::new(Handler {
             needs_text: sink.needs_text(),
+            kind: sink.kind(),
             core: HandlerCore {
                 level: AtomicI32::new(crate::level::NOTSET),
                 filters: FilterList::default(),
                 formatter: ArcSwapOption::empty(),
-                name: Mutex::new(None),
+                name: Lock::new(None),
                 errors: ErrorLedger::default(),
                 closed: AtomicBool::new(false),
             },
-            sink: Mutex::new(sink),
+            sink: Lock::new(sink),
         });
         register(&handler);
         handler
@@ -219,10 +229,9 @@ impl Handler {
     }
 
     fn describe(&self) -> String {
-        let kind = self.sink.try_lock().map(|s| s.kind()).unwrap_or("handler");
         match self.name() {
-            Some(name) => format!("{kind} '{name}'"),
-            None => kind.to_owned(),
+            Some(name) => format!("{} '{name}'", self.kind),
+            None => self.kind.to_owned(),
         }
     }
 
@@ -291,6 +300,12 @@ impl Handler {
         self.sink.lock().flush()
     }
 
+    /// Flushes a buffered sink whose interval has passed; errors are counted.
+    pub fn flush_if_due(&self) {
+        let result = self.sink.lock().flush_if_due();
+        self.report(result.map_err(EmitError::from));
+    }
+
     /// Flushes and closes the sink. Idempotent.
     pub fn close(&self) -> io::Result<()> {
         self.core.closed.store(true, Ordering::Relaxed);
@@ -302,7 +317,11 @@ impl Handler {
     }
 
     pub fn set_buffering(&self, policy: Buffering) -> Result<(), String> {
-        self.sink.lock().set_buffering(policy)
+        self.sink.lock().set_buffering(policy)?;
+        if !policy.is_write_through() && !policy.flush_interval.is_zero() {
+            flusher::ensure_running(policy.flush_interval);
+        }
+        Ok(())
     }
 
     /// Runs `f` with the sink locked (for handler-specific settings).
@@ -320,7 +339,7 @@ impl Drop for Handler {
 
 // ---- every live handler, for shutdown ---------------------------------------
 
-static REGISTRY: Mutex<Vec<Weak<Handler>>> = Mutex::new(Vec::new());
+static REGISTRY: Lock<Vec<Weak<Handler>>> = Lock::new(Vec::new());
 
 fn register(handler: &Arc<Handler>) {
     let mut all = REGISTRY.lock();
@@ -328,6 +347,16 @@ fn register(handler: &Arc<Handler>) {
     all.push(Arc::downgrade(handler));
     drop(all);
     crate::manager::ensure_shutdown_at_exit();
+}
+
+/// In a fork child: releases the handler registry and every handler's locks
+/// that a vanished thread may hold.
+pub(crate) fn reset_locks_after_fork() {
+    REGISTRY.reinit_after_fork();
+    for handler in live_handlers() {
+        handler.sink.reinit_after_fork();
+        handler.core.name.reinit_after_fork();
+    }
 }
 
 /// Every live handler, newest first (Python's shutdown order).

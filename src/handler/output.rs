@@ -138,9 +138,20 @@ impl FdOutput {
         self.pending.extend_from_slice(text);
         self.pending.extend_from_slice(terminator);
         let interval = self.buffering.flush_interval;
-        if self.pending.len() >= self.buffering.capacity
-            || levelno >= self.buffering.flush_level
-            || (!interval.is_zero() && self.last_flush.elapsed() >= interval)
+        if !interval.is_zero() {
+            // Restarts the flusher lazily in a fork child.
+            super::flusher::ensure_running(interval);
+        }
+        if self.pending.len() >= self.buffering.capacity || levelno >= self.buffering.flush_level {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Flushes when the interval has passed since the last flush.
+    pub fn flush_if_due(&mut self) -> io::Result<()> {
+        let interval = self.buffering.flush_interval;
+        if !self.pending.is_empty() && !interval.is_zero() && self.last_flush.elapsed() >= interval
         {
             self.flush()?;
         }

@@ -43,6 +43,10 @@ impl Sink for StreamSink {
         Ok(())
     }
 
+    fn flush_if_due(&mut self) -> io::Result<()> {
+        self.output.flush_if_due()
+    }
+
     fn set_buffering(&mut self, policy: Buffering) -> Result<(), String> {
         self.output.set_buffering(policy).map_err(|e| e.to_string())
     }

@@ -1,0 +1,31 @@
+//! Fork safety. A child of `fork` has one thread; any lock another thread of
+//! the parent held at that moment stays locked forever in the child. Instead
+//! of taking every lock around fork (which deadlocked CPython), the child
+//! handler re-initialises the library's locks, forgets the cached pid and
+//! lets worker threads restart on first use.
+//!
+//! Not reset: a level-name table read-locked by another thread at the fork
+//! (it still reads; only `add_level_name` in the child would block) and a
+//! formatter's date cache (it is only ever try-locked, so a stuck one just
+//! means the child formats dates without the cache).
+
+use std::sync::Once;
+
+extern "C" fn in_child() {
+    crate::record::reset_process_id();
+    crate::handler::flusher::forget_after_fork();
+    crate::manager::reset_locks_after_fork();
+    crate::handler::reset_locks_after_fork();
+}
+
+/// Registers the child handler once per process (at library load and at the
+/// first handler's creation, whichever comes first).
+pub fn install() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        // SAFETY: registers a plain extern "C" function with no captured state.
+        unsafe {
+            libc::pthread_atfork(None, None, Some(in_child));
+        }
+    });
+}
