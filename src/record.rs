@@ -176,7 +176,7 @@ impl<'a> Record<'a> {
         func_name: Option<&'a str>,
         message: Cow<'a, str>,
     ) -> Record<'a> {
-        let (thread, thread_name) = current_thread();
+        let (thread, thread_name, process_name) = current_identity();
         Record {
             name: Cow::Borrowed(name),
             levelno,
@@ -191,7 +191,7 @@ impl<'a> Record<'a> {
             thread,
             thread_name,
             process: process_id(),
-            process_name: process_name(),
+            process_name,
             exc_text: None,
             stack_info: None,
             extras: Vec::new(),
@@ -318,6 +318,21 @@ impl<'a> Record<'a> {
 struct ThreadIdentity {
     ident: u64,
     name: Option<Arc<str>>,
+    /// This thread's own copy of processName and the generation it is of:
+    /// cloning a shared `Arc` on every record would make logging threads
+    /// fight over one reference count.
+    process_name: Option<(u64, Arc<str>)>,
+}
+
+impl ThreadIdentity {
+    fn new() -> ThreadIdentity {
+        ThreadIdentity {
+            // SAFETY: pthread_self has no preconditions.
+            ident: unsafe { libc::pthread_self() } as u64,
+            name: None,
+            process_name: None,
+        }
+    }
 }
 
 thread_local! {
@@ -371,31 +386,42 @@ fn default_thread_name() -> Arc<str> {
 
 /// `(thread ident, threadName)` of the calling thread.
 pub fn current_thread() -> (u64, Arc<str>) {
-    THREAD.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let identity = slot.get_or_insert_with(|| ThreadIdentity {
-            // SAFETY: pthread_self has no preconditions.
-            ident: unsafe { libc::pthread_self() } as u64,
-            name: None,
-        });
+    let (ident, name, _) = current_identity();
+    (ident, name)
+}
+
+/// `(thread ident, threadName, processName)` for a record made on this thread.
+fn current_identity() -> (u64, Arc<str>, Arc<str>) {
+    let read = |identity: &mut ThreadIdentity| {
         let name = identity
             .name
             .get_or_insert_with(default_thread_name)
             .clone();
-        (identity.ident, name)
-    })
+        let generation = PROCESS_NAME_GENERATION.load(Ordering::Acquire);
+        let process = match &identity.process_name {
+            Some((seen, local)) if *seen == generation => local.clone(),
+            _ => {
+                let local: Arc<str> = Arc::from(&*shared_process_name());
+                identity.process_name = Some((generation, local.clone()));
+                local
+            }
+        };
+        (identity.ident, name, process)
+    };
+    THREAD
+        .try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut slot) => read(slot.get_or_insert_with(ThreadIdentity::new)),
+            Err(_) => read(&mut ThreadIdentity::new()),
+        })
+        // Thread-local storage already destroyed (thread exit): no caching.
+        .unwrap_or_else(|_| read(&mut ThreadIdentity::new()))
 }
 
 /// Names the calling thread for `threadName` (Python's `threading.current_thread().name = …`).
 pub fn set_current_thread_name(name: &str) {
     THREAD.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let identity = slot.get_or_insert_with(|| ThreadIdentity {
-            // SAFETY: pthread_self has no preconditions.
-            ident: unsafe { libc::pthread_self() } as u64,
-            name: None,
-        });
-        identity.name = Some(Arc::from(name));
+        slot.get_or_insert_with(ThreadIdentity::new).name = Some(Arc::from(name));
     })
 }
 
@@ -420,7 +446,10 @@ pub fn reset_process_id() {
     PID.store(0, Ordering::Relaxed);
 }
 
-pub fn process_name() -> Arc<str> {
+/// Bumped by every `set_process_name`, so threads refresh their copies.
+static PROCESS_NAME_GENERATION: AtomicU64 = AtomicU64::new(1);
+
+fn shared_process_name() -> Arc<str> {
     if let Some(name) = PROCESS_NAME.read().as_ref() {
         return name.clone();
     }
@@ -428,9 +457,15 @@ pub fn process_name() -> Arc<str> {
     slot.get_or_insert_with(|| Arc::from("MainProcess")).clone()
 }
 
+/// The current `processName` (default `MainProcess`).
+pub fn process_name() -> Arc<str> {
+    current_identity().2
+}
+
 /// Sets `processName` for records made from now on.
 pub fn set_process_name(name: &str) {
     *PROCESS_NAME.write() = Some(Arc::from(name));
+    PROCESS_NAME_GENERATION.fetch_add(1, Ordering::AcqRel);
 }
 
 #[cfg(test)]

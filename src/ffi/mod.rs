@@ -183,9 +183,19 @@ pub(crate) unsafe fn lossy_str<'a>(ptr: *const c_char) -> Option<Cow<'a, str>> {
         return None;
     }
     // SAFETY: the caller passes a NUL-terminated string that outlives the call.
-    Some(String::from_utf8_lossy(
-        unsafe { CStr::from_ptr(ptr) }.to_bytes(),
-    ))
+    let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+    // ASCII (the common case) is checked word by word; the full UTF-8 check
+    // next; the lossy repair only for text that needs it.
+    if bytes.is_ascii() {
+        // SAFETY: ASCII is valid UTF-8.
+        return Some(Cow::Borrowed(unsafe {
+            std::str::from_utf8_unchecked(bytes)
+        }));
+    }
+    Some(match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    })
 }
 
 pub(crate) fn check_not_null<T>(ptr: *const T, what: &str) -> FfiResult<()> {

@@ -4,7 +4,9 @@
  * buffer's size are formatted without touching the heap. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sawmill.h"
 
@@ -23,11 +25,107 @@ SAWMILL_SHIM_HIDDEN sawmill_status sawmill_shim_logf(sawmill_logger *l, int leve
 
 enum { SAWMILL_STACK_MESSAGE = 1024 };
 
+/* Appends the decimal digits of v (with a '-' if negative). */
+static size_t put_unsigned(char *out, unsigned long long v, int negative) {
+    char digits[24];
+    size_t n = 0, len = 0;
+    do {
+        digits[n++] = (char)('0' + (int)(v % 10));
+        v /= 10;
+    } while (v != 0);
+    if (negative) {
+        out[len++] = '-';
+    }
+    while (n > 0) {
+        out[len++] = digits[--n];
+    }
+    return len;
+}
+
+/* The conversions log messages mostly use (%d %i %u %s %c %% with optional
+ * l/ll/z), formatted without glibc's general printf machinery, which was the
+ * largest cost of a record in profiles. Returns the length, or -1 when the
+ * format needs anything else (flags, widths, other types) or does not fit:
+ * the caller then uses vsnprintf on its own copy of the arguments. */
+static int fast_vformat(char *out, size_t cap, const char *fmt, va_list ap) {
+    size_t len = 0;
+    const char *p;
+    for (p = fmt; *p != '\0'; p++) {
+        int longs = 0, size_t_arg = 0;
+        if (len + 24 >= cap) {
+            return -1;
+        }
+        if (*p != '%') {
+            out[len++] = *p;
+            continue;
+        }
+        p++;
+        while (*p == 'l') {
+            longs++;
+            p++;
+        }
+        if (*p == 'z') {
+            size_t_arg = 1;
+            p++;
+        }
+        switch (*p) {
+        case '%':
+            out[len++] = '%';
+            break;
+        case 'd':
+        case 'i': {
+            long long v = size_t_arg ? (long long)va_arg(ap, ptrdiff_t)
+                          : longs >= 2 ? va_arg(ap, long long)
+                          : longs == 1 ? (long long)va_arg(ap, long)
+                                       : (long long)va_arg(ap, int);
+            unsigned long long magnitude = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+            len += put_unsigned(out + len, magnitude, v < 0);
+            break;
+        }
+        case 'u': {
+            unsigned long long v = size_t_arg ? (unsigned long long)va_arg(ap, size_t)
+                                   : longs >= 2 ? va_arg(ap, unsigned long long)
+                                   : longs == 1 ? (unsigned long long)va_arg(ap, unsigned long)
+                                                : (unsigned long long)va_arg(ap, unsigned int);
+            len += put_unsigned(out + len, v, 0);
+            break;
+        }
+        case 'c':
+            if (longs || size_t_arg) {
+                return -1;
+            }
+            out[len++] = (char)va_arg(ap, int);
+            break;
+        case 's': {
+            const char *text = va_arg(ap, const char *);
+            size_t n;
+            if (longs || size_t_arg) {
+                return -1;
+            }
+            if (text == NULL) {
+                text = "(null)";
+            }
+            n = strlen(text);
+            if (len + n + 24 >= cap) {
+                return -1;
+            }
+            memcpy(out + len, text, n);
+            len += n;
+            break;
+        }
+        default:
+            return -1;
+        }
+    }
+    out[len] = '\0';
+    return (int)len;
+}
+
 sawmill_status sawmill_shim_vlogf(sawmill_logger *l, int level, const char *file, int line,
                                   const char *func, const char *fmt, va_list ap) {
     char stack[SAWMILL_STACK_MESSAGE];
     char *heap;
-    va_list again;
+    va_list fast, again;
     int n;
     sawmill_status status;
 
@@ -37,6 +135,12 @@ sawmill_status sawmill_shim_vlogf(sawmill_logger *l, int level, const char *file
     }
     if (!sawmill_logger_is_enabled_for(l, level)) {
         return SAWMILL_OK;
+    }
+    va_copy(fast, ap);
+    n = fast_vformat(stack, sizeof stack, fmt, fast);
+    va_end(fast);
+    if (n >= 0) {
+        return sawmill_log(l, level, file, line, func, stack);
     }
     va_copy(again, ap);
     n = vsnprintf(stack, sizeof stack, fmt, ap);

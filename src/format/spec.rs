@@ -457,8 +457,14 @@ pub fn render_percent(
     value: AttrRef<'_>,
     spec: &PercentSpec,
 ) -> Result<(), FormatError> {
-    let mut text = NumberText::new();
     let numeric = !matches!(spec.conversion, 's' | 'r' | 'a' | 'c');
+    if let ('s', AttrRef::Str(s), None) = (spec.conversion, value, spec.precision) {
+        // The common case (`%(name)s`, `%(name)-12s`): no conversion needed.
+        let align = if spec.left { Align::Left } else { Align::Right };
+        render::pad(out, s, spec.width, align, ' ');
+        return Ok(());
+    }
+    let mut text = NumberText::new();
     match spec.conversion {
         's' | 'r' | 'a' => {
             let start = out.len();
@@ -474,7 +480,11 @@ pub fn render_percent(
                     out.truncate(end);
                 }
             }
-            let len = out[start..end].chars().count();
+            let len = if spec.width == 0 {
+                0
+            } else {
+                out[start..end].chars().count()
+            };
             if len < spec.width {
                 let pad = spec.width - len;
                 if spec.left {

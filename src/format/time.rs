@@ -1,36 +1,62 @@
 //! `asctime`: strftime through libc (what CPython's time.strftime calls), with
-//! the text of the current second cached per formatter.
+//! the text of the current second cached per formatter and per thread (a
+//! cache shared by threads made them contend on it for every record).
 
 use std::ffi::CString;
 use std::fmt::Write;
 use std::sync::Once;
 
-use parking_lot::Mutex;
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::render::StackText;
 use super::FormatError;
 
-/// Room for any date text we cache; longer results bypass the cache.
-const CACHED_LEN: usize = 256;
+/// Room for a cached date text; longer results are computed every time.
+const CACHED_LEN: usize = 96;
+/// Date texts longer than this are cut by strftime's buffer and recomputed
+/// on the heap (a datefmt of hundreds of characters).
+const STACK_LEN: usize = 256;
 
 pub type DateText = StackText<320>;
 
 /// Python's `default_time_format`.
 const DEFAULT_TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
-struct Cached {
+/// One formatter's date text for one second, on one thread.
+#[derive(Clone, Copy)]
+struct CachedSecond {
+    formatter: u64,
     second: i64,
     utc: bool,
-    valid: bool,
-    len: usize,
+    len: u8,
     bytes: [u8; CACHED_LEN],
 }
+
+const SLOTS: usize = 4;
+
+struct ThreadDates {
+    slots: [CachedSecond; SLOTS],
+    next: usize,
+}
+
+thread_local! {
+    static DATES: RefCell<ThreadDates> = const {
+        RefCell::new(ThreadDates {
+            slots: [CachedSecond { formatter: 0, second: 0, utc: false, len: 0, bytes: [0; CACHED_LEN] }; SLOTS],
+            next: 0,
+        })
+    };
+}
+
+/// Formatter identities for the per-thread cache (0 is "empty slot").
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 pub struct DateCache {
     strftime_format: CString,
     /// The default format appends `,mmm`; an explicit datefmt does not.
     append_msecs: bool,
-    cached: Mutex<Cached>,
+    id: u64,
 }
 
 extern "C" {
@@ -69,13 +95,7 @@ impl DateCache {
         Ok(DateCache {
             strftime_format,
             append_msecs: datefmt.is_none(),
-            cached: Mutex::new(Cached {
-                second: 0,
-                utc: false,
-                valid: false,
-                len: 0,
-                bytes: [0; CACHED_LEN],
-            }),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -98,41 +118,54 @@ impl DateCache {
     /// Writes the date text for `created` (+ `,mmm` for the default format).
     pub fn write(&self, created: f64, msecs: f64, utc: bool, out: &mut impl Write) {
         let second = created.floor() as i64;
-        if let Some(mut cache) = self.cached.try_lock() {
-            if !(cache.valid && cache.second == second && cache.utc == utc) {
-                let mut bytes = [0u8; CACHED_LEN];
-                match self.strftime(second, utc, &mut bytes) {
-                    Some(len) => {
-                        cache.bytes = bytes;
-                        cache.len = len;
-                        cache.second = second;
-                        cache.utc = utc;
-                        cache.valid = true;
-                    }
-                    None => {
-                        drop(cache);
-                        self.write_uncached(second, utc, out);
-                        self.write_msecs(msecs, out);
-                        return;
-                    }
-                }
+        let cached = DATES.try_with(|cell| {
+            let mut dates = cell.try_borrow_mut().ok()?;
+            if let Some(slot) = dates
+                .slots
+                .iter()
+                .find(|s| s.formatter == self.id && s.second == second && s.utc == utc)
+            {
+                // SAFETY: only valid UTF-8 is ever cached (checked below).
+                let _ = out.write_str(unsafe {
+                    std::str::from_utf8_unchecked(&slot.bytes[..usize::from(slot.len)])
+                });
+                return Some(());
             }
-            let _ = out.write_str(&String::from_utf8_lossy(&cache.bytes[..cache.len]));
-        } else {
-            // Another thread holds the cache: compute on the stack instead.
+            let mut bytes = [0u8; CACHED_LEN];
+            let len = self.strftime(second, utc, &mut bytes)?;
+            // strftime writes the locale's encoding: cache only valid UTF-8.
+            let text = std::str::from_utf8(&bytes[..len]).ok()?;
+            let _ = out.write_str(text);
+            let index = match dates.slots.iter().position(|s| s.formatter == self.id) {
+                Some(i) => i,
+                None => {
+                    dates.next = (dates.next + 1) % SLOTS;
+                    dates.next
+                }
+            };
+            dates.slots[index] = CachedSecond {
+                formatter: self.id,
+                second,
+                utc,
+                len: len as u8,
+                bytes,
+            };
+            Some(())
+        });
+        if !matches!(cached, Ok(Some(()))) {
             self.write_uncached(second, utc, out);
         }
         self.write_msecs(msecs, out);
     }
 
     fn write_uncached(&self, second: i64, utc: bool, out: &mut impl Write) {
-        let mut bytes = [0u8; CACHED_LEN];
+        let mut bytes = [0u8; STACK_LEN];
         if let Some(len) = self.strftime(second, utc, &mut bytes) {
             let _ = out.write_str(&String::from_utf8_lossy(&bytes[..len]));
             return;
         }
         // A very long datefmt: grow a heap buffer until it fits.
-        let mut size = CACHED_LEN * 4;
+        let mut size = STACK_LEN * 4;
         while size <= 1 << 16 {
             let mut heap = vec![0u8; size];
             if let Some(len) = self.strftime(second, utc, &mut heap) {
@@ -145,7 +178,15 @@ impl DateCache {
 
     fn write_msecs(&self, msecs: f64, out: &mut impl Write) {
         if self.append_msecs {
-            let _ = write!(out, ",{:03}", msecs as i64);
+            // `,%03d` of the truncated milliseconds, without the fmt machinery.
+            let ms = (msecs as i64).clamp(0, 999) as u16;
+            let digits = [
+                b',',
+                b'0' + (ms / 100) as u8,
+                b'0' + (ms / 10 % 10) as u8,
+                b'0' + (ms % 10) as u8,
+            ];
+            let _ = out.write_str(std::str::from_utf8(&digits).unwrap_or(",000"));
         }
     }
 }
