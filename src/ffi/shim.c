@@ -52,14 +52,18 @@ static int fast_vformat(char *out, size_t cap, const char *fmt, va_list ap) {
     const char *p;
     for (p = fmt; *p != '\0'; p++) {
         int longs = 0, size_t_arg = 0;
-        if (len + 24 >= cap) {
+        const char *percent = strchr(p, '%');
+        size_t literal = percent != NULL ? (size_t)(percent - p) : strlen(p);
+        /* Copy the literal text up to the next conversion in one go. */
+        if (len + literal + 24 >= cap) {
             return -1;
         }
-        if (*p != '%') {
-            out[len++] = *p;
-            continue;
+        memcpy(out + len, p, literal);
+        len += literal;
+        if (percent == NULL) {
+            break;
         }
-        p++;
+        p = percent + 1;
         while (*p == 'l') {
             longs++;
             p++;
