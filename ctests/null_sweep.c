@@ -147,6 +147,25 @@ int main(void) {
     CHECK(sawmill_handler_retain(NULL) == NULL);
     sawmill_handler_release(NULL);
 
+    /* File handlers of every kind. */
+    EXPECT_NULL_RESULT(sawmill_rotating_file_handler_new(NULL, "a", 100, 1, true), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_rotating_file_handler_new(bad_utf8, "a", 100, 1, true), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_timed_rotating_file_handler_new(NULL, "H", 1, 1, true), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_timed_rotating_file_handler_new("/tmp/t.log", NULL, 1, 1, true), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_timed_rotating_file_handler_new("/tmp/t.log", bad_utf8, 1, 1, true), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_timed_rotating_file_handler_new("/tmp/t.log", "W9", 1, 1, true), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_watched_file_handler_new(NULL, "a", true), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_watched_file_handler_new(bad_utf8, "a", true), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_ARG(sawmill_file_handler_set_multiprocess(NULL, true));
+    EXPECT_STATUS(sawmill_file_handler_set_multiprocess(h, true), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_ARG(sawmill_file_handler_set_permissions(NULL, 0640));
+    EXPECT_STATUS(sawmill_file_handler_set_permissions(h, 0640), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_ARG(sawmill_file_handler_set_owner(NULL, "root", NULL));
+    EXPECT_BAD_UTF8(sawmill_file_handler_set_owner(h, bad_utf8, NULL));
+    EXPECT_NULL_ARG(sawmill_timed_rotating_file_handler_set_at_time(NULL, 1, 2, 3));
+    EXPECT_STATUS(sawmill_timed_rotating_file_handler_set_at_time(h, 25, 0, 0), SAWMILL_ERR_INVALID_ARGUMENT);
+    sawmill_reopen_files();
+
     /* Formatters. */
     EXPECT_NULL_RESULT(sawmill_formatter_new(bad_utf8, NULL, '%'), SAWMILL_ERR_INVALID_UTF8);
     EXPECT_NULL_RESULT(sawmill_formatter_new(NULL, bad_utf8, '%'), SAWMILL_ERR_INVALID_UTF8);

@@ -246,6 +246,79 @@ void sawmill_shutdown(void);
 enum sawmill_status sawmill_basic_config_apply(const struct sawmill_basic_config *cfg);
 
 /**
+ * Python's `RotatingFileHandler`: before a record would make the file reach
+ * `max_bytes`, the file becomes `path.1` (older backups shift to `.2` …
+ * `.backup_count`, the oldest is dropped) and a new file starts. Either
+ * `max_bytes` or `backup_count` 0 means never roll; an empty file and a
+ * non-regular file (such as /dev/null) never roll. Mode is forced to append.
+ * Unopenable path (no `delay`) → NULL + SAWMILL_ERR_IO. The caller owns one
+ * reference. Thread-safe.
+ */
+struct sawmill_handler *sawmill_rotating_file_handler_new(const char *path, const char *mode, uint64_t max_bytes, uint32_t backup_count, bool delay);
+
+/**
+ * Python's `TimedRotatingFileHandler`: `when` is "S", "M", "H", "D",
+ * "midnight" or "W0"-"W6" (Monday = W0), case-insensitive; rolls every
+ * `interval` units (0 counts as 1), in UTC or local time, keeping
+ * `backup_count` backups (0: keep all) named `path.<date suffix>` as Python
+ * names them. An existing backup is never overwritten (a `.1`, `.2` … is
+ * appended). The first rollover is computed from the file's modification
+ * time if it exists. Bad `when` → NULL + SAWMILL_ERR_INVALID_ARGUMENT.
+ * The caller owns one reference. Thread-safe.
+ */
+struct sawmill_handler *sawmill_timed_rotating_file_handler_new(const char *path, const char *when, uint32_t interval, uint32_t backup_count, bool utc);
+
+/**
+ * Python's `WatchedFileHandler`: if the file is renamed or deleted (by
+ * logrotate, say), the handler reopens the path. The check is a stat(2) at
+ * most every 50 ms, not one per record: records logged more than 50 ms
+ * after the rename land in the new file. The caller owns one reference.
+ * Thread-safe.
+ */
+struct sawmill_handler *sawmill_watched_file_handler_new(const char *path, const char *mode, bool delay);
+
+/**
+ * Multi-process mode for file and rotating handlers: the file is opened
+ * O_APPEND, each record is one write(2) (buffering is turned off), and
+ * rotation happens under `<path>.lock` with the real size and inode
+ * re-checked, so exactly one process rolls and the others follow to the new
+ * file. Each process (a fork child too) opens its own lock. Other handlers →
+ * SAWMILL_ERR_INVALID_ARGUMENT. Thread-safe.
+ */
+enum sawmill_status sawmill_file_handler_set_multiprocess(struct sawmill_handler *h, bool on);
+
+/**
+ * Exact permission bits (e.g. 0640, not reduced by the umask) for every
+ * file the handler creates from now on, rotations included. Existing files
+ * are left alone. Bits above 07777 → SAWMILL_ERR_INVALID_ARGUMENT.
+ * Thread-safe.
+ */
+enum sawmill_status sawmill_file_handler_set_permissions(struct sawmill_handler *h, uint32_t mode);
+
+/**
+ * Owner (user and/or group, by name or decimal id; NULL leaves that part
+ * as created) of every file the handler creates from now on (cookbook
+ * recipe 13). Unknown names → SAWMILL_ERR_INVALID_ARGUMENT; a chown the OS
+ * refuses is a counted handler error when the file is created.
+ * Thread-safe.
+ */
+enum sawmill_status sawmill_file_handler_set_owner(struct sawmill_handler *h, const char *user, const char *group);
+
+/**
+ * TimedRotatingFileHandler's `atTime`: the time of day of "midnight" and
+ * weekly rollovers. Out-of-range values or another handler kind →
+ * SAWMILL_ERR_INVALID_ARGUMENT. Thread-safe.
+ */
+enum sawmill_status sawmill_timed_rotating_file_handler_set_at_time(struct sawmill_handler *h, int hour, int minute, int second);
+
+/**
+ * Makes every file handler reopen its path at its next record (after an
+ * external rotation). Async-signal-safe: it only increments an atomic
+ * counter, so it may be called from a SIGHUP handler.
+ */
+void sawmill_reopen_files(void);
+
+/**
  * Python's `logging.Filter(name)`: passes records of logger `name` and its
  * descendants; `""` passes everything. NULL → NULL +
  * SAWMILL_ERR_NULL_ARGUMENT. The caller owns one reference. Thread-safe.

@@ -1,14 +1,21 @@
-//! Python's `FileHandler`: UTF-8 text appended (mode `a`) or truncated (mode
-//! `w`), optionally opened only at the first record (`delay`).
+//! Python's `FileHandler` and the policies composed around it: size and
+//! timed rotation (`RotatingFileHandler`, `TimedRotatingFileHandler`),
+//! following external renames (`WatchedFileHandler`, `sawmill_reopen_files`),
+//! several processes sharing one file (multi-process mode), and the mode and
+//! owner of files it creates. One sink, one write path; the policies only
+//! decide when to reopen or roll.
 
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use super::output::{Buffering, FdOutput};
-use super::{EmitError, Sink};
+use super::timed::{self, TimedOptions};
+use super::{EmitError, ErrorKind, Sink};
 use crate::record::Record;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,16 +42,50 @@ impl FileMode {
     }
 }
 
+/// When the file is rolled over.
+#[derive(Clone, Debug)]
+pub enum Rotation {
+    Never,
+    /// Python's RotatingFileHandler: roll when the next record would make the
+    /// file reach `max_bytes`; keep `backup_count` backups `.1` … `.N`.
+    /// Either being 0 means never.
+    Size {
+        max_bytes: u64,
+        backup_count: u32,
+    },
+    Timed(TimedOptions),
+}
+
+/// Owner given to files the handler creates (None: leave as created).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Owner {
+    pub uid: Option<u32>,
+    pub gid: Option<u32>,
+}
+
 /// Everything a file handler is built from.
 #[derive(Clone, Debug)]
 pub struct FileOptions {
     pub path: PathBuf,
     pub mode: FileMode,
     pub delay: bool,
-    /// Permission bits for a newly created file (the umask still applies).
-    pub permissions: u32,
+    /// Exact permission bits for files the handler creates (not reduced by
+    /// the umask); None: 0o666 reduced by the umask, as Python's open does.
+    pub permissions: Option<u32>,
+    pub owner: Owner,
     pub buffering: Buffering,
+    pub rotation: Rotation,
+    /// WatchedFileHandler: check whether the path still names our file at
+    /// most this often (records logged later than this after an external
+    /// rename or delete go to the new file).
+    pub watch: Option<Duration>,
+    /// Several processes append to (and rotate) one file: O_APPEND, one
+    /// write(2) per record, rotation under a lock file.
+    pub multiprocess: bool,
 }
+
+/// WatchedFileHandler's default staleness bound.
+pub const DEFAULT_WATCH_INTERVAL: Duration = Duration::from_millis(50);
 
 impl FileOptions {
     pub fn new(path: impl Into<PathBuf>) -> FileOptions {
@@ -52,11 +93,57 @@ impl FileOptions {
             path: path.into(),
             mode: FileMode::Append,
             delay: false,
-            permissions: 0o666,
+            permissions: None,
+            owner: Owner::default(),
             buffering: Buffering::WRITE_THROUGH,
+            rotation: Rotation::Never,
+            watch: None,
+            multiprocess: false,
         }
     }
 }
+
+/// Bumped by `request_reopen` (async-signal-safe); every file sink reopens
+/// its path at its next record when it sees a new value.
+static REOPEN_GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// Asks every file handler to reopen its file at its next record (after
+/// logrotate moved it). Only an atomic increment: safe in a signal handler.
+pub fn request_reopen() {
+    REOPEN_GENERATION.fetch_add(1, Ordering::Relaxed);
+}
+
+/// `<path>.lock`, opened by this process (a lock inherited through fork
+/// would be shared with the parent and serialise nothing).
+struct LockFile {
+    file: File,
+    pid: u32,
+}
+
+struct LockGuard<'a>(&'a File);
+
+impl Drop for LockGuard<'_> {
+    fn drop(&mut self) {
+        // SAFETY: flock on a descriptor we own.
+        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
+    }
+}
+
+fn flock_exclusive(file: &File) -> io::Result<LockGuard<'_>> {
+    loop {
+        // SAFETY: flock on a descriptor we own.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+            return Ok(LockGuard(file));
+        }
+        let err = io::Error::last_os_error();
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
+}
+
+/// (device, inode) of a file.
+type Identity = (u64, u64);
 
 pub struct FileSink {
     options: FileOptions,
@@ -64,6 +151,14 @@ pub struct FileSink {
     output: FdOutput,
     /// Set by `close`: a `w` handler stays closed, an `a` handler reopens.
     closed: bool,
+    /// Bytes in the current file as far as we know (written + pending).
+    size: u64,
+    identity: Option<Identity>,
+    regular: bool,
+    rollover_at: i64,
+    reopen_seen: u64,
+    last_watch: Instant,
+    lock: Option<LockFile>,
 }
 
 /// Makes `path` absolute the way `os.path.abspath` does, so a later chdir does
@@ -78,18 +173,44 @@ fn absolute(path: &Path) -> io::Result<PathBuf> {
     std::path::absolute(path)
 }
 
+fn identity_of(meta: &std::fs::Metadata) -> Identity {
+    (meta.dev(), meta.ino())
+}
+
 impl FileSink {
     pub fn open(mut options: FileOptions) -> io::Result<FileSink> {
         options.path = absolute(&options.path)?;
+        if !matches!(options.rotation, Rotation::Never) || options.multiprocess {
+            // Python forces append for rotation; several writers need O_APPEND.
+            options.mode = FileMode::Append;
+        }
+        if options.multiprocess {
+            options.buffering = Buffering::WRITE_THROUGH;
+        }
+        let rollover_at = match &options.rotation {
+            Rotation::Timed(t) => {
+                // From the file's real start when it exists (its mtime).
+                let start = std::fs::metadata(&options.path)
+                    .map(|m| m.mtime())
+                    .unwrap_or_else(|_| (t.clock)() as i64);
+                timed::compute_rollover(t, start)
+            }
+            _ => 0,
+        };
         let mut sink = FileSink {
             output: FdOutput::new(-1),
-            options,
             file: None,
             closed: false,
+            size: 0,
+            identity: None,
+            regular: true,
+            rollover_at,
+            reopen_seen: REOPEN_GENERATION.load(Ordering::Relaxed),
+            last_watch: Instant::now(),
+            lock: None,
+            options,
         };
-        sink.output
-            .set_buffering(sink.options.buffering)
-            .map_err(|e| io::Error::new(e.kind(), e.to_string()))?;
+        sink.output.set_buffering(sink.options.buffering)?;
         if !sink.options.delay {
             sink.open_file()?;
         }
@@ -100,48 +221,286 @@ impl FileSink {
         &self.options.path
     }
 
+    pub fn options(&self) -> &FileOptions {
+        &self.options
+    }
+
     fn open_file(&mut self) -> io::Result<()> {
+        let path = &self.options.path;
+        let describe =
+            |e: io::Error| io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display()));
         let mut open = OpenOptions::new();
-        open.write(true).create(true).mode(self.options.permissions);
+        open.write(true);
         match self.options.mode {
             FileMode::Append => open.append(true),
             FileMode::Truncate => open.truncate(true),
         };
-        let file = open.open(&self.options.path).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("cannot open {}: {e}", self.options.path.display()),
-            )
-        })?;
-        if file.metadata()?.is_dir() {
+        // Create it ourselves first, to know whether mode and owner apply.
+        let mut create = open.clone();
+        create
+            .create_new(true)
+            .mode(self.options.permissions.unwrap_or(0o666));
+        let (file, created) = match create.open(path) {
+            Ok(file) => (file, true),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                (open.open(path).map_err(describe)?, false)
+            }
+            Err(e) => return Err(describe(e)),
+        };
+        let meta = file.metadata()?;
+        if meta.is_dir() {
             return Err(io::Error::new(
                 io::ErrorKind::IsADirectory,
-                format!("{} is a directory", self.options.path.display()),
+                format!("{} is a directory", path.display()),
             ));
         }
+        if created {
+            self.apply_mode_and_owner(&file)?;
+        }
+        self.regular = meta.is_file();
+        self.identity = Some(identity_of(&meta));
+        self.size = if self.options.mode == FileMode::Append {
+            meta.len()
+        } else {
+            0
+        };
         self.output.set_fd(file.as_raw_fd());
         self.file = Some(file);
         Ok(())
+    }
+
+    fn apply_mode_and_owner(&self, file: &File) -> io::Result<()> {
+        let fd = file.as_raw_fd();
+        if let Some(bits) = self.options.permissions {
+            // SAFETY: fchmod on a descriptor we own.
+            if unsafe { libc::fchmod(fd, bits as libc::mode_t) } != 0 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        let Owner { uid, gid } = self.options.owner;
+        if uid.is_some() || gid.is_some() {
+            let keep = u32::MAX; // -1: leave unchanged
+                                 // SAFETY: fchown on a descriptor we own.
+            if unsafe { libc::fchown(fd, uid.unwrap_or(keep), gid.unwrap_or(keep)) } != 0 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        Ok(())
+    }
+
+    fn close_file(&mut self) -> io::Result<()> {
+        let result = self.output.flush();
+        self.file = None;
+        self.identity = None;
+        self.output.set_fd(-1);
+        result
+    }
+
+    fn reopen(&mut self) -> io::Result<()> {
+        self.close_file()?;
+        self.open_file()
+    }
+
+    /// Whether the path still names the file we have open.
+    fn path_moved(&self) -> bool {
+        match std::fs::metadata(&self.options.path) {
+            Ok(meta) => Some(identity_of(&meta)) != self.identity,
+            Err(_) => true,
+        }
+    }
+
+    /// `sawmill_reopen_files` requests and WatchedFileHandler checks.
+    fn follow_external_changes(&mut self) -> io::Result<()> {
+        let generation = REOPEN_GENERATION.load(Ordering::Relaxed);
+        if generation != self.reopen_seen {
+            self.reopen_seen = generation;
+            if self.file.is_some() {
+                return self.reopen();
+            }
+        }
+        if let Some(interval) = self.options.watch {
+            if self.file.is_some() && self.last_watch.elapsed() >= interval {
+                self.last_watch = Instant::now();
+                if self.path_moved() {
+                    return self.reopen();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn rollover_due(&self, record_len: u64) -> bool {
+        if !self.regular {
+            return false;
+        }
+        match &self.options.rotation {
+            Rotation::Never => false,
+            Rotation::Size {
+                max_bytes,
+                backup_count,
+            } => {
+                *max_bytes > 0
+                    && *backup_count > 0
+                    && self.size > 0
+                    && self.size.saturating_add(record_len) >= *max_bytes
+            }
+            Rotation::Timed(t) => (t.clock)() as i64 >= self.rollover_at,
+        }
+    }
+
+    fn roll_over(&mut self) -> io::Result<()> {
+        self.close_file()?;
+        let path = self.options.path.clone();
+        match &self.options.rotation {
+            Rotation::Never => {}
+            Rotation::Size { backup_count, .. } => {
+                super::rotating::shift_backups(&path, *backup_count)?
+            }
+            Rotation::Timed(t) => {
+                let now = (t.clock)() as i64;
+                let suffix = timed::backup_suffix(t, self.rollover_at, now);
+                if path.exists() {
+                    std::fs::rename(&path, timed::free_backup_path(&path, &suffix))?;
+                }
+                for old in timed::backups_to_delete(t, &path) {
+                    std::fs::remove_file(old)?;
+                }
+                self.rollover_at = timed::next_rollover(t, now);
+            }
+        }
+        self.open_file()
+    }
+
+    fn lock_file(&mut self) -> io::Result<&File> {
+        let pid = crate::record::process_id();
+        if self.lock.as_ref().is_none_or(|l| l.pid != pid) {
+            let path = PathBuf::from(format!("{}.lock", self.options.path.display()));
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .mode(self.options.permissions.unwrap_or(0o666))
+                .open(&path)
+                .map_err(|e| {
+                    io::Error::new(
+                        e.kind(),
+                        format!("cannot open lock file {}: {e}", path.display()),
+                    )
+                })?;
+            self.lock = Some(LockFile { file, pid });
+        }
+        match &self.lock {
+            Some(lock) => Ok(&lock.file),
+            None => Err(io::Error::other("lock file missing")),
+        }
+    }
+
+    /// Multi-process rotation: under the lock, follow a rotation another
+    /// process made, re-read the real size, roll if due, write.
+    fn emit_shared(&mut self, text: &[u8], levelno: i32) -> io::Result<()> {
+        let lock = self.lock_file()?.try_clone()?;
+        let _guard = flock_exclusive(&lock)?;
+        if self.path_moved() {
+            self.reopen()?;
+            if let Rotation::Timed(t) = &self.options.rotation {
+                let start = std::fs::metadata(&self.options.path)
+                    .map(|m| m.mtime())
+                    .unwrap_or(0);
+                self.rollover_at = timed::compute_rollover(t, start);
+            }
+        }
+        if let Some(file) = &self.file {
+            self.size = file.metadata()?.len();
+        }
+        let len = text.len() as u64 + 1;
+        if self.rollover_due(len) {
+            self.roll_over()?;
+        }
+        self.output.write_record(text, b"\n", levelno)?;
+        self.size += len;
+        Ok(())
+    }
+
+    /// Multi-process mode on or off (forces write-through while on).
+    pub fn set_multiprocess(&mut self, on: bool) -> io::Result<()> {
+        if on {
+            self.output.set_buffering(Buffering::WRITE_THROUGH)?;
+            self.options.buffering = Buffering::WRITE_THROUGH;
+            if self.options.mode != FileMode::Append {
+                self.options.mode = FileMode::Append;
+                if self.file.is_some() {
+                    self.reopen()?;
+                }
+            }
+        }
+        self.options.multiprocess = on;
+        Ok(())
+    }
+
+    /// Exact mode bits for every file this handler creates from now on
+    /// (including each rotation's new file). A file that already exists is
+    /// left as it is.
+    pub fn set_permissions(&mut self, bits: u32) {
+        self.options.permissions = Some(bits);
+    }
+
+    /// Owner for every file this handler creates from now on.
+    pub fn set_owner(&mut self, owner: Owner) {
+        self.options.owner = owner;
+    }
+
+    /// TimedRotatingFileHandler's `atTime` (MIDNIGHT and W0-W6 only).
+    pub fn set_at_time(&mut self, at: (u32, u32, u32)) -> Result<(), String> {
+        let start = self
+            .file
+            .as_ref()
+            .and_then(|f| f.metadata().ok())
+            .map(|m| m.mtime());
+        match &mut self.options.rotation {
+            Rotation::Timed(t) => {
+                t.at_time = Some(at);
+                let start = start.unwrap_or_else(|| (t.clock)() as i64);
+                self.rollover_at = timed::compute_rollover(t, start);
+                Ok(())
+            }
+            _ => Err("at_time applies to timed rotating handlers only".into()),
+        }
     }
 }
 
 impl Sink for FileSink {
     fn kind(&self) -> &'static str {
-        "FileHandler"
+        match (&self.options.rotation, self.options.watch) {
+            (Rotation::Size { .. }, _) => "RotatingFileHandler",
+            (Rotation::Timed(_), _) => "TimedRotatingFileHandler",
+            (Rotation::Never, Some(_)) => "WatchedFileHandler",
+            (Rotation::Never, None) => "FileHandler",
+        }
     }
 
     fn emit(&mut self, record: &Record<'_>, text: &str) -> Result<(), EmitError> {
+        self.follow_external_changes()?;
         if self.file.is_none() {
             if self.closed && self.options.mode == FileMode::Truncate {
                 return Err(EmitError {
-                    kind: super::ErrorKind::Io,
+                    kind: ErrorKind::Io,
                     detail: "handler was closed".into(),
                 });
             }
             self.open_file()?;
         }
+        if self.options.multiprocess && !matches!(self.options.rotation, Rotation::Never) {
+            self.emit_shared(text.as_bytes(), record.levelno)?;
+            return Ok(());
+        }
+        let len = text.len() as u64 + 1;
+        if self.rollover_due(len) {
+            self.roll_over()?;
+        }
         self.output
             .write_record(text.as_bytes(), b"\n", record.levelno)?;
+        self.size += len;
         Ok(())
     }
 
@@ -149,20 +508,24 @@ impl Sink for FileSink {
         self.output.flush()
     }
 
-    fn close(&mut self) -> io::Result<()> {
-        let result = self.output.flush();
-        self.file = None;
-        self.output.set_fd(-1);
-        self.closed = true;
-        result
-    }
-
     fn flush_if_due(&mut self) -> io::Result<()> {
         self.output.flush_if_due()
     }
 
+    fn close(&mut self) -> io::Result<()> {
+        self.closed = true;
+        self.close_file()
+    }
+
     fn set_buffering(&mut self, policy: Buffering) -> Result<(), String> {
+        if self.options.multiprocess && !policy.is_write_through() {
+            return Err("multi-process mode writes each record through; buffering is off".into());
+        }
         self.options.buffering = policy;
         self.output.set_buffering(policy).map_err(|e| e.to_string())
+    }
+
+    fn as_file(&mut self) -> Option<&mut FileSink> {
+        Some(self)
     }
 }

@@ -7,10 +7,12 @@ pub mod file;
 pub mod flusher;
 mod null;
 pub mod output;
+mod rotating;
 mod stream;
+pub mod timed;
 
 pub use callback::{CallbackSink, EmitFn, FlushFn};
-pub use file::{FileOptions, FileSink};
+pub use file::{request_reopen, FileMode, FileOptions, FileSink, Owner, Rotation};
 pub use null::NullSink;
 pub use output::Buffering;
 pub use stream::StreamSink;
@@ -64,6 +66,11 @@ pub trait Sink: Send {
             "{} has no terminator (not a stream handler)",
             self.kind()
         ))
+    }
+
+    /// The file sink behind file, rotating and watched handlers.
+    fn as_file(&mut self) -> Option<&mut FileSink> {
+        None
     }
 
     /// Changes the durability policy; sinks without an output buffer refuse.
