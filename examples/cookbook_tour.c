@@ -20,6 +20,7 @@ static const struct recipe recipes[] = {
     {"2 Logging from multiple threads", recipe02_run},
     {"3 Multiple handlers and formatters", recipe03_run},
     {"4 Logging to multiple destinations", recipe04_run},
+    {"9 Using file rotation", recipe09_run},
 };
 
 static void show_files(const char *dir) {

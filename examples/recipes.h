@@ -8,5 +8,6 @@ int recipe01_run(const char *outdir);
 int recipe02_run(const char *outdir);
 int recipe03_run(const char *outdir);
 int recipe04_run(const char *outdir);
+int recipe09_run(const char *outdir);
 
 #endif

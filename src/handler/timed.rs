@@ -293,7 +293,7 @@ pub fn backups_to_delete(options: &TimedOptions, base: &Path) -> Vec<PathBuf> {
         .filter(|name| is_backup_name(options, base_name, name))
         .collect();
     // Time stamps sort as text; a `.N` duplicate sorts after its original.
-    backups.sort_by(|a, b| backup_sort_key(a).cmp(&backup_sort_key(b)));
+    backups.sort_by_key(|name| backup_sort_key(name));
     let keep = options.backup_count as usize;
     if backups.len() <= keep {
         return Vec::new();
