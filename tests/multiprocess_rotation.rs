@@ -37,7 +37,10 @@ fn child_writer() {
     logger.set_level(sawmill::DEBUG);
     logger.set_propagate(false);
     let mut options = FileOptions::new(path);
-    options.rotation = Rotation::Size { max_bytes: MAX_BYTES, backup_count: 1_000_000 };
+    options.rotation = Rotation::Size {
+        max_bytes: MAX_BYTES,
+        backup_count: 1_000_000,
+    };
     options.multiprocess = true;
     let h = handler::file_handler(options).expect("handler");
     logger.add_handler(h.clone());
@@ -45,7 +48,13 @@ fn child_writer() {
         .map(|thread| {
             std::thread::spawn(move || {
                 for n in 0..PER_THREAD {
-                    logger.log(sawmill::INFO, None, 0, None, &record_text(process, thread, n));
+                    logger.log(
+                        sawmill::INFO,
+                        None,
+                        0,
+                        None,
+                        &record_text(process, thread, n),
+                    );
                 }
             })
         })
@@ -76,7 +85,10 @@ fn processes_share_one_rotating_file() {
         })
         .collect();
     for mut child in children {
-        assert!(child.wait().expect("wait").success(), "a writer process failed");
+        assert!(
+            child.wait().expect("wait").success(),
+            "a writer process failed"
+        );
     }
 
     let mut backups = 0;
@@ -88,28 +100,45 @@ fn processes_share_one_rotating_file() {
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|name| {
-            let numbered = name.strip_prefix("shared.log.").and_then(|n| n.parse::<usize>().ok());
-            !(name == "shared.log" || name == "shared.log.lock" || numbered.is_some_and(|n| n <= backups))
+            let numbered = name
+                .strip_prefix("shared.log.")
+                .and_then(|n| n.parse::<usize>().ok());
+            !(name == "shared.log"
+                || name == "shared.log.lock"
+                || numbered.is_some_and(|n| n <= backups))
         })
         .collect();
-    assert!(stray.is_empty(), "unexpected files (gap in .1 … .{backups}?): {stray:?}");
+    assert!(
+        stray.is_empty(),
+        "unexpected files (gap in .1 … .{backups}?): {stray:?}"
+    );
     assert!(backups >= 70, "only {backups} rollovers");
     eprintln!("multi-process stress: {backups} rollovers");
 
     let longest = record_text(9, 9, PER_THREAD).len() as u64 + 1;
     let mut seen = HashSet::new();
-    let files: Vec<PathBuf> = std::iter::once(base.clone()).chain((1..=backups).map(|n| backup(&base, n))).collect();
+    let files: Vec<PathBuf> = std::iter::once(base.clone())
+        .chain((1..=backups).map(|n| backup(&base, n)))
+        .collect();
     for file in &files {
         let bytes = std::fs::read(file).expect("read");
-        assert!(bytes.len() as u64 <= MAX_BYTES + longest, "{} has {} bytes", file.display(), bytes.len());
+        assert!(
+            bytes.len() as u64 <= MAX_BYTES + longest,
+            "{} has {} bytes",
+            file.display(),
+            bytes.len()
+        );
         let text = String::from_utf8(bytes).expect("whole UTF-8 records: nothing torn");
         for line in text.lines() {
             let mut parts = line.splitn(4, ' ');
             let (p, t, n) = (parts.next(), parts.next(), parts.next());
             let key = (
-                p.and_then(|p| p.strip_prefix('p')).and_then(|p| p.parse::<usize>().ok()),
-                t.and_then(|t| t.strip_prefix('t')).and_then(|t| t.parse::<usize>().ok()),
-                n.and_then(|n| n.strip_prefix('n')).and_then(|n| n.parse::<usize>().ok()),
+                p.and_then(|p| p.strip_prefix('p'))
+                    .and_then(|p| p.parse::<usize>().ok()),
+                t.and_then(|t| t.strip_prefix('t'))
+                    .and_then(|t| t.parse::<usize>().ok()),
+                n.and_then(|n| n.strip_prefix('n'))
+                    .and_then(|n| n.parse::<usize>().ok()),
             );
             let (Some(p), Some(t), Some(n)) = key else {
                 panic!("torn or foreign line in {}: {line:?}", file.display());
@@ -118,6 +147,10 @@ fn processes_share_one_rotating_file() {
             assert!(seen.insert((p, t, n)), "duplicated record {line:?}");
         }
     }
-    assert_eq!(seen.len(), PROCESSES * THREADS * PER_THREAD, "every record present exactly once");
+    assert_eq!(
+        seen.len(),
+        PROCESSES * THREADS * PER_THREAD,
+        "every record present exactly once"
+    );
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }

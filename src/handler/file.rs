@@ -371,7 +371,7 @@ impl FileSink {
         self.open_file()
     }
 
-    fn lock_file(&mut self) -> io::Result<&File> {
+    fn lock_file(&mut self) -> io::Result<()> {
         let pid = crate::record::process_id();
         if self.lock.as_ref().is_none_or(|l| l.pid != pid) {
             let path = PathBuf::from(format!("{}.lock", self.options.path.display()));
@@ -390,17 +390,22 @@ impl FileSink {
                 })?;
             self.lock = Some(LockFile { file, pid });
         }
-        match &self.lock {
-            Some(lock) => Ok(&lock.file),
-            None => Err(io::Error::other("lock file missing")),
-        }
+        Ok(())
     }
 
     /// Multi-process rotation: under the lock, follow a rotation another
     /// process made, re-read the real size, roll if due, write.
     fn emit_shared(&mut self, text: &[u8], levelno: i32) -> io::Result<()> {
-        let lock = self.lock_file()?.try_clone()?;
-        let _guard = flock_exclusive(&lock)?;
+        self.lock_file()?;
+        let Some(lock) = self.lock.take() else {
+            return Err(io::Error::other("lock file missing"));
+        };
+        let result = flock_exclusive(&lock.file).and_then(|_guard| self.emit_locked(text, levelno));
+        self.lock = Some(lock);
+        result
+    }
+
+    fn emit_locked(&mut self, text: &[u8], levelno: i32) -> io::Result<()> {
         if self.path_moved() {
             self.reopen()?;
             if let Rotation::Timed(t) = &self.options.rotation {
@@ -488,14 +493,18 @@ impl Sink for FileSink {
                     detail: "handler was closed".into(),
                 });
             }
-            self.open_file()?;
+            if !self.rollover_due(0) {
+                self.open_file()?;
+            }
         }
         if self.options.multiprocess && !matches!(self.options.rotation, Rotation::Never) {
             self.emit_shared(text.as_bytes(), record.levelno)?;
             return Ok(());
         }
         let len = text.len() as u64 + 1;
-        if self.rollover_due(len) {
+        if self.file.is_none() || self.rollover_due(len) {
+            // A due rollover of a file not yet opened (delay) renames what is
+            // there, if anything, and never leaves an empty backup behind.
             self.roll_over()?;
         }
         self.output
