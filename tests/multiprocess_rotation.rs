@@ -7,7 +7,6 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 
 use sawmill::handler::{self, FileOptions, Rotation};
 
@@ -18,7 +17,7 @@ const PER_THREAD: usize = 25_000;
 const MAX_BYTES: u64 = 10 * 1024;
 
 fn record_text(process: usize, thread: usize, n: usize) -> String {
-    if n % 10 == 0 {
+    if n.is_multiple_of(10) {
         format!("p{process} t{thread} n{n} héllo wörld ✓")
     } else {
         format!("p{process} t{thread} n{n} plain")
