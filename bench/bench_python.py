@@ -1,6 +1,7 @@
 """CPython logging's side: FileHandler with the same format (it writes each
 record through and flushes: CPython has no buffered file handler, so the
-`buffered` workload is the same code as `write_through`), and two threads."""
+`buffered` workload is the same code as `write_through`), two threads, and
+RotatingFileHandler (10 MiB x 3 backups)."""
 import logging
 import sys
 import threading
@@ -10,7 +11,11 @@ workload, records, outdir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 logger = logging.getLogger("bench")
 logger.setLevel(logging.INFO)
 logger.propagate = False
-handler = logging.FileHandler(outdir + "/python.log", mode="w")
+if workload == "rotating":
+    import logging.handlers
+    handler = logging.handlers.RotatingFileHandler(outdir + "/python.log", maxBytes=10 * 1024 * 1024, backupCount=3)
+else:
+    handler = logging.FileHandler(outdir + "/python.log", mode="w")
 handler.setFormatter(logging.Formatter("%(asctime)s - %(name)s - %(levelname)s - %(message)s"))
 logger.addHandler(handler)
 

@@ -75,6 +75,20 @@ int main(int argc, char **argv) {
         h = file_handler(dir, "sawmill.log", 64 * 1024);
     } else if (strcmp(workload, "write_through") == 0) {
         h = file_handler(dir, "sawmill.log", 0);
+    } else if (strcmp(workload, "rotating") == 0 || strcmp(workload, "rotating_mp") == 0) {
+        char path[4096];
+        sawmill_formatter *f = sawmill_formatter_new(FORMAT, NULL, '%');
+        snprintf(path, sizeof path, "%s/sawmill.log", dir);
+        h = sawmill_rotating_file_handler_new(path, "a", 10 * 1024 * 1024, 3, false);
+        if (h == NULL || f == NULL) {
+            fprintf(stderr, "bench_sawmill: %s\n", sawmill_last_error());
+            return 1;
+        }
+        sawmill_handler_set_formatter(h, f);
+        sawmill_formatter_release(f);
+        if (strcmp(workload, "rotating_mp") == 0) {
+            sawmill_file_handler_set_multiprocess(h, true);
+        }
     } else if (strcmp(workload, "format_only") == 0) {
         sawmill_formatter *f = sawmill_formatter_new(FORMAT, NULL, '%');
         h = sawmill_callback_handler_new(discard, NULL, &sink_bytes, NULL);
