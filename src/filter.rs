@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use arc_swap::ArcSwap;
 
 use crate::record::Record;
@@ -54,6 +56,9 @@ where
 #[derive(Default)]
 pub struct FilterList {
     filters: ArcSwap<Vec<Arc<dyn Filter>>>,
+    /// Whether the list may be non-empty: most lists are empty, and a plain
+    /// load of this flag is cheaper than taking a snapshot.
+    any: AtomicBool,
 }
 
 fn same_filter(a: &Arc<dyn Filter>, b: &Arc<dyn Filter>) -> bool {
@@ -63,6 +68,7 @@ fn same_filter(a: &Arc<dyn Filter>, b: &Arc<dyn Filter>) -> bool {
 impl FilterList {
     /// Adds `filter` unless this very filter is already present (Python's addFilter).
     pub fn add(&self, filter: Arc<dyn Filter>) {
+        self.any.store(true, Ordering::Release);
         self.filters.rcu(|current| {
             let mut next = Vec::clone(current);
             if !next.iter().any(|f| same_filter(f, &filter)) {
@@ -82,6 +88,7 @@ impl FilterList {
 
     pub fn clear(&self) {
         self.filters.store(Arc::new(Vec::new()));
+        self.any.store(false, Ordering::Release);
     }
 
     pub fn len(&self) -> usize {
@@ -95,6 +102,9 @@ impl FilterList {
     /// True when every filter passes the record; stops at the first refusal.
     #[inline]
     pub fn passes(&self, record: &mut Record<'_>) -> bool {
+        if !self.any.load(Ordering::Acquire) {
+            return true;
+        }
         let filters = self.filters.load();
         filters.iter().all(|f| f.filter(record))
     }

@@ -197,15 +197,22 @@ impl Logger {
         if !self.is_enabled_for(level) {
             return;
         }
-        let mut record = Record::new(
-            self.name,
-            level,
-            pathname,
-            lineno,
-            func_name,
-            Cow::Borrowed(message),
-        );
-        self.handle(&mut record);
+        let created = crate::clock::now();
+        crate::record::with_identity(|thread, thread_name, process_name| {
+            let mut record = Record::stamped(
+                created,
+                self.name,
+                level,
+                pathname,
+                lineno,
+                func_name,
+                Cow::Borrowed(message),
+                thread,
+                thread_name,
+                process_name,
+            );
+            self.handle(&mut record);
+        });
     }
 
     /// Python's `Logger.handle`: this logger's filters, then every handler up

@@ -141,9 +141,9 @@ pub struct Record<'a> {
     pub msecs: f64,
     pub relative_created: f64,
     pub thread: u64,
-    pub thread_name: Arc<str>,
+    pub thread_name: Cow<'a, str>,
     pub process: u32,
-    pub process_name: Arc<str>,
+    pub process_name: Cow<'a, str>,
     pub exc_text: Option<Cow<'a, str>>,
     pub stack_info: Option<Cow<'a, str>>,
     /// Extra attributes in insertion order; a key here overrides a standard
@@ -153,7 +153,9 @@ pub struct Record<'a> {
 }
 
 impl<'a> Record<'a> {
-    /// A record stamped now, on the calling thread.
+    /// A record stamped now, on the calling thread. Its thread and process
+    /// names are copies; the logging hot path uses [`with_identity`] and
+    /// [`Record::stamped`] to borrow them instead.
     pub fn new(
         name: &'a str,
         levelno: i32,
@@ -176,7 +178,30 @@ impl<'a> Record<'a> {
         func_name: Option<&'a str>,
         message: Cow<'a, str>,
     ) -> Record<'a> {
-        let (thread, thread_name, process_name) = current_identity();
+        let (thread, thread_name, process_name) =
+            with_identity(|thread, t, p| (thread, t.to_owned(), p.to_owned()));
+        let mut record = Record::stamped(
+            created, name, levelno, pathname, lineno, func_name, message, thread, "", "",
+        );
+        record.thread_name = Cow::Owned(thread_name);
+        record.process_name = Cow::Owned(process_name);
+        record
+    }
+
+    /// A record from all its parts, borrowing the thread and process names.
+    #[allow(clippy::too_many_arguments)]
+    pub fn stamped(
+        created: f64,
+        name: &'a str,
+        levelno: i32,
+        pathname: Option<&'a str>,
+        lineno: u32,
+        func_name: Option<&'a str>,
+        message: Cow<'a, str>,
+        thread: u64,
+        thread_name: &'a str,
+        process_name: &'a str,
+    ) -> Record<'a> {
         Record {
             name: Cow::Borrowed(name),
             levelno,
@@ -189,9 +214,9 @@ impl<'a> Record<'a> {
             msecs: crate::clock::msecs_of(created),
             relative_created: crate::clock::relative_created_of(created),
             thread,
-            thread_name,
+            thread_name: Cow::Borrowed(thread_name),
             process: process_id(),
-            process_name,
+            process_name: Cow::Borrowed(process_name),
             exc_text: None,
             stack_info: None,
             extras: Vec::new(),
@@ -299,9 +324,9 @@ impl<'a> Record<'a> {
             msecs: self.msecs,
             relative_created: self.relative_created,
             thread: self.thread,
-            thread_name: self.thread_name,
+            thread_name: own(self.thread_name),
             process: self.process,
-            process_name: self.process_name,
+            process_name: own(self.process_name),
             exc_text: self.exc_text.map(own),
             stack_info: self.stack_info.map(own),
             extras: self
@@ -337,6 +362,8 @@ impl ThreadIdentity {
 
 thread_local! {
     static THREAD: RefCell<Option<ThreadIdentity>> = const { RefCell::new(None) };
+    /// A name set while THREAD was borrowed (from inside a callback).
+    static PENDING_THREAD_NAME: RefCell<Option<Arc<str>>> = const { RefCell::new(None) };
 }
 
 /// Counter behind Python-style `Thread-N` names, numbered in order of first log.
@@ -386,43 +413,85 @@ fn default_thread_name() -> Arc<str> {
 
 /// `(thread ident, threadName)` of the calling thread.
 pub fn current_thread() -> (u64, Arc<str>) {
-    let (ident, name, _) = current_identity();
-    (ident, name)
+    with_identity(|thread, name, _| (thread, Arc::from(name)))
 }
 
-/// `(thread ident, threadName, processName)` for a record made on this thread.
-fn current_identity() -> (u64, Arc<str>, Arc<str>) {
-    let read = |identity: &mut ThreadIdentity| {
-        let name = identity
-            .name
-            .get_or_insert_with(default_thread_name)
-            .clone();
-        let generation = PROCESS_NAME_GENERATION.load(Ordering::Acquire);
-        let process = match &identity.process_name {
-            Some((seen, local)) if *seen == generation => local.clone(),
-            _ => {
-                let local: Arc<str> = Arc::from(&*shared_process_name());
-                identity.process_name = Some((generation, local.clone()));
-                local
+fn refresh(identity: &mut ThreadIdentity) {
+    if identity.name.is_none() {
+        identity.name = Some(default_thread_name());
+    }
+    let generation = PROCESS_NAME_GENERATION.load(Ordering::Acquire);
+    if identity
+        .process_name
+        .as_ref()
+        .is_none_or(|(seen, _)| *seen != generation)
+    {
+        identity.process_name = Some((generation, shared_process_name()));
+    }
+}
+
+/// Calls `f(thread ident, threadName, processName)` with names borrowed from
+/// the calling thread's cached identity: the logging path builds its record
+/// inside `f` without touching a shared reference count.
+pub fn with_identity<R>(f: impl FnOnce(u64, &str, &str) -> R) -> R {
+    let mut f = Some(f);
+    let result = THREAD.try_with(|cell| {
+        {
+            let mut slot = cell.try_borrow_mut().ok()?;
+            let identity = slot.get_or_insert_with(ThreadIdentity::new);
+            if let Some(pending) = PENDING_THREAD_NAME
+                .try_with(|p| p.borrow_mut().take())
+                .ok()
+                .flatten()
+            {
+                identity.name = Some(pending);
             }
-        };
-        (identity.ident, name, process)
-    };
-    THREAD
-        .try_with(|cell| match cell.try_borrow_mut() {
-            Ok(mut slot) => read(slot.get_or_insert_with(ThreadIdentity::new)),
-            Err(_) => read(&mut ThreadIdentity::new()),
-        })
-        // Thread-local storage already destroyed (thread exit): no caching.
-        .unwrap_or_else(|_| read(&mut ThreadIdentity::new()))
+            let generation = PROCESS_NAME_GENERATION.load(Ordering::Acquire);
+            if identity.name.is_none()
+                || identity
+                    .process_name
+                    .as_ref()
+                    .is_none_or(|(seen, _)| *seen != generation)
+            {
+                refresh(identity);
+            }
+        }
+        // Shared borrow for the call: a nested log call on this thread (from a
+        // callback) borrows again without conflict.
+        let slot = cell.try_borrow().ok()?;
+        let identity = slot.as_ref()?;
+        let name = identity.name.as_deref().unwrap_or("MainThread");
+        let process = identity
+            .process_name
+            .as_ref()
+            .map_or("MainProcess", |(_, p)| &**p);
+        f.take().map(|f| f(identity.ident, name, process))
+    });
+    match (result, f) {
+        (Ok(Some(value)), _) => value,
+        // Thread-local storage gone or busy: a fresh identity, not cached.
+        (_, Some(f)) => {
+            let mut identity = ThreadIdentity::new();
+            refresh(&mut identity);
+            let name = identity.name.as_deref().unwrap_or("MainThread");
+            let process = identity
+                .process_name
+                .as_ref()
+                .map_or("MainProcess", |(_, p)| &**p);
+            f(identity.ident, name, process)
+        }
+        (_, None) => unreachable!("the closure ran but returned no value"),
+    }
 }
 
 /// Names the calling thread for `threadName` (Python's `threading.current_thread().name = …`).
+/// Called from inside a logging callback on the same thread, it takes effect
+/// for the next record.
 pub fn set_current_thread_name(name: &str) {
-    THREAD.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        slot.get_or_insert_with(ThreadIdentity::new).name = Some(Arc::from(name));
-    })
+    let _ = THREAD.try_with(|cell| match cell.try_borrow_mut() {
+        Ok(mut slot) => slot.get_or_insert_with(ThreadIdentity::new).name = Some(Arc::from(name)),
+        Err(_) => PENDING_THREAD_NAME.with(|p| *p.borrow_mut() = Some(Arc::from(name))),
+    });
 }
 
 /// Cached pid: getpid is a real system call on current glibc. Reset in the
@@ -459,7 +528,7 @@ fn shared_process_name() -> Arc<str> {
 
 /// The current `processName` (default `MainProcess`).
 pub fn process_name() -> Arc<str> {
-    current_identity().2
+    with_identity(|_, _, process| Arc::from(process))
 }
 
 /// Sets `processName` for records made from now on.

@@ -21,18 +21,33 @@ fn temp_dir(tag: &str) -> PathBuf {
 }
 
 fn emit(h: &Handler, text: &str) {
-    let mut record = Record::at(sawmill::clock::now(), "p", 20, None, 0, None, Cow::Borrowed(text));
+    let mut record = Record::at(
+        sawmill::clock::now(),
+        "p",
+        20,
+        None,
+        0,
+        None,
+        Cow::Borrowed(text),
+    );
     h.handle(&mut record);
 }
 
 fn rotating(path: &Path, max_bytes: u64, backup_count: u32) -> Arc<Handler> {
     let mut options = FileOptions::new(path);
-    options.rotation = Rotation::Size { max_bytes, backup_count };
+    options.rotation = Rotation::Size {
+        max_bytes,
+        backup_count,
+    };
     handler::file_handler(options).expect("rotating handler")
 }
 
 fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir).expect("list").filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     v.sort();
     v
 }
@@ -47,15 +62,28 @@ fn size_rotation_edges() {
             emit(&h, "0123456789");
         }
         h.close().expect("close");
-        assert_eq!(std::fs::metadata(dir.join(tag)).expect("file").len(), 1100, "{tag}: everything in one file");
+        assert_eq!(
+            std::fs::metadata(dir.join(tag)).expect("file").len(),
+            1100,
+            "{tag}: everything in one file"
+        );
     }
     // An empty file is never rolled, even by a record larger than max_bytes.
     let path = dir.join("empty");
     let h = rotating(&path, 10, 3);
     emit(&h, "a record much longer than ten bytes");
-    assert_eq!(names(&dir).iter().filter(|n| n.starts_with("empty")).count(), 1);
+    assert_eq!(
+        names(&dir)
+            .iter()
+            .filter(|n| n.starts_with("empty"))
+            .count(),
+        1
+    );
     emit(&h, "second");
-    assert_eq!(std::fs::read_to_string(dir.join("empty.1")).expect("backup"), "a record much longer than ten bytes\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("empty.1")).expect("backup"),
+        "a record much longer than ten bytes\n"
+    );
     assert_eq!(std::fs::read_to_string(&path).expect("base"), "second\n");
     // A huge backup count costs nothing and names backups .1 … .N.
     let path = dir.join("huge");
@@ -64,9 +92,15 @@ fn size_rotation_edges() {
         emit(&h, &format!("record {i:02}"));
     }
     h.close().expect("close");
-    let backups = names(&dir).into_iter().filter(|n| n.starts_with("huge.")).count();
+    let backups = names(&dir)
+        .into_iter()
+        .filter(|n| n.starts_with("huge."))
+        .count();
     assert_eq!(backups, 29, "one record per file: 29 backups");
-    assert_eq!(std::fs::read_to_string(dir.join("huge.29")).expect("oldest"), "record 00\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("huge.29")).expect("oldest"),
+        "record 00\n"
+    );
     // A non-regular file (reached through a symlink to /dev/null) never rolls.
     let link = dir.join("null-link");
     std::os::unix::fs::symlink("/dev/null", &link).expect("symlink");
@@ -75,7 +109,13 @@ fn size_rotation_edges() {
         emit(&h, "into the void");
     }
     assert_eq!(h.error_count(), 0);
-    assert!(std::fs::symlink_metadata(&link).expect("link").file_type().is_symlink(), "the link was not rotated");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink(),
+        "the link was not rotated"
+    );
     assert!(!dir.join("null-link.1").exists());
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
@@ -136,7 +176,10 @@ fn watched_file_survives_a_renaming_thread() {
         std::thread::sleep(DEFAULT_WATCH_INTERVAL * 2);
         emit(&h, &format!("marker {round}"));
         let text = std::fs::read_to_string(&path).expect("a new file was opened");
-        assert!(text.contains(&format!("marker {round}\n")), "round {round}: marker in the new file");
+        assert!(
+            text.contains(&format!("marker {round}\n")),
+            "round {round}: marker in the new file"
+        );
     }
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
@@ -155,11 +198,17 @@ fn reopen_from_a_signal_handler() {
     // SAFETY: installs a handler that only bumps an atomic counter; raise
     // delivers it synchronously to this thread.
     unsafe {
-        libc::signal(libc::SIGHUP, on_sighup as libc::sighandler_t);
+        libc::signal(
+            libc::SIGHUP,
+            on_sighup as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
         libc::raise(libc::SIGHUP);
     }
     emit(&h, "after");
-    assert_eq!(std::fs::read_to_string(dir.join("app.log.old")).expect("old"), "before\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("app.log.old")).expect("old"),
+        "before\n"
+    );
     assert_eq!(std::fs::read_to_string(&path).expect("new"), "after\n");
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
@@ -170,11 +219,17 @@ fn created_files_get_the_mode_and_owner_asked_for() {
     let path = dir.join("app.log");
     let mut options = FileOptions::new(&path);
     options.permissions = Some(0o666);
-    options.rotation = Rotation::Size { max_bytes: 10, backup_count: 2 };
+    options.rotation = Rotation::Size {
+        max_bytes: 10,
+        backup_count: 2,
+    };
     // SAFETY: geteuid has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
     if root {
-        options.owner = Owner { uid: Some(1), gid: Some(1) };
+        options.owner = Owner {
+            uid: Some(1),
+            gid: Some(1),
+        };
     }
     let h = handler::file_handler(options).expect("file");
     emit(&h, "first record");
@@ -182,7 +237,12 @@ fn created_files_get_the_mode_and_owner_asked_for() {
     for file in [path.clone(), dir.join("app.log.1")] {
         let meta = std::fs::metadata(&file).expect("meta");
         // 0666 exactly: the umask (usually 022) did not reduce it.
-        assert_eq!(meta.permissions().mode() & 0o7777, 0o666, "{}", file.display());
+        assert_eq!(
+            meta.permissions().mode() & 0o7777,
+            0o666,
+            "{}",
+            file.display()
+        );
         if root {
             assert_eq!((meta.uid(), meta.gid()), (1, 1), "{}", file.display());
         }
