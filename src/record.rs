@@ -484,13 +484,19 @@ pub fn with_identity<R>(f: impl FnOnce(u64, &str, &str) -> R) -> R {
     }
 }
 
+/// Set once any thread has a pending name, so the others skip looking.
+static ANY_PENDING_NAME: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Names the calling thread for `threadName` (Python's `threading.current_thread().name = …`).
 /// Called from inside a logging callback on the same thread, it takes effect
 /// for the next record.
 pub fn set_current_thread_name(name: &str) {
     let _ = THREAD.try_with(|cell| match cell.try_borrow_mut() {
         Ok(mut slot) => slot.get_or_insert_with(ThreadIdentity::new).name = Some(Arc::from(name)),
-        Err(_) => PENDING_THREAD_NAME.with(|p| *p.borrow_mut() = Some(Arc::from(name))),
+        Err(_) => {
+            ANY_PENDING_NAME.store(true, Ordering::Relaxed);
+            PENDING_THREAD_NAME.with(|p| *p.borrow_mut() = Some(Arc::from(name)))
+        }
     });
 }
 

@@ -1,6 +1,5 @@
 //! Handlers from C: `sawmill_handler *` is a raw `Arc<Handler>`.
 
-use std::cell::RefCell;
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::Arc;
 use std::time::Duration;
@@ -126,10 +125,6 @@ pub extern "C" fn sawmill_null_handler_new() -> *mut sawmill_handler {
     pointer_call(|| Ok(into_c(handler::null_handler())))
 }
 
-thread_local! {
-    /// NUL-terminated copy of the text handed to emit callbacks.
-    static CALLBACK_TEXT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
 
 /// A handler whose output is `emit` (required); `flush` and `destroy` may be
 /// NULL. `destroy(user_data)` runs exactly once, when the last reference is
@@ -154,27 +149,9 @@ pub extern "C" fn sawmill_callback_handler_new(
         let emit_data = data.clone();
         let emit_fn = Box::new(move |record: &crate::record::Record<'_>, text: &str| {
             let view = RecordView::read_only(record);
-            let call = |buffer: &mut Vec<u8>| {
-                buffer.clear();
-                buffer.extend_from_slice(text.as_bytes());
-                buffer.push(0);
-                // SAFETY: the buffer is NUL-terminated and outlives the call;
-                // the view lives on this stack frame.
-                unsafe {
-                    emit(
-                        emit_data.ptr,
-                        view.as_c(),
-                        buffer.as_ptr().cast(),
-                        text.len(),
-                    )
-                }
-            };
-            let rc = CALLBACK_TEXT
-                .try_with(|cell| match cell.try_borrow_mut() {
-                    Ok(mut buffer) => call(&mut buffer),
-                    Err(_) => call(&mut Vec::new()),
-                })
-                .unwrap_or_else(|_| call(&mut Vec::new()));
+            // SAFETY: CallbackSink guarantees a NUL byte right after `text`;
+            // the view lives on this stack frame for the whole call.
+            let rc = unsafe { emit(emit_data.ptr, view.as_c(), text.as_ptr().cast(), text.len()) };
             if rc == 0 {
                 Ok(())
             } else {

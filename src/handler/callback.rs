@@ -6,7 +6,8 @@ use super::{EmitError, ErrorKind, Sink};
 use crate::record::Record;
 
 /// Receives each record and its formatted text; an `Err` is counted as a
-/// callback error of the handler.
+/// callback error of the handler. The text is always followed in memory by a
+/// NUL byte (not part of the `&str`), so C callers can use it as a C string.
 pub type EmitFn = Box<dyn FnMut(&Record<'_>, &str) -> Result<(), String> + Send>;
 pub type FlushFn = Box<dyn FnMut() -> Result<(), String> + Send>;
 
@@ -26,8 +27,10 @@ impl Sink for CallbackSink {
         "CallbackHandler"
     }
 
-    fn emit(&mut self, record: &Record<'_>, text: &str) -> Result<(), EmitError> {
-        (self.emit)(record, text).map_err(|detail| EmitError {
+    fn emit(&mut self, record: &Record<'_>, text: &mut String) -> Result<(), EmitError> {
+        let len = text.len();
+        text.push('\0');
+        (self.emit)(record, &text[..len]).map_err(|detail| EmitError {
             kind: ErrorKind::Callback,
             detail,
         })

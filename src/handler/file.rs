@@ -395,17 +395,17 @@ impl FileSink {
 
     /// Multi-process rotation: under the lock, follow a rotation another
     /// process made, re-read the real size, roll if due, write.
-    fn emit_shared(&mut self, text: &[u8], levelno: i32) -> io::Result<()> {
+    fn emit_shared(&mut self, line: &[u8], levelno: i32) -> io::Result<()> {
         self.lock_file()?;
         let Some(lock) = self.lock.take() else {
             return Err(io::Error::other("lock file missing"));
         };
-        let result = flock_exclusive(&lock.file).and_then(|_guard| self.emit_locked(text, levelno));
+        let result = flock_exclusive(&lock.file).and_then(|_guard| self.emit_locked(line, levelno));
         self.lock = Some(lock);
         result
     }
 
-    fn emit_locked(&mut self, text: &[u8], levelno: i32) -> io::Result<()> {
+    fn emit_locked(&mut self, line: &[u8], levelno: i32) -> io::Result<()> {
         if self.path_moved() {
             self.reopen()?;
             if let Rotation::Timed(t) = &self.options.rotation {
@@ -418,11 +418,11 @@ impl FileSink {
         if let Some(file) = &self.file {
             self.size = file.metadata()?.len();
         }
-        let len = text.len() as u64 + 1;
+        let len = line.len() as u64;
         if self.rollover_due(len) {
             self.roll_over()?;
         }
-        self.output.write_record(text, b"\n", levelno)?;
+        self.output.write_record(line, levelno)?;
         self.size += len;
         Ok(())
     }
@@ -484,7 +484,8 @@ impl Sink for FileSink {
         }
     }
 
-    fn emit(&mut self, record: &Record<'_>, text: &str) -> Result<(), EmitError> {
+    fn emit(&mut self, record: &Record<'_>, text: &mut String) -> Result<(), EmitError> {
+        text.push('\n');
         self.follow_external_changes()?;
         if self.file.is_none() {
             if self.closed && self.options.mode == FileMode::Truncate {
@@ -501,14 +502,13 @@ impl Sink for FileSink {
             self.emit_shared(text.as_bytes(), record.levelno)?;
             return Ok(());
         }
-        let len = text.len() as u64 + 1;
+        let len = text.len() as u64;
         if self.file.is_none() || self.rollover_due(len) {
             // A due rollover of a file not yet opened (delay) renames what is
             // there, if anything, and never leaves an empty backup behind.
             self.roll_over()?;
         }
-        self.output
-            .write_record(text.as_bytes(), b"\n", record.levelno)?;
+        self.output.write_record(text.as_bytes(), record.levelno)?;
         self.size += len;
         Ok(())
     }

@@ -35,9 +35,10 @@ pub trait Sink: Send {
     /// Short kind name used in error reports (`StreamHandler`, `FileHandler`…).
     fn kind(&self) -> &'static str;
 
-    /// Writes one record. `text` is the formatted record without a terminator;
-    /// it is empty when `needs_text` is false.
-    fn emit(&mut self, record: &Record<'_>, text: &str) -> Result<(), EmitError>;
+    /// Writes one record. `text` is the formatted record without a terminator
+    /// (empty when `needs_text` is false); it is the handler's scratch buffer,
+    /// so the sink may append its terminator to it and write it in one go.
+    fn emit(&mut self, record: &Record<'_>, text: &mut String) -> Result<(), EmitError>;
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
@@ -258,7 +259,7 @@ impl Handler {
             return false;
         }
         if !self.needs_text {
-            let result = self.sink.lock().emit(record, "");
+            let result = self.sink.lock().emit(record, &mut String::new());
             self.report(result);
             return true;
         }
@@ -279,6 +280,7 @@ impl Handler {
     }
 
     fn format_and_emit(&self, record: &Record<'_>, buffer: &mut String) {
+        // (The buffer is scratch: sinks append their terminator to it.)
         buffer.clear();
         let formatter = self.core.formatter.load();
         let formatted = match formatter.as_deref() {

@@ -10,7 +10,7 @@ impl Sink for NullSink {
         "NullHandler"
     }
 
-    fn emit(&mut self, _record: &Record<'_>, _text: &str) -> Result<(), EmitError> {
+    fn emit(&mut self, _record: &Record<'_>, _text: &mut String) -> Result<(), EmitError> {
         Ok(())
     }
 

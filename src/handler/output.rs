@@ -130,13 +130,12 @@ impl FdOutput {
         self.pending.len()
     }
 
-    /// Writes `text` + `terminator` under the policy.
-    pub fn write_record(&mut self, text: &[u8], terminator: &[u8], levelno: i32) -> io::Result<()> {
+    /// Writes one whole record (terminator included) under the policy.
+    pub fn write_record(&mut self, record: &[u8], levelno: i32) -> io::Result<()> {
         if self.buffering.is_write_through() {
-            return write_all_vectored(self.fd, &[text, terminator]);
+            return write_all_vectored(self.fd, &[record]);
         }
-        self.pending.extend_from_slice(text);
-        self.pending.extend_from_slice(terminator);
+        self.pending.extend_from_slice(record);
         let interval = self.buffering.flush_interval;
         if !interval.is_zero() {
             // Restarts the flusher lazily in a fork child.
@@ -189,7 +188,7 @@ mod tests {
     fn write_through_reaches_the_file_at_once() {
         let (path, file) = temp_file("wt");
         let mut out = FdOutput::new(file.as_raw_fd());
-        out.write_record(b"hello", b"\n", 20).unwrap();
+        out.write_record(b"hello\n", 20).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "hello\n");
         std::fs::remove_file(path).unwrap();
     }
@@ -204,11 +203,11 @@ mod tests {
             flush_interval: Duration::ZERO,
         })
         .unwrap();
-        out.write_record(b"a", b"\n", 20).unwrap();
+        out.write_record(b"a\n", 20).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "");
-        out.write_record(b"b", b"\n", 40).unwrap();
+        out.write_record(b"b\n", 40).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "a\nb\n");
-        out.write_record(&[b'x'; 70], b"\n", 10).unwrap();
+        out.write_record(&[b'x'; 71], 10).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap().len(), 4 + 71);
         std::fs::remove_file(path).unwrap();
     }
@@ -220,6 +219,6 @@ mod tests {
             .open("/dev/full")
             .unwrap();
         let mut out = FdOutput::new(full.as_raw_fd());
-        assert!(out.write_record(b"x", b"\n", 20).is_err());
+        assert!(out.write_record(b"x\n", 20).is_err());
     }
 }

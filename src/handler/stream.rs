@@ -28,9 +28,9 @@ impl Sink for StreamSink {
         "StreamHandler"
     }
 
-    fn emit(&mut self, record: &Record<'_>, text: &str) -> Result<(), EmitError> {
-        self.output
-            .write_record(text.as_bytes(), self.terminator.as_bytes(), record.levelno)?;
+    fn emit(&mut self, record: &Record<'_>, text: &mut String) -> Result<(), EmitError> {
+        text.push_str(&self.terminator);
+        self.output.write_record(text.as_bytes(), record.levelno)?;
         Ok(())
     }
 
