@@ -125,7 +125,6 @@ pub extern "C" fn sawmill_null_handler_new() -> *mut sawmill_handler {
     pointer_call(|| Ok(into_c(handler::null_handler())))
 }
 
-
 /// A handler whose output is `emit` (required); `flush` and `destroy` may be
 /// NULL. `destroy(user_data)` runs exactly once, when the last reference is
 /// released. The caller owns one reference. Thread-safe; the callbacks may

@@ -165,7 +165,26 @@ pub struct Handler {
     needs_text: bool,
     /// The sink's kind, for error reports.
     kind: &'static str,
-    sink: Lock<Box<dyn Sink>>,
+    sink: CacheLine<Lock<Box<dyn Sink>>>,
+}
+
+/// Keeps a lock written by every record off the cache line of the fields
+/// that are only read (level, filters, formatter): two logging threads
+/// otherwise invalidate each other's copy of those on every record.
+#[repr(align(128))]
+struct CacheLine<T>(T);
+
+impl<T> std::ops::Deref for CacheLine<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for CacheLine<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
 }
 
 thread_local! {
@@ -188,7 +207,7 @@ impl Handler {
                 errors: ErrorLedger::default(),
                 closed: AtomicBool::new(false),
             },
-            sink: Lock::new(sink),
+            sink: CacheLine(Lock::new(sink)),
         });
         register(&handler);
         handler
