@@ -9,9 +9,6 @@
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
 
-/// Attempts before `lock` sleeps in the kernel.
-const SPINS: u32 = 50;
-
 pub struct Lock<T> {
     raw: UnsafeCell<libc::pthread_mutex_t>,
     data: UnsafeCell<T>,
