@@ -101,6 +101,8 @@ mod tests {
             let mut g = lock.lock();
             *g += 1;
             assert!(lock.try_lock().is_none());
+            // A failed try_lock must not release the holder's lock.
+            assert!(lock.try_lock().is_none());
         }
         assert_eq!(*lock.lock(), 2);
         let held = lock.lock();
