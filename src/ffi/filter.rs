@@ -87,22 +87,14 @@ pub extern "C" fn sawmill_callback_filter_new(
 /// Adds a reference; returns `f` (NULL stays NULL). Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_filter_retain(f: *mut sawmill_filter) -> *mut sawmill_filter {
-    if !f.is_null() {
-        // SAFETY: `f` came from `Arc::into_raw`; the caller holds a reference.
-        unsafe { Arc::increment_strong_count(f as *const FilterHandle) };
-    }
-    f
+    // SAFETY: forwarded C contract.
+    unsafe { super::retain_arc::<FilterHandle, sawmill_filter>(f) }
 }
 
 /// Gives back one reference (loggers and handlers keep their own). NULL is a
 /// no-op. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_filter_release(f: *mut sawmill_filter) {
-    if f.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: gives back the reference the caller owned.
-        drop(unsafe { Arc::from_raw(f as *const FilterHandle) });
-    });
+    // SAFETY: forwarded C contract.
+    unsafe { super::release_arc::<FilterHandle, sawmill_filter>(f) }
 }

@@ -75,22 +75,14 @@ pub unsafe extern "C" fn sawmill_formatter_set_utc(
 pub unsafe extern "C" fn sawmill_formatter_retain(
     f: *mut sawmill_formatter,
 ) -> *mut sawmill_formatter {
-    if !f.is_null() {
-        // SAFETY: `f` came from `Arc::into_raw`; the caller holds a reference.
-        unsafe { Arc::increment_strong_count(f as *const Formatter) };
-    }
-    f
+    // SAFETY: forwarded C contract.
+    unsafe { super::retain_arc::<Formatter, sawmill_formatter>(f) }
 }
 
 /// Gives back one reference (handlers keep their own). NULL is a no-op.
 /// Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_formatter_release(f: *mut sawmill_formatter) {
-    if f.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: gives back the reference the caller owned.
-        drop(unsafe { Arc::from_raw(f as *const Formatter) });
-    });
+    // SAFETY: forwarded C contract.
+    unsafe { super::release_arc::<Formatter, sawmill_formatter>(f) }
 }

@@ -49,6 +49,15 @@ pub(crate) unsafe fn handler_ref<'a>(h: *const sawmill_handler) -> FfiResult<&'a
     Ok(unsafe { &*(h as *const Handler) })
 }
 
+/// The boundary for status-returning calls on one handler.
+fn on_handler(
+    h: *const sawmill_handler,
+    body: impl FnOnce(&Handler) -> FfiResult<()>,
+) -> sawmill_status {
+    // SAFETY: checked handle; the caller holds a reference.
+    status_call(|| body(unsafe { handler_ref(h) }?))
+}
+
 /// A new owning `Arc` for a handle the caller keeps its own reference to.
 pub(crate) unsafe fn handler_arc(h: *const sawmill_handler) -> FfiResult<Arc<Handler>> {
     check_not_null(h, "handler")?;
@@ -182,9 +191,8 @@ pub unsafe extern "C" fn sawmill_handler_set_level(
     h: *mut sawmill_handler,
     level: c_int,
 ) -> sawmill_status {
-    status_call(|| {
-        // SAFETY: checked handle.
-        unsafe { handler_ref(h) }?.set_level(level);
+    on_handler(h, |handler| {
+        handler.set_level(level);
         Ok(())
     })
 }
@@ -215,9 +223,8 @@ pub unsafe extern "C" fn sawmill_handler_add_filter(
     h: *mut sawmill_handler,
     f: *mut sawmill_filter,
 ) -> sawmill_status {
-    status_call(|| {
-        // SAFETY: checked handles.
-        let handler = unsafe { handler_ref(h) }?;
+    on_handler(h, |handler| {
+        // SAFETY: checked handle; the caller holds a reference.
         handler.add_filter(unsafe { filter_arc(f) }?);
         Ok(())
     })
@@ -229,9 +236,8 @@ pub unsafe extern "C" fn sawmill_handler_remove_filter(
     h: *mut sawmill_handler,
     f: *mut sawmill_filter,
 ) -> sawmill_status {
-    status_call(|| {
-        // SAFETY: checked handles.
-        let handler = unsafe { handler_ref(h) }?;
+    on_handler(h, |handler| {
+        // SAFETY: checked handle; the caller holds a reference.
         handler.remove_filter(&unsafe { filter_arc(f) }?);
         Ok(())
     })
@@ -330,11 +336,8 @@ pub unsafe extern "C" fn sawmill_stream_handler_set_terminator(
 /// Adds a reference; returns `h` (NULL stays NULL). Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_handler_retain(h: *mut sawmill_handler) -> *mut sawmill_handler {
-    if !h.is_null() {
-        // SAFETY: `h` came from `into_c` and the caller holds a reference.
-        unsafe { Arc::increment_strong_count(h as *const Handler) };
-    }
-    h
+    // SAFETY: forwarded C contract.
+    unsafe { super::retain_arc::<Handler, sawmill_handler>(h) }
 }
 
 /// Gives back one reference; the handler is flushed, closed and freed when
@@ -342,11 +345,6 @@ pub unsafe extern "C" fn sawmill_handler_retain(h: *mut sawmill_handler) -> *mut
 /// Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_handler_release(h: *mut sawmill_handler) {
-    if h.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: gives back the reference the caller owned.
-        drop(unsafe { Arc::from_raw(h as *const Handler) });
-    });
+    // SAFETY: forwarded C contract.
+    unsafe { super::release_arc::<Handler, sawmill_handler>(h) }
 }

@@ -17,6 +17,15 @@ pub struct sawmill_logger {
     _opaque: [u8; 0],
 }
 
+/// The boundary for status-returning calls on one logger.
+fn on_logger(
+    l: *const sawmill_logger,
+    body: impl FnOnce(&'static Logger) -> FfiResult<()>,
+) -> sawmill_status {
+    // SAFETY: checked handle (every sawmill_logger is a `&'static Logger`).
+    status_call(|| body(unsafe { logger_ref(l) }?))
+}
+
 pub(crate) unsafe fn logger_ref<'a>(l: *const sawmill_logger) -> FfiResult<&'a Logger> {
     check_not_null(l, "logger")?;
     // SAFETY: every sawmill_logger pointer handed out is a `&'static Logger`.
@@ -54,9 +63,8 @@ pub unsafe extern "C" fn sawmill_logger_set_level(
     l: *mut sawmill_logger,
     level: c_int,
 ) -> sawmill_status {
-    status_call(|| {
-        // SAFETY: checked handle.
-        unsafe { logger_ref(l) }?.set_level(level);
+    on_logger(l, |logger| {
+        logger.set_level(level);
         Ok(())
     })
 }
@@ -94,9 +102,8 @@ pub unsafe extern "C" fn sawmill_logger_set_propagate(
     l: *mut sawmill_logger,
     propagate: bool,
 ) -> sawmill_status {
-    status_call(|| {
-        // SAFETY: checked handle.
-        unsafe { logger_ref(l) }?.set_propagate(propagate);
+    on_logger(l, |logger| {
+        logger.set_propagate(propagate);
         Ok(())
     })
 }
@@ -114,9 +121,8 @@ pub unsafe extern "C" fn sawmill_logger_set_disabled(
     l: *mut sawmill_logger,
     disabled: bool,
 ) -> sawmill_status {
-    status_call(|| {
-        // SAFETY: checked handle.
-        unsafe { logger_ref(l) }?.set_disabled(disabled);
+    on_logger(l, |logger| {
+        logger.set_disabled(disabled);
         Ok(())
     })
 }
@@ -135,9 +141,8 @@ pub unsafe extern "C" fn sawmill_logger_add_handler(
     l: *mut sawmill_logger,
     h: *mut sawmill_handler,
 ) -> sawmill_status {
-    status_call(|| {
-        // SAFETY: checked handles.
-        let logger = unsafe { logger_ref(l) }?;
+    on_logger(l, |logger| {
+        // SAFETY: checked handle; the caller holds a reference.
         logger.add_handler(unsafe { handler_arc(h) }?);
         Ok(())
     })
@@ -150,9 +155,8 @@ pub unsafe extern "C" fn sawmill_logger_remove_handler(
     l: *mut sawmill_logger,
     h: *mut sawmill_handler,
 ) -> sawmill_status {
-    status_call(|| {
-        // SAFETY: checked handles.
-        let logger = unsafe { logger_ref(l) }?;
+    on_logger(l, |logger| {
+        // SAFETY: checked handle; the caller holds a reference.
         logger.remove_handler(&unsafe { handler_arc(h) }?);
         Ok(())
     })
@@ -166,9 +170,8 @@ pub unsafe extern "C" fn sawmill_logger_add_filter(
     l: *mut sawmill_logger,
     f: *mut sawmill_filter,
 ) -> sawmill_status {
-    status_call(|| {
-        // SAFETY: checked handles.
-        let logger = unsafe { logger_ref(l) }?;
+    on_logger(l, |logger| {
+        // SAFETY: checked handle; the caller holds a reference.
         logger.add_filter(unsafe { filter_arc(f) }?);
         Ok(())
     })
@@ -180,9 +183,8 @@ pub unsafe extern "C" fn sawmill_logger_remove_filter(
     l: *mut sawmill_logger,
     f: *mut sawmill_filter,
 ) -> sawmill_status {
-    status_call(|| {
-        // SAFETY: checked handles.
-        let logger = unsafe { logger_ref(l) }?;
+    on_logger(l, |logger| {
+        // SAFETY: checked handle; the caller holds a reference.
         logger.remove_filter(&unsafe { filter_arc(f) }?);
         Ok(())
     })

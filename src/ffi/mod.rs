@@ -199,6 +199,28 @@ pub(crate) unsafe fn lossy_str<'a>(ptr: *const c_char) -> Option<Cow<'a, str>> {
     })
 }
 
+/// `_retain` of a refcounted handle: one more reference; NULL stays NULL.
+pub(crate) unsafe fn retain_arc<T, H>(handle: *mut H) -> *mut H {
+    if !handle.is_null() {
+        // SAFETY: the handle came from `Arc::<T>::into_raw` and the caller
+        // holds a reference.
+        unsafe { std::sync::Arc::increment_strong_count(handle as *const T) };
+    }
+    handle
+}
+
+/// `_release` of a refcounted handle: gives one reference back; NULL is a
+/// no-op; a panic while dropping never reaches C.
+pub(crate) unsafe fn release_arc<T, H>(handle: *mut H) {
+    if handle.is_null() {
+        return;
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: gives back the reference the caller owned.
+        drop(unsafe { std::sync::Arc::from_raw(handle as *const T) });
+    }));
+}
+
 pub(crate) fn check_not_null<T>(ptr: *const T, what: &str) -> FfiResult<()> {
     if ptr.is_null() {
         Err(FfiError::null(what))
