@@ -92,6 +92,31 @@ int main(void) {
         sawmill_handler_release(h);
     }
     unlink(path);
+
+    /* Rotating handlers with extreme sizes: max_bytes "negative" (-1 wraps
+     * to the largest value: never reached) and a huge backup count. */
+    snprintf(path, sizeof path, "%s/rot.log", dir);
+    {
+        char backup[700];
+        sawmill_handler *h = sawmill_rotating_file_handler_new(path, "a", (uint64_t)-1, 4000000000u, false);
+        CHECK(h != NULL);
+        sawmill_logger_add_handler(l, h);
+        sawmill_log(l, SAWMILL_LEVEL_INFO, NULL, 0, NULL, "kept in one file");
+        sawmill_logger_remove_handler(l, h);
+        sawmill_handler_release(h);
+        h = sawmill_rotating_file_handler_new(path, "a", 10, 4000000000u, false);
+        CHECK(h != NULL);
+        sawmill_logger_add_handler(l, h);
+        sawmill_log(l, SAWMILL_LEVEL_INFO, NULL, 0, NULL, "rolls the file");
+        CHECK(sawmill_handler_error_count(h) == 0);
+        sawmill_logger_remove_handler(l, h);
+        sawmill_handler_release(h);
+        snprintf(backup, sizeof backup, "%s.1", path);
+        CHECK(file_size(backup) == 17);
+        CHECK(file_size(path) == 15);
+        unlink(backup);
+        unlink(path);
+    }
     rmdir(locked);
     rmdir(dir);
     CHECK_DONE();

@@ -140,7 +140,7 @@ impl ErrorLedger {
             // A raw write(2): std's stderr lock could be held by a thread that
             // no longer exists after fork. A failure here is ignored on purpose:
             // stderr may itself be gone, and that must not reach the caller.
-            let _ = output::write_all_vectored(2, &[text.as_bytes()]);
+            let _ = output::write_all(2, text.as_bytes());
         }
     }
 

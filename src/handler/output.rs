@@ -1,5 +1,5 @@
 //! The byte path from a formatted record to a file descriptor, with the
-//! durability policy: write-through (one writev(2) per record, the default, as
+//! durability policy: write-through (one write(2) per record, the default, as
 //! Python's handlers flush after every record) or buffered.
 
 use std::io;
@@ -35,26 +35,12 @@ impl Default for Buffering {
     }
 }
 
-/// Writes all of `parts` to `fd`, one writev(2) in the common case, retrying
-/// on EINTR and continuing after short writes.
-pub fn write_all_vectored(fd: RawFd, parts: &[&[u8]]) -> io::Result<()> {
-    let mut iov: [libc::iovec; 2] = [libc::iovec {
-        iov_base: std::ptr::null_mut(),
-        iov_len: 0,
-    }; 2];
-    debug_assert!(parts.len() <= iov.len());
-    let mut count = 0;
-    for part in parts.iter().filter(|p| !p.is_empty()) {
-        iov[count] = libc::iovec {
-            iov_base: part.as_ptr() as *mut libc::c_void,
-            iov_len: part.len(),
-        };
-        count += 1;
-    }
-    let mut first = 0;
-    while first < count {
-        // SAFETY: iov[first..count] describe live, readable slices.
-        let n = unsafe { libc::writev(fd, iov[first..].as_ptr(), (count - first) as libc::c_int) };
+/// Writes all of `bytes` with write(2): one call for a record in the common
+/// case, retrying on EINTR and continuing after short writes.
+pub fn write_all(fd: RawFd, mut bytes: &[u8]) -> io::Result<()> {
+    while !bytes.is_empty() {
+        // SAFETY: `bytes` is a live, readable slice.
+        let n = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
         if n < 0 {
             let err = io::Error::last_os_error();
             if err.kind() == io::ErrorKind::Interrupted {
@@ -65,18 +51,7 @@ pub fn write_all_vectored(fd: RawFd, parts: &[&[u8]]) -> io::Result<()> {
         if n == 0 {
             return Err(io::Error::new(io::ErrorKind::WriteZero, "write returned 0"));
         }
-        let mut written = n as usize;
-        while first < count && written >= iov[first].iov_len {
-            written -= iov[first].iov_len;
-            first += 1;
-        }
-        if written > 0 {
-            // Short write inside a part: advance within it.
-            let part = &mut iov[first];
-            // SAFETY: written < iov_len, so the new base stays inside the slice.
-            part.iov_base = unsafe { (part.iov_base as *mut u8).add(written) } as *mut libc::c_void;
-            part.iov_len -= written;
-        }
+        bytes = &bytes[n as usize..];
     }
     Ok(())
 }
@@ -133,7 +108,7 @@ impl FdOutput {
     /// Writes one whole record (terminator included) under the policy.
     pub fn write_record(&mut self, record: &[u8], levelno: i32) -> io::Result<()> {
         if self.buffering.is_write_through() {
-            return write_all_vectored(self.fd, &[record]);
+            return write_all(self.fd, record);
         }
         self.pending.extend_from_slice(record);
         let interval = self.buffering.flush_interval;
@@ -164,7 +139,7 @@ impl FdOutput {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let result = write_all_vectored(self.fd, &[&self.pending]);
+        let result = write_all(self.fd, &self.pending);
         if result.is_ok() {
             self.pending.clear();
         }
