@@ -297,7 +297,7 @@ pub extern "C" fn sawmill_level_name(level: c_int) -> *const c_char {
     static UNKNOWN: &CStr = c"";
     catch_unwind(|| {
         if let Some(name) = crate::level::registered_name(level) {
-            return static_c_name(name);
+            return record::static_c_text(name);
         }
         let text = CString::new(format!("Level {level}")).unwrap_or_default();
         LEVEL_TEXT
@@ -310,20 +310,6 @@ pub extern "C" fn sawmill_level_name(level: c_int) -> *const c_char {
     .unwrap_or(UNKNOWN.as_ptr())
 }
 
-/// NUL-terminated copies of level names, leaked like the names themselves.
-fn static_c_name(name: &'static str) -> *const c_char {
-    use parking_lot::Mutex;
-    use std::collections::HashMap;
-    static CACHE: Mutex<Option<HashMap<usize, &'static CStr>>> = Mutex::new(None);
-    let mut cache = CACHE.lock();
-    let map = cache.get_or_insert_with(HashMap::new);
-    map.entry(name.as_ptr() as usize)
-        .or_insert_with(|| {
-            let owned = CString::new(name.replace('\0', "")).unwrap_or_default();
-            Box::leak(owned.into_boxed_c_str())
-        })
-        .as_ptr()
-}
 
 /// Python's `logging.disable(level)`: records at or below `level` are dropped
 /// everywhere; `sawmill_disable(SAWMILL_LEVEL_NOTSET)` lifts it. Thread-safe.

@@ -89,7 +89,8 @@ unsafe fn view_mut<'x>(r: *mut sawmill_record) -> FfiResult<&'x mut RecordView> 
     Ok(unsafe { &mut *(r as *mut RecordView) })
 }
 
-/// NUL-terminated copies of names that live for the process (logger names).
+/// NUL-terminated copies of names that live for the process (logger and
+/// level names), leaked like the names themselves, made once per name.
 pub(crate) fn static_c_text(text: &'static str) -> *const c_char {
     use parking_lot::Mutex;
     use std::collections::HashMap;

@@ -207,11 +207,9 @@ pub fn write_general(
     if !alternate && text.contains('.') {
         text = text.trim_end_matches('0');
         if keep_point && !use_exp && text.ends_with('.') {
+            // `format(1.0, '.3')` is `1.0`: keep one digit after the point.
             let _ = out.write_str(text);
             let _ = out.write_char('0');
-            if use_exp {
-                write_exponent(out, if upper { 'E' } else { 'e' }, exponent);
-            }
             return;
         }
         text = text.trim_end_matches('.');
