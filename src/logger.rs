@@ -194,9 +194,20 @@ impl Logger {
         func_name: Option<&str>,
         message: &str,
     ) {
-        if !self.is_enabled_for(level) {
-            return;
+        if self.is_enabled_for(level) {
+            self.log_enabled(level, pathname, lineno, func_name, message);
         }
+    }
+
+    /// `log` for a caller that has just checked `is_enabled_for(level)`.
+    pub fn log_enabled(
+        &self,
+        level: i32,
+        pathname: Option<&str>,
+        lineno: u32,
+        func_name: Option<&str>,
+        message: &str,
+    ) {
         let created = crate::clock::now();
         crate::record::with_identity(|thread, thread_name, process_name| {
             let mut record = Record::stamped(

@@ -436,9 +436,12 @@ fn refresh(identity: &mut ThreadIdentity) {
 pub fn with_identity<R>(f: impl FnOnce(u64, &str, &str) -> R) -> R {
     let mut f = Some(f);
     let result = THREAD.try_with(|cell| {
-        {
-            let mut slot = cell.try_borrow_mut().ok()?;
-            let identity = slot.get_or_insert_with(ThreadIdentity::new);
+        // One exclusive borrow for the whole call: a nested log call from a
+        // callback on this thread finds it busy and uses a fresh identity
+        // (such a record is dropped as re-entrant anyway).
+        let mut slot = cell.try_borrow_mut().ok()?;
+        let identity = slot.get_or_insert_with(ThreadIdentity::new);
+        if ANY_PENDING_NAME.load(Ordering::Relaxed) {
             if let Some(pending) = PENDING_THREAD_NAME
                 .try_with(|p| p.borrow_mut().take())
                 .ok()
@@ -446,20 +449,16 @@ pub fn with_identity<R>(f: impl FnOnce(u64, &str, &str) -> R) -> R {
             {
                 identity.name = Some(pending);
             }
-            let generation = PROCESS_NAME_GENERATION.load(Ordering::Acquire);
-            if identity.name.is_none()
-                || identity
-                    .process_name
-                    .as_ref()
-                    .is_none_or(|(seen, _)| *seen != generation)
-            {
-                refresh(identity);
-            }
         }
-        // Shared borrow for the call: a nested log call on this thread (from a
-        // callback) borrows again without conflict.
-        let slot = cell.try_borrow().ok()?;
-        let identity = slot.as_ref()?;
+        let generation = PROCESS_NAME_GENERATION.load(Ordering::Acquire);
+        if identity.name.is_none()
+            || identity
+                .process_name
+                .as_ref()
+                .is_none_or(|(seen, _)| *seen != generation)
+        {
+            refresh(identity);
+        }
         let name = identity.name.as_deref().unwrap_or("MainThread");
         let process = identity
             .process_name

@@ -219,7 +219,7 @@ pub unsafe extern "C" fn sawmill_log(
         // SAFETY: C contract: NUL-terminated strings or NULL.
         let (msg, file, func) = unsafe { (lossy_str(msg), lossy_str(file), lossy_str(func)) };
         let msg = msg.unwrap_or(Cow::Borrowed(""));
-        logger.log(
+        logger.log_enabled(
             level,
             file.as_deref(),
             line_number(line),

@@ -310,7 +310,6 @@ pub extern "C" fn sawmill_level_name(level: c_int) -> *const c_char {
     .unwrap_or(UNKNOWN.as_ptr())
 }
 
-
 /// Python's `logging.disable(level)`: records at or below `level` are dropped
 /// everywhere; `sawmill_disable(SAWMILL_LEVEL_NOTSET)` lifts it. Thread-safe.
 #[no_mangle]

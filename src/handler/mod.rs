@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
 use crate::sync::Lock;
-use arc_swap::ArcSwapOption;
+use std::sync::atomic::AtomicPtr;
 
 use crate::filter::{Filter, FilterList};
 use crate::format::Formatter;
@@ -149,11 +149,53 @@ impl ErrorLedger {
     }
 }
 
+/// The handler's formatter, read with one atomic load per record. Every
+/// formatter ever set stays alive until the handler is dropped, so a reader
+/// never sees a freed one; a handler's formatter is set a handful of times.
+#[derive(Default)]
+struct FormatterSlot {
+    current: AtomicPtr<Formatter>,
+    kept: Lock<Vec<Arc<Formatter>>>,
+}
+
+impl FormatterSlot {
+    fn set(&self, formatter: Option<Arc<Formatter>>) {
+        let mut kept = self.kept.lock();
+        let ptr = match formatter {
+            Some(f) => {
+                let ptr = Arc::as_ptr(&f) as *mut Formatter;
+                if !kept.iter().any(|k| Arc::ptr_eq(k, &f)) {
+                    kept.push(f);
+                }
+                ptr
+            }
+            None => std::ptr::null_mut(),
+        };
+        self.current.store(ptr, Ordering::Release);
+    }
+
+    fn get(&self) -> Option<&Formatter> {
+        let ptr = self.current.load(Ordering::Acquire);
+        // SAFETY: a non-null pointer names a formatter held in `kept`, which
+        // only grows while `self` lives.
+        unsafe { ptr.as_ref() }
+    }
+
+    fn get_arc(&self) -> Option<Arc<Formatter>> {
+        let ptr = self.current.load(Ordering::Acquire);
+        self.kept
+            .lock()
+            .iter()
+            .find(|f| std::ptr::eq(Arc::as_ptr(f), ptr))
+            .cloned()
+    }
+}
+
 /// Level, filters, formatter, name and error policy: what every handler shares.
 pub struct HandlerCore {
     level: AtomicI32,
     filters: FilterList,
-    formatter: ArcSwapOption<Formatter>,
+    formatter: FormatterSlot,
     name: Lock<Option<String>>,
     errors: ErrorLedger,
     closed: AtomicBool,
@@ -202,7 +244,7 @@ impl Handler {
             core: HandlerCore {
                 level: AtomicI32::new(crate::level::NOTSET),
                 filters: FilterList::default(),
-                formatter: ArcSwapOption::empty(),
+                formatter: FormatterSlot::default(),
                 name: Lock::new(None),
                 errors: ErrorLedger::default(),
                 closed: AtomicBool::new(false),
@@ -222,11 +264,11 @@ impl Handler {
     }
 
     pub fn set_formatter(&self, formatter: Option<Arc<Formatter>>) {
-        self.core.formatter.store(formatter);
+        self.core.formatter.set(formatter);
     }
 
     pub fn formatter(&self) -> Option<Arc<Formatter>> {
-        self.core.formatter.load_full()
+        self.core.formatter.get_arc()
     }
 
     pub fn add_filter(&self, filter: Arc<dyn Filter>) {
@@ -301,8 +343,7 @@ impl Handler {
     fn format_and_emit(&self, record: &Record<'_>, buffer: &mut String) {
         // (The buffer is scratch: sinks append their terminator to it.)
         buffer.clear();
-        let formatter = self.core.formatter.load();
-        let formatted = match formatter.as_deref() {
+        let formatted = match self.core.formatter.get() {
             Some(f) => f.format(record, buffer),
             None => Formatter::default_formatter().format(record, buffer),
         };
