@@ -93,6 +93,9 @@ impl Default for FormatterOptions {
 pub struct Formatter {
     options: FormatterOptions,
     pieces: Vec<Piece>,
+    /// Per piece: the standard text field it prints unchanged (`%(name)s`,
+    /// `{name}`, `$name`), which skips conversion and padding.
+    plain: Vec<Option<Field>>,
     uses_time: bool,
     utc: AtomicBool,
     dates: time::DateCache,
@@ -125,11 +128,13 @@ impl Formatter {
         let uses_time = pieces
             .iter()
             .any(|p| p.key() == Some(&Key::Standard(Field::Asctime)));
+        let plain = pieces.iter().map(plain_field).collect();
         let datefmt = options.datefmt.as_deref().filter(|d| !d.is_empty());
         let dates = time::DateCache::new(datefmt)?;
         Ok(Formatter {
             utc: AtomicBool::new(options.utc),
             pieces,
+            plain,
             uses_time,
             dates,
             options,
@@ -211,7 +216,19 @@ impl Formatter {
                 .write(record.created, record.msecs, self.utc(), &mut asctime);
         }
         let start = out.len();
-        for piece in &self.pieces {
+        let no_extras = record.extras.is_empty();
+        for (piece, plain) in self.pieces.iter().zip(&self.plain) {
+            if let (Some(field), true) = (plain, no_extras) {
+                match field {
+                    Field::Asctime => out.push_str(asctime.as_str()),
+                    other => {
+                        if let AttrRef::Str(text) = record.field(*other) {
+                            out.push_str(text);
+                        }
+                    }
+                }
+                continue;
+            }
             let key = match piece {
                 Piece::Literal(text) => {
                     out.push_str(text);
@@ -256,6 +273,36 @@ impl Formatter {
         self.format(record, &mut s)?;
         Ok(s)
     }
+}
+
+/// The standard text field a piece prints as is, if it does.
+fn plain_field(piece: &Piece) -> Option<Field> {
+    let field = match piece {
+        Piece::Percent(Key::Standard(f), spec)
+            if spec.conversion == 's' && spec.width == 0 && spec.precision.is_none() =>
+        {
+            *f
+        }
+        Piece::Brace(Key::Standard(f), spec) if spec.empty && spec.conversion.is_none() => *f,
+        Piece::Dollar(Key::Standard(f)) => *f,
+        _ => return None,
+    };
+    // Fields that are always text (never None, never numbers).
+    matches!(
+        field,
+        Field::Name
+            | Field::Levelname
+            | Field::Pathname
+            | Field::Filename
+            | Field::Module
+            | Field::FuncName
+            | Field::ThreadName
+            | Field::ProcessName
+            | Field::Message
+            | Field::Msg
+            | Field::Asctime
+    )
+    .then_some(field)
 }
 
 impl fmt::Debug for Formatter {
