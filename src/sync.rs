@@ -32,9 +32,9 @@ impl<T> Lock<T> {
     }
 
     pub fn lock(&self) -> LockGuard<'_, T> {
-        // (Measured with two logging threads: spinning before sleeping, on
-        // trylock or on a "held" flag, and parking_lot's mutex were all
-        // slower than the plain pthread mutex.)
+        // (Measured with two logging threads: spinning on trylock before
+        // sleeping, and parking_lot's mutex, were both slower than the plain
+        // pthread mutex.)
         // SAFETY: `raw` is an initialised mutex that never moves while locked
         // (a locked Lock is borrowed by its guard).
         let rc = unsafe { libc::pthread_mutex_lock(self.raw.get()) };
