@@ -16,7 +16,7 @@ pub fn now() -> f64 {
     };
     // SAFETY: a valid out-pointer; CLOCK_REALTIME always exists.
     if unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut ts) } == 0 {
-        return ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9;
+        return seconds_of_nanos(i64::from(ts.tv_sec) * 1_000_000_000 + i64::from(ts.tv_nsec));
     }
     match SystemTime::now().duration_since(UNIX_EPOCH) {
         Ok(d) => d.as_secs_f64(),
@@ -30,9 +30,46 @@ pub fn start_time() -> f64 {
     *START.get_or_init(now)
 }
 
+/// CPython's conversion of a nanosecond count to `time.time()`'s float: one
+/// rounding of the whole count, then one division (adding seconds and a
+/// fraction separately can differ in the last bit).
+fn seconds_of_nanos(nanos: i64) -> f64 {
+    if nanos % 1_000_000_000 == 0 {
+        (nanos / 1_000_000_000) as f64
+    } else {
+        nanos as f64 / 1e9
+    }
+}
+
+/// Values this large are whole numbers already (2^52: no fraction bits).
+const WHOLE: f64 = 4_503_599_627_370_496.0;
+
+/// `x.trunc()`. The CPU baseline has no rounding instruction, so the library
+/// call showed in profiles; a conversion to an integer and back is exact for
+/// every value below 2^52.
+#[inline]
+pub fn trunc(x: f64) -> f64 {
+    if x.abs() < WHOLE {
+        x as i64 as f64
+    } else {
+        x.trunc()
+    }
+}
+
+/// `x.floor()`, for the same reason as [`trunc`].
+#[inline]
+pub fn floor(x: f64) -> f64 {
+    let t = trunc(x);
+    if t > x {
+        t - 1.0
+    } else {
+        t
+    }
+}
+
 /// Python 3.11's `msecs`: the truncated millisecond part of `created`.
 pub fn msecs_of(created: f64) -> f64 {
-    ((created - created.trunc()) * 1000.0).trunc()
+    trunc((created - trunc(created)) * 1000.0)
 }
 
 /// Python's `relativeCreated` for a record created at `created`.
@@ -48,6 +85,41 @@ mod tests {
     fn msecs_truncates_like_python() {
         assert_eq!(msecs_of(1700000000.987654), 987.0);
         assert_eq!(msecs_of(1700000000.0), 0.0);
+    }
+
+    #[test]
+    fn fast_rounding_matches_std() {
+        for x in [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            -1.0,
+            1.999,
+            -1.999,
+            1700000000.987654,
+            -1700000000.987654,
+            4.5e15,
+            -4.5e15,
+            1e300,
+            -1e300,
+            f64::INFINITY,
+        ] {
+            assert_eq!(trunc(x), x.trunc(), "trunc {x}");
+            assert_eq!(floor(x), x.floor(), "floor {x}");
+        }
+        assert!(trunc(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn nanos_convert_like_cpython() {
+        // float(1700000000987654321) / 1e9, as CPython's time.time() does it.
+        assert_eq!(
+            seconds_of_nanos(1_700_000_000_987_654_321),
+            1700000000.9876544
+        );
+        assert_eq!(seconds_of_nanos(1_700_000_000_000_000_000), 1700000000.0);
     }
 
     #[test]

@@ -36,6 +36,15 @@ thread_local! {
     static IN_DISPATCH: Cell<bool> = const { Cell::new(false) };
 }
 
+/// Clears IN_DISPATCH when dropped.
+struct DispatchGuard;
+
+impl Drop for DispatchGuard {
+    fn drop(&mut self) {
+        let _ = IN_DISPATCH.try_with(|flag| flag.set(false));
+    }
+}
+
 static REENTRANT_DROPS: AtomicU64 = AtomicU64::new(0);
 
 /// Records dropped because they were logged from inside a filter or handler
@@ -239,11 +248,12 @@ impl Logger {
             REENTRANT_DROPS.fetch_add(1, Ordering::Relaxed);
             return;
         }
-        // Thread-local storage already torn down (exit): dispatch without the guard.
+        // Cleared on the way out even if a filter or handler panics (the C
+        // boundary catches it), or every later record of this thread would
+        // be dropped as re-entrant. Thread-local storage already torn down
+        // (exit): dispatch without the guard.
+        let _dispatching = (entered == Ok(true)).then_some(DispatchGuard);
         self.dispatch(record);
-        if entered == Ok(true) {
-            let _ = IN_DISPATCH.try_with(|flag| flag.set(false));
-        }
     }
 
     fn dispatch(&self, record: &mut Record<'_>) {
@@ -279,5 +289,41 @@ impl std::fmt::Debug for Logger {
             self.name,
             level::level_name(self.level())
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use crate::handler::CallbackSink;
+    use crate::handler::Handler;
+
+    #[test]
+    fn a_panicking_handler_does_not_silence_the_thread() {
+        static DELIVERED: AtomicUsize = AtomicUsize::new(0);
+        let logger = crate::manager::get_logger("tests.logger.panicking");
+        logger.set_propagate(false);
+        let handler = Handler::new(Box::new(CallbackSink::new(
+            Box::new(|record, _text| {
+                if &*record.message == "boom" {
+                    panic!("handler fails");
+                }
+                DELIVERED.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            }),
+            None,
+        )));
+        logger.add_handler(Arc::clone(&handler));
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            logger.log(40, None, 0, None, "boom")
+        }));
+        assert!(caught.is_err());
+        let drops_before = super::reentrant_drop_count();
+        logger.log(40, None, 0, None, "after");
+        assert_eq!(DELIVERED.load(Ordering::Relaxed), 1);
+        assert_eq!(super::reentrant_drop_count(), drops_before);
+        logger.remove_handler(&handler);
     }
 }

@@ -217,15 +217,56 @@ pub unsafe extern "C" fn sawmill_log(
             return Ok(());
         }
         // SAFETY: C contract: NUL-terminated strings or NULL.
-        let (msg, file, func) = unsafe { (lossy_str(msg), lossy_str(file), lossy_str(func)) };
-        let msg = msg.unwrap_or(Cow::Borrowed(""));
-        logger.log_enabled(
-            level,
-            file.as_deref(),
-            line_number(line),
-            func.as_deref(),
-            &msg,
-        );
+        let msg = unsafe { lossy_str(msg) }.unwrap_or(Cow::Borrowed(""));
+        // SAFETY: as above.
+        unsafe { log_text(logger, level, file, line, func, &msg) };
+        Ok(())
+    })
+}
+
+/// The shared tail of `sawmill_log` and the printf-style shim: `msg` is text
+/// already, `file`/`func` are C strings or NULL.
+unsafe fn log_text(
+    logger: &Logger,
+    level: c_int,
+    file: *const c_char,
+    line: c_int,
+    func: *const c_char,
+    msg: &str,
+) {
+    // SAFETY: C contract: NUL-terminated strings or NULL.
+    let (file, func) = unsafe { (lossy_str(file), lossy_str(func)) };
+    logger.log_enabled(
+        level,
+        file.as_deref(),
+        line_number(line),
+        func.as_deref(),
+        msg,
+    );
+}
+
+/// For the printf-style shim only (deliberately absent from the header): logs
+/// the `len` bytes at `msg` it has just formatted, so their length is not
+/// measured again. The shim has checked the logger and the level.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_internal_log_formatted(
+    l: *mut sawmill_logger,
+    level: c_int,
+    file: *const c_char,
+    line: c_int,
+    func: *const c_char,
+    msg: *const c_char,
+    len: usize,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handle.
+        let logger = unsafe { logger_ref(l) }?;
+        check_not_null(msg, "msg")?;
+        // SAFETY: the shim passes `len` initialised bytes at `msg`.
+        let bytes = unsafe { std::slice::from_raw_parts(msg.cast::<u8>(), len) };
+        let msg = super::lossy_bytes(bytes);
+        // SAFETY: C contract: NUL-terminated strings or NULL.
+        unsafe { log_text(logger, level, file, line, func, &msg) };
         Ok(())
     })
 }

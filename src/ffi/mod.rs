@@ -184,19 +184,22 @@ pub(crate) unsafe fn lossy_str<'a>(ptr: *const c_char) -> Option<Cow<'a, str>> {
         return None;
     }
     // SAFETY: the caller passes a NUL-terminated string that outlives the call.
-    let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+    Some(lossy_bytes(unsafe { CStr::from_ptr(ptr) }.to_bytes()))
+}
+
+/// `bytes` as text, invalid UTF-8 repaired (U+FFFD).
+#[inline]
+pub(crate) fn lossy_bytes(bytes: &[u8]) -> Cow<'_, str> {
     // ASCII (the common case) is checked word by word; the full UTF-8 check
     // next; the lossy repair only for text that needs it.
     if bytes.is_ascii() {
         // SAFETY: ASCII is valid UTF-8.
-        return Some(Cow::Borrowed(unsafe {
-            std::str::from_utf8_unchecked(bytes)
-        }));
+        return Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(bytes) });
     }
-    Some(match std::str::from_utf8(bytes) {
+    match std::str::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
         Err(_) => String::from_utf8_lossy(bytes),
-    })
+    }
 }
 
 /// `_retain` of a refcounted handle: one more reference; NULL stays NULL.

@@ -96,6 +96,9 @@ pub struct Formatter {
     /// Per piece: the standard text field it prints unchanged (`%(name)s`,
     /// `{name}`, `$name`), which skips conversion and padding.
     plain: Vec<Option<Field>>,
+    /// The whole format as literal text and plain text fields, when it is
+    /// only those (the common case): formatted without looking at specs.
+    plain_program: Option<Vec<PlainOp>>,
     uses_time: bool,
     utc: AtomicBool,
     dates: time::DateCache,
@@ -128,13 +131,24 @@ impl Formatter {
         let uses_time = pieces
             .iter()
             .any(|p| p.key() == Some(&Key::Standard(Field::Asctime)));
-        let plain = pieces.iter().map(plain_field).collect();
+        let plain: Vec<Option<Field>> = pieces.iter().map(plain_field).collect();
+        let plain_program = pieces
+            .iter()
+            .zip(&plain)
+            .map(|(piece, field)| match (piece, field) {
+                (_, Some(Field::Asctime)) => Some(PlainOp::Asctime),
+                (_, Some(field)) => Some(PlainOp::Text(*field)),
+                (Piece::Literal(text), None) => Some(PlainOp::Literal(text.clone().into())),
+                _ => None,
+            })
+            .collect();
         let datefmt = options.datefmt.as_deref().filter(|d| !d.is_empty());
         let dates = time::DateCache::new(datefmt)?;
         Ok(Formatter {
             utc: AtomicBool::new(options.utc),
             pieces,
             plain,
+            plain_program,
             uses_time,
             dates,
             options,
@@ -210,6 +224,34 @@ impl Formatter {
     /// Python's `Formatter.format`: the record's text, then `exc_text` and
     /// `stack_info`, each on a new line. Appends to `out`.
     pub fn format(&self, record: &Record<'_>, out: &mut String) -> Result<(), FormatError> {
+        let start = out.len();
+        match &self.plain_program {
+            // Extras may shadow standard names: those records take the general path.
+            Some(program) if record.extras.is_empty() => self.format_plain(program, record, out),
+            _ => self.format_pieces(record, out)?,
+        }
+        append_exception_and_stack(record, out, start);
+        Ok(())
+    }
+
+    fn format_plain(&self, program: &[PlainOp], record: &Record<'_>, out: &mut String) {
+        out.reserve(256);
+        for op in program {
+            match op {
+                PlainOp::Literal(text) => out.push_str(text),
+                PlainOp::Asctime => self
+                    .dates
+                    .write(record.created, record.msecs, self.utc(), out),
+                PlainOp::Text(field) => {
+                    if let AttrRef::Str(text) = record.field(*field) {
+                        out.push_str(text);
+                    }
+                }
+            }
+        }
+    }
+
+    fn format_pieces(&self, record: &Record<'_>, out: &mut String) -> Result<(), FormatError> {
         let mut asctime = time::DateText::new();
         if self.uses_time {
             self.dates
@@ -256,14 +298,6 @@ impl Formatter {
                 return Err(e);
             }
         }
-        for extra in [&record.exc_text, &record.stack_info] {
-            if let Some(text) = extra.as_deref().filter(|t| !t.is_empty()) {
-                if !out[start..].ends_with('\n') {
-                    out.push('\n');
-                }
-                out.push_str(text);
-            }
-        }
         Ok(())
     }
 
@@ -276,6 +310,26 @@ impl Formatter {
 }
 
 /// The standard text field a piece prints as is, if it does.
+/// One step of a format made only of literal text and plain text fields.
+enum PlainOp {
+    Literal(Box<str>),
+    Asctime,
+    Text(Field),
+}
+
+/// Python's `Formatter.format` tail: `exc_text`, then `stack_info`, each on a
+/// new line unless the record's text so far (from `start`) already ends with one.
+fn append_exception_and_stack(record: &Record<'_>, out: &mut String, start: usize) {
+    for extra in [&record.exc_text, &record.stack_info] {
+        if let Some(text) = extra.as_deref().filter(|t| !t.is_empty()) {
+            if !out[start..].ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(text);
+        }
+    }
+}
+
 fn plain_field(piece: &Piece) -> Option<Field> {
     let field = match piece {
         Piece::Percent(Key::Standard(f), spec)

@@ -117,7 +117,7 @@ impl DateCache {
 
     /// Writes the date text for `created` (+ `,mmm` for the default format).
     pub fn write(&self, created: f64, msecs: f64, utc: bool, out: &mut impl Write) {
-        let second = created.floor() as i64;
+        let second = crate::clock::floor(created) as i64;
         let cached = DATES.try_with(|cell| {
             let mut dates = cell.try_borrow_mut().ok()?;
             if let Some(slot) = dates
