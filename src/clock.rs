@@ -16,7 +16,8 @@ pub fn now() -> f64 {
     };
     // SAFETY: a valid out-pointer; CLOCK_REALTIME always exists.
     if unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut ts) } == 0 {
-        return seconds_of_nanos(i64::from(ts.tv_sec) * 1_000_000_000 + i64::from(ts.tv_nsec));
+        // (time_t and c_long are i64 on the 64-bit targets sawmill builds for.)
+        return seconds_of_nanos(ts.tv_sec * 1_000_000_000 + ts.tv_nsec);
     }
     match SystemTime::now().duration_since(UNIX_EPOCH) {
         Ok(d) => d.as_secs_f64(),
