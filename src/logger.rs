@@ -36,12 +36,12 @@ thread_local! {
     static IN_DISPATCH: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Clears IN_DISPATCH when dropped.
-struct DispatchGuard;
+/// Clears this thread's IN_DISPATCH flag when dropped.
+struct DispatchGuard<'a>(&'a Cell<bool>);
 
-impl Drop for DispatchGuard {
+impl Drop for DispatchGuard<'_> {
     fn drop(&mut self) {
-        let _ = IN_DISPATCH.try_with(|flag| flag.set(false));
+        self.0.set(false);
     }
 }
 
@@ -243,17 +243,21 @@ impl Logger {
         if self.disabled() {
             return;
         }
-        let entered = IN_DISPATCH.try_with(|flag| !flag.replace(true));
-        if entered == Ok(false) {
-            REENTRANT_DROPS.fetch_add(1, Ordering::Relaxed);
-            return;
+        let dispatched = IN_DISPATCH.try_with(|flag| {
+            if flag.replace(true) {
+                REENTRANT_DROPS.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
+            // Cleared on the way out even if a filter or handler panics (the
+            // C boundary catches it), or every later record of this thread
+            // would be dropped as re-entrant.
+            let _dispatching = DispatchGuard(flag);
+            self.dispatch(record);
+        });
+        if dispatched.is_err() {
+            // Thread-local storage already torn down (exit): no guard.
+            self.dispatch(record);
         }
-        // Cleared on the way out even if a filter or handler panics (the C
-        // boundary catches it), or every later record of this thread would
-        // be dropped as re-entrant. Thread-local storage already torn down
-        // (exit): dispatch without the guard.
-        let _dispatching = (entered == Ok(true)).then_some(DispatchGuard);
-        self.dispatch(record);
     }
 
     fn dispatch(&self, record: &mut Record<'_>) {
