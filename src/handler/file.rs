@@ -521,6 +521,10 @@ impl Sink for FileSink {
         self.output.flush_if_due()
     }
 
+    fn discard_inherited_pending(&mut self) {
+        self.output.discard_inherited_pending();
+    }
+
     fn close(&mut self) -> io::Result<()> {
         self.closed = true;
         self.close_file()
