@@ -429,6 +429,7 @@ pub(crate) fn reset_locks_after_fork() {
     for handler in live_handlers() {
         handler.sink.reinit_after_fork();
         handler.core.name.reinit_after_fork();
+        handler.core.formatter.kept.reinit_after_fork();
         handler.sink.lock().discard_inherited_pending();
     }
 }
