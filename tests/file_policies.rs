@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sawmill::handler::file::DEFAULT_WATCH_INTERVAL;
-use sawmill::handler::{self, FileOptions, Handler, Owner, Rotation};
+use sawmill::handler::{self, FileMode, FileOptions, Handler, Owner, Rotation};
 use sawmill::record::Record;
 
 fn temp_dir(tag: &str) -> PathBuf {
@@ -247,5 +247,29 @@ fn created_files_get_the_mode_and_owner_asked_for() {
             assert_eq!((meta.uid(), meta.gid()), (1, 1), "{}", file.display());
         }
     }
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+#[test]
+fn reopen_never_truncates() {
+    let dir = temp_dir("reopen-w");
+    let path = dir.join("app.log");
+    std::fs::write(&path, "from an earlier run\n").expect("seed");
+    let mut options = FileOptions::new(&path);
+    options.mode = FileMode::Truncate;
+    let h = handler::file_handler(options).expect("file");
+    // Mode "w" truncates at the first open, as Python's does.
+    assert_eq!(std::fs::read_to_string(&path).expect("log"), "");
+    emit(&h, "one");
+    // Nothing moved the file: the reopen must keep what is in it.
+    handler::request_reopen();
+    emit(&h, "two");
+    handler::request_reopen();
+    emit(&h, "three");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("log"),
+        "one\ntwo\nthree\n"
+    );
+    assert_eq!(h.error_count(), 0);
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }

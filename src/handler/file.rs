@@ -156,6 +156,8 @@ pub struct FileSink {
     identity: Option<Identity>,
     regular: bool,
     rollover_at: i64,
+    /// Mode `w` truncates at the first open only; reopens append.
+    opened_before: bool,
     reopen_seen: u64,
     last_watch: Instant,
     lock: Option<LockFile>,
@@ -205,6 +207,7 @@ impl FileSink {
             identity: None,
             regular: true,
             rollover_at,
+            opened_before: false,
             reopen_seen: REOPEN_GENERATION.load(Ordering::Relaxed),
             last_watch: Instant::now(),
             lock: None,
@@ -231,10 +234,13 @@ impl FileSink {
             |e: io::Error| io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display()));
         let mut open = OpenOptions::new();
         open.write(true);
-        match self.options.mode {
-            FileMode::Append => open.append(true),
-            FileMode::Truncate => open.truncate(true),
-        };
+        // A reopen (SIGHUP, a watched rename) must never wipe the log.
+        let truncate = self.options.mode == FileMode::Truncate && !self.opened_before;
+        if truncate {
+            open.truncate(true);
+        } else {
+            open.append(true);
+        }
         // Create it ourselves first, to know whether mode and owner apply.
         let mut create = open.clone();
         create
@@ -259,13 +265,10 @@ impl FileSink {
         }
         self.regular = meta.is_file();
         self.identity = Some(identity_of(&meta));
-        self.size = if self.options.mode == FileMode::Append {
-            meta.len()
-        } else {
-            0
-        };
+        self.size = if truncate { 0 } else { meta.len() };
         self.output.set_fd(file.as_raw_fd());
         self.file = Some(file);
+        self.opened_before = true;
         Ok(())
     }
 
