@@ -118,6 +118,8 @@ pub fn request_reopen() {
 struct LockFile {
     file: File,
     pid: u32,
+    /// This process created it, so mode and owner settings apply to it.
+    created: bool,
 }
 
 struct LockGuard<'a>(&'a File);
@@ -158,6 +160,8 @@ pub struct FileSink {
     rollover_at: i64,
     /// Mode `w` truncates at the first open only; reopens append.
     opened_before: bool,
+    /// The open file was created by this handler (mode and owner apply).
+    created: bool,
     reopen_seen: u64,
     last_watch: Instant,
     lock: Option<LockFile>,
@@ -208,6 +212,7 @@ impl FileSink {
             regular: true,
             rollover_at,
             opened_before: false,
+            created: false,
             reopen_seen: REOPEN_GENERATION.load(Ordering::Relaxed),
             last_watch: Instant::now(),
             lock: None,
@@ -261,7 +266,8 @@ impl FileSink {
             ));
         }
         if created {
-            self.apply_mode_and_owner(&file)?;
+            apply_mode(&file, self.options.permissions)?;
+            apply_owner(&file, self.options.owner)?;
         }
         self.regular = meta.is_file();
         self.identity = Some(identity_of(&meta));
@@ -269,25 +275,7 @@ impl FileSink {
         self.output.set_fd(file.as_raw_fd());
         self.file = Some(file);
         self.opened_before = true;
-        Ok(())
-    }
-
-    fn apply_mode_and_owner(&self, file: &File) -> io::Result<()> {
-        let fd = file.as_raw_fd();
-        if let Some(bits) = self.options.permissions {
-            // SAFETY: fchmod on a descriptor we own.
-            if unsafe { libc::fchmod(fd, bits as libc::mode_t) } != 0 {
-                return Err(io::Error::last_os_error());
-            }
-        }
-        let Owner { uid, gid } = self.options.owner;
-        if uid.is_some() || gid.is_some() {
-            let keep = u32::MAX; // -1: leave unchanged
-                                 // SAFETY: fchown on a descriptor we own.
-            if unsafe { libc::fchown(fd, uid.unwrap_or(keep), gid.unwrap_or(keep)) } != 0 {
-                return Err(io::Error::last_os_error());
-            }
-        }
+        self.created = created;
         Ok(())
     }
 
@@ -378,20 +366,30 @@ impl FileSink {
         let pid = crate::record::process_id();
         if self.lock.as_ref().is_none_or(|l| l.pid != pid) {
             let path = PathBuf::from(format!("{}.lock", self.options.path.display()));
-            let file = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .mode(self.options.permissions.unwrap_or(0o666))
-                .open(&path)
-                .map_err(|e| {
-                    io::Error::new(
-                        e.kind(),
-                        format!("cannot open lock file {}: {e}", path.display()),
-                    )
-                })?;
-            self.lock = Some(LockFile { file, pid });
+            let describe = |e: io::Error| {
+                io::Error::new(
+                    e.kind(),
+                    format!("cannot open lock file {}: {e}", path.display()),
+                )
+            };
+            let mut open = OpenOptions::new();
+            open.read(true).write(true);
+            let mut create = open.clone();
+            create
+                .create_new(true)
+                .mode(self.options.permissions.unwrap_or(0o666));
+            let (file, created) = match create.open(&path) {
+                Ok(file) => (file, true),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    (open.open(&path).map_err(describe)?, false)
+                }
+                Err(e) => return Err(describe(e)),
+            };
+            if created {
+                apply_mode(&file, self.options.permissions)?;
+                apply_owner(&file, self.options.owner)?;
+            }
+            self.lock = Some(LockFile { file, pid, created });
         }
         Ok(())
     }
@@ -447,15 +445,31 @@ impl FileSink {
     }
 
     /// Exact mode bits for every file this handler creates from now on
-    /// (including each rotation's new file). A file that already exists is
-    /// left as it is.
-    pub fn set_permissions(&mut self, bits: u32) {
+    /// (including each rotation's new file) and for the files it created and
+    /// still has open (its log file and its lock file). A file that existed
+    /// before the handler opened it is left as it is.
+    pub fn set_permissions(&mut self, bits: u32) -> io::Result<()> {
         self.options.permissions = Some(bits);
+        self.apply_to_own_files(|file| apply_mode(file, Some(bits)))
     }
 
-    /// Owner for every file this handler creates from now on.
-    pub fn set_owner(&mut self, owner: Owner) {
+    /// Owner for every file this handler creates from now on and for the
+    /// files it created and still has open, as `set_permissions`.
+    pub fn set_owner(&mut self, owner: Owner) -> io::Result<()> {
         self.options.owner = owner;
+        self.apply_to_own_files(|file| apply_owner(file, owner))
+    }
+
+    /// Runs `f` on the open files this handler created: a C constructor
+    /// creates the file at once, before any setting could be made.
+    fn apply_to_own_files(&self, f: impl Fn(&File) -> io::Result<()>) -> io::Result<()> {
+        if let (Some(file), true) = (&self.file, self.created) {
+            f(file)?;
+        }
+        if let Some(lock) = self.lock.as_ref().filter(|l| l.created) {
+            f(&lock.file)?;
+        }
+        Ok(())
     }
 
     /// TimedRotatingFileHandler's `atTime` (MIDNIGHT and W0-W6 only).
@@ -475,6 +489,31 @@ impl FileSink {
             _ => Err("at_time applies to timed rotating handlers only".into()),
         }
     }
+}
+
+/// Exact permission bits (not reduced by the umask) on a file we created.
+fn apply_mode(file: &File, permissions: Option<u32>) -> io::Result<()> {
+    if let Some(bits) = permissions {
+        // SAFETY: fchmod on a descriptor we own.
+        if unsafe { libc::fchmod(file.as_raw_fd(), bits as libc::mode_t) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// The configured owner on a file we created.
+fn apply_owner(file: &File, owner: Owner) -> io::Result<()> {
+    let Owner { uid, gid } = owner;
+    if uid.is_some() || gid.is_some() {
+        let keep = u32::MAX; // -1: leave unchanged
+        let (uid, gid) = (uid.unwrap_or(keep), gid.unwrap_or(keep));
+        // SAFETY: fchown on a descriptor we own.
+        if unsafe { libc::fchown(file.as_raw_fd(), uid, gid) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
 }
 
 impl Sink for FileSink {
