@@ -158,6 +158,9 @@ pub struct FileSink {
     identity: Option<Identity>,
     regular: bool,
     rollover_at: i64,
+    /// After a failed size rollover: the size at which to try again, so a
+    /// persistent failure costs one attempt per `max_bytes`, not one per record.
+    retry_rollover_at_size: u64,
     /// Mode `w` truncates at the first open only; reopens append.
     opened_before: bool,
     /// The open file was created by this handler (mode and owner apply).
@@ -211,6 +214,7 @@ impl FileSink {
             identity: None,
             regular: true,
             rollover_at,
+            retry_rollover_at_size: 0,
             opened_before: false,
             created: false,
             reopen_seen: REOPEN_GENERATION.load(Ordering::Relaxed),
@@ -276,6 +280,7 @@ impl FileSink {
         self.file = Some(file);
         self.opened_before = true;
         self.created = created;
+        self.retry_rollover_at_size = 0;
         Ok(())
     }
 
@@ -333,33 +338,69 @@ impl FileSink {
                 *max_bytes > 0
                     && *backup_count > 0
                     && self.size > 0
-                    && self.size.saturating_add(record_len) >= *max_bytes
+                    && self.size.saturating_add(record_len)
+                        >= (*max_bytes).max(self.retry_rollover_at_size)
             }
             Rotation::Timed(t) => (t.clock)() as i64 >= self.rollover_at,
         }
     }
 
+    /// Moves the file aside and starts a new one. If the file could not be
+    /// moved, the current one stays open (records keep going to it) and the
+    /// error is returned for the handler to count; a failure to delete an old
+    /// backup is returned after the new file is open.
     fn roll_over(&mut self) -> io::Result<()> {
-        self.close_file()?;
+        // Pending bytes belong to the file being moved aside.
+        self.output.flush()?;
         let path = self.options.path.clone();
-        match &self.options.rotation {
-            Rotation::Never => {}
-            Rotation::Size { backup_count, .. } => {
-                super::rotating::shift_backups(&path, *backup_count)?
+        let rotation = self.options.rotation.clone();
+        let (moved, cleanup) = match &rotation {
+            Rotation::Never => (Ok(()), Ok(())),
+            Rotation::Size {
+                backup_count,
+                max_bytes,
+            } => {
+                let moved = super::rotating::shift_backups(&path, *backup_count);
+                if moved.is_err() {
+                    self.retry_rollover_at_size = self.size.saturating_add(*max_bytes);
+                }
+                (moved, Ok(()))
             }
             Rotation::Timed(t) => {
                 let now = (t.clock)() as i64;
                 let suffix = timed::backup_suffix(t, self.rollover_at, now);
-                if path.exists() {
-                    std::fs::rename(&path, timed::free_backup_path(&path, &suffix))?;
-                }
-                for old in timed::backups_to_delete(t, &path) {
-                    std::fs::remove_file(old)?;
-                }
+                // Advanced whatever fails below: a failure then costs one
+                // attempt per period, not one per record.
                 self.rollover_at = timed::next_rollover(t, now);
+                let moved = if path.exists() {
+                    std::fs::rename(&path, timed::free_backup_path(&path, &suffix))
+                } else {
+                    Ok(())
+                };
+                let mut cleanup = Ok(());
+                for old in timed::backups_to_delete(t, &path) {
+                    if let Err(e) = std::fs::remove_file(&old) {
+                        if cleanup.is_ok() {
+                            cleanup = Err(io::Error::new(
+                                e.kind(),
+                                format!("cannot delete old backup {}: {e}", old.display()),
+                            ));
+                        }
+                    }
+                }
+                (moved, cleanup)
             }
+        };
+        let retry = self.retry_rollover_at_size;
+        if moved.is_ok() || self.file.is_none() {
+            self.close_file()?;
+            self.open_file()?;
         }
-        self.open_file()
+        if moved.is_err() {
+            // open_file cleared it; the failed rollover still waits.
+            self.retry_rollover_at_size = retry;
+        }
+        moved.and(cleanup)
     }
 
     fn lock_file(&mut self) -> io::Result<()> {
@@ -420,12 +461,17 @@ impl FileSink {
             self.size = file.metadata()?.len();
         }
         let len = line.len() as u64;
-        if self.rollover_due(len) {
-            self.roll_over()?;
+        let rolled = if self.rollover_due(len) {
+            self.roll_over()
+        } else {
+            Ok(())
+        };
+        if self.file.is_some() {
+            // Even after a failed rollover: the record goes to the current file.
+            self.output.write_record(line, levelno)?;
+            self.size += len;
         }
-        self.output.write_record(line, levelno)?;
-        self.size += len;
-        Ok(())
+        rolled
     }
 
     /// Multi-process mode on or off (forces write-through while on).
@@ -545,13 +591,19 @@ impl Sink for FileSink {
             return Ok(());
         }
         let len = text.len() as u64;
-        if self.file.is_none() || self.rollover_due(len) {
+        let rolled = if self.file.is_none() || self.rollover_due(len) {
             // A due rollover of a file not yet opened (delay) renames what is
             // there, if anything, and never leaves an empty backup behind.
-            self.roll_over()?;
+            self.roll_over()
+        } else {
+            Ok(())
+        };
+        if self.file.is_some() {
+            // Even after a failed rollover: the record goes to the current file.
+            self.output.write_record(text.as_bytes(), record.levelno)?;
+            self.size += len;
         }
-        self.output.write_record(text.as_bytes(), record.levelno)?;
-        self.size += len;
+        rolled?;
         Ok(())
     }
 
