@@ -156,12 +156,23 @@ fn watched_file_survives_a_renaming_thread() {
             })
         })
         .collect();
-    // 500 renames and deletes under the writers' feet.
+    // 500 renames and deletes under the writers' feet. Every 50th rename,
+    // with the writers still going, the bound is checked: a record logged
+    // more than the watch interval after the rename is in the new file.
     for i in 0..500 {
         if i % 2 == 0 {
             let _ = std::fs::rename(&path, dir.join(format!("moved.{i}")));
         } else {
             let _ = std::fs::remove_file(&path);
+        }
+        if i % 50 == 0 {
+            std::thread::sleep(DEFAULT_WATCH_INTERVAL * 2);
+            emit(&h, &format!("racing marker {i}"));
+            let text = std::fs::read_to_string(&path).expect("a new file was opened");
+            assert!(
+                text.contains(&format!("racing marker {i}\n")),
+                "rename {i}: marker in the new file during the race"
+            );
         }
         std::thread::sleep(Duration::from_millis(1));
     }
