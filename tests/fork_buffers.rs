@@ -202,7 +202,7 @@ fn a_fork_child_uses_locks_other_threads_held() {
         workers.push(std::thread::spawn(move || {
             let mut n = 0u64;
             while !stop.load(Ordering::Relaxed) {
-                sawmill::record::set_process_name(if n % 2 == 0 { "Even" } else { "Odd" });
+                sawmill::record::set_process_name(if n.is_multiple_of(2) { "Even" } else { "Odd" });
                 let _ = sawmill::record::process_name();
                 // SAFETY: a live logger handle and a plain level number.
                 unsafe {
