@@ -6,6 +6,17 @@
 #include "sawmill.h"
 #include "check.h"
 
+static unsigned file_mode(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (unsigned)(st.st_mode & 07777) : 0u;
+}
+
+/* 1 if path is owned by uid:gid. */
+static int owned_by(const char *path, unsigned uid, unsigned gid) {
+    struct stat st;
+    return stat(path, &st) == 0 && st.st_uid == uid && st.st_gid == gid;
+}
+
 static size_t file_size(const char *path) {
     struct stat st;
     return stat(path, &st) == 0 ? (size_t)st.st_size : 0;
@@ -116,6 +127,61 @@ int main(void) {
         CHECK(file_size(path) == 15);
         unlink(backup);
         unlink(path);
+    }
+    /* Mode and owner set after a _new constructor created the file apply to
+     * that file too (it could not get them any other way), and to the
+     * multi-process lock file; a file that existed before is left alone. */
+    {
+        char lock[700], rolled[700];
+        int root = geteuid() == 0;
+        snprintf(path, sizeof path, "%s/own.log", dir);
+        snprintf(lock, sizeof lock, "%s.lock", path);
+        snprintf(rolled, sizeof rolled, "%s.1", path);
+        sawmill_handler *h = sawmill_rotating_file_handler_new(path, "a", 30, 2, false);
+        CHECK(h != NULL);
+        CHECK(sawmill_file_handler_set_multiprocess(h, true) == SAWMILL_OK);
+        sawmill_logger_add_handler(l, h);
+        sawmill_log(l, SAWMILL_LEVEL_INFO, NULL, 0, NULL, "creates the lock file");
+        CHECK(file_size(lock) == 0 && file_mode(lock) != 0);
+        CHECK(sawmill_file_handler_set_permissions(h, 0604) == SAWMILL_OK);
+        CHECK(file_mode(path) == 0604);
+        CHECK(file_mode(lock) == 0604);
+        if (root) {
+            CHECK(sawmill_file_handler_set_owner(h, "1234", "1234") == SAWMILL_OK);
+            CHECK(owned_by(path, 1234, 1234));
+            CHECK(owned_by(lock, 1234, 1234));
+        }
+        /* The rotation's new file is created with them. */
+        sawmill_log(l, SAWMILL_LEVEL_INFO, NULL, 0, NULL, "rolls over");
+        CHECK(file_size(rolled) > 0);
+        CHECK(file_mode(path) == 0604);
+        CHECK(!root || owned_by(path, 1234, 1234));
+        CHECK(sawmill_handler_error_count(h) == 0);
+        sawmill_logger_remove_handler(l, h);
+        sawmill_handler_release(h);
+
+        /* The timed constructor has no delay: same for its first file. */
+        unlink(path);
+        h = sawmill_timed_rotating_file_handler_new(path, "midnight", 1, 0, false);
+        CHECK(h != NULL);
+        CHECK(sawmill_file_handler_set_permissions(h, 0640) == SAWMILL_OK);
+        CHECK(file_mode(path) == 0640);
+        if (root) {
+            CHECK(sawmill_file_handler_set_owner(h, NULL, "1234") == SAWMILL_OK);
+            CHECK(owned_by(path, 0, 1234));
+        }
+        sawmill_handler_release(h);
+
+        /* Opened, not created: left as it is. */
+        CHECK(chmod(path, 0600) == 0);
+        h = sawmill_file_handler_new(path, "a", false);
+        CHECK(h != NULL);
+        CHECK(sawmill_file_handler_set_permissions(h, 0644) == SAWMILL_OK);
+        CHECK(file_mode(path) == 0600);
+        sawmill_handler_release(h);
+        unlink(path);
+        unlink(lock);
+        unlink(rolled);
     }
     rmdir(locked);
     rmdir(dir);

@@ -289,18 +289,24 @@ enum sawmill_status sawmill_file_handler_set_multiprocess(struct sawmill_handler
 
 /**
  * Exact permission bits (e.g. 0640, not reduced by the umask) for every
- * file the handler creates from now on, rotations included. Existing files
- * are left alone. Bits above 07777 → SAWMILL_ERR_INVALID_ARGUMENT.
- * Thread-safe.
+ * file the handler creates from now on, rotations included, and at once
+ * for the files it created and still has open (the file a `_new`
+ * constructor created, a multi-process `.lock` file). Files that existed
+ * before the handler opened them are left alone. Bits above 07777 →
+ * SAWMILL_ERR_INVALID_ARGUMENT; the OS refusing the change → SAWMILL_ERR_IO
+ * (the setting is kept for later files). Thread-safe.
  */
 enum sawmill_status sawmill_file_handler_set_permissions(struct sawmill_handler *h, uint32_t mode);
 
 /**
  * Owner (user and/or group, by name or decimal id; NULL leaves that part
  * as created) of every file the handler creates from now on (cookbook
- * recipe 13). Unknown names → SAWMILL_ERR_INVALID_ARGUMENT; a chown the OS
- * refuses is a counted handler error when the file is created.
- * Thread-safe.
+ * recipe 13), and at once of the files it created and still has open (the
+ * file a `_new` constructor created, a multi-process `.lock` file). Files
+ * that existed before the handler opened them are left alone. Unknown
+ * names → SAWMILL_ERR_INVALID_ARGUMENT; a chown the OS refuses now →
+ * SAWMILL_ERR_IO (the setting is kept), later → a counted handler error
+ * when the file is created. Thread-safe.
  */
 enum sawmill_status sawmill_file_handler_set_owner(struct sawmill_handler *h, const char *user, const char *group);
 

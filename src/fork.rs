@@ -5,9 +5,9 @@
 //! lets worker threads restart on first use.
 //!
 //! Not reset: a level-name table read-locked by another thread at the fork
-//! (it still reads; only `add_level_name` in the child would block) and a
-//! formatter's date cache (it is only ever try-locked, so a stuck one just
-//! means the child formats dates without the cache).
+//! (it still reads; only `add_level_name` in the child would block). The
+//! formatter's date cache needs nothing: it is per thread, and the child's
+//! one thread keeps its own copy.
 
 use std::sync::Once;
 
@@ -15,6 +15,8 @@ extern "C" fn in_child() {
     crate::record::reset_process_id();
     crate::handler::flusher::forget_after_fork();
     crate::manager::reset_locks_after_fork();
+    crate::record::reset_locks_after_fork();
+    crate::ffi::reset_locks_after_fork();
     crate::handler::reset_locks_after_fork();
 }
 

@@ -8,8 +8,6 @@ use std::cell::RefCell;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use parking_lot::RwLock;
-
 /// A typed extra attribute (Python's `extra=` values and filter-added fields).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value<'a> {
@@ -503,7 +501,8 @@ pub fn set_current_thread_name(name: &str) {
 /// Cached pid: getpid is a real system call on current glibc. Reset in the
 /// fork child (see `fork.rs`).
 static PID: AtomicU64 = AtomicU64::new(0);
-static PROCESS_NAME: RwLock<Option<Arc<str>>> = RwLock::new(None);
+/// A fork-resettable lock: the logging path reads it (see `reset_locks_after_fork`).
+static PROCESS_NAME: crate::sync::Lock<Option<Arc<str>>> = crate::sync::Lock::new(None);
 
 pub fn process_id() -> u32 {
     let cached = PID.load(Ordering::Relaxed);
@@ -521,15 +520,20 @@ pub fn reset_process_id() {
     PID.store(0, Ordering::Relaxed);
 }
 
+/// In a fork child: a thread that was setting or reading the process name
+/// when the process forked does not exist there to release the lock.
+pub(crate) fn reset_locks_after_fork() {
+    PROCESS_NAME.reinit_after_fork();
+}
+
 /// Bumped by every `set_process_name`, so threads refresh their copies.
 static PROCESS_NAME_GENERATION: AtomicU64 = AtomicU64::new(1);
 
 fn shared_process_name() -> Arc<str> {
-    if let Some(name) = PROCESS_NAME.read().as_ref() {
-        return name.clone();
-    }
-    let mut slot = PROCESS_NAME.write();
-    slot.get_or_insert_with(|| Arc::from("MainProcess")).clone()
+    PROCESS_NAME
+        .lock()
+        .get_or_insert_with(|| Arc::from("MainProcess"))
+        .clone()
 }
 
 /// The current `processName` (default `MainProcess`).
@@ -539,7 +543,7 @@ pub fn process_name() -> Arc<str> {
 
 /// Sets `processName` for records made from now on.
 pub fn set_process_name(name: &str) {
-    *PROCESS_NAME.write() = Some(Arc::from(name));
+    *PROCESS_NAME.lock() = Some(Arc::from(name));
     PROCESS_NAME_GENERATION.fetch_add(1, Ordering::AcqRel);
 }
 

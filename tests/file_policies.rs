@@ -5,12 +5,13 @@
 use std::borrow::Cow;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use sawmill::handler::file::DEFAULT_WATCH_INTERVAL;
-use sawmill::handler::{self, FileOptions, Handler, Owner, Rotation};
+use sawmill::handler::timed::{TimedOptions, When};
+use sawmill::handler::{self, ErrorKind, FileMode, FileOptions, Handler, Owner, Rotation};
 use sawmill::record::Record;
 
 fn temp_dir(tag: &str) -> PathBuf {
@@ -155,12 +156,23 @@ fn watched_file_survives_a_renaming_thread() {
             })
         })
         .collect();
-    // 500 renames and deletes under the writers' feet.
+    // 500 renames and deletes under the writers' feet. Every 50th rename,
+    // with the writers still going, the bound is checked: a record logged
+    // more than the watch interval after the rename is in the new file.
     for i in 0..500 {
         if i % 2 == 0 {
             let _ = std::fs::rename(&path, dir.join(format!("moved.{i}")));
         } else {
             let _ = std::fs::remove_file(&path);
+        }
+        if i % 50 == 0 {
+            std::thread::sleep(DEFAULT_WATCH_INTERVAL * 2);
+            emit(&h, &format!("racing marker {i}"));
+            let text = std::fs::read_to_string(&path).expect("a new file was opened");
+            assert!(
+                text.contains(&format!("racing marker {i}\n")),
+                "rename {i}: marker in the new file during the race"
+            );
         }
         std::thread::sleep(Duration::from_millis(1));
     }
@@ -247,5 +259,127 @@ fn created_files_get_the_mode_and_owner_asked_for() {
             assert_eq!((meta.uid(), meta.gid()), (1, 1), "{}", file.display());
         }
     }
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+#[test]
+fn reopen_never_truncates() {
+    let dir = temp_dir("reopen-w");
+    let path = dir.join("app.log");
+    std::fs::write(&path, "from an earlier run\n").expect("seed");
+    let mut options = FileOptions::new(&path);
+    options.mode = FileMode::Truncate;
+    let h = handler::file_handler(options).expect("file");
+    // Mode "w" truncates at the first open, as Python's does.
+    assert_eq!(std::fs::read_to_string(&path).expect("log"), "");
+    emit(&h, "one");
+    // Nothing moved the file: the reopen must keep what is in it.
+    handler::request_reopen();
+    emit(&h, "two");
+    handler::request_reopen();
+    emit(&h, "three");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("log"),
+        "one\ntwo\nthree\n"
+    );
+    assert_eq!(h.error_count(), 0);
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+#[test]
+fn size_rotation_of_a_deleted_file_loses_nothing() {
+    let dir = temp_dir("deleted");
+    let path = dir.join("app.log");
+    let h = rotating(&path, 30, 3);
+    emit(&h, "record 0");
+    emit(&h, "record 1");
+    std::fs::remove_file(&path).expect("delete externally");
+    // The tracked size says roll; there is nothing to rename (Python checks
+    // os.path.exists), and the record starts the new file.
+    emit(&h, "record 2 rolls");
+    emit(&h, "record 3");
+    assert_eq!(h.error_count(), 0);
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("new file"),
+        "record 2 rolls\nrecord 3\n"
+    );
+    assert!(!dir.join("app.log.1").exists());
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+#[test]
+fn a_failed_size_rollover_keeps_writing_and_backs_off() {
+    let dir = temp_dir("blocked");
+    let path = dir.join("app.log");
+    // app.log.1 is a non-empty directory: renaming the file onto it fails.
+    let obstacle = dir.join("app.log.1");
+    std::fs::create_dir(&obstacle).expect("obstacle");
+    std::fs::write(obstacle.join("x"), "x").expect("obstacle content");
+    // One backup: the obstacle is the rename's target, not shifted aside.
+    let h = rotating(&path, 30, 1);
+    for i in 0..10 {
+        emit(&h, &format!("record {i:02}")); // 10 bytes with the newline
+    }
+    let text = std::fs::read_to_string(&path).expect("log");
+    let expected: String = (0..10).map(|i| format!("record {i:02}\n")).collect();
+    assert_eq!(text, expected, "every record went to the current file");
+    // Due at record 2 (30 bytes); after each failure the next attempt waits
+    // for another max_bytes: records 2, 4, 6 and 8 try, not every record.
+    assert_eq!(h.error_count_of(ErrorKind::Io), 4);
+    // The obstacle gone, the next attempt rolls over.
+    std::fs::remove_dir_all(&obstacle).expect("remove obstacle");
+    emit(&h, "record 10");
+    emit(&h, "record 11");
+    assert_eq!(h.error_count(), 4, "no new error once the rename works");
+    let mut all = std::fs::read_to_string(dir.join("app.log.1")).expect("backup");
+    all.push_str(&std::fs::read_to_string(&path).expect("log"));
+    let expected: String = (0..12).map(|i| format!("record {i:02}\n")).collect();
+    assert_eq!(all, expected, "each record once, in order");
+    assert!(
+        std::fs::metadata(&path).expect("log").len() < 30,
+        "the current file was rolled"
+    );
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+#[test]
+fn a_failed_timed_cleanup_advances_the_rollover() {
+    let dir = temp_dir("timed-cleanup");
+    let path = dir.join("app.log");
+    // The oldest "backup" is a non-empty directory: deleting it fails.
+    let obstacle = dir.join("app.log.2000-01-01_00-00-00");
+    std::fs::create_dir(&obstacle).expect("obstacle");
+    std::fs::write(obstacle.join("x"), "x").expect("obstacle content");
+    let start = 1_700_000_000.0;
+    let now = Arc::new(AtomicU64::new(f64::to_bits(start)));
+    let clock_now = now.clone();
+    let mut timed = TimedOptions::new(When::parse("S").expect("when"), 1, 1, true);
+    timed.clock = Arc::new(move || f64::from_bits(clock_now.load(Ordering::SeqCst)));
+    let mut options = FileOptions::new(&path);
+    options.rotation = Rotation::Timed(timed);
+    let h = handler::file_handler(options).expect("timed handler");
+    let at = |t: f64, text: &str| {
+        now.store(t.to_bits(), Ordering::SeqCst);
+        emit(&h, text);
+    };
+    at(start + 0.5, "event 0");
+    at(start + 1.5, "event 1 rolls");
+    at(start + 1.6, "event 2");
+    at(start + 1.7, "event 3");
+    // One failed deletion, counted once: the rollover time moved on.
+    assert_eq!(h.error_count_of(ErrorKind::Io), 1);
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("log"),
+        "event 1 rolls\nevent 2\nevent 3\n"
+    );
+    let backups: Vec<String> = names(&dir)
+        .into_iter()
+        .filter(|n| n.starts_with("app.log.") && n != "app.log.2000-01-01_00-00-00")
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join(&backups[0])).expect("backup"),
+        "event 0\n"
+    );
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }

@@ -29,7 +29,13 @@ struct Scenario {
     at_time: Option<(u32, u32, u32)>,
     start: f64,
     events: Vec<f64>,
+    /// The log already exists, last modified at this time (Python then
+    /// computes the first rollover from its mtime, not from now).
+    existing_mtime: Option<f64>,
 }
+
+/// What an existing log holds before the handler opens it.
+const EXISTING_TEXT: &str = "from an earlier run\n";
 
 fn every(start: f64, step: f64, count: usize) -> Vec<f64> {
     (1..=count).map(|i| start + step * i as f64).collect()
@@ -46,6 +52,11 @@ fn scenarios() -> Vec<Scenario> {
         at_time,
         start,
         events,
+        existing_mtime: None,
+    };
+    let existing = |mtime, scenario: Scenario| Scenario {
+        existing_mtime: Some(mtime),
+        ..scenario
     };
     vec![
         s(
@@ -149,6 +160,51 @@ fn scenarios() -> Vec<Scenario> {
             fall,
             every(fall, 10.0 * 3600.0, 20),
         ),
+        // The first rollover from an existing file's mtime: 30 minutes
+        // before the start, so an hourly file rolls 30 minutes in, not 60.
+        existing(
+            spring - 1800.0,
+            s(
+                "H",
+                1,
+                false,
+                3,
+                None,
+                spring,
+                vec![
+                    spring + 600.0,
+                    spring + 1500.0,
+                    spring + 2100.0,
+                    spring + 4000.0,
+                ],
+            ),
+        ),
+        // Written yesterday evening: the first record of today rolls it
+        // into yesterday's backup.
+        existing(
+            spring - 12.0 * 3600.0,
+            s(
+                "midnight",
+                1,
+                false,
+                3,
+                None,
+                spring,
+                vec![spring + 60.0, spring + 7200.0],
+            ),
+        ),
+        existing(
+            spring - 20.0 * 3600.0,
+            s(
+                "D",
+                1,
+                true,
+                2,
+                None,
+                spring,
+                vec![spring + 3.0 * 3600.0, spring + 5.0 * 3600.0],
+            ),
+        ),
     ]
 }
 
@@ -177,7 +233,17 @@ fn run_sawmill(s: &Scenario, dir: &Path) -> BTreeMap<String, String> {
     );
     timed.at_time = s.at_time;
     timed.clock = Arc::new(move || f64::from_bits(clock_now.load(Ordering::SeqCst)));
-    let mut options = FileOptions::new(dir.join("app.log"));
+    let path = dir.join("app.log");
+    if let Some(mtime) = s.existing_mtime {
+        std::fs::write(&path, EXISTING_TEXT).expect("existing log");
+        let file = std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .expect("existing log");
+        let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs_f64(mtime);
+        file.set_modified(when).expect("set mtime");
+    }
+    let mut options = FileOptions::new(&path);
     options.delay = true;
     options.rotation = Rotation::Timed(timed);
     let h = handler::file_handler(options).expect("handler");
@@ -226,7 +292,8 @@ fn timed_rotation_matches_cpython_and_never_overwrites() {
     let input: Vec<Value> = all
         .iter()
         .map(|s| json!({"when": s.when, "interval": s.interval, "utc": s.utc, "backup_count": s.backup_count,
-                        "at_time": s.at_time.map(|(h, m, sec)| vec![h, m, sec]), "start": s.start, "events": s.events}))
+                        "at_time": s.at_time.map(|(h, m, sec)| vec![h, m, sec]), "start": s.start, "events": s.events,
+                        "existing_mtime": s.existing_mtime, "existing_text": EXISTING_TEXT}))
         .collect();
     let mut python = Command::new("python3")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/timed_oracle.py"))
@@ -281,6 +348,7 @@ fn timed_rotation_matches_cpython_and_never_overwrites() {
         at_time: None,
         start: 1700000000.0,
         events: vec![1700000000.5, 1700000001.5],
+        existing_mtime: None,
     };
     let got = run_sawmill(&s, &dir);
     assert_eq!(

@@ -134,9 +134,12 @@ pub unsafe extern "C" fn sawmill_file_handler_set_multiprocess(
 }
 
 /// Exact permission bits (e.g. 0640, not reduced by the umask) for every
-/// file the handler creates from now on, rotations included. Existing files
-/// are left alone. Bits above 07777 → SAWMILL_ERR_INVALID_ARGUMENT.
-/// Thread-safe.
+/// file the handler creates from now on, rotations included, and at once
+/// for the files it created and still has open (the file a `_new`
+/// constructor created, a multi-process `.lock` file). Files that existed
+/// before the handler opened them are left alone. Bits above 07777 →
+/// SAWMILL_ERR_INVALID_ARGUMENT; the OS refusing the change → SAWMILL_ERR_IO
+/// (the setting is kept for later files). Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_file_handler_set_permissions(
     h: *mut sawmill_handler,
@@ -149,8 +152,7 @@ pub unsafe extern "C" fn sawmill_file_handler_set_permissions(
             )));
         }
         with_file_sink(h, |file| {
-            file.set_permissions(mode);
-            Ok(())
+            file.set_permissions(mode).map_err(|e| FfiError::io(&e))
         })
     })
 }
@@ -211,9 +213,12 @@ fn group_id(name: &str) -> FfiResult<u32> {
 
 /// Owner (user and/or group, by name or decimal id; NULL leaves that part
 /// as created) of every file the handler creates from now on (cookbook
-/// recipe 13). Unknown names → SAWMILL_ERR_INVALID_ARGUMENT; a chown the OS
-/// refuses is a counted handler error when the file is created.
-/// Thread-safe.
+/// recipe 13), and at once of the files it created and still has open (the
+/// file a `_new` constructor created, a multi-process `.lock` file). Files
+/// that existed before the handler opened them are left alone. Unknown
+/// names → SAWMILL_ERR_INVALID_ARGUMENT; a chown the OS refuses now →
+/// SAWMILL_ERR_IO (the setting is kept), later → a counted handler error
+/// when the file is created. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_file_handler_set_owner(
     h: *mut sawmill_handler,
@@ -229,8 +234,7 @@ pub unsafe extern "C" fn sawmill_file_handler_set_owner(
             gid: group.map(group_id).transpose()?,
         };
         with_file_sink(h, |file| {
-            file.set_owner(owner);
-            Ok(())
+            file.set_owner(owner).map_err(|e| FfiError::io(&e))
         })
     })
 }

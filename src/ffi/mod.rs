@@ -100,6 +100,11 @@ thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
 }
 
+/// In a fork child: releases the FFI layer's locks (the name cache).
+pub(crate) fn reset_locks_after_fork() {
+    record::reset_locks_after_fork();
+}
+
 pub(crate) fn set_last_error(message: &str) {
     let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
     let _ = LAST_ERROR.try_with(|slot| *slot.borrow_mut() = text);

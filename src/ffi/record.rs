@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ffi::{c_char, c_int, CStr, CString};
 
 use super::{
@@ -13,6 +14,7 @@ use super::{
     FfiResult,
 };
 use crate::record::{AttrRef, Field, Record, Value};
+use crate::sync::Lock;
 
 /// One record during a handler or filter callback. Borrowed: valid only
 /// until the callback returns.
@@ -90,12 +92,19 @@ unsafe fn view_mut<'x>(r: *mut sawmill_record) -> FfiResult<&'x mut RecordView> 
 }
 
 /// NUL-terminated copies of names that live for the process (logger and
+/// level names), keyed by the name's address. A fork-resettable lock: the
+/// logging path (sawmill_logger_name, sawmill_level_name) takes it.
+static NAME_CACHE: Lock<Option<HashMap<usize, &'static CStr>>> = Lock::new(None);
+
+/// In a fork child: releases the name cache a vanished thread may hold.
+pub(crate) fn reset_locks_after_fork() {
+    NAME_CACHE.reinit_after_fork();
+}
+
+/// NUL-terminated copies of names that live for the process (logger and
 /// level names), leaked like the names themselves, made once per name.
 pub(crate) fn static_c_text(text: &'static str) -> *const c_char {
-    use parking_lot::Mutex;
-    use std::collections::HashMap;
-    static CACHE: Mutex<Option<HashMap<usize, &'static CStr>>> = Mutex::new(None);
-    let mut cache = CACHE.lock();
+    let mut cache = NAME_CACHE.lock();
     cache
         .get_or_insert_with(HashMap::new)
         .entry(text.as_ptr() as usize)

@@ -118,6 +118,8 @@ pub fn request_reopen() {
 struct LockFile {
     file: File,
     pid: u32,
+    /// This process created it, so mode and owner settings apply to it.
+    created: bool,
 }
 
 struct LockGuard<'a>(&'a File);
@@ -156,6 +158,13 @@ pub struct FileSink {
     identity: Option<Identity>,
     regular: bool,
     rollover_at: i64,
+    /// After a failed size rollover: the size at which to try again, so a
+    /// persistent failure costs one attempt per `max_bytes`, not one per record.
+    retry_rollover_at_size: u64,
+    /// Mode `w` truncates at the first open only; reopens append.
+    opened_before: bool,
+    /// The open file was created by this handler (mode and owner apply).
+    created: bool,
     reopen_seen: u64,
     last_watch: Instant,
     lock: Option<LockFile>,
@@ -205,6 +214,9 @@ impl FileSink {
             identity: None,
             regular: true,
             rollover_at,
+            retry_rollover_at_size: 0,
+            opened_before: false,
+            created: false,
             reopen_seen: REOPEN_GENERATION.load(Ordering::Relaxed),
             last_watch: Instant::now(),
             lock: None,
@@ -231,10 +243,13 @@ impl FileSink {
             |e: io::Error| io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display()));
         let mut open = OpenOptions::new();
         open.write(true);
-        match self.options.mode {
-            FileMode::Append => open.append(true),
-            FileMode::Truncate => open.truncate(true),
-        };
+        // A reopen (SIGHUP, a watched rename) must never wipe the log.
+        let truncate = self.options.mode == FileMode::Truncate && !self.opened_before;
+        if truncate {
+            open.truncate(true);
+        } else {
+            open.append(true);
+        }
         // Create it ourselves first, to know whether mode and owner apply.
         let mut create = open.clone();
         create
@@ -255,36 +270,17 @@ impl FileSink {
             ));
         }
         if created {
-            self.apply_mode_and_owner(&file)?;
+            apply_mode(&file, self.options.permissions)?;
+            apply_owner(&file, self.options.owner)?;
         }
         self.regular = meta.is_file();
         self.identity = Some(identity_of(&meta));
-        self.size = if self.options.mode == FileMode::Append {
-            meta.len()
-        } else {
-            0
-        };
+        self.size = if truncate { 0 } else { meta.len() };
         self.output.set_fd(file.as_raw_fd());
         self.file = Some(file);
-        Ok(())
-    }
-
-    fn apply_mode_and_owner(&self, file: &File) -> io::Result<()> {
-        let fd = file.as_raw_fd();
-        if let Some(bits) = self.options.permissions {
-            // SAFETY: fchmod on a descriptor we own.
-            if unsafe { libc::fchmod(fd, bits as libc::mode_t) } != 0 {
-                return Err(io::Error::last_os_error());
-            }
-        }
-        let Owner { uid, gid } = self.options.owner;
-        if uid.is_some() || gid.is_some() {
-            let keep = u32::MAX; // -1: leave unchanged
-                                 // SAFETY: fchown on a descriptor we own.
-            if unsafe { libc::fchown(fd, uid.unwrap_or(keep), gid.unwrap_or(keep)) } != 0 {
-                return Err(io::Error::last_os_error());
-            }
-        }
+        self.opened_before = true;
+        self.created = created;
+        self.retry_rollover_at_size = 0;
         Ok(())
     }
 
@@ -342,53 +338,99 @@ impl FileSink {
                 *max_bytes > 0
                     && *backup_count > 0
                     && self.size > 0
-                    && self.size.saturating_add(record_len) >= *max_bytes
+                    && self.size.saturating_add(record_len)
+                        >= (*max_bytes).max(self.retry_rollover_at_size)
             }
             Rotation::Timed(t) => (t.clock)() as i64 >= self.rollover_at,
         }
     }
 
+    /// Moves the file aside and starts a new one. If the file could not be
+    /// moved, the current one stays open (records keep going to it) and the
+    /// error is returned for the handler to count; a failure to delete an old
+    /// backup is returned after the new file is open.
     fn roll_over(&mut self) -> io::Result<()> {
-        self.close_file()?;
+        // Pending bytes belong to the file being moved aside.
+        self.output.flush()?;
         let path = self.options.path.clone();
-        match &self.options.rotation {
-            Rotation::Never => {}
-            Rotation::Size { backup_count, .. } => {
-                super::rotating::shift_backups(&path, *backup_count)?
+        let rotation = self.options.rotation.clone();
+        let (moved, cleanup) = match &rotation {
+            Rotation::Never => (Ok(()), Ok(())),
+            Rotation::Size {
+                backup_count,
+                max_bytes,
+            } => {
+                let moved = super::rotating::shift_backups(&path, *backup_count);
+                if moved.is_err() {
+                    self.retry_rollover_at_size = self.size.saturating_add(*max_bytes);
+                }
+                (moved, Ok(()))
             }
             Rotation::Timed(t) => {
                 let now = (t.clock)() as i64;
                 let suffix = timed::backup_suffix(t, self.rollover_at, now);
-                if path.exists() {
-                    std::fs::rename(&path, timed::free_backup_path(&path, &suffix))?;
-                }
-                for old in timed::backups_to_delete(t, &path) {
-                    std::fs::remove_file(old)?;
-                }
+                // Advanced whatever fails below: a failure then costs one
+                // attempt per period, not one per record.
                 self.rollover_at = timed::next_rollover(t, now);
+                let moved = if path.exists() {
+                    std::fs::rename(&path, timed::free_backup_path(&path, &suffix))
+                } else {
+                    Ok(())
+                };
+                let mut cleanup = Ok(());
+                for old in timed::backups_to_delete(t, &path) {
+                    if let Err(e) = std::fs::remove_file(&old) {
+                        if cleanup.is_ok() {
+                            cleanup = Err(io::Error::new(
+                                e.kind(),
+                                format!("cannot delete old backup {}: {e}", old.display()),
+                            ));
+                        }
+                    }
+                }
+                (moved, cleanup)
             }
+        };
+        let retry = self.retry_rollover_at_size;
+        if moved.is_ok() || self.file.is_none() {
+            self.close_file()?;
+            self.open_file()?;
         }
-        self.open_file()
+        if moved.is_err() {
+            // open_file cleared it; the failed rollover still waits.
+            self.retry_rollover_at_size = retry;
+        }
+        moved.and(cleanup)
     }
 
     fn lock_file(&mut self) -> io::Result<()> {
         let pid = crate::record::process_id();
         if self.lock.as_ref().is_none_or(|l| l.pid != pid) {
             let path = PathBuf::from(format!("{}.lock", self.options.path.display()));
-            let file = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .mode(self.options.permissions.unwrap_or(0o666))
-                .open(&path)
-                .map_err(|e| {
-                    io::Error::new(
-                        e.kind(),
-                        format!("cannot open lock file {}: {e}", path.display()),
-                    )
-                })?;
-            self.lock = Some(LockFile { file, pid });
+            let describe = |e: io::Error| {
+                io::Error::new(
+                    e.kind(),
+                    format!("cannot open lock file {}: {e}", path.display()),
+                )
+            };
+            let mut open = OpenOptions::new();
+            open.read(true).write(true);
+            let mut create = open.clone();
+            create
+                .create_new(true)
+                .mode(self.options.permissions.unwrap_or(0o666));
+            let (file, created) = match create.open(&path) {
+                Ok(file) => (file, true),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    (open.open(&path).map_err(describe)?, false)
+                }
+                Err(e) => return Err(describe(e)),
+            };
+            if created {
+                apply_mode(&file, self.options.permissions)?;
+                apply_owner(&file, self.options.owner)?;
+            }
+            self.lock = Some(LockFile { file, pid, created });
         }
         Ok(())
     }
@@ -419,12 +461,17 @@ impl FileSink {
             self.size = file.metadata()?.len();
         }
         let len = line.len() as u64;
-        if self.rollover_due(len) {
-            self.roll_over()?;
+        let rolled = if self.rollover_due(len) {
+            self.roll_over()
+        } else {
+            Ok(())
+        };
+        if self.file.is_some() {
+            // Even after a failed rollover: the record goes to the current file.
+            self.output.write_record(line, levelno)?;
+            self.size += len;
         }
-        self.output.write_record(line, levelno)?;
-        self.size += len;
-        Ok(())
+        rolled
     }
 
     /// Multi-process mode on or off (forces write-through while on).
@@ -444,15 +491,31 @@ impl FileSink {
     }
 
     /// Exact mode bits for every file this handler creates from now on
-    /// (including each rotation's new file). A file that already exists is
-    /// left as it is.
-    pub fn set_permissions(&mut self, bits: u32) {
+    /// (including each rotation's new file) and for the files it created and
+    /// still has open (its log file and its lock file). A file that existed
+    /// before the handler opened it is left as it is.
+    pub fn set_permissions(&mut self, bits: u32) -> io::Result<()> {
         self.options.permissions = Some(bits);
+        self.apply_to_own_files(|file| apply_mode(file, Some(bits)))
     }
 
-    /// Owner for every file this handler creates from now on.
-    pub fn set_owner(&mut self, owner: Owner) {
+    /// Owner for every file this handler creates from now on and for the
+    /// files it created and still has open, as `set_permissions`.
+    pub fn set_owner(&mut self, owner: Owner) -> io::Result<()> {
         self.options.owner = owner;
+        self.apply_to_own_files(|file| apply_owner(file, owner))
+    }
+
+    /// Runs `f` on the open files this handler created: a C constructor
+    /// creates the file at once, before any setting could be made.
+    fn apply_to_own_files(&self, f: impl Fn(&File) -> io::Result<()>) -> io::Result<()> {
+        if let (Some(file), true) = (&self.file, self.created) {
+            f(file)?;
+        }
+        if let Some(lock) = self.lock.as_ref().filter(|l| l.created) {
+            f(&lock.file)?;
+        }
+        Ok(())
     }
 
     /// TimedRotatingFileHandler's `atTime` (MIDNIGHT and W0-W6 only).
@@ -472,6 +535,31 @@ impl FileSink {
             _ => Err("at_time applies to timed rotating handlers only".into()),
         }
     }
+}
+
+/// Exact permission bits (not reduced by the umask) on a file we created.
+fn apply_mode(file: &File, permissions: Option<u32>) -> io::Result<()> {
+    if let Some(bits) = permissions {
+        // SAFETY: fchmod on a descriptor we own.
+        if unsafe { libc::fchmod(file.as_raw_fd(), bits as libc::mode_t) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// The configured owner on a file we created.
+fn apply_owner(file: &File, owner: Owner) -> io::Result<()> {
+    let Owner { uid, gid } = owner;
+    if uid.is_some() || gid.is_some() {
+        let keep = u32::MAX; // -1: leave unchanged
+        let (uid, gid) = (uid.unwrap_or(keep), gid.unwrap_or(keep));
+        // SAFETY: fchown on a descriptor we own.
+        if unsafe { libc::fchown(file.as_raw_fd(), uid, gid) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
 }
 
 impl Sink for FileSink {
@@ -503,13 +591,19 @@ impl Sink for FileSink {
             return Ok(());
         }
         let len = text.len() as u64;
-        if self.file.is_none() || self.rollover_due(len) {
+        let rolled = if self.file.is_none() || self.rollover_due(len) {
             // A due rollover of a file not yet opened (delay) renames what is
             // there, if anything, and never leaves an empty backup behind.
-            self.roll_over()?;
+            self.roll_over()
+        } else {
+            Ok(())
+        };
+        if self.file.is_some() {
+            // Even after a failed rollover: the record goes to the current file.
+            self.output.write_record(text.as_bytes(), record.levelno)?;
+            self.size += len;
         }
-        self.output.write_record(text.as_bytes(), record.levelno)?;
-        self.size += len;
+        rolled?;
         Ok(())
     }
 
@@ -519,6 +613,10 @@ impl Sink for FileSink {
 
     fn flush_if_due(&mut self) -> io::Result<()> {
         self.output.flush_if_due()
+    }
+
+    fn discard_inherited_pending(&mut self) {
+        self.output.discard_inherited_pending();
     }
 
     fn close(&mut self) -> io::Result<()> {

@@ -74,6 +74,9 @@ pub trait Sink: Send {
         None
     }
 
+    /// In a fork child: drops buffered bytes inherited from the parent.
+    fn discard_inherited_pending(&mut self) {}
+
     /// Changes the durability policy; sinks without an output buffer refuse.
     fn set_buffering(&mut self, _policy: Buffering) -> Result<(), String> {
         Err(format!("{} has no output buffer to configure", self.kind()))
@@ -419,12 +422,15 @@ fn register(handler: &Arc<Handler>) {
 }
 
 /// In a fork child: releases the handler registry and every handler's locks
-/// that a vanished thread may hold.
+/// that a vanished thread may hold, and drops the buffered bytes inherited
+/// from the parent (the parent writes those).
 pub(crate) fn reset_locks_after_fork() {
     REGISTRY.reinit_after_fork();
     for handler in live_handlers() {
         handler.sink.reinit_after_fork();
         handler.core.name.reinit_after_fork();
+        handler.core.formatter.kept.reinit_after_fork();
+        handler.sink.lock().discard_inherited_pending();
     }
 }
 

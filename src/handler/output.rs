@@ -105,6 +105,22 @@ impl FdOutput {
         self.pending.len()
     }
 
+    /// In a fork child: forgets the bytes inherited as pending. They belong
+    /// to the parent, which writes them; flushing them here too would
+    /// duplicate them. The old buffer is leaked, not freed: another thread
+    /// of the parent may have been growing it when the process forked.
+    pub fn discard_inherited_pending(&mut self) {
+        let capacity = if self.buffering.capacity > 0 {
+            self.buffering.capacity + 1024
+        } else {
+            0
+        };
+        std::mem::forget(std::mem::replace(
+            &mut self.pending,
+            Vec::with_capacity(capacity),
+        ));
+    }
+
     /// Writes one whole record (terminator included) under the policy.
     pub fn write_record(&mut self, record: &[u8], levelno: i32) -> io::Result<()> {
         if self.buffering.is_write_through() {

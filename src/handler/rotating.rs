@@ -42,14 +42,18 @@ fn existing_backups(base: &Path, backup_count: u32) -> io::Result<Vec<u64>> {
 
 /// Shifts the backups up by one (the one numbered `backup_count` is
 /// replaced by its younger neighbour, as in Python) and renames `base` to
-/// `base.1`. `base` must be closed by the caller first.
+/// `base.1` if it exists.
 pub fn shift_backups(base: &Path, backup_count: u32) -> io::Result<()> {
     for index in existing_backups(base, backup_count)?.into_iter().rev() {
         if index < u64::from(backup_count) {
             std::fs::rename(backup_path(base, index), backup_path(base, index + 1))?;
         }
     }
-    std::fs::rename(base, backup_path(base, 1))
+    // As Python: a base deleted externally is simply not there to move.
+    if base.exists() {
+        std::fs::rename(base, backup_path(base, 1))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -47,6 +47,10 @@ impl Sink for StreamSink {
         self.output.flush_if_due()
     }
 
+    fn discard_inherited_pending(&mut self) {
+        self.output.discard_inherited_pending();
+    }
+
     fn set_buffering(&mut self, policy: Buffering) -> Result<(), String> {
         self.output.set_buffering(policy).map_err(|e| e.to_string())
     }
