@@ -172,11 +172,6 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * POSIX tzset(3) (not bound by the libc crate).
- */
-extern void tzset(void);
-
-/**
  * Text of the last failure of a sawmill call on the calling thread ("" if
  * none). The pointer stays valid until the next failing sawmill call on this
  * thread; copy it to keep it. Never NULL. Thread-safe (per-thread state).
