@@ -232,11 +232,15 @@ void sawmill_shutdown(void);
 
 /**
  * Python's `logging.basicConfig(**cfg)`: if the root logger has no handlers
- * (after `force`), adds a stream or file handler with the format
- * (default `%(levelname)s:%(name)s:%(message)s`) and sets the root's level.
- * NULL `cfg` → all defaults. Everything is validated before anything
- * changes: bad format/style/mode → SAWMILL_ERR_CONFIG, invalid UTF-8 →
- * SAWMILL_ERR_INVALID_UTF8. Strings are copied. Thread-safe.
+ * (or `force` is set), adds a stream or file handler with the format
+ * (default: the style's default, `%(levelname)s:%(name)s:%(message)s`,
+ * `{levelname}:{name}:{message}` or `${levelname}:${name}:${message}`) and
+ * sets the root's level. `filemode` without `filename` is ignored, as in
+ * Python. NULL `cfg` → all defaults. Everything is validated, and the file
+ * opened, before anything changes (with `force` too: on failure the old
+ * handlers stay): bad format/style/mode or unopenable file →
+ * SAWMILL_ERR_CONFIG, invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8. Strings are
+ * copied. Thread-safe.
  */
 enum sawmill_status sawmill_basic_config_apply(const struct sawmill_basic_config *cfg);
 
