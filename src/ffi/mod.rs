@@ -199,14 +199,18 @@ pub(crate) unsafe fn lossy_str<'a>(ptr: *const c_char) -> Option<Cow<'a, str>> {
     })
 }
 
-/// `_retain` of a refcounted handle: one more reference; NULL stays NULL.
+/// `_retain` of a refcounted handle: one more reference; NULL stays NULL;
+/// inside the panic boundary (a panic gives NULL).
+#[inline]
 pub(crate) unsafe fn retain_arc<T, H>(handle: *mut H) -> *mut H {
-    if !handle.is_null() {
-        // SAFETY: the handle came from `Arc::<T>::into_raw` and the caller
-        // holds a reference.
-        unsafe { std::sync::Arc::increment_strong_count(handle as *const T) };
-    }
-    handle
+    pointer_call(|| {
+        if !handle.is_null() {
+            // SAFETY: the handle came from `Arc::<T>::into_raw` and the caller
+            // holds a reference.
+            unsafe { std::sync::Arc::increment_strong_count(handle as *const T) };
+        }
+        Ok(handle)
+    })
 }
 
 /// `_release` of a refcounted handle: gives one reference back; NULL is a
@@ -247,7 +251,7 @@ pub extern "C" fn sawmill_last_error() -> *const c_char {
 #[no_mangle]
 pub extern "C" fn sawmill_version() -> *const c_char {
     static VERSION: &CStr = c"0.1.0";
-    VERSION.as_ptr()
+    catch_unwind(|| VERSION.as_ptr()).unwrap_or(VERSION.as_ptr())
 }
 
 /// Sets the thread's last-error text from the C shim (not part of the header).
@@ -346,7 +350,7 @@ pub unsafe extern "C" fn sawmill_set_process_name(name: *const c_char) -> sawmil
 /// otherwise deadlock on the handler's lock). Thread-safe.
 #[no_mangle]
 pub extern "C" fn sawmill_reentrant_drop_count() -> u64 {
-    crate::logger::reentrant_drop_count()
+    catch_unwind(crate::logger::reentrant_drop_count).unwrap_or(0)
 }
 
 /// Python's `logging.shutdown()`: flushes and closes every handler, newest
