@@ -179,6 +179,13 @@ extern "C" {
 const char *sawmill_last_error(void);
 
 /**
+ * The status of the last failure of a sawmill call on the calling thread
+ * (SAWMILL_OK if none), the companion of `sawmill_last_error()`: it tells
+ * why a constructor returned NULL. Thread-safe (per-thread state).
+ */
+enum sawmill_status sawmill_last_error_status(void);
+
+/**
  * The library version as "MAJOR.MINOR.PATCH". Static storage; never NULL.
  */
 const char *sawmill_version(void);

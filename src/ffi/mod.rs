@@ -24,7 +24,7 @@ mod record;
 mod variadic;
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -98,11 +98,13 @@ pub(crate) type FfiResult<T> = Result<T, FfiError>;
 
 thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    static LAST_STATUS: Cell<sawmill_status> = const { Cell::new(sawmill_status::SAWMILL_OK) };
 }
 
-pub(crate) fn set_last_error(message: &str) {
+pub(crate) fn set_last_error(status: sawmill_status, message: &str) {
     let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
     let _ = LAST_ERROR.try_with(|slot| *slot.borrow_mut() = text);
+    let _ = LAST_STATUS.try_with(|slot| slot.set(status));
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -124,11 +126,14 @@ pub(crate) fn boundary<T>(
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(value)) => value,
         Ok(Err(err)) => {
-            set_last_error(&err.message);
+            set_last_error(err.status, &err.message);
             on_error(err.status)
         }
         Err(payload) => {
-            set_last_error(&panic_text(payload.as_ref()));
+            set_last_error(
+                sawmill_status::SAWMILL_ERR_PANIC,
+                &panic_text(payload.as_ref()),
+            );
             on_error(sawmill_status::SAWMILL_ERR_PANIC)
         }
     }
@@ -245,6 +250,19 @@ pub extern "C" fn sawmill_last_error() -> *const c_char {
             .unwrap_or(EMPTY.as_ptr())
     })
     .unwrap_or(EMPTY.as_ptr())
+}
+
+/// The status of the last failure of a sawmill call on the calling thread
+/// (SAWMILL_OK if none), the companion of `sawmill_last_error()`: it tells
+/// why a constructor returned NULL. Thread-safe (per-thread state).
+#[no_mangle]
+pub extern "C" fn sawmill_last_error_status() -> sawmill_status {
+    catch_unwind(|| {
+        LAST_STATUS
+            .try_with(Cell::get)
+            .unwrap_or(sawmill_status::SAWMILL_OK)
+    })
+    .unwrap_or(sawmill_status::SAWMILL_ERR_PANIC)
 }
 
 /// The library version as "MAJOR.MINOR.PATCH". Static storage; never NULL.
