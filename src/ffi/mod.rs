@@ -46,6 +46,9 @@ pub enum sawmill_status {
     SAWMILL_ERR_CONFIG = 5,
     /// sawmill hit an internal bug; the call had no effect or a partial one.
     SAWMILL_ERR_PANIC = 6,
+    /// The call was made from inside a handler's emit or flush callback and
+    /// would wait forever for a lock this thread holds; nothing was done.
+    SAWMILL_ERR_WOULD_DEADLOCK = 7,
 }
 
 /// Standard levels. Levels are plain ints: any value is a valid level.
@@ -374,8 +377,15 @@ pub extern "C" fn sawmill_reentrant_drop_count() -> u64 {
 /// Python's `logging.shutdown()`: flushes and closes every handler, newest
 /// first. Idempotent; also runs automatically at normal process exit.
 /// Handlers stay valid objects; a FileHandler in append mode reopens if used
-/// again. Thread-safe.
+/// again. Called from inside a handler's emit or flush callback it does
+/// nothing and sets `sawmill_last_error()` (status
+/// SAWMILL_ERR_WOULD_DEADLOCK): it would wait for the lock of the handler
+/// running the callback. Thread-safe.
 #[no_mangle]
 pub extern "C" fn sawmill_shutdown() {
-    let _ = catch_unwind(crate::manager::shutdown);
+    status_call(|| {
+        handler::refuse_in_any_callback("sawmill_shutdown")?;
+        crate::manager::shutdown();
+        Ok(())
+    });
 }
