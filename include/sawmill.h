@@ -411,8 +411,9 @@ struct sawmill_handler *sawmill_stream_handler_new(int fd);
 struct sawmill_handler *sawmill_file_handler_new(const char *path, const char *mode, bool delay);
 
 /**
- * A NullHandler: accepts records and does nothing (not even format them).
- * The caller owns one reference. Thread-safe.
+ * A NullHandler: accepts records and does nothing, not even format them or
+ * run filters (Python's `NullHandler.handle` is a stub), so filters added
+ * to it are ignored. The caller owns one reference. Thread-safe.
  */
 struct sawmill_handler *sawmill_null_handler_new(void);
 
@@ -436,7 +437,9 @@ enum sawmill_status sawmill_handler_set_level(struct sawmill_handler *h, int lev
 enum sawmill_status sawmill_handler_set_formatter(struct sawmill_handler *h, struct sawmill_formatter *f);
 
 /**
- * Attaches a filter (takes its own reference; twice → no effect). Thread-safe.
+ * Attaches a filter (takes its own reference; twice → no effect). A
+ * NullHandler never runs filters, as in Python: for it this checks the
+ * arguments and does nothing else. Thread-safe.
  */
 enum sawmill_status sawmill_handler_add_filter(struct sawmill_handler *h, struct sawmill_filter *f);
 

@@ -207,11 +207,31 @@ pub unsafe extern "C" fn sawmill_file_handler_new(
     })
 }
 
-/// A NullHandler: accepts records and does nothing (not even format them).
-/// The caller owns one reference. Thread-safe.
+/// The NullHandlers made through the C API. A Weak keeps the allocation, so
+/// an address in here is never reused by another handler.
+static NULL_HANDLERS: crate::sync::Lock<Vec<std::sync::Weak<Handler>>> =
+    crate::sync::Lock::new(Vec::new());
+
+fn is_null_handler(handler: &Handler) -> bool {
+    NULL_HANDLERS
+        .lock()
+        .iter()
+        .any(|w| std::ptr::eq(w.as_ptr(), handler))
+}
+
+/// A NullHandler: accepts records and does nothing, not even format them or
+/// run filters (Python's `NullHandler.handle` is a stub), so filters added
+/// to it are ignored. The caller owns one reference. Thread-safe.
 #[no_mangle]
 pub extern "C" fn sawmill_null_handler_new() -> *mut sawmill_handler {
-    pointer_call(|| Ok(into_c(handler::null_handler())))
+    pointer_call(|| {
+        let handler = handler::null_handler();
+        let mut all = NULL_HANDLERS.lock();
+        all.retain(|w| w.strong_count() > 0);
+        all.push(Arc::downgrade(&handler));
+        drop(all);
+        Ok(into_c(handler))
+    })
 }
 
 /// A handler whose output is `emit` (required); `flush` and `destroy` may be
@@ -304,7 +324,9 @@ pub unsafe extern "C" fn sawmill_handler_set_formatter(
     })
 }
 
-/// Attaches a filter (takes its own reference; twice → no effect). Thread-safe.
+/// Attaches a filter (takes its own reference; twice → no effect). A
+/// NullHandler never runs filters, as in Python: for it this checks the
+/// arguments and does nothing else. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_handler_add_filter(
     h: *mut sawmill_handler,
@@ -312,7 +334,12 @@ pub unsafe extern "C" fn sawmill_handler_add_filter(
 ) -> sawmill_status {
     on_handler(h, |handler| {
         // SAFETY: checked handle; the caller holds a reference.
-        handler.add_filter(unsafe { filter_arc(f) }?);
+        let filter = unsafe { filter_arc(f) }?;
+        // The core runs a handler's filters before its sink, whatever the
+        // sink; so a NullHandler's filters are kept out of it altogether.
+        if !is_null_handler(handler) {
+            handler.add_filter(filter);
+        }
         Ok(())
     })
 }
