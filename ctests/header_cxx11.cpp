@@ -29,5 +29,15 @@ int main() {
     } catch (const sawmill::Error &e) {
         threw = e.status() == SAWMILL_ERR_INVALID_ARGUMENT && std::strlen(e.what()) > 0;
     }
+    if (!threw) {
+        return 1;
+    }
+    // A constructor's exception carries the status of the failure.
+    threw = false;
+    try {
+        sawmill::Handler::file("/nonexistent-dir/x.log");
+    } catch (const sawmill::Error &e) {
+        threw = e.status() == SAWMILL_ERR_IO;
+    }
     return threw ? 0 : 1;
 }

@@ -1,7 +1,10 @@
 /* Every exported function, called with NULL for each pointer argument and
- * with invalid UTF-8 for names: an error status (or NULL / a neutral value)
- * and a non-empty sawmill_last_error(), never a crash.
- * check_sweep_coverage.py fails if a function of sawmill.h is missing here. */
+ * with invalid UTF-8 for each string argument: an error status (or NULL / a
+ * neutral value) with the matching sawmill_last_error_status() and a
+ * non-empty sawmill_last_error(), never a crash; text that is logged rather
+ * than interpreted (messages, file and function names) is repaired instead.
+ * check_sweep_coverage.py fails if a pointer or string argument of a
+ * function of sawmill.h is never swept here. */
 #include "sawmill.h"
 #include "check.h"
 
@@ -14,19 +17,31 @@ static const char *bad_utf8 = "\xff\xfe";
             fprintf(stderr, "%s:%d: %s returned %d, expected %d\n", __FILE__, __LINE__, \
                     #call, (int)s_, (int)(status));                                   \
             check_failures++;                                                         \
-        } else if (sawmill_last_error()[0] == '\0') {                                 \
+        } else if (s_ != SAWMILL_OK && sawmill_last_error()[0] == '\0') {            \
             fprintf(stderr, "%s:%d: %s left no error text\n", __FILE__, __LINE__, #call); \
+            check_failures++;                                                         \
+        } else if (s_ != SAWMILL_OK && sawmill_last_error_status() != s_) {           \
+            fprintf(stderr, "%s:%d: %s: last error status %d\n", __FILE__, __LINE__,   \
+                    #call, (int)sawmill_last_error_status());                         \
             check_failures++;                                                         \
         }                                                                             \
     } while (0)
+#define EXPECT_OK(call) EXPECT_STATUS(call, SAWMILL_OK)
 #define EXPECT_NULL_ARG(call) EXPECT_STATUS(call, SAWMILL_ERR_NULL_ARGUMENT)
 #define EXPECT_BAD_UTF8(call) EXPECT_STATUS(call, SAWMILL_ERR_INVALID_UTF8)
 #define EXPECT_NULL_RESULT(call, status)                                               \
     do {                                                                              \
         const void *p_ = (const void *)(call);                                        \
-        CHECK(p_ == NULL);                                                            \
-        CHECK(sawmill_last_error()[0] != '\0');                                       \
-        (void)(status);                                                               \
+        if (p_ != NULL) {                                                             \
+            fprintf(stderr, "%s:%d: %s did not fail\n", __FILE__, __LINE__, #call);    \
+            check_failures++;                                                         \
+        } else if (sawmill_last_error()[0] == '\0' ||                                 \
+                   sawmill_last_error_status() != (status)) {                         \
+            fprintf(stderr, "%s:%d: %s: status %d (\"%s\"), expected %d\n", __FILE__,   \
+                    __LINE__, #call, (int)sawmill_last_error_status(),                \
+                    sawmill_last_error(), (int)(status));                             \
+            check_failures++;                                                         \
+        }                                                                             \
     } while (0)
 
 static int emit_nothing(void *u, const sawmill_record *r, const char *t, size_t n) {
@@ -38,13 +53,40 @@ static int keep(void *u, sawmill_record *r) {
     return 1;
 }
 
-static int vlogf_null(sawmill_logger *l, const char *fmt, ...) {
+static sawmill_status vlogf_call(sawmill_logger *l, const char *file, const char *func,
+                                 const char *fmt, ...) {
     va_list ap;
     sawmill_status s;
     va_start(ap, fmt);
-    s = sawmill_vlogf(l, SAWMILL_LEVEL_ERROR, NULL, 0, NULL, fmt, ap);
+    s = sawmill_vlogf(l, SAWMILL_LEVEL_ERROR, file, 1, func, fmt, ap);
     va_end(ap);
-    return (int)s;
+    return s;
+}
+
+/* The record functions on a real record: a filter's record is writable. */
+static int record_sweeps = 0;
+static int sweep_record(void *u, sawmill_record *r) {
+    (void)u;
+    record_sweeps++;
+    EXPECT_NULL_ARG(sawmill_record_set_str(r, NULL, "v"));
+    EXPECT_BAD_UTF8(sawmill_record_set_str(r, bad_utf8, "v"));
+    EXPECT_NULL_ARG(sawmill_record_set_str(r, "k", NULL));
+    EXPECT_BAD_UTF8(sawmill_record_set_str(r, "k", bad_utf8));
+    EXPECT_STATUS(sawmill_record_set_str(r, "", "v"), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_ARG(sawmill_record_set_int(r, NULL, 1));
+    EXPECT_BAD_UTF8(sawmill_record_set_int(r, bad_utf8, 1));
+    EXPECT_NULL_ARG(sawmill_record_set_float(r, NULL, 1.0));
+    EXPECT_BAD_UTF8(sawmill_record_set_float(r, bad_utf8, 1.0));
+    EXPECT_NULL_ARG(sawmill_record_set_bool(r, NULL, true));
+    EXPECT_BAD_UTF8(sawmill_record_set_bool(r, bad_utf8, true));
+    EXPECT_NULL_RESULT(sawmill_record_get_str(r, NULL), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_record_get_str(r, bad_utf8), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_record_get_str(r, "no_such_key"), SAWMILL_ERR_INVALID_ARGUMENT);
+    /* None of the refused calls changed the record. */
+    CHECK(sawmill_record_get_str(r, "k") == NULL);
+    EXPECT_OK(sawmill_record_set_str(r, "k", "v"));
+    CHECK_STR(sawmill_record_get_str(r, "k"), "v");
+    return 1;
 }
 
 int main(void) {
@@ -54,9 +96,13 @@ int main(void) {
     sawmill_filter *flt = sawmill_name_filter_new("");
     sawmill_basic_config bad_cfg;
     sawmill_extra extra;
+    struct captured out;
+    sawmill_handler *cap = capture_handler(&out, "%(filename)s|%(funcName)s|%(message)s");
+    sawmill_filter *rec_filter = sawmill_callback_filter_new(sweep_record, NULL, NULL);
 
     CHECK(sawmill_version() != NULL && sawmill_version()[0] != '\0');
     CHECK(sawmill_last_error() != NULL);
+    CHECK(sawmill_last_error_status() == SAWMILL_OK);
 
     /* Levels and globals. */
     EXPECT_NULL_ARG(sawmill_add_level_name(5, NULL));
@@ -94,8 +140,8 @@ int main(void) {
     EXPECT_NULL_ARG(sawmill_log(l, 40, NULL, 0, NULL, NULL));
     EXPECT_NULL_ARG(sawmill_logf(NULL, 40, NULL, 0, NULL, "m"));
     EXPECT_NULL_ARG(sawmill_logf(l, 40, NULL, 0, NULL, NULL));
-    CHECK(vlogf_null(NULL, "m") == SAWMILL_ERR_NULL_ARGUMENT);
-    CHECK(vlogf_null(l, NULL) == SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_ARG(vlogf_call(NULL, "f", "fn", "m"));
+    EXPECT_NULL_ARG(vlogf_call(l, "f", "fn", NULL));
     EXPECT_NULL_ARG(sawmill_log_ex(NULL, 40, NULL, 0, NULL, "m", NULL, NULL, NULL, 0));
     EXPECT_NULL_ARG(sawmill_log_ex(l, 40, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0));
     EXPECT_NULL_ARG(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, NULL, 1));
@@ -110,9 +156,31 @@ int main(void) {
     extra.kind = 99;
     EXPECT_STATUS(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, &extra, 1), SAWMILL_ERR_INVALID_ARGUMENT);
 
+    /* Logged text is repaired (U+FFFD per bad byte), never refused. */
+#define FFFD2 "\xef\xbf\xbd\xef\xbf\xbd"
+    sawmill_logger_set_propagate(l, false);
+    EXPECT_OK(sawmill_logger_add_handler(l, cap));
+    EXPECT_OK(sawmill_log(l, 40, bad_utf8, 0, bad_utf8, bad_utf8));
+    EXPECT_OK(sawmill_logf(l, 40, bad_utf8, 0, bad_utf8, bad_utf8));
+    EXPECT_OK(vlogf_call(l, bad_utf8, bad_utf8, bad_utf8));
+    EXPECT_OK(sawmill_log_ex(l, 40, bad_utf8, 0, bad_utf8, bad_utf8, bad_utf8, bad_utf8, NULL, 0));
+    EXPECT_OK(vlogf_call(l, NULL, NULL, "m"));
+    CHECK_STR(out.text, FFFD2 "|" FFFD2 "|" FFFD2 "\n"
+                        FFFD2 "|" FFFD2 "|" FFFD2 "\n"
+                        FFFD2 "|" FFFD2 "|" FFFD2 "\n"
+                        FFFD2 "|" FFFD2 "|" FFFD2 "\n" FFFD2 "\n" FFFD2 "\n"
+                        "(unknown file)|(unknown function)|m\n");
+    /* The record functions with bad keys and values, on a real record. */
+    EXPECT_OK(sawmill_logger_add_filter(l, rec_filter));
+    EXPECT_OK(sawmill_log(l, 40, "f.c", 1, "fn", "m"));
+    CHECK(record_sweeps == 1);
+    EXPECT_OK(sawmill_logger_remove_filter(l, rec_filter));
+    EXPECT_OK(sawmill_logger_remove_handler(l, cap));
+
     /* Handlers. */
     EXPECT_NULL_RESULT(sawmill_stream_handler_new(-1), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_RESULT(sawmill_file_handler_new(NULL, "a", false), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_file_handler_new("/nonexistent-dir/x.log", NULL, false), SAWMILL_ERR_IO);
     EXPECT_NULL_RESULT(sawmill_file_handler_new(bad_utf8, "a", true), SAWMILL_ERR_INVALID_UTF8);
     EXPECT_NULL_RESULT(sawmill_file_handler_new("/tmp/x.log", bad_utf8, true), SAWMILL_ERR_INVALID_UTF8);
     EXPECT_NULL_RESULT(sawmill_file_handler_new("/tmp/x.log", "r", true), SAWMILL_ERR_INVALID_ARGUMENT);
@@ -129,6 +197,7 @@ int main(void) {
     }
     EXPECT_NULL_ARG(sawmill_handler_set_level(NULL, 10));
     EXPECT_NULL_ARG(sawmill_handler_set_formatter(NULL, f));
+    EXPECT_OK(sawmill_handler_set_formatter(h, NULL)); /* NULL: the default formatter */
     EXPECT_NULL_ARG(sawmill_handler_add_filter(NULL, flt));
     EXPECT_NULL_ARG(sawmill_handler_add_filter(h, NULL));
     EXPECT_NULL_ARG(sawmill_handler_remove_filter(NULL, flt));
@@ -143,6 +212,7 @@ int main(void) {
     EXPECT_STATUS(sawmill_handler_set_buffering(h, 4096, 40, 0), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_stream_handler_set_terminator(NULL, "\n"));
     EXPECT_NULL_ARG(sawmill_stream_handler_set_terminator(h, NULL));
+    EXPECT_BAD_UTF8(sawmill_stream_handler_set_terminator(h, bad_utf8));
     EXPECT_STATUS(sawmill_stream_handler_set_terminator(h, "\n"), SAWMILL_ERR_INVALID_ARGUMENT);
     CHECK(sawmill_handler_retain(NULL) == NULL);
     sawmill_handler_release(NULL);
@@ -150,18 +220,27 @@ int main(void) {
     /* File handlers of every kind. */
     EXPECT_NULL_RESULT(sawmill_rotating_file_handler_new(NULL, "a", 100, 1, true), SAWMILL_ERR_NULL_ARGUMENT);
     EXPECT_NULL_RESULT(sawmill_rotating_file_handler_new(bad_utf8, "a", 100, 1, true), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_rotating_file_handler_new("/nonexistent-dir/r.log", NULL, 100, 1, false), SAWMILL_ERR_IO);
+    EXPECT_NULL_RESULT(sawmill_rotating_file_handler_new("/tmp/r.log", bad_utf8, 100, 1, true), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_rotating_file_handler_new("/tmp/r.log", "r", 100, 1, true), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_RESULT(sawmill_timed_rotating_file_handler_new(NULL, "H", 1, 1, true), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_timed_rotating_file_handler_new(bad_utf8, "H", 1, 1, true), SAWMILL_ERR_INVALID_UTF8);
     EXPECT_NULL_RESULT(sawmill_timed_rotating_file_handler_new("/tmp/t.log", NULL, 1, 1, true), SAWMILL_ERR_NULL_ARGUMENT);
     EXPECT_NULL_RESULT(sawmill_timed_rotating_file_handler_new("/tmp/t.log", bad_utf8, 1, 1, true), SAWMILL_ERR_INVALID_UTF8);
     EXPECT_NULL_RESULT(sawmill_timed_rotating_file_handler_new("/tmp/t.log", "W9", 1, 1, true), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_RESULT(sawmill_watched_file_handler_new(NULL, "a", true), SAWMILL_ERR_NULL_ARGUMENT);
     EXPECT_NULL_RESULT(sawmill_watched_file_handler_new(bad_utf8, "a", true), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_watched_file_handler_new("/nonexistent-dir/w.log", NULL, false), SAWMILL_ERR_IO);
+    EXPECT_NULL_RESULT(sawmill_watched_file_handler_new("/tmp/w.log", bad_utf8, true), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_watched_file_handler_new("/tmp/w.log", "r", true), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_file_handler_set_multiprocess(NULL, true));
     EXPECT_STATUS(sawmill_file_handler_set_multiprocess(h, true), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_file_handler_set_permissions(NULL, 0640));
     EXPECT_STATUS(sawmill_file_handler_set_permissions(h, 0640), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_file_handler_set_owner(NULL, "root", NULL));
     EXPECT_BAD_UTF8(sawmill_file_handler_set_owner(h, bad_utf8, NULL));
+    EXPECT_BAD_UTF8(sawmill_file_handler_set_owner(h, NULL, bad_utf8));
+    EXPECT_STATUS(sawmill_file_handler_set_owner(h, NULL, NULL), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_timed_rotating_file_handler_set_at_time(NULL, 1, 2, 3));
     EXPECT_STATUS(sawmill_timed_rotating_file_handler_set_at_time(h, 25, 0, 0), SAWMILL_ERR_INVALID_ARGUMENT);
     sawmill_reopen_files();
@@ -202,7 +281,7 @@ int main(void) {
     CHECK(sawmill_record_msecs(NULL) == 0.0);
     CHECK(sawmill_record_thread(NULL) == 0);
     CHECK(sawmill_record_process(NULL) == 0);
-    CHECK(sawmill_record_get_str(NULL, "k") == NULL);
+    EXPECT_NULL_RESULT(sawmill_record_get_str(NULL, "k"), SAWMILL_ERR_NULL_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_record_set_str(NULL, "k", "v"));
     EXPECT_NULL_ARG(sawmill_record_set_int(NULL, "k", 1));
     EXPECT_NULL_ARG(sawmill_record_set_float(NULL, "k", 1.0));
@@ -215,16 +294,33 @@ int main(void) {
     bad_cfg.format = "no fields";
     EXPECT_STATUS(sawmill_basic_config_apply(&bad_cfg), SAWMILL_ERR_CONFIG);
     bad_cfg.format = NULL;
+    bad_cfg.datefmt = bad_utf8;
+    EXPECT_BAD_UTF8(sawmill_basic_config_apply(&bad_cfg));
+    bad_cfg.datefmt = NULL;
     bad_cfg.filename = bad_utf8;
     EXPECT_BAD_UTF8(sawmill_basic_config_apply(&bad_cfg));
     bad_cfg.filename = "/tmp/sawmill-sweep.log";
+    bad_cfg.filemode = bad_utf8;
+    EXPECT_BAD_UTF8(sawmill_basic_config_apply(&bad_cfg));
+    bad_cfg.filemode = "r";
+    EXPECT_STATUS(sawmill_basic_config_apply(&bad_cfg), SAWMILL_ERR_CONFIG);
+    bad_cfg.filemode = NULL;
+    bad_cfg.style = 'x';
+    EXPECT_STATUS(sawmill_basic_config_apply(&bad_cfg), SAWMILL_ERR_CONFIG);
+    bad_cfg.style = 0;
     bad_cfg.stream_fd = 1;
     EXPECT_STATUS(sawmill_basic_config_apply(&bad_cfg), SAWMILL_ERR_CONFIG);
     CHECK(!sawmill_logger_has_handlers(sawmill_get_logger(NULL)));
+    /* NULL means all defaults: a stderr handler on the root. */
+    EXPECT_OK(sawmill_basic_config_apply(NULL));
+    CHECK(sawmill_logger_has_handlers(sawmill_get_logger(NULL)));
+    CHECK(sawmill_logger_get_level(sawmill_get_logger(NULL)) == SAWMILL_LEVEL_WARNING);
 
     sawmill_handler_release(h);
     sawmill_formatter_release(f);
     sawmill_filter_release(flt);
+    sawmill_filter_release(rec_filter);
+    sawmill_handler_release(cap);
     sawmill_shutdown();
     sawmill_shutdown();
     CHECK_DONE();

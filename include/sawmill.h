@@ -66,6 +66,11 @@ typedef enum sawmill_status {
    * sawmill hit an internal bug; the call had no effect or a partial one.
    */
   SAWMILL_ERR_PANIC = 6,
+  /**
+   * The call was made from inside a handler's emit or flush callback and
+   * would wait forever for a lock this thread holds; nothing was done.
+   */
+  SAWMILL_ERR_WOULD_DEADLOCK = 7,
 } sawmill_status;
 
 /**
@@ -145,11 +150,18 @@ typedef void (*sawmill_destroy_fn)(void *user_data);
  * counted as a handler error. Called with the handler's lock held, from
  * whatever thread logged: a record logged from inside the callback on the
  * same thread is dropped and counted (`sawmill_reentrant_drop_count`).
+ * Calls that need that lock (`sawmill_handler_flush`, `_close`,
+ * `_set_buffering`, `sawmill_stream_handler_set_terminator`, the
+ * `sawmill_file_handler_set_*` calls) made on the same handler from inside
+ * its emit or flush callback, and `sawmill_shutdown` or a forcing
+ * `sawmill_basic_config_apply` from inside any of them, return
+ * SAWMILL_ERR_WOULD_DEADLOCK instead of waiting forever.
  */
 typedef int (*sawmill_emit_fn)(void *user_data, const struct sawmill_record *r, const char *text, size_t len);
 
 /**
- * Flushes the callback's destination; 0 on success.
+ * Flushes the callback's destination; 0 on success. Called with the
+ * handler's lock held (the rules of `sawmill_emit_fn` apply).
  */
 typedef int (*sawmill_flush_fn)(void *user_data);
 
@@ -172,16 +184,18 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * POSIX tzset(3) (not bound by the libc crate).
- */
-extern void tzset(void);
-
-/**
  * Text of the last failure of a sawmill call on the calling thread ("" if
  * none). The pointer stays valid until the next failing sawmill call on this
  * thread; copy it to keep it. Never NULL. Thread-safe (per-thread state).
  */
 const char *sawmill_last_error(void);
+
+/**
+ * The status of the last failure of a sawmill call on the calling thread
+ * (SAWMILL_OK if none), the companion of `sawmill_last_error()`: it tells
+ * why a constructor returned NULL. Thread-safe (per-thread state).
+ */
+enum sawmill_status sawmill_last_error_status(void);
 
 /**
  * The library version as "MAJOR.MINOR.PATCH". Static storage; never NULL.
@@ -231,17 +245,25 @@ uint64_t sawmill_reentrant_drop_count(void);
  * Python's `logging.shutdown()`: flushes and closes every handler, newest
  * first. Idempotent; also runs automatically at normal process exit.
  * Handlers stay valid objects; a FileHandler in append mode reopens if used
- * again. Thread-safe.
+ * again. Called from inside a handler's emit or flush callback it does
+ * nothing and sets `sawmill_last_error()` (status
+ * SAWMILL_ERR_WOULD_DEADLOCK): it would wait for the lock of the handler
+ * running the callback. Thread-safe.
  */
 void sawmill_shutdown(void);
 
 /**
  * Python's `logging.basicConfig(**cfg)`: if the root logger has no handlers
- * (after `force`), adds a stream or file handler with the format
- * (default `%(levelname)s:%(name)s:%(message)s`) and sets the root's level.
- * NULL `cfg` → all defaults. Everything is validated before anything
- * changes: bad format/style/mode → SAWMILL_ERR_CONFIG, invalid UTF-8 →
- * SAWMILL_ERR_INVALID_UTF8. Strings are copied. Thread-safe.
+ * (or `force` is set), adds a stream or file handler with the format
+ * (default: the style's default, `%(levelname)s:%(name)s:%(message)s`,
+ * `{levelname}:{name}:{message}` or `${levelname}:${name}:${message}`) and
+ * sets the root's level. `filemode` without `filename` is ignored, as in
+ * Python. NULL `cfg` → all defaults. Everything is validated, and the file
+ * opened, before anything changes (with `force` too: on failure the old
+ * handlers stay): bad format/style/mode or unopenable file →
+ * SAWMILL_ERR_CONFIG, invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8; `force`
+ * from inside a handler's emit or flush callback →
+ * SAWMILL_ERR_WOULD_DEADLOCK. Strings are copied. Thread-safe.
  */
 enum sawmill_status sawmill_basic_config_apply(const struct sawmill_basic_config *cfg);
 
@@ -395,8 +417,9 @@ struct sawmill_handler *sawmill_stream_handler_new(int fd);
 struct sawmill_handler *sawmill_file_handler_new(const char *path, const char *mode, bool delay);
 
 /**
- * A NullHandler: accepts records and does nothing (not even format them).
- * The caller owns one reference. Thread-safe.
+ * A NullHandler: accepts records and does nothing, not even format them or
+ * run filters (Python's `NullHandler.handle` is a stub), so filters added
+ * to it are ignored. The caller owns one reference. Thread-safe.
  */
 struct sawmill_handler *sawmill_null_handler_new(void);
 
@@ -420,7 +443,9 @@ enum sawmill_status sawmill_handler_set_level(struct sawmill_handler *h, int lev
 enum sawmill_status sawmill_handler_set_formatter(struct sawmill_handler *h, struct sawmill_formatter *f);
 
 /**
- * Attaches a filter (takes its own reference; twice → no effect). Thread-safe.
+ * Attaches a filter (takes its own reference; twice → no effect). A
+ * NullHandler never runs filters, as in Python: for it this checks the
+ * arguments and does nothing else. Thread-safe.
  */
 enum sawmill_status sawmill_handler_add_filter(struct sawmill_handler *h, struct sawmill_filter *f);
 
@@ -437,13 +462,15 @@ enum sawmill_status sawmill_handler_set_name(struct sawmill_handler *h, const ch
 
 /**
  * Hands buffered records to the operating system. I/O failure →
- * SAWMILL_ERR_IO. Thread-safe.
+ * SAWMILL_ERR_IO; from inside this handler's own emit or flush callback →
+ * SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
  */
 enum sawmill_status sawmill_handler_flush(struct sawmill_handler *h);
 
 /**
  * Flushes and closes the destination (idempotent). Does not release the
- * caller's reference. Thread-safe.
+ * caller's reference. From inside this handler's own emit or flush
+ * callback → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
  */
 enum sawmill_status sawmill_handler_close(struct sawmill_handler *h);
 
@@ -460,7 +487,8 @@ uint64_t sawmill_handler_error_count(const struct sawmill_handler *h);
  * handed to the kernel when it fills, when a record at or above
  * `flush_level` arrives, when `flush_interval_ms` (0 = no interval) has
  * passed, on `sawmill_handler_flush`, and at shutdown/exit. Handlers without
- * an output buffer (callback, null) → SAWMILL_ERR_INVALID_ARGUMENT.
+ * an output buffer (callback, null) → SAWMILL_ERR_INVALID_ARGUMENT; from
+ * inside this handler's own callback → SAWMILL_ERR_WOULD_DEADLOCK.
  * Thread-safe.
  */
 enum sawmill_status sawmill_handler_set_buffering(struct sawmill_handler *h, size_t capacity_bytes, int flush_level, uint32_t flush_interval_ms);
@@ -468,7 +496,8 @@ enum sawmill_status sawmill_handler_set_buffering(struct sawmill_handler *h, siz
 /**
  * Sets the text written after each record by a stream handler (default
  * "\n"; Python's `terminator`). Copied. Other handlers →
- * SAWMILL_ERR_INVALID_ARGUMENT. Thread-safe.
+ * SAWMILL_ERR_INVALID_ARGUMENT; from inside this handler's own callback →
+ * SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
  */
 enum sawmill_status sawmill_stream_handler_set_terminator(struct sawmill_handler *h, const char *terminator);
 

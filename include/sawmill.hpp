@@ -32,10 +32,11 @@ inline void check(sawmill_status status) {
         throw Error(status, sawmill_last_error());
     }
 }
+// A NULL result: the status is the one the failing call recorded.
 template <typename T>
-T *check_ptr(T *p, sawmill_status status_if_null = SAWMILL_ERR_INVALID_ARGUMENT) {
+T *check_ptr(T *p) {
     if (p == nullptr) {
-        throw Error(status_if_null, sawmill_last_error());
+        throw Error(sawmill_last_error_status(), sawmill_last_error());
     }
     return p;
 }

@@ -8,9 +8,23 @@ use crate::format::{Formatter, Style};
 use crate::handler::file::FileMode;
 use crate::handler::{self, FileOptions};
 use crate::manager;
+use crate::sync::Lock;
 
 /// Python's `BASIC_FORMAT`.
 pub const BASIC_FORMAT: &str = "%(levelname)s:%(name)s:%(message)s";
+
+/// Python's `_STYLES[style][1]`: the default format of each style.
+pub fn default_format(style: Style) -> &'static str {
+    match style {
+        Style::Percent => BASIC_FORMAT,
+        Style::Brace => "{levelname}:{name}:{message}",
+        Style::Dollar => "${levelname}:${name}:${message}",
+    }
+}
+
+/// Python holds the module lock for the whole of basicConfig; two calls
+/// racing must not both find the root without handlers.
+static BASIC_CONFIG_LOCK: Lock<()> = Lock::new(());
 
 /// basicConfig's keyword arguments; `None` means "not given".
 #[derive(Clone, Debug, Default)]
@@ -26,44 +40,58 @@ pub struct BasicConfig {
     pub force: bool,
 }
 
-/// Python's `basicConfig`: with `force`, first remove and close the root's
-/// handlers; then, only if the root has no handlers, add one stream or file
-/// handler with the given format and set the root's level.
+/// Python's `basicConfig`: only if the root has no handlers (or `force` is
+/// given) add one stream or file handler with the given format (default: the
+/// style's default format) and set the root's level. `filemode` without
+/// `filename` is ignored, as in Python. Unlike Python, a failure changes
+/// nothing: the file is opened before `force` removes and closes the root's
+/// old handlers.
 pub fn basic_config(config: &BasicConfig) -> Result<(), ConfigError> {
     if config.filename.is_some() && config.stream_fd.is_some() {
         return Err(ConfigError(
             "'stream' and 'filename' should not be specified together".into(),
         ));
     }
-    if config.filemode.is_some() && config.filename.is_none() {
-        return Err(ConfigError("'filemode' given without 'filename'".into()));
-    }
     let style = config.style.unwrap_or(Style::Percent);
     // Everything that can fail is built before anything changes.
     let formatter = Formatter::new(
-        Some(config.format.as_deref().unwrap_or(BASIC_FORMAT)),
+        Some(config.format.as_deref().unwrap_or(default_format(style))),
         config.datefmt.as_deref(),
         style,
     )
     .map_err(|e| ConfigError(e.to_string()))?;
+    let mode = match &config.filename {
+        Some(_) => {
+            Some(FileMode::parse(config.filemode.as_deref().unwrap_or("a")).map_err(ConfigError)?)
+        }
+        None => None,
+    };
+    let _serialised = BASIC_CONFIG_LOCK.lock();
     let root = manager::root();
+    if !config.force && !root.handlers().is_empty() {
+        return Ok(());
+    }
+    if config.force {
+        // Bytes the old handlers still buffer go out before a new handler
+        // may truncate the same file.
+        for old in root.handlers().iter() {
+            let _ = old.flush();
+        }
+    }
+    let handler = match (&config.filename, mode) {
+        (Some(path), Some(mode)) => {
+            let mut options = FileOptions::new(path);
+            options.mode = mode;
+            handler::file_handler(options)
+                .map_err(|e| ConfigError(format!("cannot open {}: {e}", path.display())))?
+        }
+        _ => handler::stream_handler(config.stream_fd.unwrap_or(2)),
+    };
     if config.force {
         for old in root.take_handlers() {
             let _ = old.close();
         }
     }
-    if !root.handlers().is_empty() {
-        return Ok(());
-    }
-    let handler = match &config.filename {
-        Some(path) => {
-            let mut options = FileOptions::new(path);
-            options.mode =
-                FileMode::parse(config.filemode.as_deref().unwrap_or("a")).map_err(ConfigError)?;
-            handler::file_handler(options).map_err(|e| ConfigError(e.to_string()))?
-        }
-        None => handler::stream_handler(config.stream_fd.unwrap_or(2)),
-    };
     handler.set_formatter(Some(Arc::new(formatter)));
     root.add_handler(handler);
     if let Some(level) = config.level {

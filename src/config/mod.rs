@@ -2,7 +2,7 @@
 
 mod basic;
 
-pub use basic::{basic_config, BasicConfig};
+pub use basic::{basic_config, default_format, BasicConfig, BASIC_FORMAT};
 
 use std::fmt;
 

@@ -24,11 +24,16 @@ pub struct sawmill_basic_config {
 }
 
 /// Python's `logging.basicConfig(**cfg)`: if the root logger has no handlers
-/// (after `force`), adds a stream or file handler with the format
-/// (default `%(levelname)s:%(name)s:%(message)s`) and sets the root's level.
-/// NULL `cfg` → all defaults. Everything is validated before anything
-/// changes: bad format/style/mode → SAWMILL_ERR_CONFIG, invalid UTF-8 →
-/// SAWMILL_ERR_INVALID_UTF8. Strings are copied. Thread-safe.
+/// (or `force` is set), adds a stream or file handler with the format
+/// (default: the style's default, `%(levelname)s:%(name)s:%(message)s`,
+/// `{levelname}:{name}:{message}` or `${levelname}:${name}:${message}`) and
+/// sets the root's level. `filemode` without `filename` is ignored, as in
+/// Python. NULL `cfg` → all defaults. Everything is validated, and the file
+/// opened, before anything changes (with `force` too: on failure the old
+/// handlers stay): bad format/style/mode or unopenable file →
+/// SAWMILL_ERR_CONFIG, invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8; `force`
+/// from inside a handler's emit or flush callback →
+/// SAWMILL_ERR_WOULD_DEADLOCK. Strings are copied. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_basic_config_apply(
     cfg: *const sawmill_basic_config,
@@ -50,6 +55,11 @@ pub unsafe extern "C" fn sawmill_basic_config_apply(
             config.filemode = text(c.filemode, "filemode")?;
             config.stream_fd = (c.stream_fd != 0).then_some(c.stream_fd);
             config.force = c.force;
+        }
+        if config.force {
+            // Closing the root's handlers would wait for the lock of one
+            // running a callback on this thread.
+            super::handler::refuse_in_any_callback("sawmill_basic_config_apply with force")?;
         }
         basic_config(&config).map_err(|e| FfiError::new(sawmill_status::SAWMILL_ERR_CONFIG, e.0))
     })

@@ -1,6 +1,8 @@
 //! Handlers from C: `sawmill_handler *` is a raw `Arc<Handler>`.
 
+use std::cell::RefCell;
 use std::ffi::{c_char, c_int, c_void};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,6 +27,12 @@ pub struct sawmill_handler {
 /// counted as a handler error. Called with the handler's lock held, from
 /// whatever thread logged: a record logged from inside the callback on the
 /// same thread is dropped and counted (`sawmill_reentrant_drop_count`).
+/// Calls that need that lock (`sawmill_handler_flush`, `_close`,
+/// `_set_buffering`, `sawmill_stream_handler_set_terminator`, the
+/// `sawmill_file_handler_set_*` calls) made on the same handler from inside
+/// its emit or flush callback, and `sawmill_shutdown` or a forcing
+/// `sawmill_basic_config_apply` from inside any of them, return
+/// SAWMILL_ERR_WOULD_DEADLOCK instead of waiting forever.
 pub type sawmill_emit_fn = Option<
     unsafe extern "C" fn(
         user_data: *mut c_void,
@@ -33,7 +41,8 @@ pub type sawmill_emit_fn = Option<
         len: usize,
     ) -> c_int,
 >;
-/// Flushes the callback's destination; 0 on success.
+/// Flushes the callback's destination; 0 on success. Called with the
+/// handler's lock held (the rules of `sawmill_emit_fn` apply).
 pub type sawmill_flush_fn = Option<unsafe extern "C" fn(user_data: *mut c_void) -> c_int>;
 /// Releases `user_data`; called exactly once, when the last reference to the
 /// handler or filter holding it is gone.
@@ -47,6 +56,77 @@ pub(crate) unsafe fn handler_ref<'a>(h: *const sawmill_handler) -> FfiResult<&'a
     check_not_null(h, "handler")?;
     // SAFETY: handler pointers come from `into_c` and the caller holds a reference.
     Ok(unsafe { &*(h as *const Handler) })
+}
+
+thread_local! {
+    /// The handlers (addresses) whose lock this thread holds while it runs
+    /// their C emit or flush callback, innermost last. A callback calling
+    /// back into one of them would wait for that lock forever.
+    static IN_CALLBACK: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Marks the handler behind `id` as running a C callback on this thread
+/// until dropped.
+struct CallbackScope;
+
+impl CallbackScope {
+    fn enter(id: &AtomicUsize) -> CallbackScope {
+        let id = id.load(Ordering::Relaxed);
+        let _ = IN_CALLBACK.try_with(|active| active.borrow_mut().push(id));
+        CallbackScope
+    }
+}
+
+impl Drop for CallbackScope {
+    fn drop(&mut self) {
+        let _ = IN_CALLBACK.try_with(|active| active.borrow_mut().pop());
+    }
+}
+
+fn would_deadlock(what: &str, whose: &str) -> FfiError {
+    FfiError::new(
+        sawmill_status::SAWMILL_ERR_WOULD_DEADLOCK,
+        format!(
+            "{what} called from inside {whose} emit or flush callback: it needs the \
+             handler lock this thread holds for the callback, so it would never return"
+        ),
+    )
+}
+
+/// Refuses a call that locks `handler` when this thread runs one of that
+/// handler's callbacks (and so holds its non-reentrant lock).
+pub(crate) fn refuse_in_own_callback(handler: &Handler, what: &str) -> FfiResult<()> {
+    let id = handler as *const Handler as usize;
+    let inside = IN_CALLBACK
+        .try_with(|active| active.borrow().contains(&id))
+        .unwrap_or(false);
+    if inside {
+        Err(would_deadlock(what, "this handler's own"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Refuses a call that locks every handler (shutdown) when this thread
+/// runs any handler's callback.
+pub(crate) fn refuse_in_any_callback(what: &str) -> FfiResult<()> {
+    let inside = IN_CALLBACK
+        .try_with(|active| !active.borrow().is_empty())
+        .unwrap_or(false);
+    if inside {
+        Err(would_deadlock(what, "a handler's"))
+    } else {
+        Ok(())
+    }
+}
+
+/// A handler that is about to take its own lock: refused from inside its
+/// own callbacks.
+unsafe fn lockable_handler<'a>(h: *const sawmill_handler, what: &str) -> FfiResult<&'a Handler> {
+    // SAFETY: forwarded C contract.
+    let handler = unsafe { handler_ref(h) }?;
+    refuse_in_own_callback(handler, what)?;
+    Ok(handler)
 }
 
 /// The boundary for status-returning calls on one handler.
@@ -127,11 +207,31 @@ pub unsafe extern "C" fn sawmill_file_handler_new(
     })
 }
 
-/// A NullHandler: accepts records and does nothing (not even format them).
-/// The caller owns one reference. Thread-safe.
+/// The NullHandlers made through the C API. A Weak keeps the allocation, so
+/// an address in here is never reused by another handler.
+static NULL_HANDLERS: crate::sync::Lock<Vec<std::sync::Weak<Handler>>> =
+    crate::sync::Lock::new(Vec::new());
+
+fn is_null_handler(handler: &Handler) -> bool {
+    NULL_HANDLERS
+        .lock()
+        .iter()
+        .any(|w| std::ptr::eq(w.as_ptr(), handler))
+}
+
+/// A NullHandler: accepts records and does nothing, not even format them or
+/// run filters (Python's `NullHandler.handle` is a stub), so filters added
+/// to it are ignored. The caller owns one reference. Thread-safe.
 #[no_mangle]
 pub extern "C" fn sawmill_null_handler_new() -> *mut sawmill_handler {
-    pointer_call(|| Ok(into_c(handler::null_handler())))
+    pointer_call(|| {
+        let handler = handler::null_handler();
+        let mut all = NULL_HANDLERS.lock();
+        all.retain(|w| w.strong_count() > 0);
+        all.push(Arc::downgrade(&handler));
+        drop(all);
+        Ok(into_c(handler))
+    })
 }
 
 /// A handler whose output is `emit` (required); `flush` and `destroy` may be
@@ -154,8 +254,13 @@ pub extern "C" fn sawmill_callback_handler_new(
             // `data` is dropped here: destroy still runs exactly once.
             return Err(FfiError::null("emit"));
         };
+        // The handler's address, known once it exists: callbacks mark it
+        // as locked by this thread while they run.
+        let id = Arc::new(AtomicUsize::new(0));
+        let emit_id = id.clone();
         let emit_data = data.clone();
         let emit_fn = Box::new(move |record: &crate::record::Record<'_>, text: &str| {
+            let _scope = CallbackScope::enter(&emit_id);
             let view = RecordView::read_only(record);
             // SAFETY: CallbackSink guarantees a NUL byte right after `text`;
             // the view lives on this stack frame for the whole call.
@@ -168,7 +273,9 @@ pub extern "C" fn sawmill_callback_handler_new(
         });
         let flush_fn = flush.map(|flush| {
             let flush_data = data.clone();
+            let flush_id = id.clone();
             Box::new(move || {
+                let _scope = CallbackScope::enter(&flush_id);
                 // SAFETY: user data is alive while the handler is.
                 let rc = unsafe { flush(flush_data.ptr) };
                 if rc == 0 {
@@ -179,9 +286,9 @@ pub extern "C" fn sawmill_callback_handler_new(
             }) as FlushFn
         });
         drop(data);
-        Ok(into_c(Handler::new(Box::new(CallbackSink::new(
-            emit_fn, flush_fn,
-        )))))
+        let handler = Handler::new(Box::new(CallbackSink::new(emit_fn, flush_fn)));
+        id.store(Arc::as_ptr(&handler) as usize, Ordering::Relaxed);
+        Ok(into_c(handler))
     })
 }
 
@@ -217,7 +324,9 @@ pub unsafe extern "C" fn sawmill_handler_set_formatter(
     })
 }
 
-/// Attaches a filter (takes its own reference; twice → no effect). Thread-safe.
+/// Attaches a filter (takes its own reference; twice → no effect). A
+/// NullHandler never runs filters, as in Python: for it this checks the
+/// arguments and does nothing else. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_handler_add_filter(
     h: *mut sawmill_handler,
@@ -225,7 +334,12 @@ pub unsafe extern "C" fn sawmill_handler_add_filter(
 ) -> sawmill_status {
     on_handler(h, |handler| {
         // SAFETY: checked handle; the caller holds a reference.
-        handler.add_filter(unsafe { filter_arc(f) }?);
+        let filter = unsafe { filter_arc(f) }?;
+        // The core runs a handler's filters before its sink, whatever the
+        // sink; so a NullHandler's filters are kept out of it altogether.
+        if !is_null_handler(handler) {
+            handler.add_filter(filter);
+        }
         Ok(())
     })
 }
@@ -259,24 +373,26 @@ pub unsafe extern "C" fn sawmill_handler_set_name(
 }
 
 /// Hands buffered records to the operating system. I/O failure →
-/// SAWMILL_ERR_IO. Thread-safe.
+/// SAWMILL_ERR_IO; from inside this handler's own emit or flush callback →
+/// SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_handler_flush(h: *mut sawmill_handler) -> sawmill_status {
     status_call(|| {
         // SAFETY: checked handle.
-        unsafe { handler_ref(h) }?
+        unsafe { lockable_handler(h, "sawmill_handler_flush") }?
             .flush()
             .map_err(|e| FfiError::io(&e))
     })
 }
 
 /// Flushes and closes the destination (idempotent). Does not release the
-/// caller's reference. Thread-safe.
+/// caller's reference. From inside this handler's own emit or flush
+/// callback → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_handler_close(h: *mut sawmill_handler) -> sawmill_status {
     status_call(|| {
         // SAFETY: checked handle.
-        unsafe { handler_ref(h) }?
+        unsafe { lockable_handler(h, "sawmill_handler_close") }?
             .close()
             .map_err(|e| FfiError::io(&e))
     })
@@ -295,7 +411,8 @@ pub unsafe extern "C" fn sawmill_handler_error_count(h: *const sawmill_handler) 
 /// handed to the kernel when it fills, when a record at or above
 /// `flush_level` arrives, when `flush_interval_ms` (0 = no interval) has
 /// passed, on `sawmill_handler_flush`, and at shutdown/exit. Handlers without
-/// an output buffer (callback, null) → SAWMILL_ERR_INVALID_ARGUMENT.
+/// an output buffer (callback, null) → SAWMILL_ERR_INVALID_ARGUMENT; from
+/// inside this handler's own callback → SAWMILL_ERR_WOULD_DEADLOCK.
 /// Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_handler_set_buffering(
@@ -306,7 +423,7 @@ pub unsafe extern "C" fn sawmill_handler_set_buffering(
 ) -> sawmill_status {
     status_call(|| {
         // SAFETY: checked handle.
-        let handler = unsafe { handler_ref(h) }?;
+        let handler = unsafe { lockable_handler(h, "sawmill_handler_set_buffering") }?;
         handler
             .set_buffering(Buffering {
                 capacity: capacity_bytes,
@@ -319,7 +436,8 @@ pub unsafe extern "C" fn sawmill_handler_set_buffering(
 
 /// Sets the text written after each record by a stream handler (default
 /// "\n"; Python's `terminator`). Copied. Other handlers →
-/// SAWMILL_ERR_INVALID_ARGUMENT. Thread-safe.
+/// SAWMILL_ERR_INVALID_ARGUMENT; from inside this handler's own callback →
+/// SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_stream_handler_set_terminator(
     h: *mut sawmill_handler,
@@ -327,7 +445,7 @@ pub unsafe extern "C" fn sawmill_stream_handler_set_terminator(
 ) -> sawmill_status {
     status_call(|| {
         // SAFETY: checked handle and NUL-terminated string.
-        let handler = unsafe { handler_ref(h) }?;
+        let handler = unsafe { lockable_handler(h, "sawmill_stream_handler_set_terminator") }?;
         let terminator = unsafe { required_str(terminator, "terminator") }?;
         handler.with_sink(|sink| sink.set_terminator(terminator).map_err(FfiError::invalid))
     })

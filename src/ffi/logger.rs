@@ -89,11 +89,18 @@ pub unsafe extern "C" fn sawmill_logger_is_enabled_for(
     l: *const sawmill_logger,
     level: c_int,
 ) -> bool {
-    if l.is_null() {
-        return false;
-    }
-    // SAFETY: non-null sawmill_logger pointers are `&'static Logger`s.
-    unsafe { &*(l as *const Logger) }.is_enabled_for(level)
+    // catch_unwind costs nothing unless something panics: the check stays
+    // one inlined atomic load.
+    super::boundary(
+        |_| false,
+        || {
+            if l.is_null() {
+                return Ok(false);
+            }
+            // SAFETY: non-null sawmill_logger pointers are `&'static Logger`s.
+            Ok(unsafe { &*(l as *const Logger) }.is_enabled_for(level))
+        },
+    )
 }
 
 /// Whether records go on to the parent's handlers (default true). Thread-safe.

@@ -24,7 +24,7 @@ mod record;
 mod variadic;
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -46,6 +46,9 @@ pub enum sawmill_status {
     SAWMILL_ERR_CONFIG = 5,
     /// sawmill hit an internal bug; the call had no effect or a partial one.
     SAWMILL_ERR_PANIC = 6,
+    /// The call was made from inside a handler's emit or flush callback and
+    /// would wait forever for a lock this thread holds; nothing was done.
+    SAWMILL_ERR_WOULD_DEADLOCK = 7,
 }
 
 /// Standard levels. Levels are plain ints: any value is a valid level.
@@ -98,6 +101,7 @@ pub(crate) type FfiResult<T> = Result<T, FfiError>;
 
 thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    static LAST_STATUS: Cell<sawmill_status> = const { Cell::new(sawmill_status::SAWMILL_OK) };
 }
 
 /// In a fork child: releases the FFI layer's locks (the name cache).
@@ -105,9 +109,10 @@ pub(crate) fn reset_locks_after_fork() {
     record::reset_locks_after_fork();
 }
 
-pub(crate) fn set_last_error(message: &str) {
+pub(crate) fn set_last_error(status: sawmill_status, message: &str) {
     let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
     let _ = LAST_ERROR.try_with(|slot| *slot.borrow_mut() = text);
+    let _ = LAST_STATUS.try_with(|slot| slot.set(status));
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -129,11 +134,14 @@ pub(crate) fn boundary<T>(
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(value)) => value,
         Ok(Err(err)) => {
-            set_last_error(&err.message);
+            set_last_error(err.status, &err.message);
             on_error(err.status)
         }
         Err(payload) => {
-            set_last_error(&panic_text(payload.as_ref()));
+            set_last_error(
+                sawmill_status::SAWMILL_ERR_PANIC,
+                &panic_text(payload.as_ref()),
+            );
             on_error(sawmill_status::SAWMILL_ERR_PANIC)
         }
     }
@@ -248,14 +256,18 @@ mod ascii_tests {
     }
 }
 
-/// `_retain` of a refcounted handle: one more reference; NULL stays NULL.
+/// `_retain` of a refcounted handle: one more reference; NULL stays NULL;
+/// inside the panic boundary (a panic gives NULL).
+#[inline]
 pub(crate) unsafe fn retain_arc<T, H>(handle: *mut H) -> *mut H {
-    if !handle.is_null() {
-        // SAFETY: the handle came from `Arc::<T>::into_raw` and the caller
-        // holds a reference.
-        unsafe { std::sync::Arc::increment_strong_count(handle as *const T) };
-    }
-    handle
+    pointer_call(|| {
+        if !handle.is_null() {
+            // SAFETY: the handle came from `Arc::<T>::into_raw` and the caller
+            // holds a reference.
+            unsafe { std::sync::Arc::increment_strong_count(handle as *const T) };
+        }
+        Ok(handle)
+    })
 }
 
 /// `_release` of a refcounted handle: gives one reference back; NULL is a
@@ -292,11 +304,24 @@ pub extern "C" fn sawmill_last_error() -> *const c_char {
     .unwrap_or(EMPTY.as_ptr())
 }
 
+/// The status of the last failure of a sawmill call on the calling thread
+/// (SAWMILL_OK if none), the companion of `sawmill_last_error()`: it tells
+/// why a constructor returned NULL. Thread-safe (per-thread state).
+#[no_mangle]
+pub extern "C" fn sawmill_last_error_status() -> sawmill_status {
+    catch_unwind(|| {
+        LAST_STATUS
+            .try_with(Cell::get)
+            .unwrap_or(sawmill_status::SAWMILL_OK)
+    })
+    .unwrap_or(sawmill_status::SAWMILL_ERR_PANIC)
+}
+
 /// The library version as "MAJOR.MINOR.PATCH". Static storage; never NULL.
 #[no_mangle]
 pub extern "C" fn sawmill_version() -> *const c_char {
     static VERSION: &CStr = c"0.1.0";
-    VERSION.as_ptr()
+    catch_unwind(|| VERSION.as_ptr()).unwrap_or(VERSION.as_ptr())
 }
 
 /// Sets the thread's last-error text from the C shim (not part of the header).
@@ -395,14 +420,21 @@ pub unsafe extern "C" fn sawmill_set_process_name(name: *const c_char) -> sawmil
 /// otherwise deadlock on the handler's lock). Thread-safe.
 #[no_mangle]
 pub extern "C" fn sawmill_reentrant_drop_count() -> u64 {
-    crate::logger::reentrant_drop_count()
+    catch_unwind(crate::logger::reentrant_drop_count).unwrap_or(0)
 }
 
 /// Python's `logging.shutdown()`: flushes and closes every handler, newest
 /// first. Idempotent; also runs automatically at normal process exit.
 /// Handlers stay valid objects; a FileHandler in append mode reopens if used
-/// again. Thread-safe.
+/// again. Called from inside a handler's emit or flush callback it does
+/// nothing and sets `sawmill_last_error()` (status
+/// SAWMILL_ERR_WOULD_DEADLOCK): it would wait for the lock of the handler
+/// running the callback. Thread-safe.
 #[no_mangle]
 pub extern "C" fn sawmill_shutdown() {
-    let _ = catch_unwind(crate::manager::shutdown);
+    status_call(|| {
+        handler::refuse_in_any_callback("sawmill_shutdown")?;
+        crate::manager::shutdown();
+        Ok(())
+    });
 }
