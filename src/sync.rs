@@ -95,9 +95,10 @@ impl<T> Lock<T> {
 
     /// In a fork child only: the lock becomes unlocked whatever its state.
     /// Sound there because the child has a single thread and any holder in
-    /// the parent does not exist in the child.
-    pub fn reinit_after_fork(&self) {
-        self.state.store(UNLOCKED, Ordering::Release);
+    /// the parent does not exist in the child. Returns whether it was held:
+    /// the data it guards may then be half-updated.
+    pub fn reinit_after_fork(&self) -> bool {
+        self.state.swap(UNLOCKED, Ordering::AcqRel) != UNLOCKED
     }
 
     #[inline]
@@ -167,8 +168,9 @@ mod tests {
         assert_eq!(*lock.lock(), 2);
         let held = lock.lock();
         std::mem::forget(held);
-        lock.reinit_after_fork();
+        assert!(lock.reinit_after_fork(), "it was held");
         assert!(lock.try_lock().is_some());
+        assert!(!lock.reinit_after_fork(), "it was free");
     }
 
     #[test]

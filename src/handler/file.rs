@@ -615,8 +615,28 @@ impl Sink for FileSink {
         self.output.flush_if_due()
     }
 
-    fn discard_inherited_pending(&mut self) {
+    fn after_fork(&mut self, interrupted: bool) {
         self.output.discard_inherited_pending();
+        // The child's memory is not one instant of the parent's: fork copies
+        // pages while other threads keep writing, so even a sink whose lock
+        // was free can hold a descriptor number the parent had just closed
+        // (and the child would then reuse for its lock file). Handles that
+        // cannot be vouched for are leaked, never closed (the number may name
+        // another file), and reopened by path on next use. The parent's lock
+        // file is never the child's (see `lock_file`).
+        std::mem::forget(self.lock.take());
+        let still_ours = self.identity.is_some()
+            && self
+                .file
+                .as_ref()
+                .and_then(|f| f.metadata().ok())
+                .map(|meta| identity_of(&meta))
+                == self.identity;
+        if interrupted || !still_ours {
+            std::mem::forget(self.file.take());
+            self.output.set_fd(-1);
+            self.identity = None;
+        }
     }
 
     fn close(&mut self) -> io::Result<()> {

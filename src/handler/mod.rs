@@ -74,8 +74,12 @@ pub trait Sink: Send {
         None
     }
 
-    /// In a fork child: drops buffered bytes inherited from the parent.
-    fn discard_inherited_pending(&mut self) {}
+    /// In a fork child: drops buffered bytes inherited from the parent. When
+    /// `interrupted`, another thread of the parent was inside this sink at
+    /// the fork, so its state may be half-updated (a descriptor closed but
+    /// still recorded, whose number a later open reuses): the sink must
+    /// forget its OS handles, without closing them, and reopen on next use.
+    fn after_fork(&mut self, _interrupted: bool) {}
 
     /// Changes the durability policy; sinks without an output buffer refuse.
     fn set_buffering(&mut self, _policy: Buffering) -> Result<(), String> {
@@ -427,10 +431,10 @@ fn register(handler: &Arc<Handler>) {
 pub(crate) fn reset_locks_after_fork() {
     REGISTRY.reinit_after_fork();
     for handler in live_handlers() {
-        handler.sink.reinit_after_fork();
+        let interrupted = handler.sink.reinit_after_fork();
         handler.core.name.reinit_after_fork();
         handler.core.formatter.kept.reinit_after_fork();
-        handler.sink.lock().discard_inherited_pending();
+        handler.sink.lock().after_fork(interrupted);
     }
 }
 

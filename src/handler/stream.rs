@@ -47,7 +47,8 @@ impl Sink for StreamSink {
         self.output.flush_if_due()
     }
 
-    fn discard_inherited_pending(&mut self) {
+    fn after_fork(&mut self, _interrupted: bool) {
+        // The descriptor is the caller's, not ours to forget or reopen.
         self.output.discard_inherited_pending();
     }
 
