@@ -176,11 +176,35 @@ def main():
         f"- (g) multi-process mode costs {1e9 / g_mp - 1e9 / g:.0f} ns per record over the plain rotating handler "
         f"(lock file, fstat and stat per record).",
     ]
+    def median(workload, lib):
+        return statistics.median(results[(workload, lib)])
+
+    def target(name, value, goal, at_least=True):
+        met = value >= goal if at_least else value <= goal
+        sign = "≥" if at_least else "≤"
+        return f"| {name} | {value:.2f} | {sign} {goal} | {'met' if met else 'missed'} |"
+
+    a_w, b_w, c_w, d_w, e_w = (w for w in WORKLOADS if w[0] in "abcde")
+    targets = [
+        "| target | measured | goal | |", "|---|---:|---:|---|",
+        target("(a) sawmill ÷ spdlog basic_logger_st", a / median(a_w, "spdlog"), 1.2),
+        target("(b) sawmill ÷ raw write(2) loop", median(b_w, "sawmill") / median(b_w, "write(2) loop"), 0.85),
+        target("(b) sawmill ÷ spdlog flush_on(trace)", median(b_w, "sawmill") / median(b_w, "spdlog"), 1.1),
+        target("(b) sawmill ÷ CPython", median(b_w, "sawmill") / median(b_w, "CPython"), 10),
+        target("(c) sawmill ÷ spdlog basic_logger_mt", median(c_w, "sawmill") / median(c_w, "spdlog"), 1.2),
+        target("(d) sawmill ÷ spdlog (formatting null sink)", median(d_w, "sawmill") / median(d_w, "spdlog"), 1.2),
+        target("(e) sawmill's disabled call ÷ spdlog's (time)", e_spd / e, 0.5, at_least=False),
+        target("(e) sawmill's disabled call, ns", 1e9 / e, 2, at_least=False),
+        target("(f) hierarchy ÷ sawmill's own (a)", f_ / a, 0.8),
+        target("(g) rotating ÷ sawmill plain file", g / median(rot, "sawmill plain file"), 0.9),
+        target("(g) rotating ÷ CPython RotatingFileHandler", g / median(rot, "CPython"), 30),
+    ]
     mode = "quick" if QUICK else "full"
     text = "\n".join([f"# Benchmark results ({mode} run)", "", f"Machine: {machine_line()}", "",
                       f"{NATIVE:,} records per native run, {PYTHON:,} for CPython, {DISABLED:,} disabled calls; "
                       f"median of {REPS} repetitions after one warm-up, libraries interleaved; "
-                      "output files on /dev/shm, every file's record count checked.", ""] + table + [""] + notes) + "\n"
+                      "output files on /dev/shm, every file's record count checked.", ""] + table + [""] + notes
+                     + ["", "## Targets", ""] + targets) + "\n"
     print(text)
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     with open(os.path.join(HERE, "results", "results.md"), "w") as f:
