@@ -10,8 +10,9 @@
 //! that sleeping costs both threads.
 
 use std::cell::UnsafeCell;
+use std::ffi::c_char;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 
 const UNLOCKED: u32 = 0;
 const LOCKED: u32 = 1;
@@ -19,6 +20,32 @@ const LOCKED: u32 = 1;
 const CONTENDED: u32 = 2;
 /// Polls of a held lock before the thread sleeps.
 const SPINS: u32 = 200;
+
+/// glibc's `__libc_single_threaded` (2.32 and later), looked up at run time
+/// so older C libraries still load the library: nonzero while the process
+/// has never had a second thread. (A fork child counts as single-threaded.)
+/// Then no other thread can hold or wait for a lock, and taking one needs no
+/// atomic read-modify-write, as glibc's own stdio locks do.
+fn single_threaded() -> bool {
+    static NEVER: c_char = 0;
+    static FLAG: AtomicPtr<c_char> = AtomicPtr::new(std::ptr::null_mut());
+    let mut flag = FLAG.load(Ordering::Relaxed);
+    if flag.is_null() {
+        // SAFETY: dlsym with a NUL-terminated name; the result is a pointer
+        // to glibc's flag byte or null. Racing look-ups store the same value.
+        let found = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c"__libc_single_threaded".as_ptr()) };
+        flag = if found.is_null() {
+            &NEVER as *const c_char as *mut c_char
+        } else {
+            found.cast()
+        };
+        FLAG.store(flag, Ordering::Relaxed);
+    }
+    // SAFETY: a live byte for the process lifetime. It is written only by a
+    // thread about to create the process's second thread, so while it reads
+    // nonzero no other thread exists to write it.
+    unsafe { flag.read_volatile() != 0 }
+}
 
 pub struct Lock<T> {
     state: AtomicU32,
@@ -44,6 +71,12 @@ impl<T> Lock<T> {
 
     #[inline]
     pub fn lock(&self) -> LockGuard<'_, T> {
+        // A lock found held while single-threaded is held by this very thread
+        // (a re-entrant call): the general path below treats it as before.
+        if single_threaded() && self.state.load(Ordering::Relaxed) == UNLOCKED {
+            self.state.store(LOCKED, Ordering::Relaxed);
+            return LockGuard { lock: self };
+        }
         if self
             .state
             .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
@@ -103,6 +136,13 @@ impl<T> Lock<T> {
 
     #[inline]
     fn unlock(&self) {
+        // Still single-threaded: nobody can be waiting. (A thread created
+        // inside the critical section makes this false, and the swap below
+        // then wakes it if it waits.)
+        if single_threaded() {
+            self.state.store(UNLOCKED, Ordering::Relaxed);
+            return;
+        }
         if self.state.swap(UNLOCKED, Ordering::Release) == CONTENDED {
             futex(&self.state, libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, 1);
         }
