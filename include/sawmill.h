@@ -722,6 +722,9 @@ enum sawmill_status sawmill_record_set_bool(struct sawmill_record *r, const char
 
 #endif  /* SAWMILL_H */
 
+/* cbindgen puts this part after the include guard: it has its own. */
+#ifndef SAWMILL_H_TRAILER
+#define SAWMILL_H_TRAILER
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -743,13 +746,27 @@ sawmill_status sawmill_vlogf(sawmill_logger *l, int level, const char *file, int
 } /* extern "C" */
 #endif
 
+/* Not API: the first field of every logger is the lowest level it emits (its
+ * effective level with disable() and `disabled` folded in), an int that
+ * SAWMILL_LOG reads without a call; the library alone writes it. Use
+ * sawmill_logger_is_enabled_for() in code of your own. */
+static inline int sawmill_logger_threshold_(const sawmill_logger *l) {
+#if defined(__GNUC__)
+    return __atomic_load_n((const int *)(const void *)l, __ATOMIC_RELAXED);
+#else
+    return *(const volatile int *)(const void *)l;
+#endif
+}
+
 /* SAWMILL_LOG(logger, level, fmt, ...): checks the level before evaluating
- * any argument, then logs with the caller's file, line and function. */
+ * any argument (a NULL logger logs nothing), then logs with the caller's
+ * file, line and function. */
 #define SAWMILL_LOG(l, level, ...)                                                     \
     do {                                                                              \
         sawmill_logger *sawmill_logger_ = (l);                                        \
         int sawmill_level_ = (level);                                                 \
-        if (sawmill_logger_is_enabled_for(sawmill_logger_, sawmill_level_)) {         \
+        if (sawmill_logger_ != NULL &&                                                \
+            sawmill_level_ >= sawmill_logger_threshold_(sawmill_logger_)) {          \
             (void)sawmill_logf(sawmill_logger_, sawmill_level_, __FILE__, __LINE__,   \
                                __func__, __VA_ARGS__);                                \
         }                                                                             \
@@ -759,3 +776,4 @@ sawmill_status sawmill_vlogf(sawmill_logger *l, int level, const char *file, int
 #define SAWMILL_WARNING(l, ...) SAWMILL_LOG((l), SAWMILL_LEVEL_WARNING, __VA_ARGS__)
 #define SAWMILL_ERROR(l, ...) SAWMILL_LOG((l), SAWMILL_LEVEL_ERROR, __VA_ARGS__)
 #define SAWMILL_CRITICAL(l, ...) SAWMILL_LOG((l), SAWMILL_LEVEL_CRITICAL, __VA_ARGS__)
+#endif /* SAWMILL_H_TRAILER */

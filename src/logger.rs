@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
@@ -16,18 +16,27 @@ use crate::handler::Handler;
 use crate::level;
 use crate::record::Record;
 
+/// `repr(C)` with `threshold` first: the C header's SAWMILL_LOG macro reads
+/// it at offset 0 of a `sawmill_logger *` without calling into the library.
+#[repr(C)]
 pub struct Logger {
-    name: &'static str,
-    level: AtomicI32,
     /// Lowest level this logger emits: effective level, `disable` and the
     /// `disabled` flag folded into one number so `is_enabled_for` is one load.
     threshold: AtomicI32,
+    name: &'static str,
+    level: AtomicI32,
     parent: AtomicPtr<Logger>,
     propagate: AtomicBool,
     disabled: AtomicBool,
     handlers: ArcSwap<Vec<Arc<Handler>>>,
+    /// How many handlers `handlers` holds, kept exact by counting each
+    /// completed change: dispatch skips the snapshot of an empty list (most
+    /// loggers of a hierarchy have none), which costs as much as a full one.
+    handler_count: AtomicUsize,
     filters: FilterList,
 }
+
+const _: () = assert!(std::mem::offset_of!(Logger, threshold) == 0);
 
 thread_local! {
     /// Set while this thread runs filters and handlers: a record logged from
@@ -63,6 +72,7 @@ impl Logger {
             propagate: AtomicBool::new(true),
             disabled: AtomicBool::new(false),
             handlers: ArcSwap::from_pointee(Vec::new()),
+            handler_count: AtomicUsize::new(0),
             filters: FilterList::default(),
         }
     }
@@ -142,21 +152,28 @@ impl Logger {
 
     /// Adds `handler` unless already present (Python's addHandler).
     pub fn add_handler(&self, handler: Arc<Handler>) {
-        self.handlers.rcu(|current| {
+        let before = self.handlers.rcu(|current| {
             let mut next = Vec::clone(current);
             if !next.iter().any(|h| Arc::ptr_eq(h, &handler)) {
                 next.push(handler.clone());
             }
             next
         });
+        // `rcu` returns the list its change replaced: exactly one change per call.
+        if !before.iter().any(|h| Arc::ptr_eq(h, &handler)) {
+            self.handler_count.fetch_add(1, Ordering::Release);
+        }
     }
 
     pub fn remove_handler(&self, handler: &Arc<Handler>) {
-        self.handlers.rcu(|current| {
+        let before = self.handlers.rcu(|current| {
             let mut next = Vec::clone(current);
             next.retain(|h| !Arc::ptr_eq(h, handler));
             next
         });
+        if before.iter().any(|h| Arc::ptr_eq(h, handler)) {
+            self.handler_count.fetch_sub(1, Ordering::Release);
+        }
     }
 
     /// A snapshot of this logger's own handlers.
@@ -166,7 +183,9 @@ impl Logger {
 
     /// Removes every handler and returns them (basicConfig(force), dictConfig).
     pub fn take_handlers(&self) -> Vec<Arc<Handler>> {
-        Vec::clone(&self.handlers.swap(Arc::new(Vec::new())))
+        let taken = Vec::clone(&self.handlers.swap(Arc::new(Vec::new())));
+        self.handler_count.fetch_sub(taken.len(), Ordering::Release);
+        taken
     }
 
     pub fn has_handlers(&self) -> bool {
@@ -267,11 +286,13 @@ impl Logger {
         let mut found = 0usize;
         let mut logger = Some(self);
         while let Some(l) = logger {
-            let handlers = l.handlers.load();
-            for handler in handlers.iter() {
-                found += 1;
-                if record.levelno >= handler.level() {
-                    handler.handle(record);
+            if l.handler_count.load(Ordering::Acquire) > 0 {
+                let handlers = l.handlers.load();
+                for handler in handlers.iter() {
+                    found += 1;
+                    if record.levelno >= handler.level() {
+                        handler.handle(record);
+                    }
                 }
             }
             logger = if l.propagate() { l.parent() } else { None };
@@ -329,5 +350,74 @@ mod tests {
         assert_eq!(DELIVERED.load(Ordering::Relaxed), 1);
         assert_eq!(super::reentrant_drop_count(), drops_before);
         logger.remove_handler(&handler);
+    }
+}
+
+#[cfg(test)]
+mod handler_count_tests {
+    use std::sync::Arc;
+
+    use crate::handler::{CallbackSink, Handler};
+
+    fn counting_handler(hits: &Arc<std::sync::atomic::AtomicUsize>) -> Arc<Handler> {
+        let hits = Arc::clone(hits);
+        Handler::new(Box::new(CallbackSink::new(
+            Box::new(move |_, _| {
+                hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Ok(())
+            }),
+            None,
+        )))
+    }
+
+    #[test]
+    fn the_count_follows_adds_removes_and_takes() {
+        let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let logger = crate::manager::get_logger("tests.logger.count");
+        logger.set_propagate(false);
+        let (a, b) = (counting_handler(&hits), counting_handler(&hits));
+        logger.add_handler(a.clone());
+        logger.add_handler(a.clone()); // already there: no change
+        logger.add_handler(b.clone());
+        logger.log(40, None, 0, None, "two handlers");
+        assert_eq!(hits.load(std::sync::atomic::Ordering::Relaxed), 2);
+        logger.remove_handler(&a);
+        logger.remove_handler(&a); // already gone: no change
+        logger.log(40, None, 0, None, "one handler");
+        assert_eq!(hits.load(std::sync::atomic::Ordering::Relaxed), 3);
+        assert_eq!(logger.take_handlers().len(), 1);
+        logger.add_handler(a.clone());
+        logger.log(40, None, 0, None, "one again");
+        assert_eq!(hits.load(std::sync::atomic::Ordering::Relaxed), 4);
+        logger.remove_handler(&a);
+        assert_eq!(
+            logger
+                .handler_count
+                .load(std::sync::atomic::Ordering::Relaxed),
+            0
+        );
+    }
+
+    #[test]
+    fn concurrent_changes_keep_the_count_exact() {
+        let logger = crate::manager::get_logger("tests.logger.count.concurrent");
+        let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let handlers: Vec<_> = (0..8).map(|_| counting_handler(&hits)).collect();
+        std::thread::scope(|s| {
+            for h in &handlers {
+                s.spawn(move || {
+                    for _ in 0..200 {
+                        logger.add_handler(h.clone());
+                        logger.remove_handler(h);
+                    }
+                    logger.add_handler(h.clone());
+                });
+            }
+        });
+        let count = logger
+            .handler_count
+            .load(std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(count, logger.handlers().len());
+        assert_eq!(count, 8);
     }
 }
