@@ -65,22 +65,26 @@ thread_local! {
     static IN_CALLBACK: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Marks the handler behind `id` as running a C callback on this thread
-/// until dropped.
-struct CallbackScope;
-
-impl CallbackScope {
-    fn enter(id: &AtomicUsize) -> CallbackScope {
-        let id = id.load(Ordering::Relaxed);
-        let _ = IN_CALLBACK.try_with(|active| active.borrow_mut().push(id));
-        CallbackScope
+/// Runs `callback` with the handler behind `id` marked as running a C
+/// callback on this thread (one thread-local access: this is on the path of
+/// every record such a handler emits). Unmarked once thread-local storage is
+/// gone at thread exit.
+fn in_callback<R>(id: &AtomicUsize, mut callback: impl FnMut() -> R) -> R {
+    /// Unmarks on the way out, even if the callback's caller unwinds.
+    struct Unmark<'a>(&'a RefCell<Vec<usize>>);
+    impl Drop for Unmark<'_> {
+        fn drop(&mut self) {
+            self.0.borrow_mut().pop();
+        }
     }
-}
-
-impl Drop for CallbackScope {
-    fn drop(&mut self) {
-        let _ = IN_CALLBACK.try_with(|active| active.borrow_mut().pop());
-    }
+    let id = id.load(Ordering::Relaxed);
+    let marked = IN_CALLBACK.try_with(|active| {
+        active.borrow_mut().push(id);
+        let _unmark = Unmark(active);
+        callback()
+    });
+    // The closure did not run when thread-local storage is gone.
+    marked.unwrap_or_else(|_| callback())
 }
 
 fn would_deadlock(what: &str, whose: &str) -> FfiError {
@@ -260,11 +264,12 @@ pub extern "C" fn sawmill_callback_handler_new(
         let emit_id = id.clone();
         let emit_data = data.clone();
         let emit_fn = Box::new(move |record: &crate::record::Record<'_>, text: &str| {
-            let _scope = CallbackScope::enter(&emit_id);
             let view = RecordView::read_only(record);
             // SAFETY: CallbackSink guarantees a NUL byte right after `text`;
             // the view lives on this stack frame for the whole call.
-            let rc = unsafe { emit(emit_data.ptr, view.as_c(), text.as_ptr().cast(), text.len()) };
+            let rc = in_callback(&emit_id, || unsafe {
+                emit(emit_data.ptr, view.as_c(), text.as_ptr().cast(), text.len())
+            });
             if rc == 0 {
                 Ok(())
             } else {
@@ -275,9 +280,8 @@ pub extern "C" fn sawmill_callback_handler_new(
             let flush_data = data.clone();
             let flush_id = id.clone();
             Box::new(move || {
-                let _scope = CallbackScope::enter(&flush_id);
                 // SAFETY: user data is alive while the handler is.
-                let rc = unsafe { flush(flush_data.ptr) };
+                let rc = in_callback(&flush_id, || unsafe { flush(flush_data.ptr) });
                 if rc == 0 {
                     Ok(())
                 } else {
