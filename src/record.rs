@@ -263,7 +263,7 @@ impl<'a> Record<'a> {
 
     /// A standard attribute's value. `Asctime` is not stored on the record
     /// (the formatter computes it) and reads as `None` here.
-    #[inline(always)]
+    #[inline]
     pub fn field(&self, field: Field) -> AttrRef<'_> {
         match field {
             Field::Name => AttrRef::Str(&self.name),

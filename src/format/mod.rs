@@ -137,6 +137,9 @@ impl Formatter {
             .zip(&plain)
             .map(|(piece, field)| match (piece, field) {
                 (_, Some(Field::Asctime)) => Some(PlainOp::Asctime),
+                (_, Some(Field::Name)) => Some(PlainOp::Name),
+                (_, Some(Field::Levelname)) => Some(PlainOp::Levelname),
+                (_, Some(Field::Message | Field::Msg)) => Some(PlainOp::Message),
                 (_, Some(field)) => Some(PlainOp::Text(*field)),
                 (Piece::Literal(text), None) => Some(PlainOp::Literal(text.clone().into())),
                 _ => None,
@@ -239,6 +242,9 @@ impl Formatter {
         for op in program {
             match op {
                 PlainOp::Literal(text) => out.push_str(text),
+                PlainOp::Name => out.push_str(&record.name),
+                PlainOp::Levelname => out.push_str(&record.levelname),
+                PlainOp::Message => out.push_str(&record.message),
                 PlainOp::Asctime => self
                     .dates
                     .write(record.created, record.msecs, self.utc(), out),
@@ -311,9 +317,14 @@ impl Formatter {
 
 /// The standard text field a piece prints as is, if it does.
 /// One step of a format made only of literal text and plain text fields.
+/// The fields of nearly every format have steps of their own: a generic
+/// field lookup made the compiler prepare every field before the loop.
 enum PlainOp {
     Literal(Box<str>),
     Asctime,
+    Name,
+    Levelname,
+    Message,
     Text(Field),
 }
 
