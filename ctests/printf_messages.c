@@ -32,6 +32,17 @@ int main(void) {
     SAME_AS_SNPRINTF("%ld %lu", LONG_MIN, ULONG_MAX);
     SAME_AS_SNPRINTF("%lld %llu", LLONG_MIN, ULLONG_MAX);
     SAME_AS_SNPRINTF("%zu %zd", (size_t)SIZE_MAX, (ptrdiff_t)-5);
+    /* Every digit count, at both ends: the fast path counts digits first. */
+    {
+        unsigned long long power = 1;
+        int digits;
+        for (digits = 1; digits <= 19; digits++) {
+            SAME_AS_SNPRINTF("%llu %llu %lld %lld", power, power * 10 - 1, -(long long)power,
+                             -(long long)(power * 10 - 1));
+            power *= 10;
+        }
+        SAME_AS_SNPRINTF("%llu", power);
+    }
     SAME_AS_SNPRINTF("%s and %s", "one", "two");
     SAME_AS_SNPRINTF("%c%c%c", 'a', 'b', 'c');
     SAME_AS_SNPRINTF("100%% of %d", 3);

@@ -28,32 +28,45 @@ SAWMILL_SHIM_HIDDEN sawmill_status sawmill_shim_logf(sawmill_logger *l, int leve
 
 enum { SAWMILL_STACK_MESSAGE = 1024 };
 
-/* Appends the decimal digits of v (with a '-' if negative). Two digits per
- * division and no library call: the per-digit loop showed in profiles. */
+/* The number of decimal digits of v: comparisons, not divisions, so that
+ * the digits below can be written in place from the last one back. */
+static size_t decimal_digits(unsigned long long v) {
+    size_t n = 1;
+    while (v >= 100000000ULL) {
+        v /= 100000000ULL;
+        n += 8;
+    }
+    if (v >= 10000) {
+        v /= 10000;
+        n += 4;
+    }
+    return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+/* Appends the decimal digits of v (with a '-' if negative): two digits per
+ * division, written straight into place (a per-digit loop and a copy from a
+ * scratch buffer showed in profiles). */
 static size_t put_unsigned(char *out, unsigned long long v, int negative) {
     static const char pairs[] =
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
         "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
         "8081828384858687888990919293949596979899";
-    char digits[24];
-    size_t n = sizeof digits, len = 0;
+    size_t len = decimal_digits(v) + (negative ? 1 : 0);
+    char *end = out + len;
+    if (negative) {
+        out[0] = '-';
+    }
     while (v >= 100) {
         unsigned pair = (unsigned)(v % 100) * 2;
         v /= 100;
-        digits[--n] = pairs[pair + 1];
-        digits[--n] = pairs[pair];
+        *--end = pairs[pair + 1];
+        *--end = pairs[pair];
     }
     if (v >= 10) {
-        digits[--n] = pairs[v * 2 + 1];
-        digits[--n] = pairs[v * 2];
+        *--end = pairs[v * 2 + 1];
+        *--end = pairs[v * 2];
     } else {
-        digits[--n] = (char)('0' + (int)v);
-    }
-    if (negative) {
-        out[len++] = '-';
-    }
-    while (n < sizeof digits) {
-        out[len++] = digits[n++];
+        *--end = (char)('0' + (int)v);
     }
     return len;
 }
