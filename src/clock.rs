@@ -51,7 +51,9 @@ const WHOLE: f64 = 4_503_599_627_370_496.0;
 #[inline]
 pub fn trunc(x: f64) -> f64 {
     if x.abs() < WHOLE {
-        x as i64 as f64
+        // SAFETY: |x| < 2^52 is finite and fits an i64 (NaN fails the test),
+        // so the unchecked conversion skips `as`'s saturation checks.
+        unsafe { x.to_int_unchecked::<i64>() as f64 }
     } else {
         x.trunc()
     }

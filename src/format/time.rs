@@ -23,11 +23,14 @@ pub type DateText = StackText<320>;
 /// Python's `default_time_format`.
 const DEFAULT_TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
-/// One formatter's date text for one second, on one thread.
+/// One formatter's date text for one second, on one thread. The second is
+/// kept as the float range [start, end) a `created` in it falls in: two
+/// comparisons find it, without rounding `created` to an integer first.
 #[derive(Clone, Copy)]
 struct CachedSecond {
     formatter: u64,
-    second: i64,
+    start: f64,
+    end: f64,
     utc: bool,
     len: u8,
     bytes: [u8; CACHED_LEN],
@@ -43,7 +46,7 @@ struct ThreadDates {
 thread_local! {
     static DATES: RefCell<ThreadDates> = const {
         RefCell::new(ThreadDates {
-            slots: [CachedSecond { formatter: 0, second: 0, utc: false, len: 0, bytes: [0; CACHED_LEN] }; SLOTS],
+            slots: [CachedSecond { formatter: 0, start: 0.0, end: 0.0, utc: false, len: 0, bytes: [0; CACHED_LEN] }; SLOTS],
             next: 0,
         })
     };
@@ -117,20 +120,18 @@ impl DateCache {
 
     /// Writes the date text for `created` (+ `,mmm` for the default format).
     pub fn write(&self, created: f64, msecs: f64, utc: bool, out: &mut impl Write) {
-        let second = crate::clock::floor(created) as i64;
         let cached = DATES.try_with(|cell| {
             let mut dates = cell.try_borrow_mut().ok()?;
-            if let Some(slot) = dates
-                .slots
-                .iter()
-                .find(|s| s.formatter == self.id && s.second == second && s.utc == utc)
-            {
+            if let Some(slot) = dates.slots.iter().find(|s| {
+                s.formatter == self.id && s.utc == utc && created >= s.start && created < s.end
+            }) {
                 // SAFETY: only valid UTF-8 is ever cached (checked below).
                 let _ = out.write_str(unsafe {
                     std::str::from_utf8_unchecked(&slot.bytes[..usize::from(slot.len)])
                 });
                 return Some(());
             }
+            let second = crate::clock::floor(created) as i64;
             let mut bytes = [0u8; CACHED_LEN];
             let len = self.strftime(second, utc, &mut bytes)?;
             // strftime writes the locale's encoding: cache only valid UTF-8.
@@ -145,7 +146,8 @@ impl DateCache {
             };
             dates.slots[index] = CachedSecond {
                 formatter: self.id,
-                second,
+                start: second as f64,
+                end: second.saturating_add(1) as f64,
                 utc,
                 len: len as u8,
                 bytes,
@@ -153,7 +155,7 @@ impl DateCache {
             Some(())
         });
         if !matches!(cached, Ok(Some(()))) {
-            self.write_uncached(second, utc, out);
+            self.write_uncached(crate::clock::floor(created) as i64, utc, out);
         }
         self.write_msecs(msecs, out);
     }
