@@ -4,10 +4,9 @@
 //! handler re-initialises the library's locks, forgets the cached pid and
 //! lets worker threads restart on first use.
 //!
-//! Not reset: a level-name table read-locked by another thread at the fork
-//! (it still reads; only `add_level_name` in the child would block). The
-//! formatter's date cache needs nothing: it is per thread, and the child's
-//! one thread keeps its own copy.
+//! The formatter's date cache needs nothing: it is per thread, and the
+//! child's one thread keeps its own copy. Handlers that were in use at the
+//! fork also re-check their file descriptors (see `Sink::after_fork`).
 
 use std::sync::Once;
 
@@ -15,6 +14,8 @@ extern "C" fn in_child() {
     crate::record::reset_process_id();
     crate::handler::flusher::forget_after_fork();
     crate::manager::reset_locks_after_fork();
+    crate::level::reset_locks_after_fork();
+    crate::config::reset_locks_after_fork();
     crate::record::reset_locks_after_fork();
     crate::ffi::reset_locks_after_fork();
     crate::handler::reset_locks_after_fork();

@@ -5,10 +5,11 @@
 //! a locked map. Names are leaked because `add_level_name` is a set-up call made
 //! a handful of times per process, and a `&'static str` keeps records borrow-only.
 
-use parking_lot::RwLock;
 use std::collections::HashMap;
 use std::ptr;
 use std::sync::atomic::{AtomicI32, AtomicPtr, Ordering};
+
+use crate::sync::Lock;
 
 pub const NOTSET: i32 = 0;
 pub const DEBUG: i32 = 10;
@@ -24,8 +25,8 @@ type NameSlot = AtomicPtr<&'static str>;
 
 struct LevelNames {
     fast: [NameSlot; FAST_SLOTS],
-    other: RwLock<HashMap<i32, &'static str>>,
-    by_name: RwLock<HashMap<&'static str, i32>>,
+    other: Lock<HashMap<i32, &'static str>>,
+    by_name: Lock<HashMap<&'static str, i32>>,
 }
 
 fn names() -> &'static LevelNames {
@@ -33,8 +34,8 @@ fn names() -> &'static LevelNames {
     NAMES.get_or_init(|| {
         let table = LevelNames {
             fast: std::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
-            other: RwLock::new(HashMap::new()),
-            by_name: RwLock::new(HashMap::new()),
+            other: Lock::new(HashMap::new()),
+            by_name: Lock::new(HashMap::new()),
         };
         for (level, name) in [
             (NOTSET, "NOTSET"),
@@ -47,8 +48,8 @@ fn names() -> &'static LevelNames {
             store_name(&table, level, name);
         }
         // Python accepts these aliases when parsing, but never prints them.
-        table.by_name.write().insert("WARN", WARNING);
-        table.by_name.write().insert("FATAL", CRITICAL);
+        table.by_name.lock().insert("WARN", WARNING);
+        table.by_name.lock().insert("FATAL", CRITICAL);
         table
     })
 }
@@ -60,10 +61,17 @@ fn store_name(table: &LevelNames, level: i32, name: &'static str) {
             table.fast[slot].store(boxed, Ordering::Release);
         }
         _ => {
-            table.other.write().insert(level, name);
+            table.other.lock().insert(level, name);
         }
     }
-    table.by_name.write().insert(name, level);
+    table.by_name.lock().insert(name, level);
+}
+
+/// In a fork child: a thread of the parent may have held a level-name table.
+pub(crate) fn reset_locks_after_fork() {
+    let table = names();
+    table.other.reinit_after_fork();
+    table.by_name.reinit_after_fork();
 }
 
 /// Associates `name` with `level` (Python's `addLevelName`). Later calls replace
@@ -82,7 +90,7 @@ pub fn registered_name(level: i32) -> Option<&'static str> {
             // SAFETY: non-null slots point at leaked, never-freed `&'static str` boxes.
             (!p.is_null()).then(|| unsafe { *p })
         }
-        _ => table.other.read().get(&level).copied(),
+        _ => table.other.lock().get(&level).copied(),
     }
 }
 
@@ -97,7 +105,7 @@ pub fn level_name(level: i32) -> std::borrow::Cow<'static, str> {
 /// Parses a level the way dictConfig and basicConfig do: a registered name
 /// (exact case, `WARN`/`FATAL` included) or a decimal integer.
 pub fn parse_level(text: &str) -> Option<i32> {
-    if let Some(level) = names().by_name.read().get(text) {
+    if let Some(level) = names().by_name.lock().get(text) {
         return Some(*level);
     }
     text.trim().parse::<i32>().ok()

@@ -178,6 +178,7 @@ fn a_fork_child_uses_locks_other_threads_held() {
         })
         .collect();
     sawmill::level::add_level_name(37, "FORKY");
+    sawmill::level::add_level_name(1000, "WIDE");
     // SAFETY: NUL-terminated name; the logger lives for the process.
     let c_logger = unsafe { sawmill_get_logger(c"forkbuf.locks".as_ptr()) };
 
@@ -213,6 +214,21 @@ fn a_fork_child_uses_locks_other_threads_held() {
             }
         }));
     }
+    {
+        // Holds the level-name tables (levels above the lock-free range).
+        let stop = stop.clone();
+        workers.push(std::thread::spawn(move || {
+            let mut n = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                if n.is_multiple_of(1000) {
+                    sawmill::level::add_level_name(1000, "WIDE");
+                }
+                let _ = sawmill::level::level_name(1000);
+                let _ = sawmill::level::parse_level("WIDE");
+                n += 1;
+            }
+        }));
+    }
 
     for i in 0..100 {
         // SAFETY: the child only uses sawmill and leaves with _exit.
@@ -226,7 +242,11 @@ fn a_fork_child_uses_locks_other_threads_held() {
                 // SAFETY: as in the worker.
                 let name = unsafe { CStr::from_ptr(sawmill_logger_name(c_logger)) };
                 let level = unsafe { CStr::from_ptr(sawmill_level_name(37)) };
-                let named = name.to_bytes() == b"forkbuf.locks" && level.to_bytes() == b"FORKY";
+                sawmill::level::add_level_name(1001, "CHILDLEVEL");
+                let named = name.to_bytes() == b"forkbuf.locks"
+                    && level.to_bytes() == b"FORKY"
+                    && sawmill::level::level_name(1001) == "CHILDLEVEL"
+                    && sawmill::level::parse_level("WIDE") == Some(1000);
                 logger.log(sawmill::ERROR, None, 0, None, &format!("child {i}"));
                 named
             }));

@@ -26,6 +26,11 @@ pub fn default_format(style: Style) -> &'static str {
 /// racing must not both find the root without handlers.
 static BASIC_CONFIG_LOCK: Lock<()> = Lock::new(());
 
+/// In a fork child: a thread of the parent may have been in basicConfig.
+pub(crate) fn reset_locks_after_fork() {
+    BASIC_CONFIG_LOCK.reinit_after_fork();
+}
+
 /// basicConfig's keyword arguments; `None` means "not given".
 #[derive(Clone, Debug, Default)]
 pub struct BasicConfig {
@@ -42,11 +47,17 @@ pub struct BasicConfig {
 
 /// Python's `basicConfig`: only if the root has no handlers (or `force` is
 /// given) add one stream or file handler with the given format (default: the
-/// style's default format) and set the root's level. `filemode` without
-/// `filename` is ignored, as in Python. Unlike Python, a failure changes
-/// nothing: the file is opened before `force` removes and closes the root's
-/// old handlers.
+/// style's default format) and set the root's level. As in Python, a root
+/// that has handlers makes the call do nothing, not even check its
+/// arguments; `filemode` without `filename` is ignored, and an empty
+/// `filename` means a stream. Unlike Python, a failure changes nothing: the
+/// file is opened before `force` removes and closes the root's old handlers.
 pub fn basic_config(config: &BasicConfig) -> Result<(), ConfigError> {
+    let _serialised = BASIC_CONFIG_LOCK.lock();
+    let root = manager::root();
+    if !config.force && !root.handlers().is_empty() {
+        return Ok(());
+    }
     if config.filename.is_some() && config.stream_fd.is_some() {
         return Err(ConfigError(
             "'stream' and 'filename' should not be specified together".into(),
@@ -60,17 +71,17 @@ pub fn basic_config(config: &BasicConfig) -> Result<(), ConfigError> {
         style,
     )
     .map_err(|e| ConfigError(e.to_string()))?;
-    let mode = match &config.filename {
+    // Python tests the filename's truth: "" logs to the stream.
+    let filename = config
+        .filename
+        .as_ref()
+        .filter(|path| !path.as_os_str().is_empty());
+    let mode = match filename {
         Some(_) => {
             Some(FileMode::parse(config.filemode.as_deref().unwrap_or("a")).map_err(ConfigError)?)
         }
         None => None,
     };
-    let _serialised = BASIC_CONFIG_LOCK.lock();
-    let root = manager::root();
-    if !config.force && !root.handlers().is_empty() {
-        return Ok(());
-    }
     if config.force {
         // Bytes the old handlers still buffer go out before a new handler
         // may truncate the same file.
@@ -78,7 +89,7 @@ pub fn basic_config(config: &BasicConfig) -> Result<(), ConfigError> {
             let _ = old.flush();
         }
     }
-    let handler = match (&config.filename, mode) {
+    let handler = match (filename, mode) {
         (Some(path), Some(mode)) => {
             let mut options = FileOptions::new(path);
             options.mode = mode;

@@ -2,6 +2,7 @@
 
 mod basic;
 
+pub(crate) use basic::reset_locks_after_fork;
 pub use basic::{basic_config, default_format, BasicConfig, BASIC_FORMAT};
 
 use std::fmt;

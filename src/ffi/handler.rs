@@ -216,6 +216,11 @@ pub unsafe extern "C" fn sawmill_file_handler_new(
 static NULL_HANDLERS: crate::sync::Lock<Vec<std::sync::Weak<Handler>>> =
     crate::sync::Lock::new(Vec::new());
 
+/// In a fork child: a thread of the parent may have held the list.
+pub(crate) fn reset_locks_after_fork() {
+    NULL_HANDLERS.reinit_after_fork();
+}
+
 fn is_null_handler(handler: &Handler) -> bool {
     NULL_HANDLERS
         .lock()

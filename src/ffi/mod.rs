@@ -107,6 +107,7 @@ thread_local! {
 /// In a fork child: releases the FFI layer's locks (the name cache).
 pub(crate) fn reset_locks_after_fork() {
     record::reset_locks_after_fork();
+    handler::reset_locks_after_fork();
 }
 
 pub(crate) fn set_last_error(status: sawmill_status, message: &str) {
