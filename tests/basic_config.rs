@@ -86,6 +86,15 @@ fn basic_config_matches_python() {
     let ours = std::fs::read_to_string(&out_path).expect("read");
     assert_eq!(ours.lines().collect::<Vec<_>>(), expected);
 
+    // An empty filename is falsy to Python: the stream (stderr) is used.
+    clear_root();
+    basic_config(&BasicConfig {
+        filename: Some(PathBuf::new()),
+        ..BasicConfig::default()
+    })
+    .expect("empty filename");
+    assert_eq!(sawmill::root().handlers()[0].kind(), "StreamHandler");
+
     // stream and filename together are refused, and change nothing.
     clear_root();
     let together = BasicConfig {
@@ -130,6 +139,36 @@ fn basic_config_matches_python() {
     .expect("no-op");
     assert!(!ignored.exists());
     assert!(root_has(&old));
+    // ... even when its arguments are invalid: Python checks them only when
+    // it would configure (CPython 3.11 prints "quiet" below, no exception).
+    let python = Command::new("python3")
+        .args([
+            "-c",
+            "import logging, sys\n\
+             logging.basicConfig(stream=sys.stdout)\n\
+             logging.basicConfig(stream=sys.stdout, filename='x.log')\n\
+             logging.basicConfig(format='no fields', style='{')\n\
+             print('quiet')",
+        ])
+        .output()
+        .expect("python3 runs");
+    assert_eq!(String::from_utf8_lossy(&python.stdout), "quiet\n");
+    for invalid in [
+        BasicConfig {
+            filename: Some(dir.join("x.log")),
+            stream_fd: Some(1),
+            ..BasicConfig::default()
+        },
+        BasicConfig {
+            format: Some("no fields".into()),
+            style: Some(Style::Brace),
+            ..BasicConfig::default()
+        },
+    ] {
+        basic_config(&invalid).expect("a configured root ignores the call");
+    }
+    assert!(root_has(&old));
+    assert_eq!(sawmill::root().handlers().len(), 1);
 
     // force that succeeds replaces and closes the old handler.
     let new_path = dir.join("new.log");

@@ -27,8 +27,10 @@ pub struct sawmill_basic_config {
 /// (or `force` is set), adds a stream or file handler with the format
 /// (default: the style's default, `%(levelname)s:%(name)s:%(message)s`,
 /// `{levelname}:{name}:{message}` or `${levelname}:${name}:${message}`) and
-/// sets the root's level. `filemode` without `filename` is ignored, as in
-/// Python. NULL `cfg` → all defaults. Everything is validated, and the file
+/// sets the root's level. As in Python, a root that has handlers (without
+/// `force`) makes the call a no-op that checks nothing, `filemode` without
+/// `filename` is ignored and an empty `filename` means the stream. NULL
+/// `cfg` → all defaults. Otherwise everything is validated, and the file
 /// opened, before anything changes (with `force` too: on failure the old
 /// handlers stay): bad format/style/mode or unopenable file →
 /// SAWMILL_ERR_CONFIG, invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8; `force`

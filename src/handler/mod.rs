@@ -290,6 +290,11 @@ impl Handler {
         *self.core.name.lock() = Some(name.to_owned());
     }
 
+    /// Python's class name of the handler ("StreamHandler", "FileHandler", …).
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+
     pub fn name(&self) -> Option<String> {
         self.core.name.lock().clone()
     }
