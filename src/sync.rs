@@ -26,7 +26,7 @@ const SPINS: u32 = 200;
 /// has never had a second thread. (A fork child counts as single-threaded.)
 /// Then no other thread can hold or wait for a lock, and taking one needs no
 /// atomic read-modify-write, as glibc's own stdio locks do.
-fn single_threaded() -> bool {
+pub(crate) fn single_threaded() -> bool {
     static NEVER: c_char = 0;
     static FLAG: AtomicPtr<c_char> = AtomicPtr::new(std::ptr::null_mut());
     let mut flag = FLAG.load(Ordering::Relaxed);
