@@ -3,6 +3,9 @@
 //! threads held (re-initialised), and multi-process rotation (the child
 //! opens its own lock file).
 
+mod common;
+use common::wait_exit_ok;
+
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,31 +26,6 @@ fn temp_path(tag: &str) -> PathBuf {
         std::env::temp_dir().join(format!("sawmill-forkbuf-{tag}-{}.log", std::process::id()));
     let _ = std::fs::remove_file(&path);
     path
-}
-
-/// Waits for `pid` up to `limit`; kills it and fails if it does not exit.
-fn wait_exit_ok(pid: libc::pid_t, limit: Duration, what: &str) {
-    let deadline = Instant::now() + limit;
-    let mut status = 0;
-    loop {
-        // SAFETY: waiting for our own child.
-        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
-        if r == pid {
-            break;
-        }
-        if Instant::now() > deadline {
-            // SAFETY: killing our own hung child before failing.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-            // SAFETY: reaping it.
-            unsafe { libc::waitpid(pid, &mut status, 0) };
-            panic!("{what}: child did not exit within {limit:?} (deadlock)");
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "{what}: child failed (status {status})"
-    );
 }
 
 fn buffered_logger(

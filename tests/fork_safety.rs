@@ -1,9 +1,12 @@
 //! Fork while other threads log: the child must be able to log at once and
 //! exit, never deadlock on a lock a vanished thread held (200 forks).
 
+mod common;
+use common::wait_exit_ok;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sawmill::format::{Formatter, Style};
 use sawmill::handler::{self, FileOptions};
@@ -49,25 +52,7 @@ fn children_log_while_parent_threads_log() {
             // SAFETY: ends the child without running the parent's atexit work twice.
             unsafe { libc::_exit(0) };
         }
-        let deadline = Instant::now() + Duration::from_secs(5);
-        let mut status = 0;
-        loop {
-            // SAFETY: waiting for our own child.
-            let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
-            if r == pid {
-                break;
-            }
-            if Instant::now() > deadline {
-                // SAFETY: killing our own hung child before failing.
-                unsafe { libc::kill(pid, libc::SIGKILL) };
-                panic!("child {i} did not exit within 5 s (deadlock)");
-            }
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        assert!(
-            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-            "child {i} failed"
-        );
+        wait_exit_ok(pid, Duration::from_secs(5), &format!("child {i}"));
     }
     stop.store(true, Ordering::Relaxed);
     for w in workers {
