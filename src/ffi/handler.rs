@@ -1,9 +1,8 @@
 //! Handlers from C: `sawmill_handler *` is a raw `Arc<Handler>`.
 
-use std::cell::RefCell;
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use super::filter::{filter_arc, sawmill_filter};
@@ -15,6 +14,7 @@ use super::{
 };
 use crate::handler::file::FileMode;
 use crate::handler::{self, Buffering, CallbackSink, FileOptions, FlushFn, Handler};
+use crate::sync::Lock;
 
 /// A handler: level, filters, formatter and a destination. Reference-counted
 /// (`sawmill_handler_retain` / `sawmill_handler_release`).
@@ -58,33 +58,44 @@ pub(crate) unsafe fn handler_ref<'a>(h: *const sawmill_handler) -> FfiResult<&'a
     Ok(unsafe { &*(h as *const Handler) })
 }
 
-thread_local! {
-    /// The handlers (addresses) whose lock this thread holds while it runs
-    /// their C emit or flush callback, innermost last. A callback calling
-    /// back into one of them would wait for that lock forever.
-    static IN_CALLBACK: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+/// The thread running one of a callback handler's C callbacks (its
+/// pthread_self), 0 when none. Written only under the handler's lock, which
+/// the callback runs inside: a call that needs that lock, made from that
+/// thread, would wait forever.
+type RunningMark = Arc<AtomicUsize>;
+
+/// The C API's callback handlers and their marks, read only by the calls
+/// that check for such a deadlock (rare), so that marking a callback costs
+/// two stores and no thread-local access. A Weak keeps the allocation: an
+/// address in here is never another handler's.
+static CALLBACK_MARKS: Lock<Vec<(Weak<Handler>, RunningMark)>> = Lock::new(Vec::new());
+
+fn this_thread() -> usize {
+    // SAFETY: pthread_self has no preconditions.
+    unsafe { libc::pthread_self() as usize }
 }
 
-/// Runs `callback` with the handler behind `id` marked as running a C
-/// callback on this thread (one thread-local access: this is on the path of
-/// every record such a handler emits). Unmarked once thread-local storage is
-/// gone at thread exit.
-fn in_callback<R>(id: &AtomicUsize, mut callback: impl FnMut() -> R) -> R {
+/// Runs `callback` with `mark` naming this thread.
+fn in_callback<R>(mark: &AtomicUsize, callback: impl FnOnce() -> R) -> R {
     /// Unmarks on the way out, even if the callback's caller unwinds.
-    struct Unmark<'a>(&'a RefCell<Vec<usize>>);
+    struct Unmark<'a>(&'a AtomicUsize);
     impl Drop for Unmark<'_> {
         fn drop(&mut self) {
-            self.0.borrow_mut().pop();
+            self.0.store(0, Ordering::Relaxed);
         }
     }
-    let id = id.load(Ordering::Relaxed);
-    let marked = IN_CALLBACK.try_with(|active| {
-        active.borrow_mut().push(id);
-        let _unmark = Unmark(active);
-        callback()
-    });
-    // The closure did not run when thread-local storage is gone.
-    marked.unwrap_or_else(|_| callback())
+    mark.store(this_thread(), Ordering::Relaxed);
+    let _unmark = Unmark(mark);
+    callback()
+}
+
+/// Whether this thread runs a C callback of a handler `which` accepts.
+fn running_callback_of(which: impl Fn(*const Handler) -> bool) -> bool {
+    let me = this_thread();
+    CALLBACK_MARKS
+        .lock()
+        .iter()
+        .any(|(handler, mark)| which(handler.as_ptr()) && mark.load(Ordering::Relaxed) == me)
 }
 
 fn would_deadlock(what: &str, whose: &str) -> FfiError {
@@ -100,11 +111,7 @@ fn would_deadlock(what: &str, whose: &str) -> FfiError {
 /// Refuses a call that locks `handler` when this thread runs one of that
 /// handler's callbacks (and so holds its non-reentrant lock).
 pub(crate) fn refuse_in_own_callback(handler: &Handler, what: &str) -> FfiResult<()> {
-    let id = handler as *const Handler as usize;
-    let inside = IN_CALLBACK
-        .try_with(|active| active.borrow().contains(&id))
-        .unwrap_or(false);
-    if inside {
+    if running_callback_of(|h| std::ptr::eq(h, handler)) {
         Err(would_deadlock(what, "this handler's own"))
     } else {
         Ok(())
@@ -114,10 +121,7 @@ pub(crate) fn refuse_in_own_callback(handler: &Handler, what: &str) -> FfiResult
 /// Refuses a call that locks every handler (shutdown) when this thread
 /// runs any handler's callback.
 pub(crate) fn refuse_in_any_callback(what: &str) -> FfiResult<()> {
-    let inside = IN_CALLBACK
-        .try_with(|active| !active.borrow().is_empty())
-        .unwrap_or(false);
-    if inside {
+    if running_callback_of(|_| true) {
         Err(would_deadlock(what, "a handler's"))
     } else {
         Ok(())
@@ -213,12 +217,12 @@ pub unsafe extern "C" fn sawmill_file_handler_new(
 
 /// The NullHandlers made through the C API. A Weak keeps the allocation, so
 /// an address in here is never reused by another handler.
-static NULL_HANDLERS: crate::sync::Lock<Vec<std::sync::Weak<Handler>>> =
-    crate::sync::Lock::new(Vec::new());
+static NULL_HANDLERS: Lock<Vec<Weak<Handler>>> = Lock::new(Vec::new());
 
-/// In a fork child: a thread of the parent may have held the list.
+/// In a fork child: a thread of the parent may have held these lists.
 pub(crate) fn reset_locks_after_fork() {
     NULL_HANDLERS.reinit_after_fork();
+    CALLBACK_MARKS.reinit_after_fork();
 }
 
 fn is_null_handler(handler: &Handler) -> bool {
@@ -263,16 +267,14 @@ pub extern "C" fn sawmill_callback_handler_new(
             // `data` is dropped here: destroy still runs exactly once.
             return Err(FfiError::null("emit"));
         };
-        // The handler's address, known once it exists: callbacks mark it
-        // as locked by this thread while they run.
-        let id = Arc::new(AtomicUsize::new(0));
-        let emit_id = id.clone();
+        let mark = RunningMark::default();
+        let emit_mark = mark.clone();
         let emit_data = data.clone();
         let emit_fn = Box::new(move |record: &crate::record::Record<'_>, text: &str| {
             let view = RecordView::read_only(record);
             // SAFETY: CallbackSink guarantees a NUL byte right after `text`;
             // the view lives on this stack frame for the whole call.
-            let rc = in_callback(&emit_id, || unsafe {
+            let rc = in_callback(&emit_mark, || unsafe {
                 emit(emit_data.ptr, view.as_c(), text.as_ptr().cast(), text.len())
             });
             if rc == 0 {
@@ -283,10 +285,10 @@ pub extern "C" fn sawmill_callback_handler_new(
         });
         let flush_fn = flush.map(|flush| {
             let flush_data = data.clone();
-            let flush_id = id.clone();
+            let flush_mark = mark.clone();
             Box::new(move || {
                 // SAFETY: user data is alive while the handler is.
-                let rc = in_callback(&flush_id, || unsafe { flush(flush_data.ptr) });
+                let rc = in_callback(&flush_mark, || unsafe { flush(flush_data.ptr) });
                 if rc == 0 {
                     Ok(())
                 } else {
@@ -296,7 +298,10 @@ pub extern "C" fn sawmill_callback_handler_new(
         });
         drop(data);
         let handler = Handler::new(Box::new(CallbackSink::new(emit_fn, flush_fn)));
-        id.store(Arc::as_ptr(&handler) as usize, Ordering::Relaxed);
+        let mut marks = CALLBACK_MARKS.lock();
+        marks.retain(|(h, _)| h.strong_count() > 0);
+        marks.push((Arc::downgrade(&handler), mark));
+        drop(marks);
         Ok(into_c(handler))
     })
 }
