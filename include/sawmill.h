@@ -446,8 +446,7 @@ enum sawmill_status sawmill_handler_set_formatter(struct sawmill_handler *h, str
 
 /**
  * Attaches a filter (takes its own reference; twice → no effect). A
- * NullHandler never runs filters, as in Python: for it this checks the
- * arguments and does nothing else. Thread-safe.
+ * NullHandler never runs its filters, as in Python. Thread-safe.
  */
 enum sawmill_status sawmill_handler_add_filter(struct sawmill_handler *h, struct sawmill_filter *f);
 

@@ -215,21 +215,9 @@ pub unsafe extern "C" fn sawmill_file_handler_new(
     })
 }
 
-/// The NullHandlers made through the C API. A Weak keeps the allocation, so
-/// an address in here is never reused by another handler.
-static NULL_HANDLERS: Lock<Vec<Weak<Handler>>> = Lock::new(Vec::new());
-
-/// In a fork child: a thread of the parent may have held these lists.
+/// In a fork child: a thread of the parent may have held the list.
 pub(crate) fn reset_locks_after_fork() {
-    NULL_HANDLERS.reinit_after_fork();
     CALLBACK_MARKS.reinit_after_fork();
-}
-
-fn is_null_handler(handler: &Handler) -> bool {
-    NULL_HANDLERS
-        .lock()
-        .iter()
-        .any(|w| std::ptr::eq(w.as_ptr(), handler))
 }
 
 /// A NullHandler: accepts records and does nothing, not even format them or
@@ -237,14 +225,7 @@ fn is_null_handler(handler: &Handler) -> bool {
 /// to it are ignored. The caller owns one reference. Thread-safe.
 #[no_mangle]
 pub extern "C" fn sawmill_null_handler_new() -> *mut sawmill_handler {
-    pointer_call(|| {
-        let handler = handler::null_handler();
-        let mut all = NULL_HANDLERS.lock();
-        all.retain(|w| w.strong_count() > 0);
-        all.push(Arc::downgrade(&handler));
-        drop(all);
-        Ok(into_c(handler))
-    })
+    pointer_call(|| Ok(into_c(handler::null_handler())))
 }
 
 /// A handler whose output is `emit` (required); `flush` and `destroy` may be
@@ -339,8 +320,7 @@ pub unsafe extern "C" fn sawmill_handler_set_formatter(
 }
 
 /// Attaches a filter (takes its own reference; twice → no effect). A
-/// NullHandler never runs filters, as in Python: for it this checks the
-/// arguments and does nothing else. Thread-safe.
+/// NullHandler never runs its filters, as in Python. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_handler_add_filter(
     h: *mut sawmill_handler,
@@ -349,11 +329,7 @@ pub unsafe extern "C" fn sawmill_handler_add_filter(
     on_handler(h, |handler| {
         // SAFETY: checked handle; the caller holds a reference.
         let filter = unsafe { filter_arc(f) }?;
-        // The core runs a handler's filters before its sink, whatever the
-        // sink; so a NullHandler's filters are kept out of it altogether.
-        if !is_null_handler(handler) {
-            handler.add_filter(filter);
-        }
+        handler.add_filter(filter);
         Ok(())
     })
 }

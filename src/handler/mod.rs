@@ -35,8 +35,8 @@ pub trait Sink: Send {
     /// Short kind name used in error reports (`StreamHandler`, `FileHandler`…).
     fn kind(&self) -> &'static str;
 
-    /// Writes one record. `text` is the formatted record without a terminator
-    /// (empty when `needs_text` is false); it is the handler's scratch buffer,
+    /// Writes one record. `text` is the formatted record without a terminator;
+    /// it is the handler's scratch buffer,
     /// so the sink may append its terminator to it and write it in one go.
     fn emit(&mut self, record: &Record<'_>, text: &mut String) -> Result<(), EmitError>;
 
@@ -50,9 +50,10 @@ pub trait Sink: Send {
         self.flush()
     }
 
-    /// False for sinks that never look at the text (NullHandler): skips formatting.
-    fn needs_text(&self) -> bool {
-        true
+    /// True for Python's NullHandler, whose `handle` is a stub: the handler
+    /// then runs no filter, formats nothing and never calls `emit`.
+    fn is_stub(&self) -> bool {
+        false
     }
 
     /// Flushes buffered bytes whose flush interval has passed (the interval
@@ -211,7 +212,8 @@ pub struct HandlerCore {
 pub struct Handler {
     core: HandlerCore,
     /// Read once from the sink: whether records must be formatted at all.
-    needs_text: bool,
+    /// The sink is a stub (see `Sink::is_stub`).
+    stub: bool,
     /// The sink's kind, for error reports.
     kind: &'static str,
     sink: CacheLine<Lock<Box<dyn Sink>>>,
@@ -246,7 +248,7 @@ impl Handler {
     /// registered for `shutdown`.
     pub fn new(sink: Box<dyn Sink>) -> Arc<Handler> {
         let handler = Arc::new(Handler {
-            needs_text: sink.needs_text(),
+            stub: sink.is_stub(),
             kind: sink.kind(),
             core: HandlerCore {
                 level: AtomicI32::new(crate::level::NOTSET),
@@ -323,18 +325,14 @@ impl Handler {
     }
 
     /// Python's `Handler.handle` after the level check the logger makes:
-    /// filters, then format and emit. Returns whether the record was emitted.
+    /// filters, then format and emit (nothing at all for a stub sink).
+    /// Returns whether the record was emitted.
     pub fn handle(&self, record: &mut Record<'_>) -> bool {
         if record.levelno < self.level() {
             return false;
         }
-        if !self.core.filters.passes(record) {
+        if self.stub || !self.core.filters.passes(record) {
             return false;
-        }
-        if !self.needs_text {
-            let result = self.sink.lock().emit(record, &mut String::new());
-            self.report(result);
-            return true;
         }
         let emitted = FORMAT_BUFFER.try_with(|cell| match cell.try_borrow_mut() {
             Ok(mut buffer) => self.format_and_emit(record, &mut buffer),
