@@ -15,7 +15,7 @@ extern "C" fn in_child() {
     crate::handler::flusher::forget_after_fork();
     crate::manager::reset_locks_after_fork();
     crate::level::reset_locks_after_fork();
-    crate::logger::reset_locks_after_fork();
+    crate::handler::list::reset_locks_after_fork();
     crate::config::reset_locks_after_fork();
     crate::record::reset_locks_after_fork();
     crate::ffi::reset_locks_after_fork();

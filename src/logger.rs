@@ -6,16 +6,14 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use arc_swap::ArcSwap;
-
 use crate::filter::{Filter, FilterList};
+use crate::handler::list::{HandlerList, UnsnapshottedRead};
 use crate::handler::Handler;
 use crate::level;
 use crate::record::Record;
-use crate::sync::Lock;
 
 /// `repr(C)` with `threshold` first: the C header's SAWMILL_LOG macro reads
 /// it at offset 0 of a `sawmill_logger *` without calling into the library.
@@ -29,14 +27,7 @@ pub struct Logger {
     parent: AtomicPtr<Logger>,
     propagate: AtomicBool,
     disabled: AtomicBool,
-    handlers: ArcSwap<Vec<Arc<Handler>>>,
-    /// The list `handlers` holds, for a dispatch in a single-threaded process,
-    /// which reads it without taking a snapshot (see `RETIRED`). Changed only
-    /// together with `handlers`, under `WRITERS`.
-    handlers_unsnapshotted: AtomicPtr<Vec<Arc<Handler>>>,
-    /// How many handlers `handlers` holds: dispatch skips loggers without any
-    /// (most loggers of a hierarchy) before touching the list.
-    handler_count: AtomicUsize,
+    handlers: HandlerList,
     filters: FilterList,
 }
 
@@ -58,78 +49,6 @@ impl Drop for DispatchGuard<'_> {
     }
 }
 
-/// Serialises changes of handler lists, so `handlers_unsnapshotted` always
-/// names the list `handlers` holds.
-static WRITERS: Lock<()> = Lock::new(());
-
-/// Handler lists replaced while a dispatch reads without snapshots, freed
-/// when it ends.
-static RETIRED: Lock<Vec<Arc<Vec<Arc<Handler>>>>> = Lock::new(Vec::new());
-/// A single-threaded dispatch is reading handler lists without snapshots.
-static READING: AtomicBool = AtomicBool::new(false);
-/// RETIRED may hold lists.
-static ANY_RETIRED: AtomicBool = AtomicBool::new(false);
-
-/// Keeps `replaced` alive while an unsnapshotted dispatch may read it.
-fn retire_if_read(replaced: &Arc<Vec<Arc<Handler>>>) {
-    let mut retired = RETIRED.lock();
-    if !READING.load(Ordering::SeqCst) {
-        return;
-    }
-    retired.push(Arc::clone(replaced));
-    ANY_RETIRED.store(true, Ordering::SeqCst);
-    // The reader may have ended (on a thread of its own, it then checks
-    // ANY_RETIRED): one of the two sees the other's store, and frees.
-    if !READING.load(Ordering::SeqCst) {
-        let lists = std::mem::take(&mut *retired);
-        ANY_RETIRED.store(false, Ordering::SeqCst);
-        drop(retired);
-        drop(lists);
-    }
-}
-
-/// Marks a dispatch that reads handler lists without snapshots; when it ends
-/// (or unwinds), frees the lists replaced meanwhile. Costs two plain stores
-/// and a load while the process stays single-threaded.
-struct UnsnapshottedRead;
-
-impl UnsnapshottedRead {
-    fn begin() -> UnsnapshottedRead {
-        // A thread started later sees this through pthread_create.
-        READING.store(true, Ordering::Relaxed);
-        UnsnapshottedRead
-    }
-}
-
-impl Drop for UnsnapshottedRead {
-    fn drop(&mut self) {
-        let order = if crate::sync::single_threaded() {
-            // No other thread: what this thread's callbacks stored is seen.
-            Ordering::Relaxed
-        } else {
-            Ordering::SeqCst
-        };
-        READING.store(false, order);
-        if ANY_RETIRED.load(order) {
-            let lists = {
-                let mut retired = RETIRED.lock();
-                ANY_RETIRED.store(false, Ordering::SeqCst);
-                std::mem::take(&mut *retired)
-            };
-            // Outside the lock: dropping handlers may run C destroy callbacks.
-            drop(lists);
-        }
-    }
-}
-
-/// In a fork child: the writer and retired-list locks may have been held by
-/// a thread that does not exist there. (READING stays: only the forking
-/// thread could have set it, and it ends its dispatch in the child too.)
-pub(crate) fn reset_locks_after_fork() {
-    WRITERS.reinit_after_fork();
-    RETIRED.reinit_after_fork();
-}
-
 static REENTRANT_DROPS: AtomicU64 = AtomicU64::new(0);
 
 /// Records dropped because they were logged from inside a filter or handler
@@ -140,7 +59,6 @@ pub fn reentrant_drop_count() -> u64 {
 
 impl Logger {
     pub(crate) fn new(name: &'static str, level: i32) -> Logger {
-        let no_handlers = Arc::new(Vec::new());
         Logger {
             name,
             level: AtomicI32::new(level),
@@ -148,9 +66,7 @@ impl Logger {
             parent: AtomicPtr::new(ptr::null_mut()),
             propagate: AtomicBool::new(true),
             disabled: AtomicBool::new(false),
-            handlers: ArcSwap::new(Arc::clone(&no_handlers)),
-            handlers_unsnapshotted: AtomicPtr::new(Arc::as_ptr(&no_handlers).cast_mut()),
-            handler_count: AtomicUsize::new(0),
+            handlers: HandlerList::default(),
             filters: FilterList::default(),
         }
     }
@@ -230,7 +146,7 @@ impl Logger {
 
     /// Adds `handler` unless already present (Python's addHandler).
     pub fn add_handler(&self, handler: Arc<Handler>) {
-        self.replace_handlers(|current| {
+        self.handlers.replace(|current| {
             (!current.iter().any(|h| Arc::ptr_eq(h, &handler))).then(|| {
                 let mut next = current.to_vec();
                 next.push(handler.clone());
@@ -240,7 +156,7 @@ impl Logger {
     }
 
     pub fn remove_handler(&self, handler: &Arc<Handler>) {
-        self.replace_handlers(|current| {
+        self.handlers.replace(|current| {
             current.iter().any(|h| Arc::ptr_eq(h, handler)).then(|| {
                 let mut next = current.to_vec();
                 next.retain(|h| !Arc::ptr_eq(h, handler));
@@ -251,44 +167,21 @@ impl Logger {
 
     /// A snapshot of this logger's own handlers.
     pub fn handlers(&self) -> Arc<Vec<Arc<Handler>>> {
-        self.handlers.load_full()
+        self.handlers.snapshot()
     }
 
     /// Removes every handler and returns them (basicConfig(force), dictConfig).
     pub fn take_handlers(&self) -> Vec<Arc<Handler>> {
-        self.replace_handlers(|current| (!current.is_empty()).then(Vec::new))
+        self.handlers
+            .replace(|current| (!current.is_empty()).then(Vec::new))
             .map(|taken| Vec::clone(&taken))
             .unwrap_or_default()
-    }
-
-    /// Replaces the handler list with `next(current)` (`None`: no change)
-    /// and returns the list it replaced. A single-threaded dispatch may be
-    /// reading that list without a snapshot (a callback of this thread, or a
-    /// thread it started, changing handlers): then it is kept in `RETIRED`
-    /// until that dispatch ends. Handlers released by the change are dropped
-    /// here, outside every lock (a C destroy callback may call back in).
-    fn replace_handlers(
-        &self,
-        next: impl FnOnce(&[Arc<Handler>]) -> Option<Vec<Arc<Handler>>>,
-    ) -> Option<Arc<Vec<Arc<Handler>>>> {
-        let replaced = {
-            let _writer = WRITERS.lock();
-            let current = self.handlers.load_full();
-            let next = Arc::new(next(&current)?);
-            self.handler_count.store(next.len(), Ordering::Release);
-            self.handlers_unsnapshotted
-                .store(Arc::as_ptr(&next).cast_mut(), Ordering::Release);
-            self.handlers.store(next);
-            current
-        };
-        retire_if_read(&replaced);
-        Some(replaced)
     }
 
     pub fn has_handlers(&self) -> bool {
         let mut logger = Some(self);
         while let Some(l) = logger {
-            if !l.handlers.load().is_empty() {
+            if !l.handlers.is_empty() {
                 return true;
             }
             logger = if l.propagate() { l.parent() } else { None };
@@ -380,32 +273,16 @@ impl Logger {
         if !self.filters.passes(record) {
             return;
         }
-        // Without a second thread nobody can free a list this dispatch reads
-        // except this dispatch's own callbacks (or threads they start), and
-        // those retire what they replace until the dispatch ends: the list is
-        // read without arc-swap's snapshot, which cost more than all the rest
-        // of the walk.
-        let unsnapshotted = crate::sync::single_threaded().then(UnsnapshottedRead::begin);
+        let unsnapshotted = UnsnapshottedRead::begin();
         let mut found = 0usize;
         let mut logger = Some(self);
         while let Some(l) = logger {
-            if l.handler_count.load(Ordering::Acquire) > 0 {
-                let snapshot;
-                let handlers: &[Arc<Handler>] = if unsnapshotted.is_some() {
-                    // SAFETY: the list `handlers` holds, or one replaced
-                    // during this dispatch and kept in RETIRED until it ends.
-                    unsafe { &*l.handlers_unsnapshotted.load(Ordering::Acquire) }
-                } else {
-                    snapshot = l.handlers.load();
-                    &snapshot
-                };
-                for handler in handlers {
-                    found += 1;
-                    if record.levelno >= handler.level() {
-                        handler.handle(record);
-                    }
+            l.handlers.for_each(unsnapshotted.as_ref(), |handler| {
+                found += 1;
+                if record.levelno >= handler.level() {
+                    handler.handle(record);
                 }
-            }
+            });
             logger = if l.propagate() { l.parent() } else { None };
         }
         if found == 0 {
@@ -501,12 +378,7 @@ mod handler_count_tests {
         logger.log(40, None, 0, None, "one again");
         assert_eq!(hits.load(std::sync::atomic::Ordering::Relaxed), 4);
         logger.remove_handler(&a);
-        assert_eq!(
-            logger
-                .handler_count
-                .load(std::sync::atomic::Ordering::Relaxed),
-            0
-        );
+        assert_eq!(logger.handlers.len(), 0);
     }
 
     #[test]
@@ -525,9 +397,7 @@ mod handler_count_tests {
                 });
             }
         });
-        let count = logger
-            .handler_count
-            .load(std::sync::atomic::Ordering::Relaxed);
+        let count = logger.handlers.len();
         assert_eq!(count, logger.handlers().len());
         assert_eq!(count, 8);
     }

@@ -5,6 +5,7 @@
 mod callback;
 pub mod file;
 pub mod flusher;
+pub(crate) mod list;
 mod null;
 pub mod output;
 mod rotating;
