@@ -4,7 +4,7 @@
 //! opens its own lock file).
 
 mod common;
-use common::wait_exit_ok;
+use common::{fork_while_two_threads_log, wait_exit_ok};
 
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::path::{Path, PathBuf};
@@ -267,35 +267,8 @@ fn fork_during_multiprocess_rotation() {
     let h = handler::file_handler(options).expect("rotating handler");
     logger.add_handler(h.clone());
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let workers: Vec<_> = (0..2)
-        .map(|t| {
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                let mut n = 0u64;
-                while !stop.load(Ordering::Relaxed) {
-                    logger.log(sawmill::INFO, None, 0, None, &format!("parent {t} {n}"));
-                    n += 1;
-                }
-            })
-        })
-        .collect();
     let forks = 50;
-    for i in 0..forks {
-        // SAFETY: the child only logs through sawmill and leaves with _exit.
-        let pid = unsafe { libc::fork() };
-        assert!(pid >= 0, "fork failed");
-        if pid == 0 {
-            logger.log(sawmill::ERROR, None, 0, None, &format!("child {i}"));
-            // SAFETY: ends the child without the parent's exit-time work.
-            unsafe { libc::_exit(0) };
-        }
-        wait_exit_ok(pid, Duration::from_secs(5), &format!("mp fork {i}"));
-    }
-    stop.store(true, Ordering::Relaxed);
-    for w in workers {
-        w.join().expect("worker");
-    }
+    fork_while_two_threads_log(logger, forks, "mp");
     h.close().expect("close");
     assert_eq!(h.error_count(), 0, "no failed write or rollover");
     let mut all = String::new();
