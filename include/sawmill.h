@@ -185,15 +185,21 @@ extern "C" {
 
 /**
  * Text of the last failure of a sawmill call on the calling thread ("" if
- * none). The pointer stays valid until the next failing sawmill call on this
- * thread; copy it to keep it. Never NULL. Thread-safe (per-thread state).
+ * none yet). Meaningful only right after a call reported a failure (a status
+ * other than SAWMILL_OK, or NULL from a function that returns a handle):
+ * like errno, a successful call does not clear it, so it may still describe
+ * an older failure. The pointer stays valid until the next failing sawmill
+ * call on this thread (a failure inside a filter or handler callback that
+ * runs during a logging call counts); copy the text to keep it. Never NULL.
+ * Thread-safe (per-thread state).
  */
 const char *sawmill_last_error(void);
 
 /**
  * The status of the last failure of a sawmill call on the calling thread
- * (SAWMILL_OK if none), the companion of `sawmill_last_error()`: it tells
- * why a constructor returned NULL. Thread-safe (per-thread state).
+ * (SAWMILL_OK if none yet), the companion of `sawmill_last_error()`: it tells
+ * why a constructor returned NULL. Like it, not cleared by successful calls:
+ * meaningful only right after a failure. Thread-safe (per-thread state).
  */
 enum sawmill_status sawmill_last_error_status(void);
 
@@ -203,16 +209,21 @@ enum sawmill_status sawmill_last_error_status(void);
 const char *sawmill_version(void);
 
 /**
- * Associates `name` with `level` (Python's addLevelName). `name` is copied.
+ * Associates `name` with `level` (Python's addLevelName). `name` is copied;
+ * it may be empty (the level then prints as nothing, as in Python). Texts
+ * returned earlier by `sawmill_level_name` stay valid.
  * NULL → SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8.
  * Thread-safe.
  */
 enum sawmill_status sawmill_add_level_name(int level, const char *name);
 
 /**
- * The name printed for `level`: a registered name (static storage, valid
- * for the process lifetime) or `Level n` (per-thread storage, valid until
- * the next call of this function on the same thread). Never NULL.
+ * The name printed for `level` (Python's getLevelName): its registered name
+ * (even an empty one), else `Level n`. The text lives for the process: a
+ * registered name stays valid after the level is renamed, and `Level n`
+ * texts are interned, one per level, for the first 4096 distinct
+ * unregistered levels asked about (past that the text is `Level ?`).
+ * Never NULL. Thread-safe.
  */
 const char *sawmill_level_name(int level);
 
@@ -748,14 +759,15 @@ sawmill_status sawmill_vlogf(sawmill_logger *l, int level, const char *file, int
 #endif
 
 /* Not API: the first field of every logger is the lowest level it emits (its
- * effective level with disable() and `disabled` folded in), an int that
- * SAWMILL_LOG reads without a call; the library alone writes it. Use
+ * effective level with disable() and `disabled` folded in), a 64-bit integer
+ * that SAWMILL_LOG reads without a call; the library alone writes it. It is
+ * wider than int so that "no level at all" (INT_MAX + 1) can be stored. Use
  * sawmill_logger_is_enabled_for() in code of your own. */
-static inline int sawmill_logger_threshold_(const sawmill_logger *l) {
+static inline long long sawmill_logger_threshold_(const sawmill_logger *l) {
 #if defined(__GNUC__)
-    return __atomic_load_n((const int *)(const void *)l, __ATOMIC_RELAXED);
+    return __atomic_load_n((const long long *)(const void *)l, __ATOMIC_RELAXED);
 #else
-    return *(const volatile int *)(const void *)l;
+    return *(const volatile long long *)(const void *)l;
 #endif
 }
 
@@ -763,14 +775,14 @@ static inline int sawmill_logger_threshold_(const sawmill_logger *l) {
  * any argument (a NULL logger logs nothing), then logs with the caller's
  * file, line and function. */
 #define SAWMILL_LOG(l, level, ...)                                                     \
-    do {                                                                              \
-        sawmill_logger *sawmill_logger_ = (l);                                        \
-        int sawmill_level_ = (level);                                                 \
-        if (sawmill_logger_ != NULL &&                                                \
-            sawmill_level_ >= sawmill_logger_threshold_(sawmill_logger_)) {          \
-            (void)sawmill_logf(sawmill_logger_, sawmill_level_, __FILE__, __LINE__,   \
-                               __func__, __VA_ARGS__);                                \
-        }                                                                             \
+    do {                                                                               \
+        sawmill_logger *sawmill_logger_ = (l);                                         \
+        int sawmill_level_ = (level);                                                  \
+        if (sawmill_logger_ != NULL &&                                                 \
+            (long long)sawmill_level_ >= sawmill_logger_threshold_(sawmill_logger_)) { \
+            (void)sawmill_logf(sawmill_logger_, sawmill_level_, __FILE__, __LINE__,    \
+                               __func__, __VA_ARGS__);                                 \
+        }                                                                              \
     } while (0)
 #define SAWMILL_DEBUG(l, ...) SAWMILL_LOG((l), SAWMILL_LEVEL_DEBUG, __VA_ARGS__)
 #define SAWMILL_INFO(l, ...) SAWMILL_LOG((l), SAWMILL_LEVEL_INFO, __VA_ARGS__)

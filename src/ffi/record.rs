@@ -92,9 +92,10 @@ unsafe fn view_mut<'x>(r: *mut sawmill_record) -> FfiResult<&'x mut RecordView> 
 }
 
 /// NUL-terminated copies of names that live for the process (logger and
-/// level names), keyed by the name's address. A fork-resettable lock: the
+/// level names), keyed by the name's address and length (an empty name may
+/// share its address with another name). A fork-resettable lock: the
 /// logging path (sawmill_logger_name, sawmill_level_name) takes it.
-static NAME_CACHE: Lock<Option<HashMap<usize, &'static CStr>>> = Lock::new(None);
+static NAME_CACHE: Lock<Option<HashMap<(usize, usize), &'static CStr>>> = Lock::new(None);
 
 /// In a fork child: releases the name cache a vanished thread may hold.
 pub(crate) fn reset_locks_after_fork() {
@@ -107,7 +108,7 @@ pub(crate) fn static_c_text(text: &'static str) -> *const c_char {
     let mut cache = NAME_CACHE.lock();
     cache
         .get_or_insert_with(HashMap::new)
-        .entry(text.as_ptr() as usize)
+        .entry((text.as_ptr() as usize, text.len()))
         .or_insert_with(|| {
             let owned = CString::new(text.replace('\0', "")).unwrap_or_default();
             Box::leak(owned.into_boxed_c_str())
