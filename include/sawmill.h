@@ -622,7 +622,10 @@ enum sawmill_status sawmill_log(struct sawmill_logger *l, int level, const char 
  * none) and typed `extra` attributes (`extras` may be NULL when
  * `n_extras` is 0). Everything is copied or used only during the call.
  * An extra key must be valid UTF-8 (else SAWMILL_ERR_INVALID_UTF8, nothing
- * logged). Thread-safe.
+ * logged) and must not name a LogRecord attribute (`args`, `msg`,
+ * `created`…, or `message`/`asctime`): such a key is refused as Python's
+ * makeRecord refuses it (SAWMILL_ERR_INVALID_ARGUMENT, "Attempt to
+ * overwrite 'args' in LogRecord", nothing logged). Thread-safe.
  */
 enum sawmill_status sawmill_log_ex(struct sawmill_logger *l, int level, const char *file, int line, const char *func, const char *msg, const char *exc_text, const char *stack_info, const struct sawmill_extra *extras, size_t n_extras);
 
@@ -707,9 +710,18 @@ const char *sawmill_record_get_str(const struct sawmill_record *r, const char *k
 /**
  * Sets (or replaces) a string attribute, e.g. from a filter adding context
  * that a `%(key)s` format prints (cookbook recipe 7.2). Setting a standard
- * name (`levelname`, `msg`…) changes what formatters print for it, as
- * assigning to a Python LogRecord attribute does. Both strings are copied.
- * Invalid UTF-8 in `value` → SAWMILL_ERR_INVALID_UTF8.
+ * name acts as assigning that attribute of a Python LogRecord: `%(key)s`
+ * prints the new value, and what Python derives from it follows —
+ * `created`/`msecs` change `asctime`, `msg` the message, `exc_text` and
+ * `stack_info` the lines appended after it, `name`/`levelno` later name
+ * filters and handler levels; `message` and `asctime` are recomputed when
+ * the record is formatted, as in Python. A value Python's formatter cannot
+ * use (a `created` that is a string, say) makes formatting fail, counted
+ * as a handler error. A truthy `args` is refused
+ * (SAWMILL_ERR_INVALID_ARGUMENT): sawmill merges arguments at the logging
+ * call. Both strings are copied. Only in filter callbacks (emit callbacks
+ * see a read-only record: SAWMILL_ERR_INVALID_ARGUMENT). Invalid UTF-8 in
+ * `key` or `value` → SAWMILL_ERR_INVALID_UTF8.
  */
 enum sawmill_status sawmill_record_set_str(struct sawmill_record *r, const char *key, const char *value);
 
@@ -727,6 +739,12 @@ enum sawmill_status sawmill_record_set_float(struct sawmill_record *r, const cha
  * Sets (or replaces) a boolean attribute (prints `True`/`False`).
  */
 enum sawmill_status sawmill_record_set_bool(struct sawmill_record *r, const char *key, bool value);
+
+/**
+ * Sets an attribute to Python's `None` (e.g. `exc_text`, or `exc_info`).
+ * See `sawmill_record_set_str`.
+ */
+enum sawmill_status sawmill_record_set_null(struct sawmill_record *r, const char *key);
 
 #ifdef __cplusplus
 }  // extern "C"

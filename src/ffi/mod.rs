@@ -244,23 +244,6 @@ pub(crate) fn lossy_bytes(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
-#[cfg(test)]
-mod ascii_tests {
-    #[test]
-    fn matches_the_standard_check_at_every_length_and_position() {
-        for len in 0..40 {
-            let clean = vec![b'a'; len];
-            assert!(super::is_ascii(&clean), "len {len}");
-            for at in 0..len {
-                let mut dirty = clean.clone();
-                dirty[at] = 0xC3;
-                assert!(!super::is_ascii(&dirty), "len {len} at {at}");
-                assert_eq!(super::is_ascii(&dirty), dirty.is_ascii());
-            }
-        }
-    }
-}
-
 /// `_retain` of a refcounted handle: one more reference; NULL stays NULL;
 /// inside the panic boundary (a panic gives NULL).
 #[inline]
@@ -465,4 +448,21 @@ pub extern "C" fn sawmill_shutdown() {
         crate::manager::shutdown();
         Ok(())
     });
+}
+
+#[cfg(test)]
+mod ascii_tests {
+    #[test]
+    fn matches_the_standard_check_at_every_length_and_position() {
+        for len in 0..40 {
+            let clean = vec![b'a'; len];
+            assert!(super::is_ascii(&clean), "len {len}");
+            for at in 0..len {
+                let mut dirty = clean.clone();
+                dirty[at] = 0xC3;
+                assert!(!super::is_ascii(&dirty), "len {len} at {at}");
+                assert_eq!(super::is_ascii(&dirty), dirty.is_ascii());
+            }
+        }
+    }
 }

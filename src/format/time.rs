@@ -180,8 +180,13 @@ impl DateCache {
 
     fn write_msecs(&self, msecs: f64, out: &mut impl Write) {
         if self.append_msecs {
+            if !(0.0..1000.0).contains(&msecs) {
+                // Only an assigned msecs (a filter's) gets here: `%03d` as is.
+                let _ = write!(out, ",{:03}", msecs as i64);
+                return;
+            }
             // `,%03d` of the truncated milliseconds, without the fmt machinery.
-            let ms = (msecs as i64).clamp(0, 999) as u16;
+            let ms = msecs as u16;
             let digits = [
                 b',',
                 b'0' + (ms / 100) as u8,
