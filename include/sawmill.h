@@ -6,7 +6,8 @@
  * sawmill_record is valid only inside the callback that received it.
  * Strings are NUL-terminated UTF-8. Every call is thread-safe. On failure a
  * call returns a status other than SAWMILL_OK (or NULL) and
- * sawmill_last_error() describes why. */
+ * sawmill_last_error() describes why; as with errno, a successful call does
+ * not clear it, so read it only after a call reported a failure. */
 
 #ifndef SAWMILL_H
 #define SAWMILL_H
