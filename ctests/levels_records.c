@@ -151,6 +151,15 @@ static void clashing_extras(sawmill_logger *l, sawmill_handler *h) {
     e.key = "user";
     CHECK(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, &e, 1) == SAWMILL_OK);
     CHECK_STR(last, "() None bob");
+    {
+        /* A repeated key: the last value wins, as in a Python dict. */
+        sawmill_extra twice[2];
+        twice[0] = e;
+        twice[1] = e;
+        twice[1].str_value = "alice";
+        CHECK(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, twice, 2) == SAWMILL_OK);
+        CHECK_STR(last, "() None alice");
+    }
     for (i = 0; i < sizeof clashing / sizeof clashing[0]; i++) {
         int before = emitted;
         e.key = clashing[i];

@@ -626,7 +626,8 @@ enum sawmill_status sawmill_log(struct sawmill_logger *l, int level, const char 
  * logged) and must not name a LogRecord attribute (`args`, `msg`,
  * `created`…, or `message`/`asctime`): such a key is refused as Python's
  * makeRecord refuses it (SAWMILL_ERR_INVALID_ARGUMENT, "Attempt to
- * overwrite 'args' in LogRecord", nothing logged). Thread-safe.
+ * overwrite 'args' in LogRecord", nothing logged). A key given twice keeps
+ * its last value. Thread-safe.
  */
 enum sawmill_status sawmill_log_ex(struct sawmill_logger *l, int level, const char *file, int line, const char *func, const char *msg, const char *exc_text, const char *stack_info, const struct sawmill_extra *extras, size_t n_extras);
 

@@ -285,7 +285,8 @@ pub unsafe extern "C" fn sawmill_internal_log_formatted(
 /// logged) and must not name a LogRecord attribute (`args`, `msg`,
 /// `created`…, or `message`/`asctime`): such a key is refused as Python's
 /// makeRecord refuses it (SAWMILL_ERR_INVALID_ARGUMENT, "Attempt to
-/// overwrite 'args' in LogRecord", nothing logged). Thread-safe.
+/// overwrite 'args' in LogRecord", nothing logged). A key given twice keeps
+/// its last value. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_log_ex(
     l: *mut sawmill_logger,

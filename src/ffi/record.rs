@@ -446,7 +446,11 @@ pub(crate) unsafe fn extras_from_c<'a>(
                 )))
             }
         };
-        out.push((Cow::Owned(key.to_owned()), value));
+        // A repeated key keeps its last value, as a Python `extra` dict would.
+        match out.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => slot.1 = value,
+            None => out.push((Cow::Owned(key.to_owned()), value)),
+        }
     }
     Ok(out)
 }
