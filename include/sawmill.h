@@ -6,7 +6,8 @@
  * sawmill_record is valid only inside the callback that received it.
  * Strings are NUL-terminated UTF-8. Every call is thread-safe. On failure a
  * call returns a status other than SAWMILL_OK (or NULL) and
- * sawmill_last_error() describes why. */
+ * sawmill_last_error() describes why; as with errno, a successful call does
+ * not clear it, so read it only after a call reported a failure. */
 
 #ifndef SAWMILL_H
 #define SAWMILL_H
@@ -185,15 +186,21 @@ extern "C" {
 
 /**
  * Text of the last failure of a sawmill call on the calling thread ("" if
- * none). The pointer stays valid until the next failing sawmill call on this
- * thread; copy it to keep it. Never NULL. Thread-safe (per-thread state).
+ * none yet). Meaningful only right after a call reported a failure (a status
+ * other than SAWMILL_OK, or NULL from a function that returns a handle):
+ * like errno, a successful call does not clear it, so it may still describe
+ * an older failure. The pointer stays valid until the next failing sawmill
+ * call on this thread (a failure inside a filter or handler callback that
+ * runs during a logging call counts); copy the text to keep it. Never NULL.
+ * Thread-safe (per-thread state).
  */
 const char *sawmill_last_error(void);
 
 /**
  * The status of the last failure of a sawmill call on the calling thread
- * (SAWMILL_OK if none), the companion of `sawmill_last_error()`: it tells
- * why a constructor returned NULL. Thread-safe (per-thread state).
+ * (SAWMILL_OK if none yet), the companion of `sawmill_last_error()`: it tells
+ * why a constructor returned NULL. Like it, not cleared by successful calls:
+ * meaningful only right after a failure. Thread-safe (per-thread state).
  */
 enum sawmill_status sawmill_last_error_status(void);
 
@@ -203,16 +210,21 @@ enum sawmill_status sawmill_last_error_status(void);
 const char *sawmill_version(void);
 
 /**
- * Associates `name` with `level` (Python's addLevelName). `name` is copied.
+ * Associates `name` with `level` (Python's addLevelName). `name` is copied;
+ * it may be empty (the level then prints as nothing, as in Python). Texts
+ * returned earlier by `sawmill_level_name` stay valid.
  * NULL → SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8.
  * Thread-safe.
  */
 enum sawmill_status sawmill_add_level_name(int level, const char *name);
 
 /**
- * The name printed for `level`: a registered name (static storage, valid
- * for the process lifetime) or `Level n` (per-thread storage, valid until
- * the next call of this function on the same thread). Never NULL.
+ * The name printed for `level` (Python's getLevelName): its registered name
+ * (even an empty one), else `Level n`. The text lives for the process: a
+ * registered name stays valid after the level is renamed, and `Level n`
+ * texts are interned, one per level, for the first 4096 distinct
+ * unregistered levels asked about (past that the text is `Level ?`).
+ * Never NULL. Thread-safe.
  */
 const char *sawmill_level_name(int level);
 
@@ -611,7 +623,11 @@ enum sawmill_status sawmill_log(struct sawmill_logger *l, int level, const char 
  * none) and typed `extra` attributes (`extras` may be NULL when
  * `n_extras` is 0). Everything is copied or used only during the call.
  * An extra key must be valid UTF-8 (else SAWMILL_ERR_INVALID_UTF8, nothing
- * logged). Thread-safe.
+ * logged) and must not name a LogRecord attribute (`args`, `msg`,
+ * `created`…, or `message`/`asctime`): such a key is refused as Python's
+ * makeRecord refuses it (SAWMILL_ERR_INVALID_ARGUMENT, "Attempt to
+ * overwrite 'args' in LogRecord", nothing logged). A key given twice keeps
+ * its last value. Thread-safe.
  */
 enum sawmill_status sawmill_log_ex(struct sawmill_logger *l, int level, const char *file, int line, const char *func, const char *msg, const char *exc_text, const char *stack_info, const struct sawmill_extra *extras, size_t n_extras);
 
@@ -696,9 +712,18 @@ const char *sawmill_record_get_str(const struct sawmill_record *r, const char *k
 /**
  * Sets (or replaces) a string attribute, e.g. from a filter adding context
  * that a `%(key)s` format prints (cookbook recipe 7.2). Setting a standard
- * name (`levelname`, `msg`…) changes what formatters print for it, as
- * assigning to a Python LogRecord attribute does. Both strings are copied.
- * Invalid UTF-8 in `value` → SAWMILL_ERR_INVALID_UTF8.
+ * name acts as assigning that attribute of a Python LogRecord: `%(key)s`
+ * prints the new value, and what Python derives from it follows —
+ * `created`/`msecs` change `asctime`, `msg` the message, `exc_text` and
+ * `stack_info` the lines appended after it, `name`/`levelno` later name
+ * filters and handler levels; `message` and `asctime` are recomputed when
+ * the record is formatted, as in Python. A value Python's formatter cannot
+ * use (a `created` that is a string, say) makes formatting fail, counted
+ * as a handler error. A truthy `args` is refused
+ * (SAWMILL_ERR_INVALID_ARGUMENT): sawmill merges arguments at the logging
+ * call. Both strings are copied. Only in filter callbacks (emit callbacks
+ * see a read-only record: SAWMILL_ERR_INVALID_ARGUMENT). Invalid UTF-8 in
+ * `key` or `value` → SAWMILL_ERR_INVALID_UTF8.
  */
 enum sawmill_status sawmill_record_set_str(struct sawmill_record *r, const char *key, const char *value);
 
@@ -716,6 +741,12 @@ enum sawmill_status sawmill_record_set_float(struct sawmill_record *r, const cha
  * Sets (or replaces) a boolean attribute (prints `True`/`False`).
  */
 enum sawmill_status sawmill_record_set_bool(struct sawmill_record *r, const char *key, bool value);
+
+/**
+ * Sets an attribute to Python's `None` (e.g. `exc_text`, or `exc_info`).
+ * See `sawmill_record_set_str`.
+ */
+enum sawmill_status sawmill_record_set_null(struct sawmill_record *r, const char *key);
 
 #ifdef __cplusplus
 }  // extern "C"
@@ -748,14 +779,15 @@ sawmill_status sawmill_vlogf(sawmill_logger *l, int level, const char *file, int
 #endif
 
 /* Not API: the first field of every logger is the lowest level it emits (its
- * effective level with disable() and `disabled` folded in), an int that
- * SAWMILL_LOG reads without a call; the library alone writes it. Use
+ * effective level with disable() and `disabled` folded in), a 64-bit integer
+ * that SAWMILL_LOG reads without a call; the library alone writes it. It is
+ * wider than int so that "no level at all" (INT_MAX + 1) can be stored. Use
  * sawmill_logger_is_enabled_for() in code of your own. */
-static inline int sawmill_logger_threshold_(const sawmill_logger *l) {
+static inline long long sawmill_logger_threshold_(const sawmill_logger *l) {
 #if defined(__GNUC__)
-    return __atomic_load_n((const int *)(const void *)l, __ATOMIC_RELAXED);
+    return __atomic_load_n((const long long *)(const void *)l, __ATOMIC_RELAXED);
 #else
-    return *(const volatile int *)(const void *)l;
+    return *(const volatile long long *)(const void *)l;
 #endif
 }
 
@@ -763,14 +795,14 @@ static inline int sawmill_logger_threshold_(const sawmill_logger *l) {
  * any argument (a NULL logger logs nothing), then logs with the caller's
  * file, line and function. */
 #define SAWMILL_LOG(l, level, ...)                                                     \
-    do {                                                                              \
-        sawmill_logger *sawmill_logger_ = (l);                                        \
-        int sawmill_level_ = (level);                                                 \
-        if (sawmill_logger_ != NULL &&                                                \
-            sawmill_level_ >= sawmill_logger_threshold_(sawmill_logger_)) {          \
-            (void)sawmill_logf(sawmill_logger_, sawmill_level_, __FILE__, __LINE__,   \
-                               __func__, __VA_ARGS__);                                \
-        }                                                                             \
+    do {                                                                               \
+        sawmill_logger *sawmill_logger_ = (l);                                         \
+        int sawmill_level_ = (level);                                                  \
+        if (sawmill_logger_ != NULL &&                                                 \
+            (long long)sawmill_level_ >= sawmill_logger_threshold_(sawmill_logger_)) { \
+            (void)sawmill_logf(sawmill_logger_, sawmill_level_, __FILE__, __LINE__,    \
+                               __func__, __VA_ARGS__);                                 \
+        }                                                                              \
     } while (0)
 #define SAWMILL_DEBUG(l, ...) SAWMILL_LOG((l), SAWMILL_LEVEL_DEBUG, __VA_ARGS__)
 #define SAWMILL_INFO(l, ...) SAWMILL_LOG((l), SAWMILL_LEVEL_INFO, __VA_ARGS__)
