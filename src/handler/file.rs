@@ -163,6 +163,8 @@ pub struct FileSink {
     retry_rollover_at_size: u64,
     /// Mode `w` truncates at the first open only; reopens append.
     opened_before: bool,
+    /// The process that created the handler: only it truncates ("w").
+    creator_pid: u32,
     /// The open file was created by this handler (mode and owner apply).
     created: bool,
     reopen_seen: u64,
@@ -216,6 +218,7 @@ impl FileSink {
             rollover_at,
             retry_rollover_at_size: 0,
             opened_before: false,
+            creator_pid: crate::record::process_id(),
             created: false,
             reopen_seen: REOPEN_GENERATION.load(Ordering::Relaxed),
             last_watch: Instant::now(),
@@ -242,13 +245,17 @@ impl FileSink {
         let describe =
             |e: io::Error| io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display()));
         let mut open = OpenOptions::new();
-        open.write(true);
-        // A reopen (SIGHUP, a watched rename) must never wipe the log.
-        let truncate = self.options.mode == FileMode::Truncate && !self.opened_before;
+        // Always O_APPEND, "w" too: a descriptor with its own offset writes
+        // over what other descriptors of the file (a fork child's reopen,
+        // another process) appended meanwhile. "w" only truncates once.
+        open.append(true);
+        // A reopen (SIGHUP, a watched rename) must never wipe the log, nor
+        // may a fork child's first open wipe what its parent wrote.
+        let truncate = self.options.mode == FileMode::Truncate
+            && !self.opened_before
+            && crate::record::process_id() == self.creator_pid;
         if truncate {
-            open.truncate(true);
-        } else {
-            open.append(true);
+            open.custom_flags(libc::O_TRUNC);
         }
         // Create it ourselves first, to know whether mode and owner apply.
         let mut create = open.clone();
@@ -447,7 +454,9 @@ impl FileSink {
         result
     }
 
-    fn emit_locked(&mut self, line: &[u8], levelno: i32) -> io::Result<()> {
+    /// Under the lock file: follows a rotation another process made (our
+    /// descriptor no longer names the path) and re-reads the real size.
+    fn follow_other_writers(&mut self) -> io::Result<()> {
         if self.path_moved() {
             self.reopen()?;
             if let Rotation::Timed(t) = &self.options.rotation {
@@ -458,8 +467,35 @@ impl FileSink {
             }
         }
         if let Some(file) = &self.file {
-            self.size = file.metadata()?.len();
+            // Our own pending bytes are not in the file yet.
+            self.size = file.metadata()?.len() + self.output.pending_len() as u64;
         }
+        Ok(())
+    }
+
+    /// A rollover once this process has forked: parent and children hold the
+    /// same rotating file, and two processes shifting backups at once rename
+    /// over each other's files. Under `<path>.lock`, the one that comes
+    /// second sees the path moved, follows it and rolls only if still due.
+    fn roll_over_shared(&mut self, record_len: u64) -> io::Result<()> {
+        self.lock_file()?;
+        let Some(lock) = self.lock.take() else {
+            return Err(io::Error::other("lock file missing"));
+        };
+        let result = flock_exclusive(&lock.file).and_then(|_guard| {
+            self.follow_other_writers()?;
+            if self.file.is_none() || self.rollover_due(record_len) {
+                self.roll_over()
+            } else {
+                Ok(())
+            }
+        });
+        self.lock = Some(lock);
+        result
+    }
+
+    fn emit_locked(&mut self, line: &[u8], levelno: i32) -> io::Result<()> {
+        self.follow_other_writers()?;
         let len = line.len() as u64;
         let rolled = if self.rollover_due(len) {
             self.roll_over()
@@ -594,7 +630,11 @@ impl Sink for FileSink {
         let rolled = if self.file.is_none() || self.rollover_due(len) {
             // A due rollover of a file not yet opened (delay) renames what is
             // there, if anything, and never leaves an empty backup behind.
-            self.roll_over()
+            if crate::fork::has_forked() {
+                self.roll_over_shared(len)
+            } else {
+                self.roll_over()
+            }
         } else {
             Ok(())
         };
