@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 /// Forks `forks` times while two threads log `parent <thread> <n>` through
 /// `logger`. Each child logs `child <i>` at ERROR and leaves with _exit; it
 /// must exit within 5 s.
+#[allow(dead_code)] // each test binary uses its own subset
 pub fn fork_while_two_threads_log(logger: &'static sawmill::Logger, forks: usize, what: &str) {
     fork_storm(logger, forks, what, &|| {});
 }
@@ -15,6 +16,7 @@ pub fn fork_while_two_threads_log(logger: &'static sawmill::Logger, forks: usize
 /// after its record (e.g. a flush); returns how many records each of the
 /// two threads logged (`parent <t> 0` … `parent <t> <count-1>`). Forking
 /// starts once both threads have logged a record.
+#[allow(dead_code)]
 pub fn fork_storm(
     logger: &'static sawmill::Logger,
     forks: usize,
