@@ -395,12 +395,32 @@ pub unsafe extern "C" fn sawmill_handler_error_count(h: *const sawmill_handler) 
     super::boundary(|_| 0, || Ok(unsafe { handler_ref(h) }?.error_count()))
 }
 
+/// How many records this handler dropped because its destination kept
+/// failing (disk full, /dev/full) while its buffer was full; each is counted
+/// once and never written later (see `sawmill_handler_set_buffering`). 0 for
+/// NULL. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_handler_dropped_count(h: *const sawmill_handler) -> u64 {
+    super::boundary(|_| 0, || Ok(unsafe { handler_ref(h) }?.dropped_count()))
+}
+
 /// The durability policy of a stream or file handler. `capacity_bytes` 0 is
 /// write-through (the default: each record reaches the kernel before the
 /// logging call returns). Otherwise records collect in a buffer of that size,
 /// handed to the kernel when it fills, when a record at or above
 /// `flush_level` arrives, when `flush_interval_ms` (0 = no interval) has
-/// passed, on `sawmill_handler_flush`, and at shutdown/exit. Handlers without
+/// passed, on `sawmill_handler_flush`, and at shutdown/exit.
+///
+/// When the destination fails (disk full): bytes the kernel took are never
+/// written again; a record written only in part has its rest written first
+/// once the destination accepts bytes again, so no line is torn or glued to
+/// the next. The buffer never grows past `capacity_bytes` (write-through:
+/// past the rest of one torn record): records already in it wait and are
+/// written when the destination recovers; a record that finds it full while
+/// the destination still fails is dropped, counted once in
+/// `sawmill_handler_dropped_count`, and never written. Each failed write is
+/// also an I/O error in `sawmill_handler_error_count` (reported once on
+/// stderr); that count is of failures, not of lost records. Handlers without
 /// an output buffer (callback, null) → SAWMILL_ERR_INVALID_ARGUMENT; from
 /// inside this handler's own callback → SAWMILL_ERR_WOULD_DEADLOCK.
 /// Thread-safe.

@@ -684,6 +684,10 @@ impl Sink for FileSink {
         self.close_file()
     }
 
+    fn dropped(&self) -> u64 {
+        self.output.dropped()
+    }
+
     fn set_buffering(&mut self, policy: Buffering) -> Result<(), String> {
         if self.options.multiprocess && !policy.is_write_through() {
             return Err("multi-process mode writes each record through; buffering is off".into());

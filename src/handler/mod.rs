@@ -83,6 +83,12 @@ pub trait Sink: Send {
     /// forget its OS handles, without closing them, and reopen on next use.
     fn after_fork(&mut self, _interrupted: bool) {}
 
+    /// Records the sink dropped because its destination kept failing while
+    /// its buffer was full (see `output::FdOutput`); never written later.
+    fn dropped(&self) -> u64 {
+        0
+    }
+
     /// Changes the durability policy; sinks without an output buffer refuse.
     fn set_buffering(&mut self, _policy: Buffering) -> Result<(), String> {
         Err(format!("{} has no output buffer to configure", self.kind()))
@@ -310,6 +316,12 @@ impl Handler {
     /// How many errors of one kind this handler has absorbed.
     pub fn error_count_of(&self, kind: ErrorKind) -> u64 {
         self.core.errors.counts[kind as usize].load(Ordering::Relaxed)
+    }
+
+    /// Records dropped, never to be written, because the destination kept
+    /// failing while the output buffer was full.
+    pub fn dropped_count(&self) -> u64 {
+        self.sink.lock().dropped()
     }
 
     fn describe(&self) -> String {

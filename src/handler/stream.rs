@@ -52,6 +52,10 @@ impl Sink for StreamSink {
         self.output.discard_inherited_pending();
     }
 
+    fn dropped(&self) -> u64 {
+        self.output.dropped()
+    }
+
     fn set_buffering(&mut self, policy: Buffering) -> Result<(), String> {
         self.output.set_buffering(policy).map_err(|e| e.to_string())
     }
