@@ -409,6 +409,12 @@ impl Handler {
     }
 
     pub fn set_buffering(&self, policy: Buffering) -> Result<(), String> {
+        // Past the exit flush nothing would flush a buffer again.
+        let policy = if crate::manager::exit_flushed() {
+            Buffering::WRITE_THROUGH
+        } else {
+            policy
+        };
         self.sink.lock().set_buffering(policy)?;
         if !policy.is_write_through() && !policy.flush_interval.is_zero() {
             flusher::ensure_running(policy.flush_interval);
@@ -470,6 +476,19 @@ pub fn shutdown_all() {
     for handler in live_handlers() {
         let _ = handler.flush();
         let _ = handler.close();
+    }
+}
+
+/// At process exit: flush every live handler and make it write-through
+/// (see `manager::shutdown_at_exit`). Sinks without a buffer refuse the
+/// policy, which is harmless.
+pub(crate) fn flush_for_exit() {
+    for handler in live_handlers() {
+        let mut sink = handler.sink.lock();
+        let flushed = sink.flush();
+        let _ = sink.set_buffering(Buffering::WRITE_THROUGH);
+        drop(sink);
+        handler.report(flushed.map_err(EmitError::from));
     }
 }
 
