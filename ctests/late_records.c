@@ -7,6 +7,7 @@
 
 #include "sawmill.h"
 #include "check.h"
+#include "late_child.h"
 
 static void log_late(void) {
     sawmill_logger *l = sawmill_get_logger("late");
@@ -17,19 +18,7 @@ static void log_late(void) {
 static int child(const char *path) {
     /* Before any sawmill call, so it runs after sawmill's own exit work. */
     atexit(log_late);
-    sawmill_logger *l = sawmill_get_logger("late");
-    sawmill_handler *h = sawmill_file_handler_new(path, "w", false);
-    if (h == NULL) {
-        return 2;
-    }
-    sawmill_logger_set_level(l, SAWMILL_LEVEL_DEBUG);
-    sawmill_logger_set_propagate(l, false);
-    /* Buffered well past what is logged; nothing reaches the flush level. */
-    sawmill_handler_set_buffering(h, 65536, SAWMILL_LEVEL_CRITICAL, 0);
-    sawmill_logger_add_handler(l, h);
-    sawmill_handler_release(h);
-    SAWMILL_INFO(l, "early");
-    return 0;
+    return late_child_setup(path, "w");
 }
 
 int main(int argc, char **argv) {

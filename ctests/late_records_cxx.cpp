@@ -10,6 +10,7 @@
 #include <string>
 
 #include "sawmill.h"
+#include "late_child.h"
 
 namespace {
 
@@ -22,20 +23,7 @@ struct LogsWhenDestroyed {
 
 LogsWhenDestroyed logs_when_destroyed;
 
-int child(const char *path) {
-    sawmill_logger *l = sawmill_get_logger("late");
-    sawmill_handler *h = sawmill_file_handler_new(path, "a", false);
-    if (h == NULL) {
-        return 2;
-    }
-    sawmill_logger_set_level(l, SAWMILL_LEVEL_DEBUG);
-    sawmill_logger_set_propagate(l, false);
-    sawmill_handler_set_buffering(h, 65536, SAWMILL_LEVEL_CRITICAL, 0);
-    sawmill_logger_add_handler(l, h);
-    sawmill_handler_release(h);
-    SAWMILL_INFO(l, "early");
-    return 0;
-}
+int child(const char *path) { return late_child_setup(path, "a"); }
 
 }  // namespace
 
