@@ -155,7 +155,11 @@ typedef void (*sawmill_destroy_fn)(void *user_data);
  * `sawmill_file_handler_set_*` calls) made on the same handler from inside
  * its emit or flush callback, and `sawmill_shutdown` or a forcing
  * `sawmill_basic_config_apply` from inside any of them, return
- * SAWMILL_ERR_WOULD_DEADLOCK instead of waiting forever.
+ * SAWMILL_ERR_WOULD_DEADLOCK instead of waiting forever. So does such a call
+ * on another handler when waiting for it would close a cycle (this thread
+ * is in A's callback and B's lock is held by a thread in B's callback that
+ * waits, directly or through other handlers, for A): one call of the cycle
+ * is refused and the others go on once its callback returns.
  */
 typedef int (*sawmill_emit_fn)(void *user_data, const struct sawmill_record *r, const char *text, size_t len);
 

@@ -32,7 +32,11 @@ pub struct sawmill_handler {
 /// `sawmill_file_handler_set_*` calls) made on the same handler from inside
 /// its emit or flush callback, and `sawmill_shutdown` or a forcing
 /// `sawmill_basic_config_apply` from inside any of them, return
-/// SAWMILL_ERR_WOULD_DEADLOCK instead of waiting forever.
+/// SAWMILL_ERR_WOULD_DEADLOCK instead of waiting forever. So does such a call
+/// on another handler when waiting for it would close a cycle (this thread
+/// is in A's callback and B's lock is held by a thread in B's callback that
+/// waits, directly or through other handlers, for A): one call of the cycle
+/// is refused and the others go on once its callback returns.
 pub type sawmill_emit_fn = Option<
     unsafe extern "C" fn(
         user_data: *mut c_void,
@@ -128,13 +132,78 @@ pub(crate) fn refuse_in_any_callback(what: &str) -> FfiResult<()> {
     }
 }
 
-/// A handler that is about to take its own lock: refused from inside its
-/// own callbacks.
-unsafe fn lockable_handler<'a>(h: *const sawmill_handler, what: &str) -> FfiResult<&'a Handler> {
+/// Threads that, from inside a callback (so holding that callback's
+/// handler lock), wait for another handler's lock: (thread, handler waited
+/// for). With the marks this is the wait-for graph of handler locks; only
+/// threads inside callbacks can wait while holding one, so a cycle runs
+/// through callbacks only.
+static WAITING: Lock<Vec<(usize, usize)>> = Lock::new(Vec::new());
+
+/// The thread running a callback of the handler at `handler`, if any.
+fn callback_holder(marks: &[(Weak<Handler>, RunningMark)], handler: usize) -> Option<usize> {
+    marks
+        .iter()
+        .find(|(h, _)| h.as_ptr() as usize == handler)
+        .map(|(_, mark)| mark.load(Ordering::Relaxed))
+        .filter(|&thread| thread != 0)
+}
+
+/// This thread's entry in WAITING while it waits for a handler lock.
+pub(crate) struct WaitRegistration(Option<usize>);
+
+impl Drop for WaitRegistration {
+    fn drop(&mut self) {
+        if let Some(me) = self.0 {
+            WAITING.lock().retain(|&(thread, _)| thread != me);
+        }
+    }
+}
+
+/// Before a call that takes `handler`'s lock: refused when this thread runs
+/// one of that handler's callbacks (it holds the lock), or when waiting
+/// would close a cycle — this thread is inside handler A's callback, B's
+/// lock is held by a thread inside B's callback that waits (directly or
+/// through others) for A. The check and the registration are one step under
+/// WAITING, so of two threads closing a cycle the second always sees the
+/// first; it is refused, returns from its callback and lets the others on.
+pub(crate) fn enter_handler_lock(handler: &Handler, what: &str) -> FfiResult<WaitRegistration> {
+    refuse_in_own_callback(handler, what)?;
+    if !running_callback_of(|_| true) {
+        // Holds no handler lock: cannot be part of a cycle.
+        return Ok(WaitRegistration(None));
+    }
+    let me = this_thread();
+    let mut waiting = WAITING.lock();
+    let marks = CALLBACK_MARKS.lock();
+    let mut target = handler as *const Handler as usize;
+    // Each step follows one waiting thread, so the walk ends.
+    for _ in 0..=waiting.len() {
+        let Some(holder) = callback_holder(&marks, target) else {
+            break;
+        };
+        if holder == me {
+            return Err(would_deadlock(what, "a handler's"));
+        }
+        let Some(&(_, next)) = waiting.iter().find(|&&(thread, _)| thread == holder) else {
+            break;
+        };
+        target = next;
+    }
+    drop(marks);
+    waiting.push((me, handler as *const Handler as usize));
+    Ok(WaitRegistration(Some(me)))
+}
+
+/// A handler that is about to take its own lock, with this thread's wait
+/// registered (see `enter_handler_lock`); refused if that would deadlock.
+unsafe fn lockable_handler<'a>(
+    h: *const sawmill_handler,
+    what: &str,
+) -> FfiResult<(&'a Handler, WaitRegistration)> {
     // SAFETY: forwarded C contract.
     let handler = unsafe { handler_ref(h) }?;
-    refuse_in_own_callback(handler, what)?;
-    Ok(handler)
+    let registration = enter_handler_lock(handler, what)?;
+    Ok((handler, registration))
 }
 
 /// The boundary for status-returning calls on one handler.
@@ -218,6 +287,9 @@ pub unsafe extern "C" fn sawmill_file_handler_new(
 /// In a fork child: a thread of the parent may have held the list.
 pub(crate) fn reset_locks_after_fork() {
     CALLBACK_MARKS.reinit_after_fork();
+    WAITING.reinit_after_fork();
+    // Threads that waited in the parent do not exist here.
+    WAITING.lock().clear();
 }
 
 /// A NullHandler: accepts records and does nothing, not even format them or
@@ -369,9 +441,8 @@ pub unsafe extern "C" fn sawmill_handler_set_name(
 pub unsafe extern "C" fn sawmill_handler_flush(h: *mut sawmill_handler) -> sawmill_status {
     status_call(|| {
         // SAFETY: checked handle.
-        unsafe { lockable_handler(h, "sawmill_handler_flush") }?
-            .flush()
-            .map_err(|e| FfiError::io(&e))
+        let (handler, _waiting) = unsafe { lockable_handler(h, "sawmill_handler_flush") }?;
+        handler.flush().map_err(|e| FfiError::io(&e))
     })
 }
 
@@ -382,9 +453,8 @@ pub unsafe extern "C" fn sawmill_handler_flush(h: *mut sawmill_handler) -> sawmi
 pub unsafe extern "C" fn sawmill_handler_close(h: *mut sawmill_handler) -> sawmill_status {
     status_call(|| {
         // SAFETY: checked handle.
-        unsafe { lockable_handler(h, "sawmill_handler_close") }?
-            .close()
-            .map_err(|e| FfiError::io(&e))
+        let (handler, _waiting) = unsafe { lockable_handler(h, "sawmill_handler_close") }?;
+        handler.close().map_err(|e| FfiError::io(&e))
     })
 }
 
@@ -433,7 +503,7 @@ pub unsafe extern "C" fn sawmill_handler_set_buffering(
 ) -> sawmill_status {
     status_call(|| {
         // SAFETY: checked handle.
-        let handler = unsafe { lockable_handler(h, "sawmill_handler_set_buffering") }?;
+        let (handler, _waiting) = unsafe { lockable_handler(h, "sawmill_handler_set_buffering") }?;
         handler
             .set_buffering(Buffering {
                 capacity: capacity_bytes,
@@ -455,7 +525,8 @@ pub unsafe extern "C" fn sawmill_stream_handler_set_terminator(
 ) -> sawmill_status {
     status_call(|| {
         // SAFETY: checked handle and NUL-terminated string.
-        let handler = unsafe { lockable_handler(h, "sawmill_stream_handler_set_terminator") }?;
+        let (handler, _waiting) =
+            unsafe { lockable_handler(h, "sawmill_stream_handler_set_terminator") }?;
         let terminator = unsafe { required_str(terminator, "terminator") }?;
         handler.with_sink(|sink| sink.set_terminator(terminator).map_err(FfiError::invalid))
     })

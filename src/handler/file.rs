@@ -684,8 +684,8 @@ impl Sink for FileSink {
         self.close_file()
     }
 
-    fn dropped(&self) -> u64 {
-        self.output.dropped()
+    fn dropped_counter(&self) -> Option<std::sync::Arc<std::sync::atomic::AtomicU64>> {
+        Some(self.output.dropped_counter())
     }
 
     fn set_buffering(&mut self, policy: Buffering) -> Result<(), String> {

@@ -83,10 +83,11 @@ pub trait Sink: Send {
     /// forget its OS handles, without closing them, and reopen on next use.
     fn after_fork(&mut self, _interrupted: bool) {}
 
-    /// Records the sink dropped because its destination kept failing while
-    /// its buffer was full (see `output::FdOutput`); never written later.
-    fn dropped(&self) -> u64 {
-        0
+    /// The count of records the sink dropped because its destination kept
+    /// failing while its buffer was full (see `output::FdOutput`); None for
+    /// sinks that never drop. Read once, when the handler is built.
+    fn dropped_counter(&self) -> Option<Arc<AtomicU64>> {
+        None
     }
 
     /// Changes the durability policy; sinks without an output buffer refuse.
@@ -223,6 +224,8 @@ pub struct Handler {
     stub: bool,
     /// The sink's kind, for error reports.
     kind: &'static str,
+    /// The sink's dropped-record count (see `Sink::dropped_counter`).
+    dropped: Option<Arc<AtomicU64>>,
     sink: CacheLine<Lock<Box<dyn Sink>>>,
 }
 
@@ -257,6 +260,7 @@ impl Handler {
         let handler = Arc::new(Handler {
             stub: sink.is_stub(),
             kind: sink.kind(),
+            dropped: sink.dropped_counter(),
             core: HandlerCore {
                 level: AtomicI32::new(crate::level::NOTSET),
                 filters: FilterList::default(),
@@ -321,7 +325,10 @@ impl Handler {
     /// Records dropped, never to be written, because the destination kept
     /// failing while the output buffer was full.
     pub fn dropped_count(&self) -> u64 {
-        self.sink.lock().dropped()
+        // Without the sink's lock: callable from the handler's own callback.
+        self.dropped
+            .as_ref()
+            .map_or(0, |count| count.load(Ordering::Relaxed))
     }
 
     fn describe(&self) -> String {

@@ -4,6 +4,8 @@
 
 use std::io;
 use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// When a buffered output reaches the kernel.
@@ -83,7 +85,8 @@ pub struct FdOutput {
     buffering: Buffering,
     pending: Vec<u8>,
     last_flush: Instant,
-    dropped: u64,
+    /// Shared with the handler, which reads it without the sink's lock.
+    dropped: Arc<AtomicU64>,
 }
 
 impl FdOutput {
@@ -93,7 +96,7 @@ impl FdOutput {
             buffering: Buffering::WRITE_THROUGH,
             pending: Vec::new(),
             last_flush: Instant::now(),
-            dropped: 0,
+            dropped: Arc::default(),
         }
     }
 
@@ -131,7 +134,17 @@ impl FdOutput {
     /// Records dropped because the descriptor kept failing while the buffer
     /// was full (each counted once; none of them is ever written).
     pub fn dropped(&self) -> u64 {
-        self.dropped
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// The counter behind `dropped`, for reading without the sink's lock.
+    pub fn dropped_counter(&self) -> Arc<AtomicU64> {
+        self.dropped.clone()
+    }
+
+    #[cold]
+    fn count_drop(&self) {
+        self.dropped.fetch_add(1, Ordering::Relaxed);
     }
 
     /// In a fork child: forgets the bytes inherited as pending. They belong
@@ -184,7 +197,7 @@ impl FdOutput {
     #[cold]
     fn keep_remainder(&mut self, record: &[u8], written: usize) {
         if written == 0 {
-            self.dropped += 1;
+            self.count_drop();
         } else {
             self.pending.extend_from_slice(&record[written..]);
         }
@@ -195,7 +208,7 @@ impl FdOutput {
     #[cold]
     fn write_after_torn_record(&mut self, record: &[u8]) -> io::Result<()> {
         if let Err(e) = self.flush() {
-            self.dropped += 1;
+            self.count_drop();
             return Err(e);
         }
         let (written, result) = write_prefix(self.fd, record);
@@ -213,7 +226,7 @@ impl FdOutput {
             Ok(()) => Ok(()),
             Err(_) if self.pending.len() < self.buffering.capacity => Ok(()),
             Err(e) => {
-                self.dropped += 1;
+                self.count_drop();
                 Err(e)
             }
         }
