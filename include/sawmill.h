@@ -420,7 +420,8 @@ struct sawmill_handler *sawmill_stream_handler_new(int fd);
  * A FileHandler appending (`mode` "a" or NULL) or truncating ("w") UTF-8
  * text to `path`; with `delay` the file is opened at the first record.
  * The path is made absolute now. Unopenable file (no `delay`) → NULL +
- * SAWMILL_ERR_IO; bad mode → SAWMILL_ERR_INVALID_ARGUMENT. The caller owns
+ * SAWMILL_ERR_IO; bad mode (CPython's `open` rules: `""` and `"+"` are
+ * refused; so are `"r"` and `"x"`) → SAWMILL_ERR_INVALID_ARGUMENT. The caller owns
  * one reference. Thread-safe.
  */
 struct sawmill_handler *sawmill_file_handler_new(const char *path, const char *mode, bool delay);

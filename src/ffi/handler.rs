@@ -264,7 +264,8 @@ pub extern "C" fn sawmill_stream_handler_new(fd: c_int) -> *mut sawmill_handler 
 /// A FileHandler appending (`mode` "a" or NULL) or truncating ("w") UTF-8
 /// text to `path`; with `delay` the file is opened at the first record.
 /// The path is made absolute now. Unopenable file (no `delay`) → NULL +
-/// SAWMILL_ERR_IO; bad mode → SAWMILL_ERR_INVALID_ARGUMENT. The caller owns
+/// SAWMILL_ERR_IO; bad mode (CPython's `open` rules: `""` and `"+"` are
+/// refused; so are `"r"` and `"x"`) → SAWMILL_ERR_INVALID_ARGUMENT. The caller owns
 /// one reference. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_file_handler_new(

@@ -25,18 +25,35 @@ pub enum FileMode {
 }
 
 impl FileMode {
-    /// Python's mode strings: `a` (default) and `w`; `b`/`t`/`+` are ignored as
-    /// the handler only ever writes text.
+    /// Python's mode strings: `a` (default) and `w`, with `b`/`t`/`+`
+    /// ignored as the handler only ever writes text. Checked by CPython's
+    /// `open` rules (each character at most once, from `rwxabt+`; not both
+    /// `b` and `t`; exactly one of `r`/`w`/`x`/`a`), so `""` and `"+"` are
+    /// refused as CPython refuses them; `r` and `x` pass those rules but
+    /// cannot keep a log and are refused too.
     pub fn parse(mode: &str) -> Result<FileMode, String> {
-        let core: String = mode
-            .chars()
-            .filter(|c| !matches!(c, 'b' | 't' | '+'))
-            .collect();
-        match core.as_str() {
-            "" | "a" => Ok(FileMode::Append),
-            "w" => Ok(FileMode::Truncate),
-            _ => Err(format!(
+        let mut seen = String::new();
+        for c in mode.chars() {
+            if !"rwxabt+".contains(c) || seen.contains(c) {
+                return Err(format!("invalid file mode {mode:?}"));
+            }
+            seen.push(c);
+        }
+        if seen.contains('b') && seen.contains('t') {
+            return Err(format!(
+                "invalid file mode {mode:?}: can't have text and binary mode at once"
+            ));
+        }
+        let kinds: Vec<char> = seen.chars().filter(|c| "rwxa".contains(*c)).collect();
+        match kinds.as_slice() {
+            ['a'] => Ok(FileMode::Append),
+            ['w'] => Ok(FileMode::Truncate),
+            [_] => Err(format!(
                 "unsupported file mode {mode:?}: use \"a\" or \"w\""
+            )),
+            _ => Err(format!(
+                "invalid file mode {mode:?}: must have exactly one of create/read/write/append \
+                 mode and at most one plus (CPython's open)"
             )),
         }
     }
@@ -46,9 +63,12 @@ impl FileMode {
 #[derive(Clone, Debug)]
 pub enum Rotation {
     Never,
-    /// Python's RotatingFileHandler: roll when the next record would make the
-    /// file reach `max_bytes`; keep `backup_count` backups `.1` … `.N`.
-    /// Either being 0 means never.
+    /// Python's RotatingFileHandler: roll when the file's size in bytes plus
+    /// the next record's length in characters (terminator included) reaches
+    /// `max_bytes`, exactly CPython 3.11's test; keep `backup_count` backups
+    /// `.1` … `.N`. Either being 0 means never. One difference: an empty
+    /// file never rolls (CPython moves it aside as an empty backup when a
+    /// single record reaches `max_bytes`, which pushes a real backup out).
     Size {
         max_bytes: u64,
         backup_count: u32,
@@ -332,6 +352,20 @@ impl FileSink {
         Ok(())
     }
 
+    /// The record's length as size rotation counts it: CPython 3.11's
+    /// `shouldRollover` adds `len(msg)`, the formatted record's characters
+    /// (terminator included), to `stream.tell()`, the file's bytes. Only
+    /// size rotation pays for counting the characters.
+    fn rollover_len(&self, line: &[u8]) -> u64 {
+        match self.options.rotation {
+            Rotation::Size { .. } => {
+                std::str::from_utf8(line).map_or(line.len(), |text| text.chars().count()) as u64
+            }
+            _ => line.len() as u64,
+        }
+    }
+
+    /// Whether a record of `record_len` (see `rollover_len`) rolls first.
     fn rollover_due(&self, record_len: u64) -> bool {
         if !self.regular {
             return false;
@@ -497,7 +531,7 @@ impl FileSink {
     fn emit_locked(&mut self, line: &[u8], levelno: i32) -> io::Result<()> {
         self.follow_other_writers()?;
         let len = line.len() as u64;
-        let rolled = if self.rollover_due(len) {
+        let rolled = if self.rollover_due(self.rollover_len(line)) {
             self.roll_over()
         } else {
             Ok(())
@@ -627,11 +661,12 @@ impl Sink for FileSink {
             return Ok(());
         }
         let len = text.len() as u64;
-        let rolled = if self.file.is_none() || self.rollover_due(len) {
+        let rolled = if self.file.is_none() || self.rollover_due(self.rollover_len(text.as_bytes()))
+        {
             // A due rollover of a file not yet opened (delay) renames what is
             // there, if anything, and never leaves an empty backup behind.
             if crate::fork::has_forked() {
-                self.roll_over_shared(len)
+                self.roll_over_shared(self.rollover_len(text.as_bytes()))
             } else {
                 self.roll_over()
             }
