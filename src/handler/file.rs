@@ -356,11 +356,9 @@ impl FileSink {
     /// `shouldRollover` adds `len(msg)`, the formatted record's characters
     /// (terminator included), to `stream.tell()`, the file's bytes. Only
     /// size rotation pays for counting the characters.
-    fn rollover_len(&self, line: &[u8]) -> u64 {
+    fn rollover_len(&self, line: &str) -> u64 {
         match self.options.rotation {
-            Rotation::Size { .. } => {
-                std::str::from_utf8(line).map_or(line.len(), |text| text.chars().count()) as u64
-            }
+            Rotation::Size { .. } => line.chars().count() as u64,
             _ => line.len() as u64,
         }
     }
@@ -478,7 +476,7 @@ impl FileSink {
 
     /// Multi-process rotation: under the lock, follow a rotation another
     /// process made, re-read the real size, roll if due, write.
-    fn emit_shared(&mut self, line: &[u8], levelno: i32) -> io::Result<()> {
+    fn emit_shared(&mut self, line: &str, levelno: i32) -> io::Result<()> {
         self.lock_file()?;
         let Some(lock) = self.lock.take() else {
             return Err(io::Error::other("lock file missing"));
@@ -528,7 +526,7 @@ impl FileSink {
         result
     }
 
-    fn emit_locked(&mut self, line: &[u8], levelno: i32) -> io::Result<()> {
+    fn emit_locked(&mut self, line: &str, levelno: i32) -> io::Result<()> {
         self.follow_other_writers()?;
         let len = line.len() as u64;
         let rolled = if self.rollover_due(self.rollover_len(line)) {
@@ -538,7 +536,7 @@ impl FileSink {
         };
         if self.file.is_some() {
             // Even after a failed rollover: the record goes to the current file.
-            self.output.write_record(line, levelno)?;
+            self.output.write_record(line.as_bytes(), levelno)?;
             self.size += len;
         }
         rolled
@@ -657,16 +655,15 @@ impl Sink for FileSink {
             }
         }
         if self.options.multiprocess && !matches!(self.options.rotation, Rotation::Never) {
-            self.emit_shared(text.as_bytes(), record.levelno)?;
+            self.emit_shared(text, record.levelno)?;
             return Ok(());
         }
         let len = text.len() as u64;
-        let rolled = if self.file.is_none() || self.rollover_due(self.rollover_len(text.as_bytes()))
-        {
+        let rolled = if self.file.is_none() || self.rollover_due(self.rollover_len(text)) {
             // A due rollover of a file not yet opened (delay) renames what is
             // there, if anything, and never leaves an empty backup behind.
             if crate::fork::has_forked() {
-                self.roll_over_shared(self.rollover_len(text.as_bytes()))
+                self.roll_over_shared(self.rollover_len(text))
             } else {
                 self.roll_over()
             }
