@@ -356,11 +356,20 @@ impl FileSink {
     /// `shouldRollover` adds `len(msg)`, the formatted record's characters
     /// (terminator included), to `stream.tell()`, the file's bytes. Only
     /// size rotation pays for counting the characters.
+    #[cold]
+    #[inline(never)]
     fn rollover_len(&self, line: &str) -> u64 {
         match self.options.rotation {
             Rotation::Size { .. } => line.chars().count() as u64,
             _ => line.len() as u64,
         }
+    }
+
+    /// Whether `line` rolls the file over first. A record has no more
+    /// characters than bytes, so only one that would roll by its bytes (near
+    /// the limit: rare) has its characters counted.
+    fn rollover_due_for(&self, line: &str) -> bool {
+        self.rollover_due(line.len() as u64) && self.rollover_due(self.rollover_len(line))
     }
 
     /// Whether a record of `record_len` (see `rollover_len`) rolls first.
@@ -529,7 +538,7 @@ impl FileSink {
     fn emit_locked(&mut self, line: &str, levelno: i32) -> io::Result<()> {
         self.follow_other_writers()?;
         let len = line.len() as u64;
-        let rolled = if self.rollover_due(self.rollover_len(line)) {
+        let rolled = if self.rollover_due_for(line) {
             self.roll_over()
         } else {
             Ok(())
@@ -659,7 +668,7 @@ impl Sink for FileSink {
             return Ok(());
         }
         let len = text.len() as u64;
-        let rolled = if self.file.is_none() || self.rollover_due(self.rollover_len(text)) {
+        let rolled = if self.file.is_none() || self.rollover_due_for(text) {
             // A due rollover of a file not yet opened (delay) renames what is
             // there, if anything, and never leaves an empty backup behind.
             if crate::fork::has_forked() {

@@ -253,9 +253,16 @@ impl FdOutput {
         if result.is_ok() {
             self.pending.clear();
         } else {
-            self.pending.drain(..written);
+            self.forget_written(written);
         }
         result
+    }
+
+    /// After a failed flush: the bytes the kernel took leave the buffer.
+    #[cold]
+    #[inline(never)]
+    fn forget_written(&mut self, written: usize) {
+        self.pending.drain(..written);
     }
 }
 
