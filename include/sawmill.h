@@ -471,15 +471,17 @@ enum sawmill_status sawmill_handler_set_name(struct sawmill_handler *h, const ch
 
 /**
  * Hands buffered records to the operating system. I/O failure →
- * SAWMILL_ERR_IO; from inside this handler's own emit or flush callback →
- * SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
+ * SAWMILL_ERR_IO; from inside this handler's own emit or flush callback, or
+ * from inside another handler's callback when waiting would close a cycle
+ * (see `sawmill_emit_fn`) → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
  */
 enum sawmill_status sawmill_handler_flush(struct sawmill_handler *h);
 
 /**
  * Flushes and closes the destination (idempotent). Does not release the
  * caller's reference. From inside this handler's own emit or flush
- * callback → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
+ * callback, or when waiting would close a cycle of callbacks (see
+ * `sawmill_emit_fn`) → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
  */
 enum sawmill_status sawmill_handler_close(struct sawmill_handler *h);
 
@@ -516,7 +518,8 @@ uint64_t sawmill_handler_dropped_count(const struct sawmill_handler *h);
  * also an I/O error in `sawmill_handler_error_count` (reported once on
  * stderr); that count is of failures, not of lost records. Handlers without
  * an output buffer (callback, null) → SAWMILL_ERR_INVALID_ARGUMENT; from
- * inside this handler's own callback → SAWMILL_ERR_WOULD_DEADLOCK.
+ * inside this handler's own callback, or when waiting would close a cycle
+ * of callbacks (see `sawmill_emit_fn`) → SAWMILL_ERR_WOULD_DEADLOCK.
  * Thread-safe.
  */
 enum sawmill_status sawmill_handler_set_buffering(struct sawmill_handler *h, size_t capacity_bytes, int flush_level, uint32_t flush_interval_ms);
@@ -524,7 +527,8 @@ enum sawmill_status sawmill_handler_set_buffering(struct sawmill_handler *h, siz
 /**
  * Sets the text written after each record by a stream handler (default
  * "\n"; Python's `terminator`). Copied. Other handlers →
- * SAWMILL_ERR_INVALID_ARGUMENT; from inside this handler's own callback →
+ * SAWMILL_ERR_INVALID_ARGUMENT; from inside this handler's own callback, or
+ * when waiting would close a cycle of callbacks (see `sawmill_emit_fn`) →
  * SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
  */
 enum sawmill_status sawmill_stream_handler_set_terminator(struct sawmill_handler *h, const char *terminator);

@@ -436,8 +436,9 @@ pub unsafe extern "C" fn sawmill_handler_set_name(
 }
 
 /// Hands buffered records to the operating system. I/O failure →
-/// SAWMILL_ERR_IO; from inside this handler's own emit or flush callback →
-/// SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
+/// SAWMILL_ERR_IO; from inside this handler's own emit or flush callback, or
+/// from inside another handler's callback when waiting would close a cycle
+/// (see `sawmill_emit_fn`) → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_handler_flush(h: *mut sawmill_handler) -> sawmill_status {
     status_call(|| {
@@ -449,7 +450,8 @@ pub unsafe extern "C" fn sawmill_handler_flush(h: *mut sawmill_handler) -> sawmi
 
 /// Flushes and closes the destination (idempotent). Does not release the
 /// caller's reference. From inside this handler's own emit or flush
-/// callback → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
+/// callback, or when waiting would close a cycle of callbacks (see
+/// `sawmill_emit_fn`) → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_handler_close(h: *mut sawmill_handler) -> sawmill_status {
     status_call(|| {
@@ -493,7 +495,8 @@ pub unsafe extern "C" fn sawmill_handler_dropped_count(h: *const sawmill_handler
 /// also an I/O error in `sawmill_handler_error_count` (reported once on
 /// stderr); that count is of failures, not of lost records. Handlers without
 /// an output buffer (callback, null) → SAWMILL_ERR_INVALID_ARGUMENT; from
-/// inside this handler's own callback → SAWMILL_ERR_WOULD_DEADLOCK.
+/// inside this handler's own callback, or when waiting would close a cycle
+/// of callbacks (see `sawmill_emit_fn`) → SAWMILL_ERR_WOULD_DEADLOCK.
 /// Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_handler_set_buffering(
@@ -517,7 +520,8 @@ pub unsafe extern "C" fn sawmill_handler_set_buffering(
 
 /// Sets the text written after each record by a stream handler (default
 /// "\n"; Python's `terminator`). Copied. Other handlers →
-/// SAWMILL_ERR_INVALID_ARGUMENT; from inside this handler's own callback →
+/// SAWMILL_ERR_INVALID_ARGUMENT; from inside this handler's own callback, or
+/// when waiting would close a cycle of callbacks (see `sawmill_emit_fn`) →
 /// SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_stream_handler_set_terminator(
