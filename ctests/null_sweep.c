@@ -210,6 +210,7 @@ int main(void) {
     EXPECT_NULL_ARG(sawmill_handler_flush(NULL));
     EXPECT_NULL_ARG(sawmill_handler_close(NULL));
     CHECK(sawmill_handler_error_count(NULL) == 0);
+    CHECK(sawmill_handler_dropped_count(NULL) == 0);
     EXPECT_NULL_ARG(sawmill_handler_set_buffering(NULL, 0, 40, 0));
     EXPECT_STATUS(sawmill_handler_set_buffering(h, 4096, 40, 0), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_stream_handler_set_terminator(NULL, "\n"));

@@ -156,7 +156,11 @@ typedef void (*sawmill_destroy_fn)(void *user_data);
  * `sawmill_file_handler_set_*` calls) made on the same handler from inside
  * its emit or flush callback, and `sawmill_shutdown` or a forcing
  * `sawmill_basic_config_apply` from inside any of them, return
- * SAWMILL_ERR_WOULD_DEADLOCK instead of waiting forever.
+ * SAWMILL_ERR_WOULD_DEADLOCK instead of waiting forever. So does such a call
+ * on another handler when waiting for it would close a cycle (this thread
+ * is in A's callback and B's lock is held by a thread in B's callback that
+ * waits, directly or through other handlers, for A): one call of the cycle
+ * is refused and the others go on once its callback returns.
  */
 typedef int (*sawmill_emit_fn)(void *user_data, const struct sawmill_record *r, const char *text, size_t len);
 
@@ -255,7 +259,10 @@ uint64_t sawmill_reentrant_drop_count(void);
 
 /**
  * Python's `logging.shutdown()`: flushes and closes every handler, newest
- * first. Idempotent; also runs automatically at normal process exit.
+ * first. Idempotent. At normal process exit sawmill flushes every handler
+ * and switches it to write-through instead of closing it, so a record
+ * logged later in the exit sequence (an atexit function registered before
+ * sawmill's first use, a C++ static destructor) is written at once.
  * Handlers stay valid objects; a FileHandler in append mode reopens if used
  * again. Called from inside a handler's emit or flush callback it does
  * nothing and sets `sawmill_last_error()` (status
@@ -425,7 +432,8 @@ struct sawmill_handler *sawmill_stream_handler_new(int fd);
  * A FileHandler appending (`mode` "a" or NULL) or truncating ("w") UTF-8
  * text to `path`; with `delay` the file is opened at the first record.
  * The path is made absolute now. Unopenable file (no `delay`) → NULL +
- * SAWMILL_ERR_IO; bad mode → SAWMILL_ERR_INVALID_ARGUMENT. The caller owns
+ * SAWMILL_ERR_IO; bad mode (CPython's `open` rules: `""` and `"+"` are
+ * refused; so are `"r"` and `"x"`) → SAWMILL_ERR_INVALID_ARGUMENT. The caller owns
  * one reference. Thread-safe.
  */
 struct sawmill_handler *sawmill_file_handler_new(const char *path, const char *mode, bool delay);
@@ -475,15 +483,17 @@ enum sawmill_status sawmill_handler_set_name(struct sawmill_handler *h, const ch
 
 /**
  * Hands buffered records to the operating system. I/O failure →
- * SAWMILL_ERR_IO; from inside this handler's own emit or flush callback →
- * SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
+ * SAWMILL_ERR_IO; from inside this handler's own emit or flush callback, or
+ * from inside another handler's callback when waiting would close a cycle
+ * (see `sawmill_emit_fn`) → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
  */
 enum sawmill_status sawmill_handler_flush(struct sawmill_handler *h);
 
 /**
  * Flushes and closes the destination (idempotent). Does not release the
  * caller's reference. From inside this handler's own emit or flush
- * callback → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
+ * callback, or when waiting would close a cycle of callbacks (see
+ * `sawmill_emit_fn`) → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
  */
 enum sawmill_status sawmill_handler_close(struct sawmill_handler *h);
 
@@ -494,14 +504,34 @@ enum sawmill_status sawmill_handler_close(struct sawmill_handler *h);
 uint64_t sawmill_handler_error_count(const struct sawmill_handler *h);
 
 /**
+ * How many records this handler dropped because its destination kept
+ * failing (disk full, /dev/full) while its buffer was full; each is counted
+ * once and never written later (see `sawmill_handler_set_buffering`). 0 for
+ * NULL. Thread-safe.
+ */
+uint64_t sawmill_handler_dropped_count(const struct sawmill_handler *h);
+
+/**
  * The durability policy of a stream or file handler. `capacity_bytes` 0 is
  * write-through (the default: each record reaches the kernel before the
  * logging call returns). Otherwise records collect in a buffer of that size,
  * handed to the kernel when it fills, when a record at or above
  * `flush_level` arrives, when `flush_interval_ms` (0 = no interval) has
- * passed, on `sawmill_handler_flush`, and at shutdown/exit. Handlers without
+ * passed, on `sawmill_handler_flush`, and at shutdown/exit.
+ *
+ * When the destination fails (disk full): bytes the kernel took are never
+ * written again; a record written only in part has its rest written first
+ * once the destination accepts bytes again, so no line is torn or glued to
+ * the next. The buffer never grows past `capacity_bytes` (write-through:
+ * past the rest of one torn record): records already in it wait and are
+ * written when the destination recovers; a record that finds it full while
+ * the destination still fails is dropped, counted once in
+ * `sawmill_handler_dropped_count`, and never written. Each failed write is
+ * also an I/O error in `sawmill_handler_error_count` (reported once on
+ * stderr); that count is of failures, not of lost records. Handlers without
  * an output buffer (callback, null) → SAWMILL_ERR_INVALID_ARGUMENT; from
- * inside this handler's own callback → SAWMILL_ERR_WOULD_DEADLOCK.
+ * inside this handler's own callback, or when waiting would close a cycle
+ * of callbacks (see `sawmill_emit_fn`) → SAWMILL_ERR_WOULD_DEADLOCK.
  * Thread-safe.
  */
 enum sawmill_status sawmill_handler_set_buffering(struct sawmill_handler *h, size_t capacity_bytes, int flush_level, uint32_t flush_interval_ms);
@@ -509,7 +539,8 @@ enum sawmill_status sawmill_handler_set_buffering(struct sawmill_handler *h, siz
 /**
  * Sets the text written after each record by a stream handler (default
  * "\n"; Python's `terminator`). Copied. Other handlers →
- * SAWMILL_ERR_INVALID_ARGUMENT; from inside this handler's own callback →
+ * SAWMILL_ERR_INVALID_ARGUMENT; from inside this handler's own callback, or
+ * when waiting would close a cycle of callbacks (see `sawmill_emit_fn`) →
  * SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
  */
 enum sawmill_status sawmill_stream_handler_set_terminator(struct sawmill_handler *h, const char *terminator);

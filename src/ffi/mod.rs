@@ -435,7 +435,10 @@ pub extern "C" fn sawmill_reentrant_drop_count() -> u64 {
 }
 
 /// Python's `logging.shutdown()`: flushes and closes every handler, newest
-/// first. Idempotent; also runs automatically at normal process exit.
+/// first. Idempotent. At normal process exit sawmill flushes every handler
+/// and switches it to write-through instead of closing it, so a record
+/// logged later in the exit sequence (an atexit function registered before
+/// sawmill's first use, a C++ static destructor) is written at once.
 /// Handlers stay valid objects; a FileHandler in append mode reopens if used
 /// again. Called from inside a handler's emit or flush callback it does
 /// nothing and sets `sawmill_last_error()` (status
