@@ -2,6 +2,7 @@
 //! The format is compiled once into pieces; standard attribute names are
 //! resolved at compile time; the date text is cached per second.
 
+mod brace;
 mod render;
 mod spec;
 mod time;
@@ -119,13 +120,15 @@ impl Formatter {
     }
 
     pub fn with_options(options: FormatterOptions) -> Result<Formatter, FormatError> {
+        // CPython: `fmt or default_format`, so '' is the default too.
         let text = options
             .format
             .as_deref()
+            .filter(|f| !f.is_empty())
             .unwrap_or(options.style.default_format());
         let pieces = match options.style {
             Style::Percent => spec::parse_percent(text)?,
-            Style::Brace => spec::parse_brace(text)?,
+            Style::Brace => brace::parse_brace(text)?,
             Style::Dollar => spec::parse_dollar(text)?,
         };
         let uses_time = pieces
@@ -293,7 +296,9 @@ impl Formatter {
             };
             let rendered = match piece {
                 Piece::Percent(_, spec) => spec::render_percent(out, value, spec),
-                Piece::Brace(_, spec) => spec::render_brace(out, value, spec),
+                Piece::Brace(_, spec) => brace::render_brace(out, value, spec, &|key| {
+                    self.lookup(record, key, asctime.as_str())
+                }),
                 _ => {
                     render::write_str_of(out, value);
                     Ok(())
@@ -348,7 +353,11 @@ fn plain_field(piece: &Piece) -> Option<Field> {
         {
             *f
         }
-        Piece::Brace(Key::Standard(f), spec) if spec.empty && spec.conversion.is_none() => *f,
+        Piece::Brace(Key::Standard(f), spec)
+            if spec.empty && spec.conversion.is_none() && spec.access.is_empty() =>
+        {
+            *f
+        }
         Piece::Dollar(Key::Standard(f)) => *f,
         _ => return None,
     };

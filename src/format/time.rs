@@ -9,7 +9,7 @@ use std::sync::Once;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::render::StackText;
+use super::render::SpillText;
 use super::FormatError;
 
 /// Room for a cached date text; longer results are computed every time.
@@ -18,7 +18,8 @@ const CACHED_LEN: usize = 96;
 /// on the heap (a datefmt of hundreds of characters).
 const STACK_LEN: usize = 256;
 
-pub type DateText = StackText<320>;
+/// Room for the date text of one record; longer dates move to the heap.
+pub type DateText = SpillText<320>;
 
 /// Python's `default_time_format`.
 const DEFAULT_TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
