@@ -78,8 +78,10 @@ fn invalid(fmt: &str, style: char) -> FormatError {
 /// CPython takes any value that fits a Py_ssize_t (a C int for `%`
 /// precisions) and then needs that much memory per record (MemoryError, or
 /// gigabytes); sawmill refuses earlier so no format string can size an
-/// allocation. 100,000 characters is far above any real log layout.
-pub const MAX_WIDTH: usize = 100_000;
+/// allocation. Rust's own formatting machinery takes widths and precisions
+/// up to 65,535 (it panics above), and `%g` asks it for a few more decimals
+/// than its precision: 65,000 stays clear of that, far above any real layout.
+pub const MAX_WIDTH: usize = 65_000;
 
 /// A run of ASCII digits as a width or precision; `None` if there are none.
 pub(super) fn parse_number(chars: &[char], i: &mut usize) -> Result<Option<usize>, FormatError> {
