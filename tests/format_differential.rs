@@ -282,7 +282,15 @@ fn formatter_matches_cpython() {
             _ if want == got => {}
             // The documented class: CPython accepts a format that fails on
             // every record when formatting, sawmill refuses it at construction.
-            (Outcome::Format, Outcome::Construct) => rejected_earlier += 1,
+            (Outcome::Format, Outcome::Construct) => {
+                rejected_earlier += 1;
+                if std::env::var_os("SAWMILL_DIFF_DUMP_EARLIER").is_some() {
+                    mismatches.push(format!(
+                        "rejected earlier {index}: {}",
+                        describe(&cases[index])
+                    ));
+                }
+            }
             // Documented refusal: a `%` directive without a (key) prints the
             // whole record dictionary in CPython (`%s`, `%a`…).
             (Outcome::Ok(_), Outcome::Construct) if keyless_percent(&cases[index]) => {

@@ -760,7 +760,7 @@ fn pad_number(
             }
             let zeros = n - digits.len();
             for i in 0..n {
-                if i > 0 && (n - i) % every == 0 {
+                if i > 0 && (n - i).is_multiple_of(every) {
                     let _ = body.write_char(sep);
                 }
                 let _ = body.write_char(if i < zeros {
