@@ -515,6 +515,43 @@ mod tests {
     }
 
     #[test]
+    fn float_repr_ties_go_to_even_as_in_cpython() {
+        // The 17-digit candidates …062 and …063 are equally near.
+        assert_eq!(repr(168.003082275390625), "168.00308227539062");
+        assert_eq!(repr(5e-324), "5e-324");
+        assert_eq!(repr(-0.0), "-0.0");
+        assert_eq!(repr(1.7976931348623157e308), "1.7976931348623157e+308");
+        assert_eq!(repr(9999999999999998.0), "9999999999999998.0");
+    }
+
+    #[test]
+    fn integer_text_of_floats_is_exact() {
+        let int = |v: f64| {
+            let mut s = String::new();
+            write_float_as_integer(&mut s, v);
+            s
+        };
+        assert_eq!(int(1e22), "10000000000000000000000");
+        assert_eq!(int(9.2233720368547758e18), "9223372036854775808");
+        assert_eq!(int(-12.9), "-12");
+        let max = int(f64::MAX);
+        assert_eq!(max.len(), 309);
+        assert!(max.starts_with("1797693134862315708145274237317043567980705675258449965989"));
+        assert!(max.ends_with("26184124858368"));
+    }
+
+    #[test]
+    fn spill_text_keeps_everything() {
+        let mut t = StackText::<4>::new();
+        assert!(t.write_str("12345").is_err());
+        let mut s = SpillText::<4>::new();
+        let _ = s.write_str("12");
+        let _ = s.write_str("345");
+        let _ = s.write_str("6");
+        assert_eq!(s.as_str(), "123456");
+    }
+
+    #[test]
     fn general_format_matches_python() {
         let g = |v: f64, p: usize| {
             let mut s = String::new();
