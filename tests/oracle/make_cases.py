@@ -155,6 +155,11 @@ for label, fmt, style, extras, datefmt in REGRESSIONS:
     rec = dict(RECORDS[0], extras=extras) if extras else RECORDS[0]
     cases.append(dict(label=label, fmt=fmt, style=style, datefmt=datefmt, utc=False,
                       tz="America/New_York", record=rec, defaults=None))
+# asctime before 1970: msecs is negative and `%03d` keeps its sign.
+for created in (-1.5, -0.25, -86400.999):
+    cases.append(dict(label="asctime-before-1970", fmt="%(asctime)s|%(msecs)d", style="%",
+                      datefmt=None, utc=False, tz="America/New_York",
+                      record=dict(RECORDS[0], created=created), defaults=None))
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "cases.json"), "w", encoding="utf-8") as out:

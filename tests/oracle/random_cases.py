@@ -89,6 +89,9 @@ def rand_created(rng):
                            1730612400.0005, 946684799.999, 2147483647.999, 4102444800.123])
     if r < 0.9:
         return rng.uniform(1e9, 2e9)
+    if r < 0.95:
+        # Before 1970: negative msecs.
+        return rng.choice([-1.5, -0.25, -86400.999, -1e9 - 0.5, -0.0005])
     return round(rng.uniform(0, 4e9), rng.randint(0, 7))
 
 
