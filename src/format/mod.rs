@@ -3,6 +3,8 @@
 //! resolved at compile time; the date text is cached per second.
 
 mod brace;
+#[rustfmt::skip]
+mod printable;
 mod render;
 mod spec;
 mod time;

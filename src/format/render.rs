@@ -377,24 +377,14 @@ pub fn write_repr_of(out: &mut impl Write, value: AttrRef<'_>, ascii_only: bool)
     }
 }
 
-/// Whether Python's `str.isprintable()` holds for `c` (approximated for the
-/// categories that matter in log text: controls, format characters,
-/// separators other than the space, private use).
+/// Whether Python's `str.isprintable()` holds for `c` (CPython 3.11's
+/// Unicode tables: printable.rs).
 fn is_printable(c: char) -> bool {
     let u = c as u32;
-    !(u < 0x20
-        || (0x7f..=0xa0).contains(&u)
-        || u == 0xad
-        || u == 0x1680
-        || (0x2000..=0x200f).contains(&u)
-        || (0x2028..=0x202f).contains(&u)
-        || (0x205f..=0x2064).contains(&u)
-        || (0x2066..=0x206f).contains(&u)
-        || u == 0x3000
-        || u == 0xfeff
-        || (0xe000..=0xf8ff).contains(&u)
-        || (0xfff9..=0xfffb).contains(&u)
-        || (0xf0000..).contains(&u))
+    let table = &super::printable::NOT_PRINTABLE;
+    // The last range starting at or before u decides.
+    let i = table.partition_point(|&(start, _)| start <= u);
+    !(i > 0 && u <= table[i - 1].1)
 }
 
 /// Python's `repr(str)`: single quotes unless the text has `'` and no `"`.

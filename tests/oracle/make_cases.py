@@ -98,6 +98,8 @@ for fmt, style in [("%(missing)s", "%"), ("{missing}", "{"), ("$missing", "$"), 
 # failed before its fix): (label, fmt, style, extras, datefmt).
 REGRESSIONS = [
     ("repr-tie-to-even", "%(x)s|%(x)r|%(x).17g", "%", {"x": 168.003082275390625}, None),
+    ("repr-printable-by-unicode-tables", "%(x)r|%(y)a", "%",
+     {"x": "\U00064507\u0378\u0301\U0001F389\u2028é\U000e0001", "y": "é\U0001F389"}, None),
     ("repr-tie-to-even-brace", "{x} {x!r}", "{", {"x": 168.003082275390625}, None),
     ("no-type-precision-exponent", "{x:.3}|{y:.1}|{z:.3}|{w:.1}", "{",
      {"x": 100.0, "y": 959.0, "z": 1.0, "w": 0.0}, None),

@@ -62,10 +62,23 @@ def rand_int(rng):
     return rng.randint(-2 ** 63, 2 ** 63 - 1)
 
 
+def rand_text(rng):
+    if rng.random() < 0.8:
+        return rng.choice(TEXTS)
+    # Any code points (no surrogates: UTF-8 cannot carry them), to probe
+    # repr()'s printable rule across the Unicode tables.
+    out = []
+    for _ in range(rng.randint(1, 6)):
+        top = rng.choice([0x80, 0x800, 0x3000, 0x10000, 0x110000])
+        u = rng.randrange(top)
+        out.append(chr(u if not 0xD800 <= u <= 0xDFFF else 0x41))
+    return "".join(out)
+
+
 def rand_value(rng):
     kind = rng.random()
     if kind < 0.3:
-        return rng.choice(TEXTS)
+        return rand_text(rng)
     if kind < 0.55:
         return rand_int(rng)
     if kind < 0.8:
@@ -103,7 +116,7 @@ def rand_record(rng):
         name=rng.choice(["root", "name.sub", "myapp.área", "x", "deep.a.b.c.d", "", "a b"]),
         levelno=levelno, pathname=pathname, lineno=rng.choice([0, 1, 42, 7, 1000, 65, 9]),
         funcName=rng.choice(["run", None, "main", "<module>", "f"]),
-        msg=rng.choice(TEXTS), created=rand_created(rng),
+        msg=rand_text(rng), created=rand_created(rng),
         relativeCreated=rng.choice([rand_float(rng), rng.uniform(0, 1e7), 168.003082275390625,
                                     0.0, 1234.5678]),
         thread=rng.choice([140245, 0, 1, 2 ** 40 + 5, 2 ** 62]),
