@@ -380,6 +380,10 @@ pub fn render_percent(
     }
     let mut text = NumberText::new();
     match spec.conversion {
+        's' if spec.width == 0 && spec.precision.is_none() => {
+            render::write_str_of(out, value);
+            return Ok(());
+        }
         's' | 'r' | 'a' => {
             // Count first, then pad and write: no shifting of written text.
             let write = |w: &mut dyn FnMut(&str)| {
@@ -434,35 +438,40 @@ pub fn render_percent(
             let _ = text.write_char(ch);
         }
         'd' | 'i' | 'u' => {
-            let mut digits = NumberText::new();
-            let negative = match value {
-                AttrRef::Float(f) if f.is_finite() => {
-                    render::write_float_as_integer(&mut digits, f.abs());
-                    f.trunc() < 0.0
-                }
+            // Floats print their exact integer part (`%d` of 1e22); those
+            // beyond i64 take the big-number path.
+            let n = match value {
+                AttrRef::Float(f) if f.is_finite() && f.abs() < 9.2e18 => Ok(f.trunc() as i64),
+                AttrRef::Float(f) if f.is_finite() => Err(f),
                 AttrRef::Float(_) => {
                     return Err(FormatError(
                         "cannot convert float infinity/NaN to integer".into(),
                     ))
                 }
-                other => {
-                    let n = as_int(other).ok_or_else(|| {
-                        FormatError(format!(
-                            "%{} format: a real number is required, not {}",
-                            spec.conversion,
-                            type_name(other)
-                        ))
-                    })?;
-                    let _ = write!(digits, "{}", n.unsigned_abs());
-                    n < 0
-                }
+                other => Ok(as_int(other).ok_or_else(|| {
+                    FormatError(format!(
+                        "%{} format: a real number is required, not {}",
+                        spec.conversion,
+                        type_name(other)
+                    ))
+                })?),
             };
-            let _ = text.write_str(sign_prefix(negative, spec.plus, spec.space));
-            let digits = digits.as_str();
-            for _ in digits.len()..spec.precision.unwrap_or(0) {
-                let _ = text.write_char('0');
+            let p = spec.precision.unwrap_or(0);
+            match n {
+                Ok(n) => {
+                    let _ = text.write_str(sign_prefix(n < 0, spec.plus, spec.space));
+                    let _ = write!(text, "{:0p$}", n.unsigned_abs());
+                }
+                Err(f) => {
+                    let _ = text.write_str(sign_prefix(f < 0.0, spec.plus, spec.space));
+                    let mut digits = NumberText::new();
+                    render::write_float_as_integer(&mut digits, f.abs());
+                    for _ in digits.as_str().len()..p {
+                        let _ = text.write_char('0');
+                    }
+                    let _ = text.write_str(digits.as_str());
+                }
             }
-            let _ = text.write_str(digits);
         }
         'x' | 'X' | 'o' => {
             let n = as_int(value).ok_or_else(|| {
