@@ -455,12 +455,18 @@ fn access<'r>(mut value: AttrRef<'r>, steps: &[Access]) -> Result<AttrRef<'r>, F
 
 /// Renders one `{}`-style field: attribute steps, conversion, then
 /// `format(value, spec)`; `lookup` finds the fields of a nested spec.
+#[inline]
 pub fn render_brace<'r>(
     out: &mut String,
     value: AttrRef<'r>,
     spec: &BraceSpec,
     lookup: &dyn Fn(&Key) -> Option<AttrRef<'r>>,
 ) -> Result<(), FormatError> {
+    if spec.empty && spec.access.is_empty() && spec.conversion.is_none() {
+        // `{lineno}`: str(value), the common case, kept short.
+        render::write_str_of(out, value);
+        return Ok(());
+    }
     let value = if spec.access.is_empty() {
         value
     } else {

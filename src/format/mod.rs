@@ -197,6 +197,9 @@ impl Formatter {
             .write(record.created, record.msecs, self.utc(), out);
     }
 
+    // Inlined into the field loop (it was, with one caller; the nested-spec
+    // closure made it a call per field).
+    #[inline(always)]
     fn lookup<'r>(
         &'r self,
         record: &'r Record<'_>,
@@ -227,6 +230,17 @@ impl Formatter {
                     Value::Null => AttrRef::None,
                 })
         })
+    }
+
+    /// `lookup` for the fields of a nested spec (rare: not inlined).
+    #[inline(never)]
+    fn lookup_nested<'r>(
+        &'r self,
+        record: &'r Record<'_>,
+        key: &Key,
+        asctime: &'r str,
+    ) -> Option<AttrRef<'r>> {
+        self.lookup(record, key, asctime)
     }
 
     /// Python's `Formatter.format`: the record's text, then `exc_text` and
@@ -262,6 +276,9 @@ impl Formatter {
         }
     }
 
+    // Kept out of `format`: inlined there, its size changed how the plain
+    // path (the common case) was compiled and cost it instructions.
+    #[inline(never)]
     fn format_pieces(&self, record: &Record<'_>, out: &mut String) -> Result<(), FormatError> {
         let mut asctime = time::DateText::new();
         if self.uses_time {
@@ -299,7 +316,7 @@ impl Formatter {
             let rendered = match piece {
                 Piece::Percent(_, spec) => spec::render_percent(out, value, spec),
                 Piece::Brace(_, spec) => brace::render_brace(out, value, spec, &|key| {
-                    self.lookup(record, key, asctime.as_str())
+                    self.lookup_nested(record, key, asctime.as_str())
                 }),
                 _ => {
                     render::write_str_of(out, value);

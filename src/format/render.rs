@@ -70,15 +70,35 @@ impl<const N: usize> SpillText<N> {
     }
 }
 
-impl<const N: usize> Write for SpillText<N> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        if let Some(heap) = &mut self.heap {
-            heap.push_str(s);
-        } else if self.stack.write_str(s).is_err() {
-            let mut heap = String::with_capacity(2 * (N + s.len()));
+impl<const N: usize> SpillText<N> {
+    /// Moves the text to the heap and appends `s` (the rare, long case).
+    #[cold]
+    #[inline(never)]
+    fn spill(&mut self, s: &str) {
+        let heap = self.heap.get_or_insert_with(|| {
+            let mut heap = String::with_capacity(2 * N);
             heap.push_str(self.stack.as_str());
-            heap.push_str(s);
-            self.heap = Some(heap);
+            heap
+        });
+        heap.push_str(s);
+    }
+}
+
+impl<const N: usize> Write for SpillText<N> {
+    #[inline]
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.stack.len + s.len();
+        if end <= N && self.heap.is_none() {
+            // The stack case costs what StackText's does.
+            for (slot, byte) in self.stack.bytes[self.stack.len..end]
+                .iter_mut()
+                .zip(s.as_bytes())
+            {
+                slot.write(*byte);
+            }
+            self.stack.len = end;
+        } else {
+            self.spill(s);
         }
         Ok(())
     }

@@ -460,7 +460,10 @@ pub fn render_percent(
             match n {
                 Ok(n) => {
                     let _ = text.write_str(sign_prefix(n < 0, spec.plus, spec.space));
-                    let _ = write!(text, "{:0p$}", n.unsigned_abs());
+                    let _ = match p {
+                        0 => write!(text, "{}", n.unsigned_abs()),
+                        _ => write!(text, "{:0p$}", n.unsigned_abs()),
+                    };
                 }
                 Err(f) => {
                     let _ = text.write_str(sign_prefix(f < 0.0, spec.plus, spec.space));

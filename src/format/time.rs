@@ -180,23 +180,28 @@ impl DateCache {
     }
 
     fn write_msecs(&self, msecs: f64, out: &mut impl Write) {
-        if !self.append_msecs {
-            return;
+        if self.append_msecs {
+            let ms = msecs as i64;
+            if !(0..1000).contains(&ms) {
+                return write_odd_msecs(ms, out);
+            }
+            // `,%03d` of the truncated milliseconds, without the fmt machinery.
+            let ms = ms as u16;
+            let digits = [
+                b',',
+                b'0' + (ms / 100) as u8,
+                b'0' + (ms / 10 % 10) as u8,
+                b'0' + (ms % 10) as u8,
+            ];
+            // SAFETY: a comma and three ASCII digits.
+            let _ = out.write_str(unsafe { std::str::from_utf8_unchecked(&digits) });
         }
-        if !(0.0..1000.0).contains(&msecs) {
-            // Before 1970 msecs is negative: Python's `%03d` keeps the sign.
-            let _ = write!(out, ",{:03}", msecs as i64);
-            return;
-        }
-        // `,%03d` of the truncated milliseconds, without the fmt machinery.
-        let ms = msecs as u16;
-        let digits = [
-            b',',
-            b'0' + (ms / 100) as u8,
-            b'0' + (ms / 10 % 10) as u8,
-            b'0' + (ms % 10) as u8,
-        ];
-        // SAFETY: a comma and three ASCII digits.
-        let _ = out.write_str(unsafe { std::str::from_utf8_unchecked(&digits) });
     }
+}
+
+/// Before 1970 msecs is negative: Python's `%03d` keeps the sign (`,-250`).
+#[cold]
+#[inline(never)]
+fn write_odd_msecs(ms: i64, out: &mut impl Write) {
+    let _ = write!(out, ",{ms:03}");
 }
