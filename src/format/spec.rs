@@ -81,7 +81,7 @@ fn invalid(fmt: &str, style: char) -> FormatError {
 /// allocation. Rust's own formatting machinery takes widths and precisions
 /// up to 65,535 (it panics above), and `%g` asks it for a few more decimals
 /// than its precision: 65,000 stays clear of that, far above any real layout.
-pub const MAX_WIDTH: usize = 65_000;
+pub(crate) const MAX_WIDTH: usize = 65_000;
 
 /// A run of ASCII digits as a width or precision; `None` if there are none.
 pub(super) fn parse_number(chars: &[char], i: &mut usize) -> Result<Option<usize>, FormatError> {
