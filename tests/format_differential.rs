@@ -302,11 +302,14 @@ fn formatter_matches_cpython() {
             )),
         }
     }
-    println!(
-        "differential: seed {seed}, {} cases ({count} random), {} differ, {rejected_earlier} rejected earlier",
+    // Straight to stderr, past the test harness's capture: the seed and the
+    // count show in every run, not only in failing ones.
+    let summary = format!(
+        "differential: seed {seed}, {} cases ({count} random), {} differ, {rejected_earlier} rejected earlier\n",
         cases.len(),
         mismatches.len()
     );
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), summary.as_bytes());
     if let Ok(path) = std::env::var("SAWMILL_DIFF_DUMP") {
         // Every difference, for studying classes of them.
         let _ = std::fs::write(path, mismatches.join("\n"));
