@@ -2,6 +2,9 @@
 //! The format is compiled once into pieces; standard attribute names are
 //! resolved at compile time; the date text is cached per second.
 
+mod brace;
+#[rustfmt::skip]
+mod printable;
 mod render;
 mod spec;
 mod time;
@@ -119,13 +122,15 @@ impl Formatter {
     }
 
     pub fn with_options(options: FormatterOptions) -> Result<Formatter, FormatError> {
+        // CPython: `fmt or default_format`, so '' is the default too.
         let text = options
             .format
             .as_deref()
+            .filter(|f| !f.is_empty())
             .unwrap_or(options.style.default_format());
         let pieces = match options.style {
             Style::Percent => spec::parse_percent(text)?,
-            Style::Brace => spec::parse_brace(text)?,
+            Style::Brace => brace::parse_brace(text)?,
             Style::Dollar => spec::parse_dollar(text)?,
         };
         let uses_time = pieces
@@ -192,6 +197,9 @@ impl Formatter {
             .write(record.created, record.msecs, self.utc(), out);
     }
 
+    // Inlined into the field loop (it was, with one caller; the nested-spec
+    // closure made it a call per field).
+    #[inline(always)]
     fn lookup<'r>(
         &'r self,
         record: &'r Record<'_>,
@@ -219,6 +227,17 @@ impl Formatter {
                     Value::Null => AttrRef::None,
                 })
         })
+    }
+
+    /// `lookup` for the fields of a nested spec (rare: not inlined).
+    #[inline(never)]
+    fn lookup_nested<'r>(
+        &'r self,
+        record: &'r Record<'_>,
+        key: &Key,
+        asctime: &'r str,
+    ) -> Option<AttrRef<'r>> {
+        self.lookup(record, key, asctime)
     }
 
     /// Python's `Formatter.format`: the record's text, then `exc_text` and
@@ -262,6 +281,9 @@ impl Formatter {
         }
     }
 
+    // Kept out of `format`: inlined there, its size changed how the plain
+    // path (the common case) was compiled and cost it instructions.
+    #[inline(never)]
     fn format_pieces(&self, record: &Record<'_>, out: &mut String) -> Result<(), FormatError> {
         let mut asctime = time::DateText::new();
         if self.uses_time {
@@ -298,7 +320,9 @@ impl Formatter {
             };
             let rendered = match piece {
                 Piece::Percent(_, spec) => spec::render_percent(out, value, spec),
-                Piece::Brace(_, spec) => spec::render_brace(out, value, spec),
+                Piece::Brace(_, spec) => brace::render_brace(out, value, spec, &|key| {
+                    self.lookup_nested(record, key, asctime.as_str())
+                }),
                 _ => {
                     render::write_str_of(out, value);
                     Ok(())
@@ -353,7 +377,11 @@ fn plain_field(piece: &Piece) -> Option<Field> {
         {
             *f
         }
-        Piece::Brace(Key::Standard(f), spec) if spec.empty && spec.conversion.is_none() => *f,
+        Piece::Brace(Key::Standard(f), spec)
+            if spec.empty && spec.conversion.is_none() && spec.access.is_empty() =>
+        {
+            *f
+        }
         Piece::Dollar(Key::Standard(f)) => *f,
         _ => return None,
     };

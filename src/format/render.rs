@@ -45,28 +45,80 @@ impl<const N: usize> Write for StackText<N> {
     }
 }
 
-/// Number text: 400 bytes hold any f64 in fixed notation with the precisions
-/// formats use (`%.20f` of 1e308 is ~330 bytes).
-pub type NumberText = StackText<400>;
+/// Text rendered on the stack while it fits in `N` bytes and moved to the
+/// heap when it does not: everyday numbers and dates cost no allocation, and
+/// long ones (`%.300f`, a zero-padded width of 1000, a long datefmt) lose
+/// nothing. Widths and precisions are bounded at construction (spec.rs).
+pub struct SpillText<const N: usize> {
+    stack: StackText<N>,
+    heap: Option<String>,
+}
 
-/// Python's `repr(float)` (also `str(float)`): shortest round-trip digits,
-/// exponent form below 1e-4 and from 1e16 up, `.0` on whole numbers.
+impl<const N: usize> SpillText<N> {
+    pub fn new() -> Self {
+        SpillText {
+            stack: StackText::new(),
+            heap: None,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.heap {
+            Some(text) => text,
+            None => self.stack.as_str(),
+        }
+    }
+}
+
+impl<const N: usize> SpillText<N> {
+    /// Moves the text to the heap and appends `s` (the rare, long case).
+    #[cold]
+    #[inline(never)]
+    fn spill(&mut self, s: &str) {
+        let heap = self.heap.get_or_insert_with(|| {
+            let mut heap = String::with_capacity(2 * N);
+            heap.push_str(self.stack.as_str());
+            heap
+        });
+        heap.push_str(s);
+    }
+}
+
+impl<const N: usize> Write for SpillText<N> {
+    #[inline]
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.stack.len + s.len();
+        if end <= N && self.heap.is_none() {
+            // The stack case costs what StackText's does.
+            for (slot, byte) in self.stack.bytes[self.stack.len..end]
+                .iter_mut()
+                .zip(s.as_bytes())
+            {
+                slot.write(*byte);
+            }
+            self.stack.len = end;
+        } else {
+            self.spill(s);
+        }
+        Ok(())
+    }
+}
+
+/// Number text: any f64 in repr or exponent form fits in the stack part.
+pub type NumberText = SpillText<400>;
+
+/// Python's `repr(float)` (also `str(float)`): the shortest digits that
+/// round-trip (ties to even, as CPython's dtoa), exponent form below 1e-4
+/// and from 1e16 up, `.0` on whole numbers.
 pub fn write_float_repr(out: &mut impl Write, value: f64) {
     if let Some(special) = non_finite(value, false) {
         let _ = out.write_str(special);
         return;
     }
-    let mut sci = NumberText::new();
-    let _ = write!(sci, "{value:e}");
-    let (mantissa, exponent) = split_exponent(sci.as_str());
-    let negative = mantissa.starts_with('-');
-    let digits_part = mantissa.trim_start_matches('-');
-    let mut digits = NumberText::new();
-    for c in digits_part.chars().filter(|c| *c != '.') {
-        let _ = digits.write_char(c);
-    }
-    let digits = digits.as_str();
-    if negative {
+    let mut buffer = ryu::Buffer::new();
+    let (digit_buf, digit_len, exponent) = shortest_digits(&mut buffer, value.abs());
+    let digits = std::str::from_utf8(&digit_buf[..digit_len]).unwrap_or("0");
+    if value.is_sign_negative() {
         let _ = out.write_char('-');
     }
     if (-4..16).contains(&exponent) {
@@ -97,6 +149,102 @@ pub fn write_float_repr(out: &mut impl Write, value: f64) {
             let _ = out.write_str(&digits[1..]);
         }
         write_exponent(out, 'e', exponent);
+    }
+}
+
+/// The shortest round-trip significant digits of a finite `value >= 0` (no
+/// leading or trailing zeros; "0" for zero) and the decimal exponent of the
+/// first one, from Ryu's text (`1.5e-7`, `168.00308227539062`, `1e16`).
+fn shortest_digits(buffer: &mut ryu::Buffer, value: f64) -> ([u8; 24], usize, i32) {
+    let text = buffer.format_finite(value);
+    let (mantissa, exp) = match text.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut digits = [0u8; 24];
+    let mut len = 0;
+    // Position of the first significant digit relative to the point.
+    let mut exponent = exp + int_part.len() as i32 - 1;
+    let mut leading = true;
+    for b in int_part.bytes().chain(frac_part.bytes()) {
+        if leading && b == b'0' {
+            exponent -= 1;
+            continue;
+        }
+        leading = false;
+        if len < digits.len() {
+            digits[len] = b;
+            len += 1;
+        }
+    }
+    while len > 1 && digits[len - 1] == b'0' {
+        len -= 1;
+    }
+    if len == 0 {
+        digits[0] = b'0';
+        return (digits, 1, 0);
+    }
+    (digits, len, exponent)
+}
+
+/// The exact integer part of a finite float in decimal (`%d` of `1e22` is
+/// `10000000000000000000000`, not a saturated i64), with its sign.
+pub fn write_float_as_integer(out: &mut impl Write, value: f64) {
+    let value = value.trunc();
+    if value.abs() < 9.2e18 {
+        let _ = write!(out, "{}", value as i64);
+        return;
+    }
+    // value = mantissa * 2^shift exactly, with shift > 0 here.
+    let bits = value.abs().to_bits();
+    let shift = ((bits >> 52) & 0x7ff) as i32 - 1075;
+    let mantissa = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+    // Little-endian base-1e9 limbs, doubled `shift` times (at most 971).
+    let mut limbs: Vec<u32> = vec![
+        (mantissa % 1_000_000_000) as u32,
+        (mantissa / 1_000_000_000 % 1_000_000_000) as u32,
+        (mantissa / 1_000_000_000_000_000_000) as u32,
+    ];
+    for _ in 0..shift.max(0) {
+        let mut carry = 0u32;
+        for limb in &mut limbs {
+            let doubled = *limb * 2 + carry;
+            *limb = doubled % 1_000_000_000;
+            carry = doubled / 1_000_000_000;
+        }
+        if carry > 0 {
+            limbs.push(carry);
+        }
+    }
+    while limbs.len() > 1 && limbs.last() == Some(&0) {
+        limbs.pop();
+    }
+    if value < 0.0 {
+        let _ = out.write_char('-');
+    }
+    let mut rest = limbs.iter().rev();
+    if let Some(top) = rest.next() {
+        let _ = write!(out, "{top}");
+    }
+    for limb in rest {
+        let _ = write!(out, "{limb:09}");
+    }
+}
+
+/// `format(value, '#')`: the repr with a point even in exponent form
+/// (`1.e+16`, `5.e-324`).
+pub fn write_float_repr_alternate(out: &mut impl Write, value: f64) {
+    let mut text = NumberText::new();
+    write_float_repr(&mut text, value);
+    let text = text.as_str();
+    match text.split_once('e') {
+        Some((mantissa, exponent)) if !mantissa.contains('.') => {
+            let _ = write!(out, "{mantissa}.e{exponent}");
+        }
+        _ => {
+            let _ = out.write_str(text);
+        }
     }
 }
 
@@ -195,7 +343,10 @@ pub fn write_general(
     let _ = write!(sci, "{value:.prec$e}", prec = p - 1);
     let (_, exponent) = split_exponent(sci.as_str());
     let mut body = NumberText::new();
-    let use_exp = exponent < -4 || exponent >= p as i32;
+    // CPython's "no type" variant switches to exponent form one digit
+    // earlier (`format(100.0, '.3')` is `1e+02`).
+    let limit = if keep_point { p as i32 - 1 } else { p as i32 };
+    let use_exp = exponent < -4 || exponent >= limit;
     if use_exp {
         let (mantissa, _) = split_exponent(sci.as_str());
         let _ = body.write_str(mantissa);
@@ -247,24 +398,14 @@ pub fn write_repr_of(out: &mut impl Write, value: AttrRef<'_>, ascii_only: bool)
     }
 }
 
-/// Whether Python's `str.isprintable()` holds for `c` (approximated for the
-/// categories that matter in log text: controls, format characters,
-/// separators other than the space, private use).
+/// Whether Python's `str.isprintable()` holds for `c` (CPython 3.11's
+/// Unicode tables: printable.rs).
 fn is_printable(c: char) -> bool {
     let u = c as u32;
-    !(u < 0x20
-        || (0x7f..=0xa0).contains(&u)
-        || u == 0xad
-        || u == 0x1680
-        || (0x2000..=0x200f).contains(&u)
-        || (0x2028..=0x202f).contains(&u)
-        || (0x205f..=0x2064).contains(&u)
-        || (0x2066..=0x206f).contains(&u)
-        || u == 0x3000
-        || u == 0xfeff
-        || (0xe000..=0xf8ff).contains(&u)
-        || (0xfff9..=0xfffb).contains(&u)
-        || (0xf0000..).contains(&u))
+    let table = &super::printable::NOT_PRINTABLE;
+    // The last range starting at or before u decides.
+    let i = table.partition_point(|&(start, _)| start <= u);
+    !(i > 0 && u <= table[i - 1].1)
 }
 
 /// Python's `repr(str)`: single quotes unless the text has `'` and no `"`.
@@ -319,6 +460,18 @@ pub fn pad(out: &mut String, text: &str, width: usize, align: Align, fill: char)
     }
 }
 
+/// Appends `text` padded to `width` characters with `fill` inserted after
+/// its first `lead` characters (the sign and prefix): `=` alignment.
+pub fn pad_after_sign(out: &mut String, text: &str, lead: usize, width: usize, fill: char) {
+    let split = text.char_indices().nth(lead).map_or(text.len(), |(i, _)| i);
+    out.push_str(&text[..split]);
+    let len = text.chars().count();
+    for _ in len..width {
+        out.push(fill);
+    }
+    out.push_str(&text[split..]);
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Align {
     Left,
@@ -370,6 +523,45 @@ mod tests {
         assert_eq!(repr(f64::INFINITY), "inf");
         assert_eq!(repr(1e22), "1e+22");
         assert_eq!(repr(1.25e100), "1.25e+100");
+    }
+
+    #[test]
+    // The literal is the double's exact value: that it is a tie is the point.
+    #[allow(clippy::excessive_precision)]
+    fn float_repr_ties_go_to_even_as_in_cpython() {
+        // The 17-digit candidates …062 and …063 are equally near.
+        assert_eq!(repr(168.003082275390625), "168.00308227539062");
+        assert_eq!(repr(5e-324), "5e-324");
+        assert_eq!(repr(-0.0), "-0.0");
+        assert_eq!(repr(1.7976931348623157e308), "1.7976931348623157e+308");
+        assert_eq!(repr(9999999999999998.0), "9999999999999998.0");
+    }
+
+    #[test]
+    fn integer_text_of_floats_is_exact() {
+        let int = |v: f64| {
+            let mut s = String::new();
+            write_float_as_integer(&mut s, v);
+            s
+        };
+        assert_eq!(int(1e22), "10000000000000000000000");
+        assert_eq!(int(2f64.powi(63)), "9223372036854775808");
+        assert_eq!(int(-12.9), "-12");
+        let max = int(f64::MAX);
+        assert_eq!(max.len(), 309);
+        assert!(max.starts_with("1797693134862315708145274237317043567980705675258449965989"));
+        assert!(max.ends_with("26184124858368"));
+    }
+
+    #[test]
+    fn spill_text_keeps_everything() {
+        let mut t = StackText::<4>::new();
+        assert!(t.write_str("12345").is_err());
+        let mut s = SpillText::<4>::new();
+        let _ = s.write_str("12");
+        let _ = s.write_str("345");
+        let _ = s.write_str("6");
+        assert_eq!(s.as_str(), "123456");
     }
 
     #[test]

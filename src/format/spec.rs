@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::brace::BraceSpec;
 use super::render::{self, Align, NumberText};
 use super::FormatError;
 use crate::record::{AttrRef, Field};
@@ -15,7 +16,7 @@ pub enum Key {
 }
 
 impl Key {
-    fn new(name: &str) -> Key {
+    pub(super) fn new(name: &str) -> Key {
         Field::from_name(name).map_or_else(|| Key::Other(name.to_owned()), Key::Standard)
     }
 
@@ -40,23 +41,6 @@ pub struct PercentSpec {
     pub conversion: char,
 }
 
-/// `{key!conv:spec}` with Python's format-spec mini-language.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BraceSpec {
-    pub conversion: Option<char>,
-    pub fill: char,
-    pub align: Option<char>,
-    pub sign: char,
-    pub alternate: bool,
-    pub zero: bool,
-    pub width: usize,
-    pub grouping: Option<char>,
-    pub precision: Option<usize>,
-    pub kind: Option<char>,
-    /// The spec was empty (`{x}`): plain `format(value, '')`.
-    pub empty: bool,
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub enum Piece {
     Literal(String),
@@ -75,7 +59,7 @@ impl Piece {
     }
 }
 
-fn push_literal(pieces: &mut Vec<Piece>, text: &str) {
+pub(super) fn push_literal(pieces: &mut Vec<Piece>, text: &str) {
     if text.is_empty() {
         return;
     }
@@ -90,28 +74,99 @@ fn invalid(fmt: &str, style: char) -> FormatError {
     FormatError(format!("Invalid format '{fmt}' for '{style}' style"))
 }
 
-fn parse_number(chars: &[char], i: &mut usize) -> Option<usize> {
+/// Widths and precisions above this are refused when the format is built.
+/// CPython takes any value that fits a Py_ssize_t (a C int for `%`
+/// precisions) and then needs that much memory per record (MemoryError, or
+/// gigabytes); sawmill refuses earlier so no format string can size an
+/// allocation. Rust's own formatting machinery takes widths and precisions
+/// up to 65,535 (it panics above), and `%g` asks it for a few more decimals
+/// than its precision: 65,000 stays clear of that, far above any real layout.
+pub(crate) const MAX_WIDTH: usize = 65_000;
+
+/// A run of ASCII digits as a width or precision; `None` if there are none.
+pub(super) fn parse_number(chars: &[char], i: &mut usize) -> Result<Option<usize>, FormatError> {
     let start = *i;
+    let mut value: usize = 0;
     while *i < chars.len() && chars[*i].is_ascii_digit() {
+        value = value
+            .saturating_mul(10)
+            .saturating_add(chars[*i] as usize - '0' as usize);
         *i += 1;
     }
-    (*i > start).then(|| {
-        chars[start..*i]
-            .iter()
-            .collect::<String>()
-            .parse()
-            .unwrap_or(usize::MAX)
+    if *i == start {
+        return Ok(None);
+    }
+    if value > MAX_WIDTH {
+        return Err(FormatError(format!(
+            "width or precision {} too big (sawmill's limit is {MAX_WIDTH})",
+            chars[start..*i].iter().collect::<String>()
+        )));
+    }
+    Ok(Some(value))
+}
+
+/// Python's `\w` for one character (letters, digits, underscore; Unicode).
+fn is_word(c: char) -> bool {
+    c == '_' || c.is_alphanumeric()
+}
+
+/// CPython's validation of a `%`-style format (`PercentStyle.validate`): the
+/// pattern `%\(\w+\)[#0+ -]*(\*|\d+)?(\.(\*|\d+))?[diouxefgcrsa%]` (ignoring
+/// case) must match somewhere in the text. It checks nothing else; the rest
+/// is the `%` operator's business when a record is formatted.
+fn percent_validation_matches(chars: &[char]) -> bool {
+    (0..chars.len()).any(|start| {
+        let mut i = start;
+        let at = |i: usize| chars.get(i).copied();
+        if at(i) != Some('%') || at(i + 1) != Some('(') {
+            return false;
+        }
+        i += 2;
+        let key_start = i;
+        while at(i).is_some_and(is_word) {
+            i += 1;
+        }
+        if i == key_start || at(i) != Some(')') {
+            return false;
+        }
+        i += 1;
+        while matches!(at(i), Some('#' | '0' | '+' | ' ' | '-')) {
+            i += 1;
+        }
+        let digits = |i: &mut usize| {
+            if at(*i) == Some('*') {
+                *i += 1;
+                return true;
+            }
+            let from = *i;
+            while at(*i).is_some_and(|c| c.is_ascii_digit()) {
+                *i += 1;
+            }
+            *i > from
+        };
+        digits(&mut i);
+        if at(i) == Some('.') {
+            let mut j = i + 1;
+            if digits(&mut j) {
+                i = j;
+            }
+        }
+        at(i).is_some_and(|c| "diouxefgcrsa%".contains(c.to_ascii_lowercase()))
     })
 }
 
-/// `%`-style. Like Python's validation, at least one `%(key)…` field is
-/// required; unlike Python, every directive is checked now rather than at the
-/// first record.
+/// `%`-style: CPython's validation, then every directive parsed as the `%`
+/// operator parses it. Directives the operator would refuse for every record
+/// are refused now (CPython: at the first record), and so are directives
+/// without a `(key)`: with a mapping, CPython prints the whole record
+/// dictionary for `%s` and fails for the others.
 pub fn parse_percent(fmt: &str) -> Result<Vec<Piece>, FormatError> {
     let chars: Vec<char> = fmt.chars().collect();
+    if !percent_validation_matches(&chars) {
+        return Err(invalid(fmt, '%'));
+    }
     let mut pieces = Vec::new();
     let mut literal = String::new();
-    let mut fields = 0;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -128,7 +183,12 @@ pub fn parse_percent(fmt: &str) -> Result<Vec<Piece>, FormatError> {
                 continue;
             }
             Some('(') => {}
-            _ => return Err(invalid(fmt, '%')),
+            None => return Err(FormatError("incomplete format".into())),
+            Some(_) => {
+                return Err(FormatError(format!(
+                    "Invalid format '{fmt}' for '%' style: a directive without a (key)"
+                )))
+            }
         }
         // The key runs to the matching ')' (Python allows nested parentheses).
         let mut depth = 1;
@@ -173,17 +233,24 @@ pub fn parse_percent(fmt: &str) -> Result<Vec<Piece>, FormatError> {
             }
             i += 1;
         }
-        spec.width = parse_number(&chars, &mut i).unwrap_or(0);
+        let star = || FormatError("'*' needs positional arguments: not enough arguments".into());
+        if chars.get(i) == Some(&'*') {
+            return Err(star());
+        }
+        spec.width = parse_number(&chars, &mut i)?.unwrap_or(0);
         if chars.get(i) == Some(&'.') {
             i += 1;
-            spec.precision = Some(parse_number(&chars, &mut i).unwrap_or(0));
+            if chars.get(i) == Some(&'*') {
+                return Err(star());
+            }
+            spec.precision = Some(parse_number(&chars, &mut i)?.unwrap_or(0));
         }
-        // Python accepts (and ignores) a length modifier.
-        while matches!(chars.get(i), Some('h' | 'l' | 'L')) {
+        // Python accepts (and ignores) one length modifier.
+        if matches!(chars.get(i), Some('h' | 'l' | 'L')) {
             i += 1;
         }
         match chars.get(i) {
-            Some(&conv) if "diouxXeEfFgGcrsa%".contains(conv) => {
+            Some(&conv) if "diouxXeEfFgGcrsa".contains(conv) => {
                 spec.conversion = conv;
                 i += 1;
             }
@@ -192,167 +259,14 @@ pub fn parse_percent(fmt: &str) -> Result<Vec<Piece>, FormatError> {
                     "Invalid format '{fmt}' for '%' style: unsupported format character '{other}'"
                 )))
             }
-            None => return Err(invalid(fmt, '%')),
+            None => return Err(FormatError("incomplete format".into())),
         }
         push_literal(&mut pieces, &literal);
         literal.clear();
-        fields += 1;
-        if spec.conversion == '%' {
-            push_literal(&mut pieces, "%");
-        } else {
-            pieces.push(Piece::Percent(Key::new(&key), spec));
-        }
+        pieces.push(Piece::Percent(Key::new(&key), spec));
     }
     push_literal(&mut pieces, &literal);
-    if fields == 0 {
-        return Err(invalid(fmt, '%'));
-    }
     Ok(pieces)
-}
-
-fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c == '_' || c.is_alphabetic())
-        && chars.all(|c| c == '_' || c.is_alphanumeric())
-}
-
-/// `{}`-style: fields `{name}`, `{name!r}`, `{name:spec}`; `{{`/`}}` escapes.
-pub fn parse_brace(fmt: &str) -> Result<Vec<Piece>, FormatError> {
-    let mut pieces = Vec::new();
-    let mut literal = String::new();
-    let mut chars = fmt.chars().peekable();
-    let mut fields = 0;
-    while let Some(c) = chars.next() {
-        match c {
-            '{' if chars.peek() == Some(&'{') => {
-                chars.next();
-                literal.push('{');
-            }
-            '}' if chars.peek() == Some(&'}') => {
-                chars.next();
-                literal.push('}');
-            }
-            '}' => {
-                return Err(FormatError(
-                    "invalid format: Single '}' encountered in format string".into(),
-                ))
-            }
-            '{' => {
-                let mut field = String::new();
-                let mut depth = 1;
-                loop {
-                    match chars.next() {
-                        None => {
-                            return Err(FormatError(
-                                "invalid format: expected '}' before end of string".into(),
-                            ))
-                        }
-                        Some('{') => {
-                            depth += 1;
-                            field.push('{');
-                        }
-                        Some('}') => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                            field.push('}');
-                        }
-                        Some(ch) => field.push(ch),
-                    }
-                }
-                let (head, spec_text) = match field.find(':') {
-                    Some(i) => (&field[..i], Some(&field[i + 1..])),
-                    None => (field.as_str(), None),
-                };
-                let (name, conversion) = match head.find('!') {
-                    Some(i) => {
-                        let conv = &head[i + 1..];
-                        let mut cs = conv.chars();
-                        match (cs.next(), cs.next()) {
-                            (Some(c @ ('r' | 's' | 'a')), None) => (&head[..i], Some(c)),
-                            _ => return Err(FormatError(format!("invalid conversion: '{conv}'"))),
-                        }
-                    }
-                    None => (head, None),
-                };
-                if !is_identifier(name) {
-                    return Err(FormatError(format!("invalid field name: '{name}'")));
-                }
-                let spec = parse_brace_spec(spec_text.unwrap_or(""), conversion)?;
-                push_literal(&mut pieces, &literal);
-                literal.clear();
-                pieces.push(Piece::Brace(Key::new(name), spec));
-                fields += 1;
-            }
-            other => literal.push(other),
-        }
-    }
-    push_literal(&mut pieces, &literal);
-    if fields == 0 {
-        return Err(FormatError("invalid format: no fields".into()));
-    }
-    Ok(pieces)
-}
-
-fn parse_brace_spec(spec: &str, conversion: Option<char>) -> Result<BraceSpec, FormatError> {
-    let bad = || FormatError(format!("bad specifier: '{spec}'"));
-    let chars: Vec<char> = spec.chars().collect();
-    let mut out = BraceSpec {
-        conversion,
-        fill: ' ',
-        align: None,
-        sign: '-',
-        alternate: false,
-        zero: false,
-        width: 0,
-        grouping: None,
-        precision: None,
-        kind: None,
-        empty: spec.is_empty(),
-    };
-    let mut i = 0;
-    let is_align = |c: char| matches!(c, '<' | '>' | '^' | '=');
-    if chars.len() >= 2 && is_align(chars[1]) {
-        out.fill = chars[0];
-        out.align = Some(chars[1]);
-        i = 2;
-    } else if !chars.is_empty() && is_align(chars[0]) {
-        out.align = Some(chars[0]);
-        i = 1;
-    }
-    if let Some(&s @ ('+' | '-' | ' ')) = chars.get(i) {
-        out.sign = s;
-        i += 1;
-    }
-    if chars.get(i) == Some(&'#') {
-        out.alternate = true;
-        i += 1;
-    }
-    if chars.get(i) == Some(&'0') {
-        out.zero = true;
-        i += 1;
-    }
-    out.width = parse_number(&chars, &mut i).unwrap_or(0);
-    if let Some(&g @ (',' | '_')) = chars.get(i) {
-        out.grouping = Some(g);
-        i += 1;
-    }
-    if chars.get(i) == Some(&'.') {
-        i += 1;
-        out.precision = Some(parse_number(&chars, &mut i).ok_or_else(bad)?);
-    }
-    if let Some(&k) = chars.get(i) {
-        if !"bcdeEfFgGnosxX%".contains(k) {
-            return Err(bad());
-        }
-        out.kind = Some(k);
-        i += 1;
-    }
-    if i != chars.len() {
-        return Err(bad());
-    }
-    Ok(out)
 }
 
 /// `$`-style (string.Template): `$name`, `${name}`, `$$`; a bare `$` is an error.
@@ -412,7 +326,7 @@ pub fn parse_dollar(fmt: &str) -> Result<Vec<Piece>, FormatError> {
     Ok(pieces)
 }
 
-fn type_name(value: AttrRef<'_>) -> &'static str {
+pub(super) fn type_name(value: AttrRef<'_>) -> &'static str {
     match value {
         AttrRef::Str(_) => "str",
         AttrRef::Int(_) => "int",
@@ -467,74 +381,100 @@ pub fn render_percent(
     }
     let mut text = NumberText::new();
     match spec.conversion {
+        's' if spec.width == 0 && spec.precision.is_none() => {
+            render::write_str_of(out, value);
+            return Ok(());
+        }
         's' | 'r' | 'a' => {
-            let start = out.len();
-            match spec.conversion {
-                's' => render::write_str_of(out, value),
-                _ => render::write_repr_of(out, value, spec.conversion == 'a'),
-            }
-            // Precision truncates; width pads (left with '-').
-            let mut end = out.len();
-            if let Some(p) = spec.precision {
-                if let Some((cut, _)) = out[start..].char_indices().nth(p) {
-                    end = start + cut;
-                    out.truncate(end);
+            // Count first, then pad and write: no shifting of written text.
+            let write = |w: &mut dyn FnMut(&str)| {
+                let mut sink = FnWriter(w);
+                match spec.conversion {
+                    's' => render::write_str_of(&mut sink, value),
+                    _ => render::write_repr_of(&mut sink, value, spec.conversion == 'a'),
                 }
-            }
-            let len = if spec.width == 0 {
-                0
-            } else {
-                out[start..end].chars().count()
             };
-            if len < spec.width {
-                let pad = spec.width - len;
-                if spec.left {
-                    out.extend(std::iter::repeat_n(' ', pad));
-                } else {
-                    // Shift in place from a static run of spaces: no allocation
-                    // once the buffer has grown to its working size.
-                    const SPACES: &str = "                                ";
-                    let mut left = pad;
-                    while left > 0 {
-                        let n = left.min(SPACES.len());
-                        out.insert_str(start, &SPACES[..n]);
-                        left -= n;
+            let mut len = 0;
+            write(&mut |t: &str| len += t.chars().count());
+            let shown = spec.precision.map_or(len, |p| p.min(len));
+            let pad = spec.width.saturating_sub(shown);
+            if !spec.left {
+                out.extend(std::iter::repeat_n(' ', pad));
+            }
+            let mut left = shown;
+            write(&mut |t: &str| {
+                if left == 0 {
+                    return;
+                }
+                match t.char_indices().nth(left) {
+                    Some((cut, _)) => {
+                        out.push_str(&t[..cut]);
+                        left = 0;
+                    }
+                    None => {
+                        out.push_str(t);
+                        left -= t.chars().count();
                     }
                 }
+            });
+            if spec.left {
+                out.extend(std::iter::repeat_n(' ', pad));
             }
             return Ok(());
         }
         'c' => {
             let ch = match value {
-                AttrRef::Int(i) => char::from_u32(i as u32)
-                    .ok_or_else(|| FormatError("%c arg not in range(0x110000)".into()))?,
+                AttrRef::Int(_) | AttrRef::Bool(_) => {
+                    let code = as_int(value)
+                        .and_then(|i| u32::try_from(i).ok())
+                        .filter(|c| *c < 0x110000)
+                        .ok_or_else(|| FormatError("%c arg not in range(0x110000)".into()))?;
+                    char::from_u32(code).ok_or_else(|| {
+                        FormatError("a surrogate cannot be written as UTF-8".into())
+                    })?
+                }
                 AttrRef::Str(s) if s.chars().count() == 1 => s.chars().next().unwrap_or(' '),
                 _ => return Err(FormatError("%c requires int or char".into())),
             };
             let _ = text.write_char(ch);
         }
         'd' | 'i' | 'u' => {
+            // Floats print their exact integer part (`%d` of 1e22); those
+            // beyond i64 take the big-number path.
             let n = match value {
-                AttrRef::Float(f) if f.is_finite() => f.trunc() as i64,
+                AttrRef::Float(f) if f.is_finite() && f.abs() < 9.2e18 => Ok(f.trunc() as i64),
+                AttrRef::Float(f) if f.is_finite() => Err(f),
                 AttrRef::Float(_) => {
                     return Err(FormatError(
                         "cannot convert float infinity/NaN to integer".into(),
                     ))
                 }
-                other => as_int(other).ok_or_else(|| {
+                other => Ok(as_int(other).ok_or_else(|| {
                     FormatError(format!(
                         "%{} format: a real number is required, not {}",
                         spec.conversion,
                         type_name(other)
                     ))
-                })?,
+                })?),
             };
-            let _ = text.write_str(sign_prefix(n < 0, spec.plus, spec.space));
-            let digits = n.unsigned_abs();
-            if let Some(p) = spec.precision {
-                let _ = write!(text, "{digits:0p$}");
-            } else {
-                let _ = write!(text, "{digits}");
+            let p = spec.precision.unwrap_or(0);
+            match n {
+                Ok(n) => {
+                    let _ = text.write_str(sign_prefix(n < 0, spec.plus, spec.space));
+                    let _ = match p {
+                        0 => write!(text, "{}", n.unsigned_abs()),
+                        _ => write!(text, "{:0p$}", n.unsigned_abs()),
+                    };
+                }
+                Err(f) => {
+                    let _ = text.write_str(sign_prefix(f < 0.0, spec.plus, spec.space));
+                    let mut digits = NumberText::new();
+                    render::write_float_as_integer(&mut digits, f.abs());
+                    for _ in digits.as_str().len()..p {
+                        let _ = text.write_char('0');
+                    }
+                    let _ = text.write_str(digits.as_str());
+                }
             }
         }
         'x' | 'X' | 'o' => {
@@ -588,13 +528,8 @@ pub fn render_percent(
     let text = text.as_str();
     if spec.left {
         render::pad(out, text, spec.width, Align::Left, ' ');
-    } else if spec.zero
-        && numeric
-        && !text.ends_with("inf")
-        && !text.ends_with("nan")
-        && !text.ends_with("INF")
-        && !text.ends_with("NAN")
-    {
+    } else if spec.zero && numeric {
+        // CPython zero-pads inf and nan too (`%010f` → `0000000inf`).
         render::pad_numeric_zeros(out, text, spec.width, '0');
     } else {
         render::pad(out, text, spec.width, Align::Right, ' ');
@@ -602,218 +537,12 @@ pub fn render_percent(
     Ok(())
 }
 
-fn group_digits(out: &mut NumberText, digits: &str, separator: char, every: usize) {
-    let len = digits.len();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (len - i).is_multiple_of(every) {
-            let _ = out.write_char(separator);
-        }
-        let _ = out.write_char(c);
-    }
-}
+/// A `fmt::Write` that hands each piece of text to a closure.
+struct FnWriter<'a>(&'a mut dyn FnMut(&str));
 
-/// Renders one `{}`-style field: conversion, then `format(value, spec)`.
-pub fn render_brace(
-    out: &mut String,
-    value: AttrRef<'_>,
-    spec: &BraceSpec,
-) -> Result<(), FormatError> {
-    // A conversion turns the value into a str first.
-    if let Some(conv) = spec.conversion {
-        let mut converted = String::new();
-        match conv {
-            's' => render::write_str_of(&mut converted, value),
-            _ => render::write_repr_of(&mut converted, value, conv == 'a'),
-        }
-        return render_brace_str(out, &converted, spec);
-    }
-    if spec.empty {
-        render::write_str_of(out, value);
-        return Ok(());
-    }
-    match value {
-        AttrRef::Str(s) => render_brace_str(out, s, spec),
-        AttrRef::None | AttrRef::EmptyTuple => Err(FormatError(format!(
-            "unsupported format string passed to {}.__format__",
-            type_name(value)
-        ))),
-        AttrRef::Bool(b) if spec.kind.is_none() => {
-            render_brace_str(out, if b { "True" } else { "False" }, spec)
-        }
-        AttrRef::Int(_) | AttrRef::Bool(_)
-            if !matches!(spec.kind, Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%')) =>
-        {
-            let n = as_int(value).unwrap_or(0);
-            if spec.precision.is_some() {
-                return Err(FormatError(
-                    "Precision not allowed in integer format specifier".into(),
-                ));
-            }
-            let mut body = NumberText::new();
-            let digits = n.unsigned_abs();
-            let mut raw = NumberText::new();
-            let (prefix, every) = match spec.kind {
-                Some('x') => (if spec.alternate { "0x" } else { "" }, 4),
-                Some('X') => (if spec.alternate { "0X" } else { "" }, 4),
-                Some('o') => (if spec.alternate { "0o" } else { "" }, 4),
-                Some('b') => (if spec.alternate { "0b" } else { "" }, 4),
-                Some('c') => {
-                    let ch = char::from_u32(n as u32)
-                        .ok_or_else(|| FormatError("%c arg not in range(0x110000)".into()))?;
-                    return render_brace_str(out, ch.encode_utf8(&mut [0; 4]), spec);
-                }
-                Some('s') => {
-                    return Err(FormatError(
-                        "Unknown format code 's' for object of type 'int'".into(),
-                    ))
-                }
-                _ => ("", 3),
-            };
-            let _ = match spec.kind {
-                Some('x') => write!(raw, "{digits:x}"),
-                Some('X') => write!(raw, "{digits:X}"),
-                Some('o') => write!(raw, "{digits:o}"),
-                Some('b') => write!(raw, "{digits:b}"),
-                _ => write!(raw, "{digits}"),
-            };
-            let _ = body.write_str(sign_prefix(n < 0, spec.sign == '+', spec.sign == ' '));
-            let _ = body.write_str(prefix);
-            match spec.grouping {
-                Some(sep) => group_digits(&mut body, raw.as_str(), sep, every),
-                None => {
-                    let _ = body.write_str(raw.as_str());
-                }
-            }
-            render_brace_number(out, body.as_str(), spec);
-            Ok(())
-        }
-        other => {
-            let f = as_float(other).ok_or_else(|| {
-                FormatError(format!("unsupported format for {}", type_name(other)))
-            })?;
-            if matches!(spec.kind, Some('s' | 'd' | 'x' | 'X' | 'o' | 'b' | 'c')) {
-                return Err(FormatError(format!(
-                    "Unknown format code '{}' for object of type 'float'",
-                    spec.kind.unwrap_or(' ')
-                )));
-            }
-            let mut body = NumberText::new();
-            let _ = body.write_str(sign_prefix(
-                f.is_sign_negative() && !f.is_nan(),
-                spec.sign == '+',
-                spec.sign == ' ',
-            ));
-            let magnitude = f.abs();
-            let mut raw = NumberText::new();
-            let upper = spec.kind.is_some_and(|k| k.is_ascii_uppercase());
-            match spec.kind {
-                Some('e' | 'E') => render::write_exp(
-                    &mut raw,
-                    magnitude,
-                    spec.precision.unwrap_or(6),
-                    upper,
-                    spec.alternate,
-                ),
-                Some('f' | 'F') => render::write_fixed(
-                    &mut raw,
-                    magnitude,
-                    spec.precision.unwrap_or(6),
-                    upper,
-                    spec.alternate,
-                ),
-                Some('g' | 'G' | 'n') => render::write_general(
-                    &mut raw,
-                    magnitude,
-                    spec.precision.unwrap_or(6),
-                    upper,
-                    spec.alternate,
-                    false,
-                ),
-                Some('%') => {
-                    render::write_fixed(
-                        &mut raw,
-                        magnitude * 100.0,
-                        spec.precision.unwrap_or(6),
-                        false,
-                        spec.alternate,
-                    );
-                    let _ = raw.write_char('%');
-                }
-                _ => match spec.precision {
-                    Some(p) => {
-                        render::write_general(&mut raw, magnitude, p, false, spec.alternate, true)
-                    }
-                    None => render::write_float_repr(&mut raw, magnitude),
-                },
-            }
-            match spec.grouping {
-                Some(sep) => {
-                    let text = raw.as_str();
-                    let int_end = text
-                        .find(|c: char| !c.is_ascii_digit())
-                        .unwrap_or(text.len());
-                    group_digits(&mut body, &text[..int_end], sep, 3);
-                    let _ = body.write_str(&text[int_end..]);
-                }
-                None => {
-                    let _ = body.write_str(raw.as_str());
-                }
-            }
-            render_brace_number(out, body.as_str(), spec);
-            Ok(())
-        }
-    }
-}
-
-fn render_brace_str(out: &mut String, text: &str, spec: &BraceSpec) -> Result<(), FormatError> {
-    if spec.sign != '-' {
-        return Err(FormatError(
-            "Sign not allowed in string format specifier".into(),
-        ));
-    }
-    if spec.align == Some('=') {
-        return Err(FormatError(
-            "'=' alignment not allowed in string format specifier".into(),
-        ));
-    }
-    if let Some(k) = spec.kind {
-        if k != 's' {
-            return Err(FormatError(format!(
-                "Unknown format code '{k}' for object of type 'str'"
-            )));
-        }
-    }
-    let text = match spec.precision {
-        Some(p) => match text.char_indices().nth(p) {
-            Some((cut, _)) => &text[..cut],
-            None => text,
-        },
-        None => text,
-    };
-    let align = match spec.align {
-        Some('>') => Align::Right,
-        Some('^') => Align::Center,
-        _ => Align::Left,
-    };
-    let fill = if spec.zero && spec.align.is_none() {
-        '0'
-    } else {
-        spec.fill
-    };
-    render::pad(out, text, spec.width, align, fill);
-    Ok(())
-}
-
-fn render_brace_number(out: &mut String, text: &str, spec: &BraceSpec) {
-    let (align, fill) = match (spec.align, spec.zero) {
-        (Some(a), _) => (a, spec.fill),
-        (None, true) => ('=', '0'),
-        (None, false) => ('>', spec.fill),
-    };
-    match align {
-        '=' => render::pad_numeric_zeros(out, text, spec.width, fill),
-        '<' => render::pad(out, text, spec.width, Align::Left, fill),
-        '^' => render::pad(out, text, spec.width, Align::Center, fill),
-        _ => render::pad(out, text, spec.width, Align::Right, fill),
+impl Write for FnWriter<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        (self.0)(s);
+        Ok(())
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Once;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::render::StackText;
+use super::render::SpillText;
 use super::FormatError;
 
 /// Room for a cached date text; longer results are computed every time.
@@ -18,7 +18,8 @@ const CACHED_LEN: usize = 96;
 /// on the heap (a datefmt of hundreds of characters).
 const STACK_LEN: usize = 256;
 
-pub type DateText = StackText<320>;
+/// Room for the date text of one record; longer dates move to the heap.
+pub type DateText = SpillText<320>;
 
 /// Python's `default_time_format`.
 const DEFAULT_TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
@@ -180,11 +181,11 @@ impl DateCache {
 
     fn write_msecs(&self, msecs: f64, out: &mut impl Write) {
         if self.append_msecs {
-            // `,%03d` of the truncated milliseconds, without the fmt machinery.
             let ms = msecs as i64;
-            if ms as u64 >= 1000 {
-                return write_unusual_msecs(ms, out);
+            if !(0..1000).contains(&ms) {
+                return write_odd_msecs(ms, out);
             }
+            // `,%03d` of the truncated milliseconds, without the fmt machinery.
             let ms = ms as u16;
             let digits = [
                 b',',
@@ -198,10 +199,11 @@ impl DateCache {
     }
 }
 
-/// `,%03d` of a msecs outside 0..1000, which only a filter's assignment
-/// gives; kept out of line so the usual path stays short.
+/// `,%03d` of a msecs outside 0..1000: negative before 1970 (Python's `%03d`
+/// keeps the sign, `,-250`) or whatever a filter assigned. Out of line so the
+/// usual path stays short.
 #[cold]
 #[inline(never)]
-fn write_unusual_msecs(ms: i64, out: &mut impl Write) {
+fn write_odd_msecs(ms: i64, out: &mut impl Write) {
     let _ = write!(out, ",{ms:03}");
 }

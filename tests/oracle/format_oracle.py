@@ -1,23 +1,39 @@
-"""CPython's logging.Formatter as the oracle: reads cases.json, formats every
-case whose tz is $TZ, prints a JSON list of [index, output-or-null]."""
+"""CPython's logging.Formatter as the oracle, in ONE process for a whole test
+run: formats the pinned cases of cases.json and, with --random SEED COUNT,
+that many seeded random cases (random_cases.py), across every time zone
+(TZ is switched with time.tzset between cases).
+
+    format_oracle.py cases.json [--random SEED COUNT] [--write-cases PATH]
+
+Prints a JSON list with one result per case, in order: ["ok", text],
+["construct", error] (Formatter() raised) or ["format", error] (format()
+raised). --write-cases writes the full case list (pinned, then random) for
+the Rust side to format the same cases."""
 import json
 import logging
+import math
 import os
 import sys
 import time
 
-time.tzset()
-# A registered custom level, as the Rust side registers it too.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import random_cases  # noqa: E402
+
+# Registered custom levels, as the Rust side registers them too.
 logging.addLevelName(5, "TRACE")
-tz = os.environ["TZ"]
-cases = json.load(open(sys.argv[1], encoding="utf-8"))
-results = []
-for index, case in enumerate(cases):
-    if case["tz"] != tz:
-        continue
+logging.addLevelName(15, "VERBOSE é")
+
+
+def decode(value):
+    if isinstance(value, dict) and set(value) == {"float"}:
+        return float(value["float"])
+    return value
+
+
+def run(case):
     rec = dict(case["record"])
     extras = rec.pop("extras", None) or {}
-    rec.update(extras)
+    rec.update({k: decode(v) for k, v in extras.items()})
     rec["msecs"] = int((rec["created"] - int(rec["created"])) * 1000) + 0.0
     rec.setdefault("exc_text", None)
     rec.setdefault("stack_info", None)
@@ -31,12 +47,38 @@ for index, case in enumerate(cases):
         rec["funcName"] = "(unknown function)"
     rec["args"] = ()
     record = logging.makeLogRecord(rec)
+    defaults = case.get("defaults")
+    if defaults is not None:
+        defaults = {k: decode(v) for k, v in defaults.items()}
     try:
-        formatter = logging.Formatter(case["fmt"], case["datefmt"], case["style"],
-                                      defaults=case.get("defaults"))
-        if case["utc"]:
-            formatter.converter = time.gmtime
-        results.append([index, formatter.format(record)])
-    except Exception:
-        results.append([index, None])
-json.dump(results, sys.stdout, ensure_ascii=False)
+        formatter = logging.Formatter(case["fmt"], case["datefmt"], case["style"], defaults=defaults)
+    except Exception as e:  # noqa: BLE001 - any refusal counts
+        return ["construct", f"{type(e).__name__}: {e}"]
+    if case["utc"]:
+        formatter.converter = time.gmtime
+    try:
+        return ["ok", formatter.format(record)]
+    except Exception as e:  # noqa: BLE001
+        return ["format", f"{type(e).__name__}: {e}"]
+
+
+def main(argv):
+    cases = json.load(open(argv[1], encoding="utf-8"))
+    if "--random" in argv:
+        i = argv.index("--random")
+        cases += random_cases.generate(int(argv[i + 1]), int(argv[i + 2]))
+    if "--write-cases" in argv:
+        with open(argv[argv.index("--write-cases") + 1], "w", encoding="utf-8") as out:
+            json.dump(cases, out, ensure_ascii=False)
+    results = []
+    zone = None
+    for case in cases:
+        if case["tz"] != zone:
+            zone = case["tz"]
+            os.environ["TZ"] = zone
+            time.tzset()
+        results.append(run(case))
+    json.dump(results, sys.stdout, ensure_ascii=False)
+
+
+main(sys.argv)

@@ -2,6 +2,7 @@
 identically (format_differential.rs runs both). Re-run after editing."""
 import itertools
 import json
+import math
 import os
 
 RECORDS = [
@@ -92,6 +93,75 @@ for fmt, style in [("no fields", "%"), ("%(message)z", "%"), ("{message", "{"), 
 for fmt, style in [("%(missing)s", "%"), ("{missing}", "{"), ("$missing", "$"), ("%(message)d", "%"),
                    ("%(name)x", "%")]:
     add(fmt, style, RECORDS[0])
+
+# Named regression cases, one per class of difference issue 8 found (each
+# failed before its fix): (label, fmt, style, extras, datefmt).
+REGRESSIONS = [
+    ("repr-tie-to-even", "%(x)s|%(x)r|%(x).17g", "%", {"x": 168.003082275390625}, None),
+    ("repr-printable-by-unicode-tables", "%(x)r|%(y)a", "%",
+     {"x": "\U00064507\u0378\u0301\U0001F389\u2028é\U000e0001", "y": "é\U0001F389"}, None),
+    ("repr-tie-to-even-brace", "{x} {x!r}", "{", {"x": 168.003082275390625}, None),
+    ("no-type-precision-exponent", "{x:.3}|{y:.1}|{z:.3}|{w:.1}", "{",
+     {"x": 100.0, "y": 959.0, "z": 1.0, "w": 0.0}, None),
+    ("alternate-repr", "{x:#}|{y:#}|{z:#}", "{", {"x": 1e16, "y": 5e-324, "z": 2.0}, None),
+    ("percent-d-big-float", "%(x)d|%(y)i|%(z)u|%(w)+.30d", "%",
+     {"x": 1e22, "y": -1e300, "z": 2.0 ** 63, "w": 123.9}, None),
+    ("zero-padded-inf-nan", "%(x)010f|%(y)+010.2f|%(z)-010f|%(z)010e|%(y)#010g", "%",
+     {"x": float("inf"), "y": float("nan"), "z": float("-inf")}, None),
+    ("zero-padded-inf-nan-brace", "{x:010}|{y:+010}|{z:010,}|{z:=+12.3f}", "{",
+     {"x": float("inf"), "y": float("nan"), "z": float("-inf")}, None),
+    ("zero-flag-with-align", "{levelno:>05}|{levelno:<05}|{levelno:^07}|{x:*>05}|{message:05}", "{",
+     {"x": 7}, None),
+    ("zero-padding-grouped", "{x:09,}|{x:08,}|{x:010_}|{y:#012_x}|{z:012,.2f}|{n:09,}", "{",
+     {"x": 1234, "y": 0xabcdef, "z": 1234.5, "n": -1234}, None),
+    ("bool-with-spec-is-int", "{x:>6}|{x:f}|{y:d}|{x}|{y!s:>6}", "{", {"x": True, "y": False}, None),
+    ("c-conversion", "%(x)c|%(y)5c|%(z)-3c|%(s)c", "%", {"x": True, "y": 0x1F389, "z": 65, "s": "é"}, None),
+    ("c-conversion-brace", "{z:c}|{z:>5c}|{t:c}|{z:05c}|{levelno:c}", "{", {"z": 65, "t": True}, None),
+    ("c-out-of-range", "%(x)c", "%", {"x": 0x110000}, None),
+    ("long-number-text", "%(created).300f|%(x)01000d|%(y).400e", "%", {"x": 5, "y": 1e308}, None),
+    ("long-number-text-brace", "{x:01000}|{created:.330f}|{y:,.20f}", "{", {"x": 5, "y": 1.7e308}, None),
+    ("long-asctime-slow-path", "%(asctime)s|%(lineno)5d", "%", {},
+     "%Y-%m-%d %H:%M:%S %A %B " * 20),
+    ("str-alternate-refused", "{message:#}", "{", {}, None),
+    ("str-grouping-refused", "{message:,}", "{", {}, None),
+    ("bool-precision-refused", "{x:.2}", "{", {"x": True}, None),
+    ("percent-after-key-refused", "%(name)%", "%", {}, None),
+    ("empty-format-is-default-percent", "", "%", {}, None),
+    ("empty-format-is-default-brace", "", "{", {}, None),
+    ("empty-format-is-default-dollar", "", "$", {}, None),
+    ("escaped-percent-validates", "%%(name)s", "%", {}, None),
+    ("string-index", "{name[0]}|{message[2]}", "{", {}, None),
+    ("number-attributes", "{levelno.real}|{created.imag}|{x.numerator}|{x.denominator}|{t.real}", "{",
+     {"x": -7, "t": True}, None),
+    ("nested-spec", "{message:{lineno}}|{created:.{x}f}", "{", {"x": 3}, None),
+    ("empty-key-refused", "%()s", "%", {}, None),
+    ("length-modifier-only-field-refused", "%(name)ls", "%", {}, None),
+    ("length-modifier-refused-h", "%(x)hd", "%", {"x": 1}, None),
+    ("length-modifier-accepted-with-valid-field", "%(message)s %(name)ls %(x)hd", "%", {"x": 1}, None),
+    ("dot-without-precision-refused", "%(name).s", "%", {}, None),
+    ("key-with-space-refused", "%(a b)s", "%", {"a b": 1}, None),
+    ("key-with-space-accepted-with-valid-field", "%(message)s %(a b)s", "%", {"a b": 1}, None),
+    ("rejected-earlier-percent-z", "%(name)s%z", "%", {}, None),
+    ("rejected-earlier-positional", "{0}", "{", {}, None),
+    ("rejected-earlier-method", "{message.x}", "{", {}, None),
+]
+def encode(value):
+    # JSON has no inf/nan: the oracle and the Rust test read {"float": "inf"}.
+    if isinstance(value, float) and not math.isfinite(value):
+        return {"float": repr(value)}
+    return value
+
+
+for label, fmt, style, extras, datefmt in REGRESSIONS:
+    extras = {k: encode(v) for k, v in extras.items()}
+    rec = dict(RECORDS[0], extras=extras) if extras else RECORDS[0]
+    cases.append(dict(label=label, fmt=fmt, style=style, datefmt=datefmt, utc=False,
+                      tz="America/New_York", record=rec, defaults=None))
+# asctime before 1970: msecs is negative and `%03d` keeps its sign.
+for created in (-1.5, -0.25, -86400.999):
+    cases.append(dict(label="asctime-before-1970", fmt="%(asctime)s|%(msecs)d", style="%",
+                      datefmt=None, utc=False, tz="America/New_York",
+                      record=dict(RECORDS[0], created=created), defaults=None))
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "cases.json"), "w", encoding="utf-8") as out:
