@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs every cargo-fuzz target in fuzz/ for SECONDS each (default 600) and
+# prints the executions per target. Fails if any target finds a crash; the
+# input is kept in fuzz/artifacts/<target>/ and the last lines of the run's
+# log are printed (full log: fuzz/logs/<target>.log).
+#
+#   scripts/fuzz.sh [SECONDS] [TARGET...]      # default: every target
+#
+# Installs what it needs on a fresh machine: the nightly toolchain (rustup)
+# and cargo-fuzz (crates.io). The corpus each run grows is kept in
+# fuzz/corpus/<target>/ (not committed); the checked-in seeds in
+# fuzz/seeds/<target>/ are read on every run. A target is a file in
+# fuzz/fuzz_targets/ plus a [[bin]] entry in fuzz/Cargo.toml.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+seconds="${1:-600}"
+shift || true
+case "$seconds" in
+  '' | *[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]" >&2; exit 2 ;;
+esac
+
+if ! rustup toolchain list | grep -q '^nightly'; then
+  echo "fuzz: installing the nightly toolchain"
+  rustup toolchain install nightly --profile minimal
+fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "fuzz: installing cargo-fuzz"
+  cargo install --quiet cargo-fuzz --locked
+fi
+
+cd fuzz
+if [ $# -gt 0 ]; then
+  targets=("$@")
+else
+  mapfile -t targets < <(cargo +nightly fuzz list)
+fi
+
+# -a: debug assertions (integer overflow panics) in the library too.
+echo "fuzz: building ${#targets[@]} targets"
+cargo +nightly fuzz build -a >/dev/null 2>logs.build || { cat logs.build >&2; exit 1; }
+
+# Local time with DST changes, so datefmt and asctime see both.
+export TZ="${TZ:-America/New_York}"
+mkdir -p logs
+failed=()
+printf '%-18s %8s %12s %10s %8s  %s\n' target seconds executions exec/s corpus result
+for t in "${targets[@]}"; do
+  mkdir -p "corpus/$t" "artifacts/$t" "seeds/$t"
+  log="logs/$t.log"
+  # Inputs up to 4 KiB; a single allocation over 512 MB or 2 GB resident
+  # is a failure (no allocation may be sized by input without a limit);
+  # 10 s for one input is a hang.
+  if cargo +nightly fuzz run -a "$t" "corpus/$t" "seeds/$t" -- \
+      -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+      -rss_limit_mb=2048 -malloc_limit_mb=512 -print_final_stats=1 \
+      -artifact_prefix="artifacts/$t/" >"$log" 2>&1; then
+    result=ok
+  else
+    result=FAILED
+    failed+=("$t")
+  fi
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  size=$(find "corpus/$t" -type f | wc -l)
+  printf '%-18s %8s %12s %10s %8s  %s\n' "$t" "$seconds" "${execs:-?}" "${rate:-?}" "$size" "$result"
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+  for t in "${failed[@]}"; do
+    printf '\n--- %s (fuzz/logs/%s.log) ---\n' "$t" "$t"
+    grep -v '^#[0-9]' "logs/$t.log" | tail -60
+  done
+  echo "fuzz: crashes in: ${failed[*]}" >&2
+  exit 1
+fi
