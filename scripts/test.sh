@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every test suite of sawmill, with all set-up on a fresh machine:
 # style and lints, Rust unit tests, the CPython formatter differential test,
-# the header drift check, then the C/C++ tests and cookbook recipes (ctest).
+# the header drift check, the C/C++ tests and cookbook recipes (ctest), the
+# same against an AddressSanitizer build, and a short run of every fuzz
+# target (SAWMILL_FUZZ_SECONDS each, default 5; scripts/fuzz.sh for long runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -15,4 +17,9 @@ step "header drift check";          bash scripts/check-header.sh
 step "cmake build";                 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
                                     cmake --build build -j"$(nproc)"
 step "ctest";                       ctest --test-dir build --output-on-failure
+step "ctest under AddressSanitizer"; bash scripts/sanitize.sh
+step "cargo fmt --check (fuzz/)";   cargo fmt --check --manifest-path fuzz/Cargo.toml
+step "cargo clippy (fuzz/)";        (cd fuzz && cargo +nightly clippy --quiet --all-targets \
+                                      --target-dir target/clippy -- -D warnings)
+step "fuzz targets";                bash scripts/fuzz.sh --fresh "${SAWMILL_FUZZ_SECONDS:-5}"
 printf '\nall test suites passed\n'

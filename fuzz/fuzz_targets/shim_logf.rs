@@ -117,12 +117,8 @@ fn conversion(s: &[u8]) -> Option<(usize, u8)> {
         },
         b'c' if length.is_empty() => b'I',
         b's' | b'p' if length.is_empty() => b'P',
-        b'f' | b'F' | b'e' | b'E' | b'g' | b'G' | b'a' | b'A' if length.len() <= 1 => {
-            if length.is_empty() || length == b"l" {
-                b'D'
-            } else {
-                return None;
-            }
+        b'f' | b'F' | b'e' | b'E' | b'g' | b'G' | b'a' | b'A' if matches!(length, b"" | b"l") => {
+            b'D'
         }
         _ => return None,
     };

@@ -29,7 +29,9 @@ pub fn split(data: &[u8]) -> (&[u8], Unstructured<'_>) {
 }
 
 /// Floats that found bugs before (ties of the shortest repr, values past
-/// i64, subnormals, exponent switches) and the special ones.
+/// i64, subnormals, exponent switches) and the special ones. Written as
+/// their exact decimals.
+#[allow(clippy::excessive_precision)]
 const FLOATS: &[f64] = &[
     0.0,
     -0.0,
@@ -39,7 +41,7 @@ const FLOATS: &[f64] = &[
     959.0,
     1e16,
     1e22,
-    9.223372036854775807e18,
+    9_223_372_036_854_775_808.0,
     168.003082275390625,
     5e-324,
     1.7976931348623157e308,
@@ -198,6 +200,8 @@ impl RecordParts {
 }
 
 /// Formatter options drawn from the input: datefmt, UTC, `defaults`.
+// The `..default()` keeps this compiling when the options gain a field.
+#[allow(clippy::needless_update)]
 pub fn options(u: &mut Unstructured<'_>, style: Style, format: String) -> FormatterOptions {
     const DATEFMTS: &[&str] = &["", "%Y", "%H:%M:%S", "%c %Z %z", "%%", "%"];
     let datefmt = match u.int_in_range(0..=2u8).unwrap_or(0) {
