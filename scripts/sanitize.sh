@@ -33,6 +33,18 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSAWMILL_SANITIZE=address \
   -DSAWMILL_CARGO_PROFILE=dev -DSAWMILL_TARGET_DIR="$PWD/target/asan" >/dev/null
 cmake --build build-asan -j"$(nproc)"
 
+# A check that checks: the library must carry ASan's instrumentation and the
+# test programs must load gcc's runtime, or every test below proves nothing.
+lib="target/asan/$(uname -m)-unknown-linux-gnu/debug/libsawmill.so"
+if ! nm -D --undefined-only "$lib" | grep -q __asan_report_load; then
+  echo "sanitize: $lib is not instrumented" >&2
+  exit 1
+fi
+if ! ldd build-asan/ctests/hierarchy | grep -q libasan; then
+  echo "sanitize: the test programs do not load libasan" >&2
+  exit 1
+fi
+
 # halt_on_error: the first error fails the test. exitcode 23 marks an
 # ASan/LSan report apart from a test's own failure.
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:exitcode=23:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:detect_invalid_pointer_pairs=1"

@@ -9,7 +9,15 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/setup.sh --with-cbindgen
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step's time is printed when the next one starts (bash's SECONDS).
+step_name=""
+step_start=0
+step() {
+  [ -n "$step_name" ] && printf '    (%s: %d s)\n' "$step_name" $((SECONDS - step_start))
+  step_name="$*"
+  step_start=$SECONDS
+  printf '\n==> %s\n' "$*"
+}
 step "cargo fmt --check";           cargo fmt --check
 step "cargo clippy";                cargo clippy --quiet --all-targets -- -D warnings
 step "cargo test";                  cargo test --quiet
@@ -22,4 +30,5 @@ step "cargo fmt --check (fuzz/)";   cargo fmt --check --manifest-path fuzz/Cargo
 step "cargo clippy (fuzz/)";        (cd fuzz && cargo +nightly clippy --quiet --all-targets \
                                       --target-dir target/clippy -- -D warnings)
 step "fuzz targets";                bash scripts/fuzz.sh --fresh "${SAWMILL_FUZZ_SECONDS:-5}"
+step "done"
 printf '\nall test suites passed\n'
