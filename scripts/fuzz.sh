@@ -37,7 +37,7 @@ case "$seconds" in
   '' | *[!0-9]*) echo "usage: scripts/fuzz.sh [--fresh] [SECONDS] [TARGET...]" >&2; exit 2 ;;
 esac
 
-if ! rustup toolchain list | grep -q '^nightly'; then
+if ! rustup toolchain list | grep '^nightly' >/dev/null; then
   echo "fuzz: installing the nightly toolchain"
   rustup toolchain install nightly --profile minimal
 fi

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/setup.sh
 
-if ! rustup toolchain list | grep -q '^nightly'; then
+if ! rustup toolchain list | grep '^nightly' >/dev/null; then
   echo "sanitize: installing the nightly toolchain"
   rustup toolchain install nightly --profile minimal
 fi
@@ -36,11 +36,11 @@ cmake --build build-asan -j"$(nproc)"
 # A check that checks: the library must carry ASan's instrumentation and the
 # test programs must load gcc's runtime, or every test below proves nothing.
 lib="target/asan/$(uname -m)-unknown-linux-gnu/debug/libsawmill.so"
-if ! nm -D --undefined-only "$lib" | grep -q __asan_report_load; then
+if ! nm -D --undefined-only "$lib" | grep __asan_report_load >/dev/null; then
   echo "sanitize: $lib is not instrumented" >&2
   exit 1
 fi
-if ! ldd build-asan/ctests/hierarchy | grep -q libasan; then
+if ! ldd build-asan/ctests/hierarchy | grep libasan >/dev/null; then
   echo "sanitize: the test programs do not load libasan" >&2
   exit 1
 fi
