@@ -54,6 +54,9 @@ else
 fi
 
 # -a: debug assertions (integer overflow panics) in the library too.
+# cargo-fuzz instruments the Rust code with ASan; CFLAGS does the same for
+# the C shim (gcc's instrumentation, served by the Rust runtime).
+export CFLAGS="${CFLAGS:-} -fsanitize=address -fno-omit-frame-pointer"
 echo "fuzz: building ${#targets[@]} targets"
 cargo +nightly fuzz build -a >/dev/null 2>logs.build || { cat logs.build >&2; exit 1; }
 
