@@ -34,6 +34,13 @@ int main(void) {
     CHECK(sawmill_file_handler_new(dir, "a", false) == NULL);
     CHECK(strstr(sawmill_last_error(), "directory") != NULL || strstr(sawmill_last_error(), "Is a") != NULL);
 
+    /* A mode without "a" or "w" ("" too) is refused, as CPython's open does. */
+    snprintf(path, sizeof path, "%s/mode.log", dir);
+    CHECK(sawmill_file_handler_new(path, "", false) == NULL);
+    CHECK(sawmill_last_error_status() == SAWMILL_ERR_INVALID_ARGUMENT);
+    CHECK(sawmill_file_handler_new(path, "+", true) == NULL);
+    CHECK(access(path, F_OK) != 0);
+
     /* A missing directory: error now, or (delay) a counted error later. */
     snprintf(path, sizeof path, "%s/missing/x.log", dir);
     CHECK(sawmill_file_handler_new(path, "a", false) == NULL);

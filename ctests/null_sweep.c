@@ -79,6 +79,8 @@ static int sweep_record(void *u, sawmill_record *r) {
     EXPECT_BAD_UTF8(sawmill_record_set_float(r, bad_utf8, 1.0));
     EXPECT_NULL_ARG(sawmill_record_set_bool(r, NULL, true));
     EXPECT_BAD_UTF8(sawmill_record_set_bool(r, bad_utf8, true));
+    EXPECT_NULL_ARG(sawmill_record_set_null(r, NULL));
+    EXPECT_BAD_UTF8(sawmill_record_set_null(r, bad_utf8));
     EXPECT_NULL_RESULT(sawmill_record_get_str(r, NULL), SAWMILL_ERR_NULL_ARGUMENT);
     EXPECT_NULL_RESULT(sawmill_record_get_str(r, bad_utf8), SAWMILL_ERR_INVALID_UTF8);
     EXPECT_NULL_RESULT(sawmill_record_get_str(r, "no_such_key"), SAWMILL_ERR_INVALID_ARGUMENT);
@@ -208,6 +210,7 @@ int main(void) {
     EXPECT_NULL_ARG(sawmill_handler_flush(NULL));
     EXPECT_NULL_ARG(sawmill_handler_close(NULL));
     CHECK(sawmill_handler_error_count(NULL) == 0);
+    CHECK(sawmill_handler_dropped_count(NULL) == 0);
     EXPECT_NULL_ARG(sawmill_handler_set_buffering(NULL, 0, 40, 0));
     EXPECT_STATUS(sawmill_handler_set_buffering(h, 4096, 40, 0), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_stream_handler_set_terminator(NULL, "\n"));
@@ -286,6 +289,7 @@ int main(void) {
     EXPECT_NULL_ARG(sawmill_record_set_int(NULL, "k", 1));
     EXPECT_NULL_ARG(sawmill_record_set_float(NULL, "k", 1.0));
     EXPECT_NULL_ARG(sawmill_record_set_bool(NULL, "k", true));
+    EXPECT_NULL_ARG(sawmill_record_set_null(NULL, "k"));
 
     /* basicConfig: invalid strings are refused before anything changes. */
     memset(&bad_cfg, 0, sizeof bad_cfg);

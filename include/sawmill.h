@@ -6,7 +6,8 @@
  * sawmill_record is valid only inside the callback that received it.
  * Strings are NUL-terminated UTF-8. Every call is thread-safe. On failure a
  * call returns a status other than SAWMILL_OK (or NULL) and
- * sawmill_last_error() describes why. */
+ * sawmill_last_error() describes why; as with errno, a successful call does
+ * not clear it, so read it only after a call reported a failure. */
 
 #ifndef SAWMILL_H
 #define SAWMILL_H
@@ -155,7 +156,11 @@ typedef void (*sawmill_destroy_fn)(void *user_data);
  * `sawmill_file_handler_set_*` calls) made on the same handler from inside
  * its emit or flush callback, and `sawmill_shutdown` or a forcing
  * `sawmill_basic_config_apply` from inside any of them, return
- * SAWMILL_ERR_WOULD_DEADLOCK instead of waiting forever.
+ * SAWMILL_ERR_WOULD_DEADLOCK instead of waiting forever. So does such a call
+ * on another handler when waiting for it would close a cycle (this thread
+ * is in A's callback and B's lock is held by a thread in B's callback that
+ * waits, directly or through other handlers, for A): one call of the cycle
+ * is refused and the others go on once its callback returns.
  */
 typedef int (*sawmill_emit_fn)(void *user_data, const struct sawmill_record *r, const char *text, size_t len);
 
@@ -185,15 +190,21 @@ extern "C" {
 
 /**
  * Text of the last failure of a sawmill call on the calling thread ("" if
- * none). The pointer stays valid until the next failing sawmill call on this
- * thread; copy it to keep it. Never NULL. Thread-safe (per-thread state).
+ * none yet). Meaningful only right after a call reported a failure (a status
+ * other than SAWMILL_OK, or NULL from a function that returns a handle):
+ * like errno, a successful call does not clear it, so it may still describe
+ * an older failure. The pointer stays valid until the next failing sawmill
+ * call on this thread (a failure inside a filter or handler callback that
+ * runs during a logging call counts); copy the text to keep it. Never NULL.
+ * Thread-safe (per-thread state).
  */
 const char *sawmill_last_error(void);
 
 /**
  * The status of the last failure of a sawmill call on the calling thread
- * (SAWMILL_OK if none), the companion of `sawmill_last_error()`: it tells
- * why a constructor returned NULL. Thread-safe (per-thread state).
+ * (SAWMILL_OK if none yet), the companion of `sawmill_last_error()`: it tells
+ * why a constructor returned NULL. Like it, not cleared by successful calls:
+ * meaningful only right after a failure. Thread-safe (per-thread state).
  */
 enum sawmill_status sawmill_last_error_status(void);
 
@@ -203,16 +214,21 @@ enum sawmill_status sawmill_last_error_status(void);
 const char *sawmill_version(void);
 
 /**
- * Associates `name` with `level` (Python's addLevelName). `name` is copied.
+ * Associates `name` with `level` (Python's addLevelName). `name` is copied;
+ * it may be empty (the level then prints as nothing, as in Python). Texts
+ * returned earlier by `sawmill_level_name` stay valid.
  * NULL → SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8.
  * Thread-safe.
  */
 enum sawmill_status sawmill_add_level_name(int level, const char *name);
 
 /**
- * The name printed for `level`: a registered name (static storage, valid
- * for the process lifetime) or `Level n` (per-thread storage, valid until
- * the next call of this function on the same thread). Never NULL.
+ * The name printed for `level` (Python's getLevelName): its registered name
+ * (even an empty one), else `Level n`. The text lives for the process: a
+ * registered name stays valid after the level is renamed, and `Level n`
+ * texts are interned, one per level, for the first 4096 distinct
+ * unregistered levels asked about (past that the text is `Level ?`).
+ * Never NULL. Thread-safe.
  */
 const char *sawmill_level_name(int level);
 
@@ -243,7 +259,10 @@ uint64_t sawmill_reentrant_drop_count(void);
 
 /**
  * Python's `logging.shutdown()`: flushes and closes every handler, newest
- * first. Idempotent; also runs automatically at normal process exit.
+ * first. Idempotent. At normal process exit sawmill flushes every handler
+ * and switches it to write-through instead of closing it, so a record
+ * logged later in the exit sequence (an atexit function registered before
+ * sawmill's first use, a C++ static destructor) is written at once.
  * Handlers stay valid objects; a FileHandler in append mode reopens if used
  * again. Called from inside a handler's emit or flush callback it does
  * nothing and sets `sawmill_last_error()` (status
@@ -413,7 +432,8 @@ struct sawmill_handler *sawmill_stream_handler_new(int fd);
  * A FileHandler appending (`mode` "a" or NULL) or truncating ("w") UTF-8
  * text to `path`; with `delay` the file is opened at the first record.
  * The path is made absolute now. Unopenable file (no `delay`) → NULL +
- * SAWMILL_ERR_IO; bad mode → SAWMILL_ERR_INVALID_ARGUMENT. The caller owns
+ * SAWMILL_ERR_IO; bad mode (CPython's `open` rules: `""` and `"+"` are
+ * refused; so are `"r"` and `"x"`) → SAWMILL_ERR_INVALID_ARGUMENT. The caller owns
  * one reference. Thread-safe.
  */
 struct sawmill_handler *sawmill_file_handler_new(const char *path, const char *mode, bool delay);
@@ -463,15 +483,17 @@ enum sawmill_status sawmill_handler_set_name(struct sawmill_handler *h, const ch
 
 /**
  * Hands buffered records to the operating system. I/O failure →
- * SAWMILL_ERR_IO; from inside this handler's own emit or flush callback →
- * SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
+ * SAWMILL_ERR_IO; from inside this handler's own emit or flush callback, or
+ * from inside another handler's callback when waiting would close a cycle
+ * (see `sawmill_emit_fn`) → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
  */
 enum sawmill_status sawmill_handler_flush(struct sawmill_handler *h);
 
 /**
  * Flushes and closes the destination (idempotent). Does not release the
  * caller's reference. From inside this handler's own emit or flush
- * callback → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
+ * callback, or when waiting would close a cycle of callbacks (see
+ * `sawmill_emit_fn`) → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
  */
 enum sawmill_status sawmill_handler_close(struct sawmill_handler *h);
 
@@ -482,14 +504,34 @@ enum sawmill_status sawmill_handler_close(struct sawmill_handler *h);
 uint64_t sawmill_handler_error_count(const struct sawmill_handler *h);
 
 /**
+ * How many records this handler dropped because its destination kept
+ * failing (disk full, /dev/full) while its buffer was full; each is counted
+ * once and never written later (see `sawmill_handler_set_buffering`). 0 for
+ * NULL. Thread-safe.
+ */
+uint64_t sawmill_handler_dropped_count(const struct sawmill_handler *h);
+
+/**
  * The durability policy of a stream or file handler. `capacity_bytes` 0 is
  * write-through (the default: each record reaches the kernel before the
  * logging call returns). Otherwise records collect in a buffer of that size,
  * handed to the kernel when it fills, when a record at or above
  * `flush_level` arrives, when `flush_interval_ms` (0 = no interval) has
- * passed, on `sawmill_handler_flush`, and at shutdown/exit. Handlers without
+ * passed, on `sawmill_handler_flush`, and at shutdown/exit.
+ *
+ * When the destination fails (disk full): bytes the kernel took are never
+ * written again; a record written only in part has its rest written first
+ * once the destination accepts bytes again, so no line is torn or glued to
+ * the next. The buffer never grows past `capacity_bytes` (write-through:
+ * past the rest of one torn record): records already in it wait and are
+ * written when the destination recovers; a record that finds it full while
+ * the destination still fails is dropped, counted once in
+ * `sawmill_handler_dropped_count`, and never written. Each failed write is
+ * also an I/O error in `sawmill_handler_error_count` (reported once on
+ * stderr); that count is of failures, not of lost records. Handlers without
  * an output buffer (callback, null) → SAWMILL_ERR_INVALID_ARGUMENT; from
- * inside this handler's own callback → SAWMILL_ERR_WOULD_DEADLOCK.
+ * inside this handler's own callback, or when waiting would close a cycle
+ * of callbacks (see `sawmill_emit_fn`) → SAWMILL_ERR_WOULD_DEADLOCK.
  * Thread-safe.
  */
 enum sawmill_status sawmill_handler_set_buffering(struct sawmill_handler *h, size_t capacity_bytes, int flush_level, uint32_t flush_interval_ms);
@@ -497,7 +539,8 @@ enum sawmill_status sawmill_handler_set_buffering(struct sawmill_handler *h, siz
 /**
  * Sets the text written after each record by a stream handler (default
  * "\n"; Python's `terminator`). Copied. Other handlers →
- * SAWMILL_ERR_INVALID_ARGUMENT; from inside this handler's own callback →
+ * SAWMILL_ERR_INVALID_ARGUMENT; from inside this handler's own callback, or
+ * when waiting would close a cycle of callbacks (see `sawmill_emit_fn`) →
  * SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
  */
 enum sawmill_status sawmill_stream_handler_set_terminator(struct sawmill_handler *h, const char *terminator);
@@ -611,7 +654,11 @@ enum sawmill_status sawmill_log(struct sawmill_logger *l, int level, const char 
  * none) and typed `extra` attributes (`extras` may be NULL when
  * `n_extras` is 0). Everything is copied or used only during the call.
  * An extra key must be valid UTF-8 (else SAWMILL_ERR_INVALID_UTF8, nothing
- * logged). Thread-safe.
+ * logged) and must not name a LogRecord attribute (`args`, `msg`,
+ * `created`…, or `message`/`asctime`): such a key is refused as Python's
+ * makeRecord refuses it (SAWMILL_ERR_INVALID_ARGUMENT, "Attempt to
+ * overwrite 'args' in LogRecord", nothing logged). A key given twice keeps
+ * its last value. Thread-safe.
  */
 enum sawmill_status sawmill_log_ex(struct sawmill_logger *l, int level, const char *file, int line, const char *func, const char *msg, const char *exc_text, const char *stack_info, const struct sawmill_extra *extras, size_t n_extras);
 
@@ -696,9 +743,18 @@ const char *sawmill_record_get_str(const struct sawmill_record *r, const char *k
 /**
  * Sets (or replaces) a string attribute, e.g. from a filter adding context
  * that a `%(key)s` format prints (cookbook recipe 7.2). Setting a standard
- * name (`levelname`, `msg`…) changes what formatters print for it, as
- * assigning to a Python LogRecord attribute does. Both strings are copied.
- * Invalid UTF-8 in `value` → SAWMILL_ERR_INVALID_UTF8.
+ * name acts as assigning that attribute of a Python LogRecord: `%(key)s`
+ * prints the new value, and what Python derives from it follows —
+ * `created`/`msecs` change `asctime`, `msg` the message, `exc_text` and
+ * `stack_info` the lines appended after it, `name`/`levelno` later name
+ * filters and handler levels; `message` and `asctime` are recomputed when
+ * the record is formatted, as in Python. A value Python's formatter cannot
+ * use (a `created` that is a string, say) makes formatting fail, counted
+ * as a handler error. A truthy `args` is refused
+ * (SAWMILL_ERR_INVALID_ARGUMENT): sawmill merges arguments at the logging
+ * call. Both strings are copied. Only in filter callbacks (emit callbacks
+ * see a read-only record: SAWMILL_ERR_INVALID_ARGUMENT). Invalid UTF-8 in
+ * `key` or `value` → SAWMILL_ERR_INVALID_UTF8.
  */
 enum sawmill_status sawmill_record_set_str(struct sawmill_record *r, const char *key, const char *value);
 
@@ -716,6 +772,12 @@ enum sawmill_status sawmill_record_set_float(struct sawmill_record *r, const cha
  * Sets (or replaces) a boolean attribute (prints `True`/`False`).
  */
 enum sawmill_status sawmill_record_set_bool(struct sawmill_record *r, const char *key, bool value);
+
+/**
+ * Sets an attribute to Python's `None` (e.g. `exc_text`, or `exc_info`).
+ * See `sawmill_record_set_str`.
+ */
+enum sawmill_status sawmill_record_set_null(struct sawmill_record *r, const char *key);
 
 #ifdef __cplusplus
 }  // extern "C"
@@ -748,14 +810,15 @@ sawmill_status sawmill_vlogf(sawmill_logger *l, int level, const char *file, int
 #endif
 
 /* Not API: the first field of every logger is the lowest level it emits (its
- * effective level with disable() and `disabled` folded in), an int that
- * SAWMILL_LOG reads without a call; the library alone writes it. Use
+ * effective level with disable() and `disabled` folded in), a 64-bit integer
+ * that SAWMILL_LOG reads without a call; the library alone writes it. It is
+ * wider than int so that "no level at all" (INT_MAX + 1) can be stored. Use
  * sawmill_logger_is_enabled_for() in code of your own. */
-static inline int sawmill_logger_threshold_(const sawmill_logger *l) {
+static inline long long sawmill_logger_threshold_(const sawmill_logger *l) {
 #if defined(__GNUC__)
-    return __atomic_load_n((const int *)(const void *)l, __ATOMIC_RELAXED);
+    return __atomic_load_n((const long long *)(const void *)l, __ATOMIC_RELAXED);
 #else
-    return *(const volatile int *)(const void *)l;
+    return *(const volatile long long *)(const void *)l;
 #endif
 }
 
@@ -763,14 +826,14 @@ static inline int sawmill_logger_threshold_(const sawmill_logger *l) {
  * any argument (a NULL logger logs nothing), then logs with the caller's
  * file, line and function. */
 #define SAWMILL_LOG(l, level, ...)                                                     \
-    do {                                                                              \
-        sawmill_logger *sawmill_logger_ = (l);                                        \
-        int sawmill_level_ = (level);                                                 \
-        if (sawmill_logger_ != NULL &&                                                \
-            sawmill_level_ >= sawmill_logger_threshold_(sawmill_logger_)) {          \
-            (void)sawmill_logf(sawmill_logger_, sawmill_level_, __FILE__, __LINE__,   \
-                               __func__, __VA_ARGS__);                                \
-        }                                                                             \
+    do {                                                                               \
+        sawmill_logger *sawmill_logger_ = (l);                                         \
+        int sawmill_level_ = (level);                                                  \
+        if (sawmill_logger_ != NULL &&                                                 \
+            (long long)sawmill_level_ >= sawmill_logger_threshold_(sawmill_logger_)) { \
+            (void)sawmill_logf(sawmill_logger_, sawmill_level_, __FILE__, __LINE__,    \
+                               __func__, __VA_ARGS__);                                 \
+        }                                                                              \
     } while (0)
 #define SAWMILL_DEBUG(l, ...) SAWMILL_LOG((l), SAWMILL_LEVEL_DEBUG, __VA_ARGS__)
 #define SAWMILL_INFO(l, ...) SAWMILL_LOG((l), SAWMILL_LEVEL_INFO, __VA_ARGS__)

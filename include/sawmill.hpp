@@ -112,6 +112,7 @@ public:
     void flush() { detail::check(sawmill_handler_flush(get())); }
     void close() { detail::check(sawmill_handler_close(get())); }
     uint64_t error_count() const { return sawmill_handler_error_count(get()); }
+    uint64_t dropped_count() const { return sawmill_handler_dropped_count(get()); }
 
 private:
     explicit Handler(sawmill_handler *owned) : Handle(owned) {}

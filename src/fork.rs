@@ -8,7 +8,22 @@
 //! child's one thread keeps its own copy. Handlers that were in use at the
 //! fork also re-check their file descriptors (see `Sink::after_fork`).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
+
+/// Set just before the first fork: from then on parent and children may
+/// share rotating files, so rollovers take the file's lock (see
+/// `FileSink::roll_over_shared`).
+static FORKED: AtomicBool = AtomicBool::new(false);
+
+/// Whether this process has forked or is a fork child.
+pub fn has_forked() -> bool {
+    FORKED.load(Ordering::Relaxed)
+}
+
+extern "C" fn before_fork() {
+    FORKED.store(true, Ordering::Relaxed);
+}
 
 extern "C" fn in_child() {
     crate::record::reset_process_id();
@@ -29,7 +44,7 @@ pub fn install() {
     INSTALL.call_once(|| {
         // SAFETY: registers a plain extern "C" function with no captured state.
         unsafe {
-            libc::pthread_atfork(None, None, Some(in_child));
+            libc::pthread_atfork(Some(before_fork), None, Some(in_child));
         }
     });
 }

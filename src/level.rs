@@ -144,5 +144,9 @@ mod tests {
         assert_eq!(parse_level("WARN"), Some(WARNING));
         assert_eq!(parse_level("15"), Some(15));
         assert_eq!(parse_level("warning"), None);
+        // getLevelName: a registered name wins even when empty.
+        add_level_name(46, "");
+        assert_eq!(level_name(46), "");
+        assert_eq!(parse_level(""), Some(46));
     }
 }

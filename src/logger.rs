@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicPtr, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::filter::{Filter, FilterList};
@@ -21,7 +21,9 @@ use crate::record::Record;
 pub struct Logger {
     /// Lowest level this logger emits: effective level, `disable` and the
     /// `disabled` flag folded into one number so `is_enabled_for` is one load.
-    threshold: AtomicI32,
+    /// 64 bits wide so that "nothing" (`i32::MAX + 1`: after `disable(INT_MAX)`
+    /// or on a disabled logger) is a value an `int` level never reaches.
+    threshold: AtomicI64,
     name: &'static str,
     level: AtomicI32,
     parent: AtomicPtr<Logger>,
@@ -32,6 +34,9 @@ pub struct Logger {
 }
 
 const _: () = assert!(std::mem::offset_of!(Logger, threshold) == 0);
+
+/// A threshold above every `i32` level.
+const NOTHING_ENABLED: i64 = i32::MAX as i64 + 1;
 
 thread_local! {
     /// Set while this thread runs filters and handlers: a record logged from
@@ -62,7 +67,7 @@ impl Logger {
         Logger {
             name,
             level: AtomicI32::new(level),
-            threshold: AtomicI32::new(level),
+            threshold: AtomicI64::new(i64::from(level)),
             parent: AtomicPtr::new(ptr::null_mut()),
             propagate: AtomicBool::new(true),
             disabled: AtomicBool::new(false),
@@ -112,10 +117,9 @@ impl Logger {
 
     pub(crate) fn refresh_threshold(&self) {
         let threshold = if self.disabled.load(Ordering::Relaxed) {
-            i32::MAX
+            NOTHING_ENABLED
         } else {
-            self.effective_level()
-                .max(level::disabled_at_or_below().saturating_add(1))
+            i64::from(self.effective_level()).max(i64::from(level::disabled_at_or_below()) + 1)
         };
         self.threshold.store(threshold, Ordering::Relaxed);
     }
@@ -123,7 +127,7 @@ impl Logger {
     /// Python's `isEnabledFor`: one atomic load.
     #[inline]
     pub fn is_enabled_for(&self, level: i32) -> bool {
-        level >= self.threshold.load(Ordering::Relaxed)
+        i64::from(level) >= self.threshold.load(Ordering::Relaxed)
     }
 
     pub fn propagate(&self) -> bool {

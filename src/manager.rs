@@ -137,10 +137,24 @@ pub(crate) fn reset_locks_after_fork() {
 }
 
 static SHUTDOWN_REGISTERED: AtomicBool = AtomicBool::new(false);
+/// Set when the exit-time flush has run (see `shutdown_at_exit`).
+static EXIT_FLUSHED: AtomicBool = AtomicBool::new(false);
 
+/// Whether the process is past sawmill's exit-time flush: from then on
+/// every handler writes each record through.
+pub fn exit_flushed() -> bool {
+    EXIT_FLUSHED.load(Ordering::Relaxed)
+}
+
+/// At normal exit: flush every handler and switch it to write-through,
+/// without closing it. Code that runs later in the exit sequence (an atexit
+/// function registered before sawmill's first use, a C++ static destructor)
+/// may still log, and its records then reach the file at once instead of
+/// waiting in a buffer nobody flushes again (or finding a "w" file closed).
 extern "C" fn shutdown_at_exit() {
+    EXIT_FLUSHED.store(true, Ordering::Relaxed);
     // A panic must not unwind out of an atexit callback.
-    let _ = std::panic::catch_unwind(shutdown);
+    let _ = std::panic::catch_unwind(handler::flush_for_exit);
 }
 
 /// Registers `shutdown` to run at normal process exit (once).

@@ -53,10 +53,14 @@ pub enum Field {
     Msg,
     ExcText,
     StackInfo,
+    /// Always `()`: sawmill merges a message's arguments at the logging call.
+    Args,
+    /// Always `None`: a C caller passes the exception's text as `exc_text`.
+    ExcInfo,
 }
 
 impl Field {
-    pub const ALL: [Field; 20] = [
+    pub const ALL: [Field; 22] = [
         Field::Name,
         Field::Levelno,
         Field::Levelname,
@@ -77,6 +81,8 @@ impl Field {
         Field::Msg,
         Field::ExcText,
         Field::StackInfo,
+        Field::Args,
+        Field::ExcInfo,
     ];
 
     pub fn name(self) -> &'static str {
@@ -101,6 +107,8 @@ impl Field {
             Field::Msg => "msg",
             Field::ExcText => "exc_text",
             Field::StackInfo => "stack_info",
+            Field::Args => "args",
+            Field::ExcInfo => "exc_info",
         }
     }
 
@@ -118,6 +126,9 @@ pub enum AttrRef<'r> {
     Bool(bool),
     /// Python's `None` (e.g. `exc_text` when there is no exception).
     None,
+    /// Python's `()`, the record's `args`: prints as `()`, and like `None`
+    /// takes no format spec.
+    EmptyTuple,
 }
 
 pub const UNKNOWN_FILE: &str = "(unknown file)";
@@ -248,13 +259,101 @@ impl<'a> Record<'a> {
         }
     }
 
-    /// Sets (or replaces) an extra attribute.
+    /// Sets (or replaces) an extra attribute. A standard name set here only
+    /// changes what formats print for it; [`Record::set_attr`] assigns it as
+    /// Python does.
     pub fn set_extra(&mut self, key: impl Into<Cow<'a, str>>, value: Value<'a>) {
         let key = key.into();
         match self.extras.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
             None => self.extras.push((key, value)),
         }
+    }
+
+    /// Assigns an attribute as `setattr(record, key, value)` does on a Python
+    /// LogRecord, e.g. from a filter. The value is kept as given (formats
+    /// print it with its own type), and what Python derives from the
+    /// attribute follows it: `created` and `msecs` feed `asctime`, `msg` the
+    /// message, `exc_text` and `stack_info` the lines appended after it,
+    /// `name` and `levelno` later name filters and handler levels. `message`
+    /// and `asctime` may be set, but formatting recomputes them, as Python's
+    /// `Formatter.format` does. The one refusal: a truthy `args`, which would
+    /// make Python apply `msg % args` to a message sawmill has already merged.
+    pub fn set_attr(
+        &mut self,
+        key: impl Into<Cow<'a, str>>,
+        value: Value<'a>,
+    ) -> Result<(), String> {
+        let key = key.into();
+        match Field::from_name(&key) {
+            Some(Field::Args) if truthy(&value) => {
+                return Err(
+                    "a truthy 'args' cannot be assigned: sawmill merges a message's arguments \
+                     at the logging call (assign 'msg' instead)"
+                        .into(),
+                )
+            }
+            Some(Field::Name) => {
+                if let Value::Str(s) = &value {
+                    self.name = s.clone();
+                }
+            }
+            Some(Field::Levelno) => match value {
+                Value::Int(i) => self.levelno = i32::try_from(i).unwrap_or(self.levelno),
+                Value::Bool(b) => self.levelno = i32::from(b),
+                _ => {}
+            },
+            Some(Field::Created) => match value {
+                Value::Null => self.created = crate::clock::now(),
+                _ => self.created = number(&value).unwrap_or(self.created),
+            },
+            Some(Field::Msecs) => self.msecs = number(&value).unwrap_or(self.msecs),
+            Some(Field::Msg) => self.message = python_str(&value),
+            Some(Field::ExcText) => self.exc_text = appended_text(&value),
+            Some(Field::StackInfo) => self.stack_info = appended_text(&value),
+            _ => {}
+        }
+        self.set_extra(key, value);
+        Ok(())
+    }
+
+    /// The error Python's `Formatter.format` raises for a record whose
+    /// assigned attributes it cannot use (see [`Record::set_attr`]): a
+    /// `created` that is no number, a `msecs` that `%03d` refuses, a truthy
+    /// `exc_info` without `exc_text`, an `exc_text` or `stack_info` that is
+    /// truthy but no string. `uses_time` and `default_msecs` describe the
+    /// formatter. Only assigned attributes can fail: call it when
+    /// `extras` is not empty.
+    pub fn assigned_attr_error(&self, uses_time: bool, default_msecs: bool) -> Option<String> {
+        let type_error = |key: &str, value: &Value<'_>, what: &str| {
+            Some(format!("{key} = {}: {what}", value_type(value)))
+        };
+        for (key, value) in &self.extras {
+            match Field::from_name(key) {
+                Some(Field::Created) if uses_time && matches!(value, Value::Str(_)) => {
+                    return type_error(key, value, "not a number of seconds")
+                }
+                Some(Field::Msecs)
+                    if uses_time
+                        && default_msecs
+                        && matches!(value, Value::Str(_) | Value::Null) =>
+                {
+                    return type_error(key, value, "%d format: a real number is required")
+                }
+                Some(Field::ExcInfo)
+                    if truthy(value) && self.exc_text.as_deref().is_none_or(str::is_empty) =>
+                {
+                    return type_error(key, value, "not an exception triple")
+                }
+                Some(Field::ExcText | Field::StackInfo)
+                    if truthy(value) && !matches!(value, Value::Str(_)) =>
+                {
+                    return type_error(key, value, "can only append a str to the message")
+                }
+                _ => {}
+            }
+        }
+        None
     }
 
     pub fn extra(&self, key: &str) -> Option<&Value<'a>> {
@@ -288,6 +387,8 @@ impl<'a> Record<'a> {
                 .stack_info
                 .as_deref()
                 .map_or(AttrRef::None, AttrRef::Str),
+            Field::Args => AttrRef::EmptyTuple,
+            Field::ExcInfo => AttrRef::None,
         }
     }
 
@@ -334,6 +435,58 @@ impl<'a> Record<'a> {
                 .map(|(k, v)| (own(k), v.into_owned()))
                 .collect(),
         }
+    }
+}
+
+/// Python's truth value of an attribute value.
+fn truthy(value: &Value<'_>) -> bool {
+    match value {
+        Value::Str(s) => !s.is_empty(),
+        Value::Int(i) => *i != 0,
+        Value::Float(f) => *f != 0.0,
+        Value::Bool(b) => *b,
+        Value::Null => false,
+    }
+}
+
+/// A value Python's time and `%d` conversions take as a number.
+fn number(value: &Value<'_>) -> Option<f64> {
+    match value {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        Value::Bool(b) => Some(f64::from(u8::from(*b))),
+        Value::Str(_) | Value::Null => None,
+    }
+}
+
+fn value_type(value: &Value<'_>) -> &'static str {
+    match value {
+        Value::Str(_) => "str",
+        Value::Int(_) => "int",
+        Value::Float(_) => "float",
+        Value::Bool(_) => "bool",
+        Value::Null => "NoneType",
+    }
+}
+
+/// Python's `str(value)`: what `getMessage()` makes of an assigned `msg`.
+fn python_str<'a>(value: &Value<'a>) -> Cow<'a, str> {
+    match value {
+        Value::Str(s) => s.clone(),
+        Value::Int(i) => Cow::Owned(i.to_string()),
+        Value::Float(f) => Cow::Owned(crate::format::python_float_repr(*f)),
+        Value::Bool(b) => Cow::Borrowed(if *b { "True" } else { "False" }),
+        Value::Null => Cow::Borrowed("None"),
+    }
+}
+
+/// What `Formatter.format` appends for an assigned `exc_text`/`stack_info`:
+/// a string; nothing for a falsy value (a truthy non-string is an error,
+/// see `assigned_attr_error`).
+fn appended_text<'a>(value: &Value<'a>) -> Option<Cow<'a, str>> {
+    match value {
+        Value::Str(s) => Some(s.clone()),
+        _ => None,
     }
 }
 

@@ -231,7 +231,7 @@ fn a_fork_child_uses_locks_other_threads_held() {
             // SAFETY: ends the child without the parent's exit-time work.
             unsafe { libc::_exit(if matches!(ok, Ok(true)) { 0 } else { 1 }) };
         }
-        wait_exit_ok(pid, Duration::from_secs(5), &format!("locks fork {i}"));
+        wait_exit_ok(pid, common::CHILD_EXIT_LIMIT, &format!("locks fork {i}"));
     }
     stop.store(true, Ordering::Relaxed);
     for w in workers {

@@ -4,7 +4,7 @@
 
 use std::ffi::{c_char, c_int, CString};
 
-use super::handler::{handler_ref, into_c, refuse_in_own_callback, sawmill_handler};
+use super::handler::{enter_handler_lock, handler_ref, into_c, sawmill_handler};
 use super::{
     optional_str, pointer_call, required_str, sawmill_status, status_call, FfiError, FfiResult,
 };
@@ -109,7 +109,7 @@ fn with_file_sink<R>(
 ) -> FfiResult<R> {
     // SAFETY: checked handle; the caller holds a reference.
     let handler: &Handler = unsafe { handler_ref(h) }?;
-    refuse_in_own_callback(handler, "a sawmill_file_handler_set_* call")?;
+    let _waiting = enter_handler_lock(handler, "a sawmill_file_handler_set_* call")?;
     handler.with_sink(|sink| match sink.as_file() {
         Some(file) => f(file),
         None => Err(FfiError::invalid("not a file handler")),

@@ -32,7 +32,11 @@ pub struct sawmill_handler {
 /// `sawmill_file_handler_set_*` calls) made on the same handler from inside
 /// its emit or flush callback, and `sawmill_shutdown` or a forcing
 /// `sawmill_basic_config_apply` from inside any of them, return
-/// SAWMILL_ERR_WOULD_DEADLOCK instead of waiting forever.
+/// SAWMILL_ERR_WOULD_DEADLOCK instead of waiting forever. So does such a call
+/// on another handler when waiting for it would close a cycle (this thread
+/// is in A's callback and B's lock is held by a thread in B's callback that
+/// waits, directly or through other handlers, for A): one call of the cycle
+/// is refused and the others go on once its callback returns.
 pub type sawmill_emit_fn = Option<
     unsafe extern "C" fn(
         user_data: *mut c_void,
@@ -128,13 +132,78 @@ pub(crate) fn refuse_in_any_callback(what: &str) -> FfiResult<()> {
     }
 }
 
-/// A handler that is about to take its own lock: refused from inside its
-/// own callbacks.
-unsafe fn lockable_handler<'a>(h: *const sawmill_handler, what: &str) -> FfiResult<&'a Handler> {
+/// Threads that, from inside a callback (so holding that callback's
+/// handler lock), wait for another handler's lock: (thread, handler waited
+/// for). With the marks this is the wait-for graph of handler locks; only
+/// threads inside callbacks can wait while holding one, so a cycle runs
+/// through callbacks only.
+static WAITING: Lock<Vec<(usize, usize)>> = Lock::new(Vec::new());
+
+/// The thread running a callback of the handler at `handler`, if any.
+fn callback_holder(marks: &[(Weak<Handler>, RunningMark)], handler: usize) -> Option<usize> {
+    marks
+        .iter()
+        .find(|(h, _)| h.as_ptr() as usize == handler)
+        .map(|(_, mark)| mark.load(Ordering::Relaxed))
+        .filter(|&thread| thread != 0)
+}
+
+/// This thread's entry in WAITING while it waits for a handler lock.
+pub(crate) struct WaitRegistration(Option<usize>);
+
+impl Drop for WaitRegistration {
+    fn drop(&mut self) {
+        if let Some(me) = self.0 {
+            WAITING.lock().retain(|&(thread, _)| thread != me);
+        }
+    }
+}
+
+/// Before a call that takes `handler`'s lock: refused when this thread runs
+/// one of that handler's callbacks (it holds the lock), or when waiting
+/// would close a cycle — this thread is inside handler A's callback, B's
+/// lock is held by a thread inside B's callback that waits (directly or
+/// through others) for A. The check and the registration are one step under
+/// WAITING, so of two threads closing a cycle the second always sees the
+/// first; it is refused, returns from its callback and lets the others on.
+pub(crate) fn enter_handler_lock(handler: &Handler, what: &str) -> FfiResult<WaitRegistration> {
+    refuse_in_own_callback(handler, what)?;
+    if !running_callback_of(|_| true) {
+        // Holds no handler lock: cannot be part of a cycle.
+        return Ok(WaitRegistration(None));
+    }
+    let me = this_thread();
+    let mut waiting = WAITING.lock();
+    let marks = CALLBACK_MARKS.lock();
+    let mut target = handler as *const Handler as usize;
+    // Each step follows one waiting thread, so the walk ends.
+    for _ in 0..=waiting.len() {
+        let Some(holder) = callback_holder(&marks, target) else {
+            break;
+        };
+        if holder == me {
+            return Err(would_deadlock(what, "a handler's"));
+        }
+        let Some(&(_, next)) = waiting.iter().find(|&&(thread, _)| thread == holder) else {
+            break;
+        };
+        target = next;
+    }
+    drop(marks);
+    waiting.push((me, handler as *const Handler as usize));
+    Ok(WaitRegistration(Some(me)))
+}
+
+/// A handler that is about to take its own lock, with this thread's wait
+/// registered (see `enter_handler_lock`); refused if that would deadlock.
+unsafe fn lockable_handler<'a>(
+    h: *const sawmill_handler,
+    what: &str,
+) -> FfiResult<(&'a Handler, WaitRegistration)> {
     // SAFETY: forwarded C contract.
     let handler = unsafe { handler_ref(h) }?;
-    refuse_in_own_callback(handler, what)?;
-    Ok(handler)
+    let registration = enter_handler_lock(handler, what)?;
+    Ok((handler, registration))
 }
 
 /// The boundary for status-returning calls on one handler.
@@ -195,7 +264,8 @@ pub extern "C" fn sawmill_stream_handler_new(fd: c_int) -> *mut sawmill_handler 
 /// A FileHandler appending (`mode` "a" or NULL) or truncating ("w") UTF-8
 /// text to `path`; with `delay` the file is opened at the first record.
 /// The path is made absolute now. Unopenable file (no `delay`) → NULL +
-/// SAWMILL_ERR_IO; bad mode → SAWMILL_ERR_INVALID_ARGUMENT. The caller owns
+/// SAWMILL_ERR_IO; bad mode (CPython's `open` rules: `""` and `"+"` are
+/// refused; so are `"r"` and `"x"`) → SAWMILL_ERR_INVALID_ARGUMENT. The caller owns
 /// one reference. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_file_handler_new(
@@ -218,6 +288,9 @@ pub unsafe extern "C" fn sawmill_file_handler_new(
 /// In a fork child: a thread of the parent may have held the list.
 pub(crate) fn reset_locks_after_fork() {
     CALLBACK_MARKS.reinit_after_fork();
+    WAITING.reinit_after_fork();
+    // Threads that waited in the parent do not exist here.
+    WAITING.lock().clear();
 }
 
 /// A NullHandler: accepts records and does nothing, not even format them or
@@ -363,28 +436,28 @@ pub unsafe extern "C" fn sawmill_handler_set_name(
 }
 
 /// Hands buffered records to the operating system. I/O failure →
-/// SAWMILL_ERR_IO; from inside this handler's own emit or flush callback →
-/// SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
+/// SAWMILL_ERR_IO; from inside this handler's own emit or flush callback, or
+/// from inside another handler's callback when waiting would close a cycle
+/// (see `sawmill_emit_fn`) → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_handler_flush(h: *mut sawmill_handler) -> sawmill_status {
     status_call(|| {
         // SAFETY: checked handle.
-        unsafe { lockable_handler(h, "sawmill_handler_flush") }?
-            .flush()
-            .map_err(|e| FfiError::io(&e))
+        let (handler, _waiting) = unsafe { lockable_handler(h, "sawmill_handler_flush") }?;
+        handler.flush().map_err(|e| FfiError::io(&e))
     })
 }
 
 /// Flushes and closes the destination (idempotent). Does not release the
 /// caller's reference. From inside this handler's own emit or flush
-/// callback → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
+/// callback, or when waiting would close a cycle of callbacks (see
+/// `sawmill_emit_fn`) → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_handler_close(h: *mut sawmill_handler) -> sawmill_status {
     status_call(|| {
         // SAFETY: checked handle.
-        unsafe { lockable_handler(h, "sawmill_handler_close") }?
-            .close()
-            .map_err(|e| FfiError::io(&e))
+        let (handler, _waiting) = unsafe { lockable_handler(h, "sawmill_handler_close") }?;
+        handler.close().map_err(|e| FfiError::io(&e))
     })
 }
 
@@ -395,14 +468,35 @@ pub unsafe extern "C" fn sawmill_handler_error_count(h: *const sawmill_handler) 
     super::boundary(|_| 0, || Ok(unsafe { handler_ref(h) }?.error_count()))
 }
 
+/// How many records this handler dropped because its destination kept
+/// failing (disk full, /dev/full) while its buffer was full; each is counted
+/// once and never written later (see `sawmill_handler_set_buffering`). 0 for
+/// NULL. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_handler_dropped_count(h: *const sawmill_handler) -> u64 {
+    super::boundary(|_| 0, || Ok(unsafe { handler_ref(h) }?.dropped_count()))
+}
+
 /// The durability policy of a stream or file handler. `capacity_bytes` 0 is
 /// write-through (the default: each record reaches the kernel before the
 /// logging call returns). Otherwise records collect in a buffer of that size,
 /// handed to the kernel when it fills, when a record at or above
 /// `flush_level` arrives, when `flush_interval_ms` (0 = no interval) has
-/// passed, on `sawmill_handler_flush`, and at shutdown/exit. Handlers without
+/// passed, on `sawmill_handler_flush`, and at shutdown/exit.
+///
+/// When the destination fails (disk full): bytes the kernel took are never
+/// written again; a record written only in part has its rest written first
+/// once the destination accepts bytes again, so no line is torn or glued to
+/// the next. The buffer never grows past `capacity_bytes` (write-through:
+/// past the rest of one torn record): records already in it wait and are
+/// written when the destination recovers; a record that finds it full while
+/// the destination still fails is dropped, counted once in
+/// `sawmill_handler_dropped_count`, and never written. Each failed write is
+/// also an I/O error in `sawmill_handler_error_count` (reported once on
+/// stderr); that count is of failures, not of lost records. Handlers without
 /// an output buffer (callback, null) → SAWMILL_ERR_INVALID_ARGUMENT; from
-/// inside this handler's own callback → SAWMILL_ERR_WOULD_DEADLOCK.
+/// inside this handler's own callback, or when waiting would close a cycle
+/// of callbacks (see `sawmill_emit_fn`) → SAWMILL_ERR_WOULD_DEADLOCK.
 /// Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_handler_set_buffering(
@@ -413,7 +507,7 @@ pub unsafe extern "C" fn sawmill_handler_set_buffering(
 ) -> sawmill_status {
     status_call(|| {
         // SAFETY: checked handle.
-        let handler = unsafe { lockable_handler(h, "sawmill_handler_set_buffering") }?;
+        let (handler, _waiting) = unsafe { lockable_handler(h, "sawmill_handler_set_buffering") }?;
         handler
             .set_buffering(Buffering {
                 capacity: capacity_bytes,
@@ -426,7 +520,8 @@ pub unsafe extern "C" fn sawmill_handler_set_buffering(
 
 /// Sets the text written after each record by a stream handler (default
 /// "\n"; Python's `terminator`). Copied. Other handlers →
-/// SAWMILL_ERR_INVALID_ARGUMENT; from inside this handler's own callback →
+/// SAWMILL_ERR_INVALID_ARGUMENT; from inside this handler's own callback, or
+/// when waiting would close a cycle of callbacks (see `sawmill_emit_fn`) →
 /// SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_stream_handler_set_terminator(
@@ -435,7 +530,8 @@ pub unsafe extern "C" fn sawmill_stream_handler_set_terminator(
 ) -> sawmill_status {
     status_call(|| {
         // SAFETY: checked handle and NUL-terminated string.
-        let handler = unsafe { lockable_handler(h, "sawmill_stream_handler_set_terminator") }?;
+        let (handler, _waiting) =
+            unsafe { lockable_handler(h, "sawmill_stream_handler_set_terminator") }?;
         let terminator = unsafe { required_str(terminator, "terminator") }?;
         handler.with_sink(|sink| sink.set_terminator(terminator).map_err(FfiError::invalid))
     })

@@ -282,7 +282,11 @@ pub unsafe extern "C" fn sawmill_internal_log_formatted(
 /// none) and typed `extra` attributes (`extras` may be NULL when
 /// `n_extras` is 0). Everything is copied or used only during the call.
 /// An extra key must be valid UTF-8 (else SAWMILL_ERR_INVALID_UTF8, nothing
-/// logged). Thread-safe.
+/// logged) and must not name a LogRecord attribute (`args`, `msg`,
+/// `created`…, or `message`/`asctime`): such a key is refused as Python's
+/// makeRecord refuses it (SAWMILL_ERR_INVALID_ARGUMENT, "Attempt to
+/// overwrite 'args' in LogRecord", nothing logged). A key given twice keeps
+/// its last value. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_log_ex(
     l: *mut sawmill_logger,

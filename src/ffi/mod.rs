@@ -25,8 +25,11 @@ mod variadic;
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::sync::Lock;
 
 /// Result of a sawmill call. `SAWMILL_OK` is 0; on any other value
 /// `sawmill_last_error()` describes the failure.
@@ -104,10 +107,11 @@ thread_local! {
     static LAST_STATUS: Cell<sawmill_status> = const { Cell::new(sawmill_status::SAWMILL_OK) };
 }
 
-/// In a fork child: releases the FFI layer's locks (the name cache).
+/// In a fork child: releases the FFI layer's locks (the name caches).
 pub(crate) fn reset_locks_after_fork() {
     record::reset_locks_after_fork();
     handler::reset_locks_after_fork();
+    LEVEL_TEXTS.reinit_after_fork();
 }
 
 pub(crate) fn set_last_error(status: sawmill_status, message: &str) {
@@ -240,23 +244,6 @@ pub(crate) fn lossy_bytes(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
-#[cfg(test)]
-mod ascii_tests {
-    #[test]
-    fn matches_the_standard_check_at_every_length_and_position() {
-        for len in 0..40 {
-            let clean = vec![b'a'; len];
-            assert!(super::is_ascii(&clean), "len {len}");
-            for at in 0..len {
-                let mut dirty = clean.clone();
-                dirty[at] = 0xC3;
-                assert!(!super::is_ascii(&dirty), "len {len} at {at}");
-                assert_eq!(super::is_ascii(&dirty), dirty.is_ascii());
-            }
-        }
-    }
-}
-
 /// `_retain` of a refcounted handle: one more reference; NULL stays NULL;
 /// inside the panic boundary (a panic gives NULL).
 #[inline]
@@ -292,8 +279,13 @@ pub(crate) fn check_not_null<T>(ptr: *const T, what: &str) -> FfiResult<()> {
 }
 
 /// Text of the last failure of a sawmill call on the calling thread ("" if
-/// none). The pointer stays valid until the next failing sawmill call on this
-/// thread; copy it to keep it. Never NULL. Thread-safe (per-thread state).
+/// none yet). Meaningful only right after a call reported a failure (a status
+/// other than SAWMILL_OK, or NULL from a function that returns a handle):
+/// like errno, a successful call does not clear it, so it may still describe
+/// an older failure. The pointer stays valid until the next failing sawmill
+/// call on this thread (a failure inside a filter or handler callback that
+/// runs during a logging call counts); copy the text to keep it. Never NULL.
+/// Thread-safe (per-thread state).
 #[no_mangle]
 pub extern "C" fn sawmill_last_error() -> *const c_char {
     static EMPTY: &CStr = c"";
@@ -306,8 +298,9 @@ pub extern "C" fn sawmill_last_error() -> *const c_char {
 }
 
 /// The status of the last failure of a sawmill call on the calling thread
-/// (SAWMILL_OK if none), the companion of `sawmill_last_error()`: it tells
-/// why a constructor returned NULL. Thread-safe (per-thread state).
+/// (SAWMILL_OK if none yet), the companion of `sawmill_last_error()`: it tells
+/// why a constructor returned NULL. Like it, not cleared by successful calls:
+/// meaningful only right after a failure. Thread-safe (per-thread state).
 #[no_mangle]
 pub extern "C" fn sawmill_last_error_status() -> sawmill_status {
     catch_unwind(|| {
@@ -341,7 +334,9 @@ pub unsafe extern "C" fn sawmill_internal_set_error(
     )
 }
 
-/// Associates `name` with `level` (Python's addLevelName). `name` is copied.
+/// Associates `name` with `level` (Python's addLevelName). `name` is copied;
+/// it may be empty (the level then prints as nothing, as in Python). Texts
+/// returned earlier by `sawmill_level_name` stay valid.
 /// NULL → SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8.
 /// Thread-safe.
 #[no_mangle]
@@ -352,37 +347,52 @@ pub unsafe extern "C" fn sawmill_add_level_name(
     status_call(|| {
         // SAFETY: C contract: NUL-terminated string.
         let name = unsafe { required_str(name, "name") }?;
-        if name.is_empty() {
-            return Err(FfiError::invalid("level name must not be empty"));
-        }
         crate::level::add_level_name(level, name);
         Ok(())
     })
 }
 
-thread_local! {
-    static LEVEL_TEXT: RefCell<CString> = RefCell::new(CString::default());
+/// How many distinct unregistered levels get an interned `Level n` text.
+/// Each costs about 40 bytes, so the table stays under 200 KiB; real
+/// programs use a handful of levels.
+const LEVEL_TEXTS_MAX: usize = 4096;
+
+/// `Level n` texts handed out by `sawmill_level_name`, never freed: a
+/// returned pointer must not dangle. A fork-resettable lock, like the name
+/// cache.
+static LEVEL_TEXTS: Lock<Option<HashMap<c_int, &'static CStr>>> = Lock::new(None);
+
+/// The text for an unregistered level once the table is full.
+static LEVEL_TEXT_OVERFLOW: &CStr = c"Level ?";
+
+fn interned_level_text(level: c_int) -> *const c_char {
+    let mut table = LEVEL_TEXTS.lock();
+    let table = table.get_or_insert_with(HashMap::new);
+    if let Some(text) = table.get(&level) {
+        return text.as_ptr();
+    }
+    if table.len() >= LEVEL_TEXTS_MAX {
+        return LEVEL_TEXT_OVERFLOW.as_ptr();
+    }
+    let text = CString::new(format!("Level {level}")).unwrap_or_default();
+    let text: &'static CStr = Box::leak(text.into_boxed_c_str());
+    table.insert(level, text);
+    text.as_ptr()
 }
 
-/// The name printed for `level`: a registered name (static storage, valid
-/// for the process lifetime) or `Level n` (per-thread storage, valid until
-/// the next call of this function on the same thread). Never NULL.
+/// The name printed for `level` (Python's getLevelName): its registered name
+/// (even an empty one), else `Level n`. The text lives for the process: a
+/// registered name stays valid after the level is renamed, and `Level n`
+/// texts are interned, one per level, for the first 4096 distinct
+/// unregistered levels asked about (past that the text is `Level ?`).
+/// Never NULL. Thread-safe.
 #[no_mangle]
 pub extern "C" fn sawmill_level_name(level: c_int) -> *const c_char {
-    static UNKNOWN: &CStr = c"";
-    catch_unwind(|| {
-        if let Some(name) = crate::level::registered_name(level) {
-            return record::static_c_text(name);
-        }
-        let text = CString::new(format!("Level {level}")).unwrap_or_default();
-        LEVEL_TEXT
-            .try_with(|slot| {
-                *slot.borrow_mut() = text;
-                slot.borrow().as_ptr()
-            })
-            .unwrap_or(UNKNOWN.as_ptr())
+    catch_unwind(|| match crate::level::registered_name(level) {
+        Some(name) => record::static_c_text(name),
+        None => interned_level_text(level),
     })
-    .unwrap_or(UNKNOWN.as_ptr())
+    .unwrap_or(LEVEL_TEXT_OVERFLOW.as_ptr())
 }
 
 /// Python's `logging.disable(level)`: records at or below `level` are dropped
@@ -425,7 +435,10 @@ pub extern "C" fn sawmill_reentrant_drop_count() -> u64 {
 }
 
 /// Python's `logging.shutdown()`: flushes and closes every handler, newest
-/// first. Idempotent; also runs automatically at normal process exit.
+/// first. Idempotent. At normal process exit sawmill flushes every handler
+/// and switches it to write-through instead of closing it, so a record
+/// logged later in the exit sequence (an atexit function registered before
+/// sawmill's first use, a C++ static destructor) is written at once.
 /// Handlers stay valid objects; a FileHandler in append mode reopens if used
 /// again. Called from inside a handler's emit or flush callback it does
 /// nothing and sets `sawmill_last_error()` (status
@@ -438,4 +451,21 @@ pub extern "C" fn sawmill_shutdown() {
         crate::manager::shutdown();
         Ok(())
     });
+}
+
+#[cfg(test)]
+mod ascii_tests {
+    #[test]
+    fn matches_the_standard_check_at_every_length_and_position() {
+        for len in 0..40 {
+            let clean = vec![b'a'; len];
+            assert!(super::is_ascii(&clean), "len {len}");
+            for at in 0..len {
+                let mut dirty = clean.clone();
+                dirty[at] = 0xC3;
+                assert!(!super::is_ascii(&dirty), "len {len} at {at}");
+                assert_eq!(super::is_ascii(&dirty), dirty.is_ascii());
+            }
+        }
+    }
 }

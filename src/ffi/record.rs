@@ -92,9 +92,10 @@ unsafe fn view_mut<'x>(r: *mut sawmill_record) -> FfiResult<&'x mut RecordView> 
 }
 
 /// NUL-terminated copies of names that live for the process (logger and
-/// level names), keyed by the name's address. A fork-resettable lock: the
+/// level names), keyed by the name's address and length (an empty name may
+/// share its address with another name). A fork-resettable lock: the
 /// logging path (sawmill_logger_name, sawmill_level_name) takes it.
-static NAME_CACHE: Lock<Option<HashMap<usize, &'static CStr>>> = Lock::new(None);
+static NAME_CACHE: Lock<Option<HashMap<(usize, usize), &'static CStr>>> = Lock::new(None);
 
 /// In a fork child: releases the name cache a vanished thread may hold.
 pub(crate) fn reset_locks_after_fork() {
@@ -107,7 +108,7 @@ pub(crate) fn static_c_text(text: &'static str) -> *const c_char {
     let mut cache = NAME_CACHE.lock();
     cache
         .get_or_insert_with(HashMap::new)
-        .entry(text.as_ptr() as usize)
+        .entry((text.as_ptr() as usize, text.len()))
         .or_insert_with(|| {
             let owned = CString::new(text.replace('\0', "")).unwrap_or_default();
             Box::leak(owned.into_boxed_c_str())
@@ -115,18 +116,44 @@ pub(crate) fn static_c_text(text: &'static str) -> *const c_char {
         .as_ptr()
 }
 
+/// Python's `str()` of an attribute value.
+fn python_text(value: AttrRef<'_>) -> Cow<'_, str> {
+    match value {
+        AttrRef::Str(s) => Cow::Borrowed(s),
+        AttrRef::Int(i) => Cow::Owned(i.to_string()),
+        AttrRef::Float(f) => Cow::Owned(crate::format::python_float_repr(f)),
+        AttrRef::Bool(b) => Cow::Borrowed(if b { "True" } else { "False" }),
+        AttrRef::None => Cow::Borrowed("None"),
+        AttrRef::EmptyTuple => Cow::Borrowed("()"),
+    }
+}
+
+/// A standard attribute as text, a filter's assignment included (an
+/// assigned number reads as Python's `str()` of it).
 fn string_field(r: *const sawmill_record, field: Field) -> *const c_char {
     boundary(
         |_| std::ptr::null(),
         || {
             // SAFETY: checked record pointer.
             let v = unsafe { view(r) }?;
-            Ok(match v.record().field(field) {
-                AttrRef::Str(s) => v.c_text(s),
-                _ => std::ptr::null(),
-            })
+            let record = v.record();
+            // The message is always getMessage()'s, as after Python's format().
+            let value = match field {
+                Field::Message => record.field(field),
+                _ => record.lookup(field.name()).unwrap_or(record.field(field)),
+            };
+            Ok(v.c_text(&python_text(value)))
         },
     )
+}
+
+/// An integer attribute, a filter's integer assignment included.
+fn int_field(record: &Record<'_>, field: Field, stored: i64) -> i64 {
+    match record.lookup(field.name()) {
+        Some(AttrRef::Int(i)) => i,
+        Some(AttrRef::Bool(b)) => i64::from(b),
+        _ => stored,
+    }
 }
 
 /// The logger name. Valid until the callback returns; NULL for a NULL record.
@@ -186,7 +213,15 @@ pub unsafe extern "C" fn sawmill_record_levelno(r: *const sawmill_record) -> c_i
 /// The source line (0 if unknown); -1 for a NULL record.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_record_lineno(r: *const sawmill_record) -> c_int {
-    boundary(|_| -1, || Ok(unsafe { view(r) }?.record().lineno as c_int))
+    boundary(
+        |_| -1,
+        || {
+            // SAFETY: checked record pointer.
+            let record = unsafe { view(r) }?.record();
+            let line = int_field(record, Field::Lineno, record.lineno.into());
+            Ok(c_int::try_from(line).unwrap_or(-1))
+        },
+    )
 }
 
 /// Creation time, seconds since the epoch; 0 for a NULL record.
@@ -204,13 +239,28 @@ pub unsafe extern "C" fn sawmill_record_msecs(r: *const sawmill_record) -> f64 {
 /// The thread identifier (pthread_self of the logging thread); 0 for NULL.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_record_thread(r: *const sawmill_record) -> u64 {
-    boundary(|_| 0, || Ok(unsafe { view(r) }?.record().thread))
+    boundary(
+        |_| 0,
+        || {
+            // SAFETY: checked record pointer.
+            let record = unsafe { view(r) }?.record();
+            Ok(int_field(record, Field::Thread, record.thread as i64) as u64)
+        },
+    )
 }
 
 /// The process id of the logging process; 0 for NULL.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_record_process(r: *const sawmill_record) -> u32 {
-    boundary(|_| 0, || Ok(unsafe { view(r) }?.record().process))
+    boundary(
+        |_| 0,
+        || {
+            // SAFETY: checked record pointer.
+            let record = unsafe { view(r) }?.record();
+            let pid = int_field(record, Field::Process, record.process.into());
+            Ok(u32::try_from(pid).unwrap_or(0))
+        },
+    )
 }
 
 /// Any attribute by name (an extra, or a standard one such as `levelname`)
@@ -233,15 +283,7 @@ pub unsafe extern "C" fn sawmill_record_get_str(
                     "record has no attribute {key:?}"
                 )));
             };
-            let mut text = String::new();
-            match value {
-                AttrRef::Str(s) => text.push_str(s),
-                AttrRef::Int(i) => text.push_str(&i.to_string()),
-                AttrRef::Float(f) => text.push_str(&crate::format::python_float_repr(f)),
-                AttrRef::Bool(b) => text.push_str(if b { "True" } else { "False" }),
-                AttrRef::None => text.push_str("None"),
-            }
-            Ok(v.c_text(&text))
+            Ok(v.c_text(&python_text(value)))
         },
     )
 }
@@ -259,16 +301,26 @@ fn set_value(
             return Err(FfiError::invalid("attribute key must not be empty"));
         }
         let value = value()?;
-        v.record_mut()?.set_extra(key.to_owned(), value);
-        Ok(())
+        v.record_mut()?
+            .set_attr(key.to_owned(), value)
+            .map_err(FfiError::invalid)
     })
 }
 
 /// Sets (or replaces) a string attribute, e.g. from a filter adding context
 /// that a `%(key)s` format prints (cookbook recipe 7.2). Setting a standard
-/// name (`levelname`, `msg`…) changes what formatters print for it, as
-/// assigning to a Python LogRecord attribute does. Both strings are copied.
-/// Invalid UTF-8 in `value` → SAWMILL_ERR_INVALID_UTF8.
+/// name acts as assigning that attribute of a Python LogRecord: `%(key)s`
+/// prints the new value, and what Python derives from it follows —
+/// `created`/`msecs` change `asctime`, `msg` the message, `exc_text` and
+/// `stack_info` the lines appended after it, `name`/`levelno` later name
+/// filters and handler levels; `message` and `asctime` are recomputed when
+/// the record is formatted, as in Python. A value Python's formatter cannot
+/// use (a `created` that is a string, say) makes formatting fail, counted
+/// as a handler error. A truthy `args` is refused
+/// (SAWMILL_ERR_INVALID_ARGUMENT): sawmill merges arguments at the logging
+/// call. Both strings are copied. Only in filter callbacks (emit callbacks
+/// see a read-only record: SAWMILL_ERR_INVALID_ARGUMENT). Invalid UTF-8 in
+/// `key` or `value` → SAWMILL_ERR_INVALID_UTF8.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_record_set_str(
     r: *mut sawmill_record,
@@ -312,6 +364,16 @@ pub unsafe extern "C" fn sawmill_record_set_bool(
     set_value(r, key, || Ok(Value::Bool(value)))
 }
 
+/// Sets an attribute to Python's `None` (e.g. `exc_text`, or `exc_info`).
+/// See `sawmill_record_set_str`.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_record_set_null(
+    r: *mut sawmill_record,
+    key: *const c_char,
+) -> sawmill_status {
+    set_value(r, key, || Ok(Value::Null))
+}
+
 /// The type of a `sawmill_extra` value.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -336,8 +398,9 @@ pub struct sawmill_extra {
     pub bool_value: bool,
 }
 
-/// Reads C extras. Like Python's makeRecord, a key naming a standard
-/// attribute (or `message`/`asctime`) is refused.
+/// Reads C extras. Like Python's makeRecord, a key naming a LogRecord
+/// attribute (`args` and `exc_info` included) or `message`/`asctime` is
+/// refused with its words: "Attempt to overwrite 'args' in LogRecord".
 pub(crate) unsafe fn extras_from_c<'a>(
     extras: *const sawmill_extra,
     n: usize,
@@ -352,8 +415,10 @@ pub(crate) unsafe fn extras_from_c<'a>(
         // SAFETY: C contract: NUL-terminated key.
         let key = unsafe { required_str(entry.key, "extra key") }?;
         if Field::from_name(key).is_some() {
+            let mut quoted = String::new();
+            crate::format::write_str_repr(&mut quoted, key, false);
             return Err(FfiError::invalid(format!(
-                "Attempt to overwrite {key:?} in LogRecord"
+                "Attempt to overwrite {quoted} in LogRecord"
             )));
         }
         const NULL: c_int = sawmill_value_kind::SAWMILL_VALUE_NULL as c_int;
@@ -381,7 +446,11 @@ pub(crate) unsafe fn extras_from_c<'a>(
                 )))
             }
         };
-        out.push((Cow::Owned(key.to_owned()), value));
+        // A repeated key keeps its last value, as a Python `extra` dict would.
+        match out.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => slot.1 = value,
+            None => out.push((Cow::Owned(key.to_owned()), value)),
+        }
     }
     Ok(out)
 }

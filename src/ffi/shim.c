@@ -167,7 +167,7 @@ sawmill_status sawmill_shim_vlogf(sawmill_logger *l, int level, const char *file
         return sawmill_log(l, level, file, line, func, fmt);
     }
     /* The header's inline read, as SAWMILL_LOG does: no call to ask. */
-    if (level < sawmill_logger_threshold_(l)) {
+    if ((long long)level < sawmill_logger_threshold_(l)) {
         return SAWMILL_OK;
     }
     va_copy(fast, ap);

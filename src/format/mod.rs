@@ -199,14 +199,11 @@ impl Formatter {
         asctime: &'r str,
     ) -> Option<AttrRef<'r>> {
         let found = match key {
-            Key::Standard(Field::Asctime) if record.extras.is_empty() => {
-                Some(AttrRef::Str(asctime))
-            }
+            // Recomputed by every format, whatever a filter assigned to them
+            // (Python's format() sets record.message and record.asctime).
+            Key::Standard(Field::Asctime) => Some(AttrRef::Str(asctime)),
+            Key::Standard(Field::Message) => Some(record.field(Field::Message)),
             Key::Standard(field) if record.extras.is_empty() => Some(record.field(*field)),
-            Key::Standard(Field::Asctime) => record
-                .lookup("asctime")
-                .filter(|v| *v != AttrRef::None)
-                .or(Some(AttrRef::Str(asctime))),
             _ => record.lookup(key.name()),
         };
         found.or_else(|| {
@@ -231,7 +228,15 @@ impl Formatter {
         match &self.plain_program {
             // Extras may shadow standard names: those records take the general path.
             Some(program) if record.extras.is_empty() => self.format_plain(program, record, out),
-            _ => self.format_pieces(record, out)?,
+            _ => {
+                if !record.extras.is_empty() {
+                    let default_msecs = self.options.datefmt.as_deref().is_none_or(str::is_empty);
+                    if let Some(e) = record.assigned_attr_error(self.uses_time, default_msecs) {
+                        return Err(FormatError(e));
+                    }
+                }
+                self.format_pieces(record, out)?
+            }
         }
         append_exception_and_stack(record, out, start);
         Ok(())

@@ -235,6 +235,7 @@ pub fn write_str_of(out: &mut impl Write, value: AttrRef<'_>) {
         }
         AttrRef::Bool(b) => out.write_str(if b { "True" } else { "False" }),
         AttrRef::None => out.write_str("None"),
+        AttrRef::EmptyTuple => out.write_str("()"),
     };
 }
 

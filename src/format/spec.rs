@@ -419,6 +419,7 @@ fn type_name(value: AttrRef<'_>) -> &'static str {
         AttrRef::Float(_) => "float",
         AttrRef::Bool(_) => "bool",
         AttrRef::None => "NoneType",
+        AttrRef::EmptyTuple => "tuple",
     }
 }
 
@@ -632,9 +633,10 @@ pub fn render_brace(
     }
     match value {
         AttrRef::Str(s) => render_brace_str(out, s, spec),
-        AttrRef::None => Err(FormatError(
-            "unsupported format string passed to NoneType.__format__".into(),
-        )),
+        AttrRef::None | AttrRef::EmptyTuple => Err(FormatError(format!(
+            "unsupported format string passed to {}.__format__",
+            type_name(value)
+        ))),
         AttrRef::Bool(b) if spec.kind.is_none() => {
             render_brace_str(out, if b { "True" } else { "False" }, spec)
         }

@@ -181,7 +181,11 @@ impl DateCache {
     fn write_msecs(&self, msecs: f64, out: &mut impl Write) {
         if self.append_msecs {
             // `,%03d` of the truncated milliseconds, without the fmt machinery.
-            let ms = (msecs as i64).clamp(0, 999) as u16;
+            let ms = msecs as i64;
+            if ms as u64 >= 1000 {
+                return write_unusual_msecs(ms, out);
+            }
+            let ms = ms as u16;
             let digits = [
                 b',',
                 b'0' + (ms / 100) as u8,
@@ -192,4 +196,12 @@ impl DateCache {
             let _ = out.write_str(unsafe { std::str::from_utf8_unchecked(&digits) });
         }
     }
+}
+
+/// `,%03d` of a msecs outside 0..1000, which only a filter's assignment
+/// gives; kept out of line so the usual path stays short.
+#[cold]
+#[inline(never)]
+fn write_unusual_msecs(ms: i64, out: &mut impl Write) {
+    let _ = write!(out, ",{ms:03}");
 }

@@ -25,18 +25,35 @@ pub enum FileMode {
 }
 
 impl FileMode {
-    /// Python's mode strings: `a` (default) and `w`; `b`/`t`/`+` are ignored as
-    /// the handler only ever writes text.
+    /// Python's mode strings: `a` (default) and `w`, with `b`/`t`/`+`
+    /// ignored as the handler only ever writes text. Checked by CPython's
+    /// `open` rules (each character at most once, from `rwxabt+`; not both
+    /// `b` and `t`; exactly one of `r`/`w`/`x`/`a`), so `""` and `"+"` are
+    /// refused as CPython refuses them; `r` and `x` pass those rules but
+    /// cannot keep a log and are refused too.
     pub fn parse(mode: &str) -> Result<FileMode, String> {
-        let core: String = mode
-            .chars()
-            .filter(|c| !matches!(c, 'b' | 't' | '+'))
-            .collect();
-        match core.as_str() {
-            "" | "a" => Ok(FileMode::Append),
-            "w" => Ok(FileMode::Truncate),
-            _ => Err(format!(
+        let mut seen = String::new();
+        for c in mode.chars() {
+            if !"rwxabt+".contains(c) || seen.contains(c) {
+                return Err(format!("invalid file mode {mode:?}"));
+            }
+            seen.push(c);
+        }
+        if seen.contains('b') && seen.contains('t') {
+            return Err(format!(
+                "invalid file mode {mode:?}: can't have text and binary mode at once"
+            ));
+        }
+        let kinds: Vec<char> = seen.chars().filter(|c| "rwxa".contains(*c)).collect();
+        match kinds.as_slice() {
+            ['a'] => Ok(FileMode::Append),
+            ['w'] => Ok(FileMode::Truncate),
+            [_] => Err(format!(
                 "unsupported file mode {mode:?}: use \"a\" or \"w\""
+            )),
+            _ => Err(format!(
+                "invalid file mode {mode:?}: must have exactly one of create/read/write/append \
+                 mode and at most one plus (CPython's open)"
             )),
         }
     }
@@ -46,9 +63,12 @@ impl FileMode {
 #[derive(Clone, Debug)]
 pub enum Rotation {
     Never,
-    /// Python's RotatingFileHandler: roll when the next record would make the
-    /// file reach `max_bytes`; keep `backup_count` backups `.1` … `.N`.
-    /// Either being 0 means never.
+    /// Python's RotatingFileHandler: roll when the file's size in bytes plus
+    /// the next record's length in characters (terminator included) reaches
+    /// `max_bytes`, exactly CPython 3.11's test; keep `backup_count` backups
+    /// `.1` … `.N`. Either being 0 means never. One difference: an empty
+    /// file never rolls (CPython moves it aside as an empty backup when a
+    /// single record reaches `max_bytes`, which pushes a real backup out).
     Size {
         max_bytes: u64,
         backup_count: u32,
@@ -163,6 +183,8 @@ pub struct FileSink {
     retry_rollover_at_size: u64,
     /// Mode `w` truncates at the first open only; reopens append.
     opened_before: bool,
+    /// The process that created the handler: only it truncates ("w").
+    creator_pid: u32,
     /// The open file was created by this handler (mode and owner apply).
     created: bool,
     reopen_seen: u64,
@@ -216,6 +238,7 @@ impl FileSink {
             rollover_at,
             retry_rollover_at_size: 0,
             opened_before: false,
+            creator_pid: crate::record::process_id(),
             created: false,
             reopen_seen: REOPEN_GENERATION.load(Ordering::Relaxed),
             last_watch: Instant::now(),
@@ -242,13 +265,17 @@ impl FileSink {
         let describe =
             |e: io::Error| io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display()));
         let mut open = OpenOptions::new();
-        open.write(true);
-        // A reopen (SIGHUP, a watched rename) must never wipe the log.
-        let truncate = self.options.mode == FileMode::Truncate && !self.opened_before;
+        // Always O_APPEND, "w" too: a descriptor with its own offset writes
+        // over what other descriptors of the file (a fork child's reopen,
+        // another process) appended meanwhile. "w" only truncates once.
+        open.append(true);
+        // A reopen (SIGHUP, a watched rename) must never wipe the log, nor
+        // may a fork child's first open wipe what its parent wrote.
+        let truncate = self.options.mode == FileMode::Truncate
+            && !self.opened_before
+            && crate::record::process_id() == self.creator_pid;
         if truncate {
-            open.truncate(true);
-        } else {
-            open.append(true);
+            open.custom_flags(libc::O_TRUNC);
         }
         // Create it ourselves first, to know whether mode and owner apply.
         let mut create = open.clone();
@@ -325,6 +352,27 @@ impl FileSink {
         Ok(())
     }
 
+    /// The record's length as size rotation counts it: CPython 3.11's
+    /// `shouldRollover` adds `len(msg)`, the formatted record's characters
+    /// (terminator included), to `stream.tell()`, the file's bytes. Only
+    /// size rotation pays for counting the characters.
+    #[cold]
+    #[inline(never)]
+    fn rollover_len(&self, line: &str) -> u64 {
+        match self.options.rotation {
+            Rotation::Size { .. } => line.chars().count() as u64,
+            _ => line.len() as u64,
+        }
+    }
+
+    /// Whether `line` rolls the file over first. A record has no more
+    /// characters than bytes, so only one that would roll by its bytes (near
+    /// the limit: rare) has its characters counted.
+    fn rollover_due_for(&self, line: &str) -> bool {
+        self.rollover_due(line.len() as u64) && self.rollover_due(self.rollover_len(line))
+    }
+
+    /// Whether a record of `record_len` (see `rollover_len`) rolls first.
     fn rollover_due(&self, record_len: u64) -> bool {
         if !self.regular {
             return false;
@@ -437,7 +485,7 @@ impl FileSink {
 
     /// Multi-process rotation: under the lock, follow a rotation another
     /// process made, re-read the real size, roll if due, write.
-    fn emit_shared(&mut self, line: &[u8], levelno: i32) -> io::Result<()> {
+    fn emit_shared(&mut self, line: &str, levelno: i32) -> io::Result<()> {
         self.lock_file()?;
         let Some(lock) = self.lock.take() else {
             return Err(io::Error::other("lock file missing"));
@@ -447,7 +495,9 @@ impl FileSink {
         result
     }
 
-    fn emit_locked(&mut self, line: &[u8], levelno: i32) -> io::Result<()> {
+    /// Under the lock file: follows a rotation another process made (our
+    /// descriptor no longer names the path) and re-reads the real size.
+    fn follow_other_writers(&mut self) -> io::Result<()> {
         if self.path_moved() {
             self.reopen()?;
             if let Rotation::Timed(t) = &self.options.rotation {
@@ -458,17 +508,44 @@ impl FileSink {
             }
         }
         if let Some(file) = &self.file {
-            self.size = file.metadata()?.len();
+            // Our own pending bytes are not in the file yet.
+            self.size = file.metadata()?.len() + self.output.pending_len() as u64;
         }
+        Ok(())
+    }
+
+    /// A rollover once this process has forked: parent and children hold the
+    /// same rotating file, and two processes shifting backups at once rename
+    /// over each other's files. Under `<path>.lock`, the one that comes
+    /// second sees the path moved, follows it and rolls only if still due.
+    fn roll_over_shared(&mut self, record_len: u64) -> io::Result<()> {
+        self.lock_file()?;
+        let Some(lock) = self.lock.take() else {
+            return Err(io::Error::other("lock file missing"));
+        };
+        let result = flock_exclusive(&lock.file).and_then(|_guard| {
+            self.follow_other_writers()?;
+            if self.file.is_none() || self.rollover_due(record_len) {
+                self.roll_over()
+            } else {
+                Ok(())
+            }
+        });
+        self.lock = Some(lock);
+        result
+    }
+
+    fn emit_locked(&mut self, line: &str, levelno: i32) -> io::Result<()> {
+        self.follow_other_writers()?;
         let len = line.len() as u64;
-        let rolled = if self.rollover_due(len) {
+        let rolled = if self.rollover_due_for(line) {
             self.roll_over()
         } else {
             Ok(())
         };
         if self.file.is_some() {
             // Even after a failed rollover: the record goes to the current file.
-            self.output.write_record(line, levelno)?;
+            self.output.write_record(line.as_bytes(), levelno)?;
             self.size += len;
         }
         rolled
@@ -587,14 +664,18 @@ impl Sink for FileSink {
             }
         }
         if self.options.multiprocess && !matches!(self.options.rotation, Rotation::Never) {
-            self.emit_shared(text.as_bytes(), record.levelno)?;
+            self.emit_shared(text, record.levelno)?;
             return Ok(());
         }
         let len = text.len() as u64;
-        let rolled = if self.file.is_none() || self.rollover_due(len) {
+        let rolled = if self.file.is_none() || self.rollover_due_for(text) {
             // A due rollover of a file not yet opened (delay) renames what is
             // there, if anything, and never leaves an empty backup behind.
-            self.roll_over()
+            if crate::fork::has_forked() {
+                self.roll_over_shared(self.rollover_len(text))
+            } else {
+                self.roll_over()
+            }
         } else {
             Ok(())
         };
@@ -642,6 +723,10 @@ impl Sink for FileSink {
     fn close(&mut self) -> io::Result<()> {
         self.closed = true;
         self.close_file()
+    }
+
+    fn dropped_counter(&self) -> Option<std::sync::Arc<std::sync::atomic::AtomicU64>> {
+        Some(self.output.dropped_counter())
     }
 
     fn set_buffering(&mut self, policy: Buffering) -> Result<(), String> {

@@ -83,6 +83,13 @@ pub trait Sink: Send {
     /// forget its OS handles, without closing them, and reopen on next use.
     fn after_fork(&mut self, _interrupted: bool) {}
 
+    /// The count of records the sink dropped because its destination kept
+    /// failing while its buffer was full (see `output::FdOutput`); None for
+    /// sinks that never drop. Read once, when the handler is built.
+    fn dropped_counter(&self) -> Option<Arc<AtomicU64>> {
+        None
+    }
+
     /// Changes the durability policy; sinks without an output buffer refuse.
     fn set_buffering(&mut self, _policy: Buffering) -> Result<(), String> {
         Err(format!("{} has no output buffer to configure", self.kind()))
@@ -217,6 +224,8 @@ pub struct Handler {
     stub: bool,
     /// The sink's kind, for error reports.
     kind: &'static str,
+    /// The sink's dropped-record count (see `Sink::dropped_counter`).
+    dropped: Option<Arc<AtomicU64>>,
     sink: CacheLine<Lock<Box<dyn Sink>>>,
 }
 
@@ -251,6 +260,7 @@ impl Handler {
         let handler = Arc::new(Handler {
             stub: sink.is_stub(),
             kind: sink.kind(),
+            dropped: sink.dropped_counter(),
             core: HandlerCore {
                 level: AtomicI32::new(crate::level::NOTSET),
                 filters: FilterList::default(),
@@ -310,6 +320,15 @@ impl Handler {
     /// How many errors of one kind this handler has absorbed.
     pub fn error_count_of(&self, kind: ErrorKind) -> u64 {
         self.core.errors.counts[kind as usize].load(Ordering::Relaxed)
+    }
+
+    /// Records dropped, never to be written, because the destination kept
+    /// failing while the output buffer was full.
+    pub fn dropped_count(&self) -> u64 {
+        // Without the sink's lock: callable from the handler's own callback.
+        self.dropped
+            .as_ref()
+            .map_or(0, |count| count.load(Ordering::Relaxed))
     }
 
     fn describe(&self) -> String {
@@ -397,6 +416,12 @@ impl Handler {
     }
 
     pub fn set_buffering(&self, policy: Buffering) -> Result<(), String> {
+        // Past the exit flush nothing would flush a buffer again.
+        let policy = if crate::manager::exit_flushed() {
+            Buffering::WRITE_THROUGH
+        } else {
+            policy
+        };
         self.sink.lock().set_buffering(policy)?;
         if !policy.is_write_through() && !policy.flush_interval.is_zero() {
             flusher::ensure_running(policy.flush_interval);
@@ -458,6 +483,19 @@ pub fn shutdown_all() {
     for handler in live_handlers() {
         let _ = handler.flush();
         let _ = handler.close();
+    }
+}
+
+/// At process exit: flush every live handler and make it write-through
+/// (see `manager::shutdown_at_exit`). Sinks without a buffer refuse the
+/// policy, which is harmless.
+pub(crate) fn flush_for_exit() {
+    for handler in live_handlers() {
+        let mut sink = handler.sink.lock();
+        let flushed = sink.flush();
+        let _ = sink.set_buffering(Buffering::WRITE_THROUGH);
+        drop(sink);
+        handler.report(flushed.map_err(EmitError::from));
     }
 }
 

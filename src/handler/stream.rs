@@ -52,6 +52,10 @@ impl Sink for StreamSink {
         self.output.discard_inherited_pending();
     }
 
+    fn dropped_counter(&self) -> Option<std::sync::Arc<std::sync::atomic::AtomicU64>> {
+        Some(self.output.dropped_counter())
+    }
+
     fn set_buffering(&mut self, policy: Buffering) -> Result<(), String> {
         self.output.set_buffering(policy).map_err(|e| e.to_string())
     }

@@ -1,26 +1,56 @@
 //! Helpers shared by the integration tests that fork.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// How long a fork child may take to log and exit before the test calls it a
+/// deadlock: generous, because on a loaded 2-core machine the two spinning
+/// logging threads and other test binaries compete with the child.
+#[allow(dead_code)]
+pub const CHILD_EXIT_LIMIT: Duration = Duration::from_secs(30);
+
 /// Forks `forks` times while two threads log `parent <thread> <n>` through
 /// `logger`. Each child logs `child <i>` at ERROR and leaves with _exit; it
-/// must exit within 5 s.
+/// must exit within `CHILD_EXIT_LIMIT`.
+#[allow(dead_code)] // each test binary uses its own subset
 pub fn fork_while_two_threads_log(logger: &'static sawmill::Logger, forks: usize, what: &str) {
+    fork_storm(logger, forks, what, &|| {});
+}
+
+/// `fork_while_two_threads_log` with `after_child_log` run in each child
+/// after its record (e.g. a flush); returns how many records each of the
+/// two threads logged (`parent <t> 0` … `parent <t> <count-1>`). Forking
+/// starts once both threads have logged a record.
+#[allow(dead_code)]
+pub fn fork_storm(
+    logger: &'static sawmill::Logger,
+    forks: usize,
+    what: &str,
+    after_child_log: &dyn Fn(),
+) -> [u64; 2] {
     let stop = Arc::new(AtomicBool::new(false));
+    let started = Arc::new(AtomicUsize::new(0));
     let workers: Vec<_> = (0..2)
         .map(|t| {
             let stop = stop.clone();
+            let started = started.clone();
             std::thread::spawn(move || {
                 let mut n = 0u64;
                 while !stop.load(Ordering::Relaxed) {
                     logger.log(sawmill::INFO, None, 0, None, &format!("parent {t} {n}"));
+                    if n == 0 {
+                        started.fetch_add(1, Ordering::Relaxed);
+                    }
                     n += 1;
                 }
+                n
             })
         })
         .collect();
+    while started.load(Ordering::Relaxed) < 2 {
+        std::thread::yield_now();
+    }
     for i in 0..forks {
         // SAFETY: the child only logs through sawmill (whose locks the
         // at-fork handler re-initialised) and leaves with _exit.
@@ -28,15 +58,18 @@ pub fn fork_while_two_threads_log(logger: &'static sawmill::Logger, forks: usize
         assert!(pid >= 0, "fork failed");
         if pid == 0 {
             logger.log(sawmill::ERROR, None, 0, None, &format!("child {i}"));
+            after_child_log();
             // SAFETY: ends the child without the parent's exit-time work.
             unsafe { libc::_exit(0) };
         }
-        wait_exit_ok(pid, Duration::from_secs(5), &format!("{what} fork {i}"));
+        wait_exit_ok(pid, CHILD_EXIT_LIMIT, &format!("{what} fork {i}"));
     }
     stop.store(true, Ordering::Relaxed);
-    for w in workers {
-        w.join().expect("worker");
+    let mut counts = [0u64; 2];
+    for (t, w) in workers.into_iter().enumerate() {
+        counts[t] = w.join().expect("worker");
     }
+    counts
 }
 
 /// Waits for `pid` up to `limit`; kills it and fails if it does not exit.
