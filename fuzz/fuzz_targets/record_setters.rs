@@ -1,5 +1,6 @@
 //! The record setters a filter callback uses (`sawmill_record_set_str`,
-//! `_set_int`, `_set_float`, `_set_bool`, read back with `_get_str`),
+//! `_set_int`, `_set_float`, `_set_bool`, `_set_null`, read back with
+//! `_get_str`),
 //! driven with fuzzed names, values and types through the C API, then the
 //! record formatted by a handler whose `%` format is the fuzzed text.
 //!
@@ -28,6 +29,7 @@ enum Set {
     Int(i64),
     Float(f64),
     Bool(bool),
+    Null,
 }
 
 struct Plan {
@@ -80,7 +82,7 @@ fn name(u: &mut Unstructured<'_>) -> Vec<u8> {
 
 fn op(u: &mut Unstructured<'_>) -> (Vec<u8>, Set) {
     let name = name(u);
-    let set = match u.int_in_range(0..=3u8).unwrap_or(0) {
+    let set = match u.int_in_range(0..=4u8).unwrap_or(0) {
         0 => {
             let len = u.int_in_range(0..=64usize).unwrap_or(0).min(u.len());
             Set::Str(
@@ -93,7 +95,8 @@ fn op(u: &mut Unstructured<'_>) -> (Vec<u8>, Set) {
         }
         1 => Set::Int(int(u)),
         2 => Set::Float(float(u)),
-        _ => Set::Bool(u.arbitrary().unwrap_or(false)),
+        3 => Set::Bool(u.arbitrary().unwrap_or(false)),
+        _ => Set::Null,
     };
     (name, set)
 }
@@ -111,6 +114,7 @@ fn check_read_back(r: *mut c_void, key: &CStr, set: &Set) {
         Set::Str(v) => assert_eq!(got.as_bytes(), v.as_slice()),
         Set::Int(v) => assert_eq!(got, v.to_string()),
         Set::Bool(v) => assert_eq!(got, if *v { "True" } else { "False" }),
+        Set::Null => assert_eq!(got, "None"),
         Set::Float(v) => {
             let back: f64 = got
                 .parse()
@@ -143,6 +147,7 @@ extern "C" fn filter(_: *mut c_void, r: *mut c_void) -> c_int {
                     Set::Int(v) => capi::sawmill_record_set_int(r, k, *v),
                     Set::Float(v) => capi::sawmill_record_set_float(r, k, *v),
                     Set::Bool(v) => capi::sawmill_record_set_bool(r, k, *v),
+                    Set::Null => capi::sawmill_record_set_null(r, k),
                 }
             };
             assert_ne!(status, ERR_PANIC);

@@ -62,6 +62,7 @@ extern "C" {
     pub fn sawmill_record_set_int(r: *mut c_void, key: *const c_char, v: i64) -> c_int;
     pub fn sawmill_record_set_float(r: *mut c_void, key: *const c_char, v: f64) -> c_int;
     pub fn sawmill_record_set_bool(r: *mut c_void, key: *const c_char, v: bool) -> c_int;
+    pub fn sawmill_record_set_null(r: *mut c_void, key: *const c_char) -> c_int;
     pub fn sawmill_record_message(r: *const c_void) -> *const c_char;
     pub fn sawmill_record_name(r: *const c_void) -> *const c_char;
     pub fn sawmill_record_levelname(r: *const c_void) -> *const c_char;
