@@ -96,3 +96,77 @@ fn a_width_from_the_record_is_bounded_at_format_time() {
         "        hi x|1700000000.987653970718"
     );
 }
+
+/// asctime of a datefmt whose text is long: what CPython's time.strftime
+/// gives (it retries with a buffer doubled from 1024 bytes up to 256 times
+/// the format's length, then returns ''), never an empty or cut text where
+/// CPython has one. python3 is the oracle.
+#[test]
+fn long_date_texts_follow_cpython_strftime_buffer_rule() {
+    let datefmts = [
+        "%33333".to_owned(),
+        "%1500Y".to_owned(),
+        "%2000Y".to_owned(),
+        "%3000Y".to_owned(),
+        format!("%Y{}%70000Y", "x".repeat(300)),
+        format!("%Y{}", "é".repeat(400)),
+        "%Y".repeat(200),
+    ];
+    let script = "import json, logging, sys, time\n\
+        r = logging.makeLogRecord({'created': 1700000000.5, 'msecs': 500.0})\n\
+        out = []\n\
+        for d in json.load(sys.stdin):\n\
+        \x20   f = logging.Formatter('%(asctime)s', d)\n\
+        \x20   f.converter = time.gmtime\n\
+        \x20   out.append(f.format(r))\n\
+        json.dump(out, sys.stdout)\n";
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(serde_json::to_string(&datefmts).expect("json").as_bytes())
+        .expect("write");
+    let output = child.wait_with_output().expect("python3 output");
+    assert!(output.status.success());
+    let expected: Vec<String> = serde_json::from_slice(&output.stdout).expect("python3 json");
+    let record = Record::at(1700000000.5, "n", 20, None, 0, None, Cow::Borrowed("m"));
+    for (datefmt, want) in datefmts.iter().zip(expected) {
+        let options = sawmill::format::FormatterOptions {
+            format: Some("%(asctime)s".to_owned()),
+            datefmt: Some(datefmt.clone()),
+            utc: true,
+            ..Default::default()
+        };
+        let formatter = Formatter::with_options(options).expect("datefmt accepted");
+        // Twice: the second call may come from the per-second cache.
+        for _ in 0..2 {
+            let got = formatter.format_to_string(&record).expect("formats");
+            assert!(
+                got == want,
+                "datefmt {:?}…: {} bytes, CPython {} bytes",
+                &datefmt[..datefmt.len().min(12)],
+                got.len(),
+                want.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn datefmt_longer_than_the_bound_is_refused() {
+    let too_long = "%Y".repeat(sawmill::format::MAX_DATEFMT_LEN / 2 + 1);
+    let options = sawmill::format::FormatterOptions {
+        format: Some("%(asctime)s".to_owned()),
+        datefmt: Some(too_long),
+        ..Default::default()
+    };
+    let err = Formatter::with_options(options).expect_err("refused");
+    assert!(err.0.contains("datefmt too long"), "{err}");
+}

@@ -10,6 +10,7 @@ mod spec;
 mod time;
 
 pub use render::{python_float_repr, write_float_repr, write_str_repr};
+pub use time::MAX_DATEFMT_LEN;
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};

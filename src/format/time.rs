@@ -17,6 +17,9 @@ const CACHED_LEN: usize = 96;
 /// Date texts longer than this are cut by strftime's buffer and recomputed
 /// on the heap (a datefmt of hundreds of characters).
 const STACK_LEN: usize = 256;
+/// Longest datefmt accepted, in bytes: CPython's strftime may use a buffer
+/// of 256 times the format's length, so this bounds that buffer at 16 MiB.
+pub const MAX_DATEFMT_LEN: usize = 65_536;
 
 /// Room for the date text of one record; longer dates move to the heap.
 pub type DateText = SpillText<320>;
@@ -60,6 +63,9 @@ pub struct DateCache {
     strftime_format: CString,
     /// The default format appends `,mmm`; an explicit datefmt does not.
     append_msecs: bool,
+    /// The largest buffer CPython's strftime would try (see `new`); every
+    /// buffer used here is at most this long, so a text that fits none is ''.
+    strftime_limit: usize,
     id: u64,
 }
 
@@ -94,10 +100,24 @@ impl DateCache {
     pub fn new(datefmt: Option<&str>) -> Result<DateCache, FormatError> {
         init_time_zone();
         let format = datefmt.unwrap_or(DEFAULT_TIME_FORMAT);
+        if format.len() > MAX_DATEFMT_LEN {
+            return Err(FormatError(format!(
+                "datefmt too long ({} bytes; at most {MAX_DATEFMT_LEN})",
+                format.len()
+            )));
+        }
         let strftime_format =
             CString::new(format).map_err(|_| FormatError("datefmt must not contain NUL".into()))?;
+        // CPython's time.strftime retries with a buffer of 1024 bytes, doubled
+        // until it holds the text or is at least 256 times the format's
+        // length, and then gives ''. So a text fits if it fits that last size.
+        let mut strftime_limit = 1024;
+        while strftime_limit < 256 * format.len() {
+            strftime_limit *= 2;
+        }
         Ok(DateCache {
             strftime_format,
+            strftime_limit,
             append_msecs: datefmt.is_none(),
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         })
@@ -167,15 +187,10 @@ impl DateCache {
             let _ = out.write_str(&String::from_utf8_lossy(&bytes[..len]));
             return;
         }
-        // A very long datefmt: grow a heap buffer until it fits.
-        let mut size = STACK_LEN * 4;
-        while size <= 1 << 16 {
-            let mut heap = vec![0u8; size];
-            if let Some(len) = self.strftime(second, utc, &mut heap) {
-                let _ = out.write_str(&String::from_utf8_lossy(&heap[..len]));
-                return;
-            }
-            size *= 4;
+        // A long text: CPython's largest buffer holds it, or the text is ''.
+        let mut heap = vec![0u8; self.strftime_limit];
+        if let Some(len) = self.strftime(second, utc, &mut heap) {
+            let _ = out.write_str(&String::from_utf8_lossy(&heap[..len]));
         }
     }
 
