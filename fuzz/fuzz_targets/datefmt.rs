@@ -79,7 +79,10 @@ fuzz_target!(|data: &[u8]| {
                 out.starts_with(&date),
                 "{out:?} does not start with {date:?}"
             );
-            assert_eq!(out.len(), date.len() + 4, "{out:?}");
+            // `,%03d` of msecs, negative before 1970 (`,-500`) as in CPython.
+            let msecs = &out[date.len()..];
+            let n = msecs.strip_prefix(',').and_then(|m| m.parse::<i64>().ok());
+            assert!(n.is_some_and(|n| format!(",{n:03}") == msecs), "{out:?}");
         } else {
             assert_eq!(out, strftime(&datefmt, created, utc), "datefmt {datefmt:?}");
         }
