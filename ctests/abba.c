@@ -92,10 +92,77 @@ static void hung(int sig) {
     _exit(1);
 }
 
+/* A cycle through a nested callback: T1, inside C's emit, flushes B, so
+ * it holds C and B and runs B's flush callback, which flushes A; T2,
+ * inside A's emit, then flushes B. T1 waits for A (held by T2), T2 for B
+ * (held by T1): the cycle must be seen although T1's wait for A is made
+ * from a callback nested inside another (its earlier wait, for B, has
+ * ended: it holds B now). */
+static sawmill_handler *nest_a, *nest_b, *nest_c;
+static pthread_barrier_t t2_inside_a;
+static volatile int t1_waits_for_a;
+static sawmill_status t1_status = SAWMILL_OK, t2_status = SAWMILL_OK;
+
+static int nested_emit_a(void *u, const sawmill_record *r, const char *text, size_t len) {
+    (void)u, (void)r, (void)text, (void)len;
+    pthread_barrier_wait(&t2_inside_a);
+    while (!__atomic_load_n(&t1_waits_for_a, __ATOMIC_ACQUIRE)) {
+        usleep(1000);
+    }
+    usleep(100000); /* let T1 block in its flush of A */
+    t2_status = sawmill_handler_flush(nest_b);
+    return 0;
+}
+
+static int nested_flush_b(void *u) {
+    (void)u;
+    static int calls;
+    if (calls++ == 0) {
+        pthread_barrier_wait(&t2_inside_a);
+        __atomic_store_n(&t1_waits_for_a, 1, __ATOMIC_RELEASE);
+        t1_status = sawmill_handler_flush(nest_a);
+    }
+    return 0;
+}
+
+static int nested_emit_c(void *u, const sawmill_record *r, const char *text, size_t len) {
+    (void)u, (void)r, (void)text, (void)len;
+    return sawmill_handler_flush(nest_b) == SAWMILL_OK ? 0 : -1;
+}
+
+static int nested_emit_b(void *u, const sawmill_record *r, const char *text, size_t len) {
+    (void)u, (void)r, (void)text, (void)len;
+    return 0;
+}
+
+static void *nested_t2(void *arg) {
+    (void)arg;
+    SAWMILL_ERROR(sawmill_get_logger("nested.a"), "to A");
+    return NULL;
+}
+
+static void run_nested(void) {
+    pthread_barrier_init(&t2_inside_a, NULL, 2);
+    nest_a = sawmill_callback_handler_new(nested_emit_a, NULL, NULL, NULL);
+    nest_b = sawmill_callback_handler_new(nested_emit_b, nested_flush_b, NULL, NULL);
+    nest_c = sawmill_callback_handler_new(nested_emit_c, NULL, NULL, NULL);
+    sawmill_logger_add_handler(sawmill_get_logger("nested.a"), nest_a);
+    sawmill_logger_add_handler(sawmill_get_logger("nested.c"), nest_c);
+    pthread_t t2;
+    pthread_create(&t2, NULL, nested_t2, NULL);
+    SAWMILL_ERROR(sawmill_get_logger("nested.c"), "to C");
+    pthread_join(t2, NULL);
+    /* T1 waited first, so T2's flush closes the cycle and is refused. */
+    CHECK(t1_status == SAWMILL_OK);
+    CHECK(t2_status == SAWMILL_ERR_WOULD_DEADLOCK);
+    pthread_barrier_destroy(&t2_inside_a);
+}
+
 int main(void) {
     signal(SIGALRM, hung);
     alarm(20);
     run_ring(2);
     run_ring(3);
+    run_nested();
     CHECK_DONE();
 }

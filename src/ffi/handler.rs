@@ -136,7 +136,9 @@ pub(crate) fn refuse_in_any_callback(what: &str) -> FfiResult<()> {
 /// handler lock), wait for another handler's lock: (thread, handler waited
 /// for). With the marks this is the wait-for graph of handler locks; only
 /// threads inside callbacks can wait while holding one, so a cycle runs
-/// through callbacks only.
+/// through callbacks only. A thread's entries nest like its calls: an entry
+/// stays until its call returns, so only a thread's LAST entry can be a
+/// wait (once a thread makes another call, it holds what it waited for).
 static WAITING: Lock<Vec<(usize, usize)>> = Lock::new(Vec::new());
 
 /// The thread running a callback of the handler at `handler`, if any.
@@ -154,7 +156,10 @@ pub(crate) struct WaitRegistration(Option<usize>);
 impl Drop for WaitRegistration {
     fn drop(&mut self) {
         if let Some(me) = self.0 {
-            WAITING.lock().retain(|&(thread, _)| thread != me);
+            let mut waiting = WAITING.lock();
+            if let Some(last) = waiting.iter().rposition(|&(thread, _)| thread == me) {
+                waiting.remove(last);
+            }
         }
     }
 }
@@ -184,7 +189,7 @@ pub(crate) fn enter_handler_lock(handler: &Handler, what: &str) -> FfiResult<Wai
         if holder == me {
             return Err(would_deadlock(what, "a handler's"));
         }
-        let Some(&(_, next)) = waiting.iter().find(|&&(thread, _)| thread == holder) else {
+        let Some(&(_, next)) = waiting.iter().rev().find(|&&(thread, _)| thread == holder) else {
             break;
         };
         target = next;
