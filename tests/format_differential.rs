@@ -133,8 +133,15 @@ fn sawmill_format(case: &Json) -> Outcome {
             record.set_extra(k.clone(), json_value(v));
         }
     }
-    // Hook: filter-set attributes (`record_changes` of a case) go here once
-    // records take them as assignments (another issue's work).
+    // Filter-set attributes: assigned as a C filter does (set_attr), in order.
+    if let Some(changes) = case["record_changes"].as_array() {
+        for change in changes {
+            let key = change[0].as_str().expect("change key");
+            record
+                .set_attr(key.to_owned(), json_value(&change[1]))
+                .expect("the generator assigns only what set_attr takes");
+        }
+    }
     match formatter.format_to_string(&record) {
         Ok(text) => Outcome::Ok(text),
         Err(_) => Outcome::Format,
@@ -196,14 +203,15 @@ fn env_number(name: &str) -> Option<u64> {
 
 fn describe(case: &Json) -> String {
     format!(
-        "fmt={} style={} datefmt={} utc={} tz={}\n  record={}\n  defaults={}",
+        "fmt={} style={} datefmt={} utc={} tz={}\n  record={}\n  defaults={}\n  changes={}",
         case["fmt"],
         case["style"],
         case["datefmt"],
         case["utc"],
         case["tz"],
         case["record"],
-        case["defaults"]
+        case["defaults"],
+        case["record_changes"]
     )
 }
 
