@@ -9,14 +9,20 @@ use std::sync::Once;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::render::SpillText;
+use super::render::{write_float_as_integer, SpillText};
 use super::FormatError;
+use crate::record::{Record, Value};
 
 /// Room for a cached date text; longer results are computed every time.
 const CACHED_LEN: usize = 96;
 /// Date texts longer than this are cut by strftime's buffer and recomputed
 /// on the heap (a datefmt of hundreds of characters).
 const STACK_LEN: usize = 256;
+
+/// The longest date text a datefmt may produce (bytes); a longer one is a
+/// format-time error, counted by the handler, rather than an allocation
+/// as large as the datefmt asks for.
+pub const MAX_DATE_TEXT: usize = 1 << 20;
 
 /// Room for the date text of one record; longer dates move to the heap.
 pub type DateText = SpillText<320>;
@@ -74,28 +80,40 @@ fn init_time_zone() {
     TZSET.call_once(|| unsafe { tzset() });
 }
 
-/// Broken-down time of `second`, in UTC (`%Z` prints `GMT`, as CPython's
-/// strftime of a gmtime does) or local time.
-fn broken_down(second: i64, utc: bool) -> libc::tm {
+/// Broken-down time of `created`, in UTC (`%Z` prints `GMT`, as CPython's
+/// strftime of a gmtime does) or local time; None where CPython's
+/// `time.localtime`/`gmtime` and `strftime` raise: NaN, a second outside
+/// time_t, or a year that does not fit a C int (a filter can assign any
+/// `created`).
+fn broken_down(created: f64, utc: bool) -> Option<libc::tm> {
+    let second = crate::clock::floor(created);
+    // -2^63 <= second < 2^63 (false for NaN): a time_t.
+    if !(second >= -9.223_372_036_854_775_808e18 && second < 9.223_372_036_854_775_808e18) {
+        return None;
+    }
     // SAFETY: an all-zero tm is a valid value to be overwritten.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     let t = second as libc::time_t;
-    if utc {
+    let done = if utc {
         // SAFETY: valid pointers to a time_t and a tm.
-        unsafe { libc::gmtime_r(&t, &mut tm) };
+        unsafe { libc::gmtime_r(&t, &mut tm) }
     } else {
         // SAFETY: as above; the time zone was initialised by init_time_zone.
-        unsafe { libc::localtime_r(&t, &mut tm) };
-    }
-    tm
+        unsafe { libc::localtime_r(&t, &mut tm) }
+    };
+    // CPython hands strftime the year as a C int: tm_year + 1900 must fit.
+    (!done.is_null() && i64::from(tm.tm_year) + 1900 <= i64::from(i32::MAX)).then_some(tm)
 }
 
 impl DateCache {
     pub fn new(datefmt: Option<&str>) -> Result<DateCache, FormatError> {
         init_time_zone();
         let format = datefmt.unwrap_or(DEFAULT_TIME_FORMAT);
-        let strftime_format =
-            CString::new(format).map_err(|_| FormatError("datefmt must not contain NUL".into()))?;
+        // A trailing space makes every result at least one byte long, so
+        // strftime's 0 always means "did not fit" (an empty result, from
+        // an empty datefmt or `%p` in some locales, is otherwise the same 0).
+        let strftime_format = CString::new(format!("{format} "))
+            .map_err(|_| FormatError("datefmt must not contain NUL".into()))?;
         Ok(DateCache {
             strftime_format,
             append_msecs: datefmt.is_none(),
@@ -103,24 +121,33 @@ impl DateCache {
         })
     }
 
-    /// strftime into `buf`; the length written, or None if it did not fit.
-    fn strftime(&self, second: i64, utc: bool, buf: &mut [u8]) -> Option<usize> {
-        let tm = broken_down(second, utc);
+    /// strftime into `buf`; the length written (the sentinel space left
+    /// out), or None if it did not fit.
+    fn strftime(&self, tm: &libc::tm, buf: &mut [u8]) -> Option<usize> {
         // SAFETY: buf is writable for its length; format and tm are valid.
         let n = unsafe {
             libc::strftime(
                 buf.as_mut_ptr().cast(),
                 buf.len(),
                 self.strftime_format.as_ptr(),
-                &tm,
+                tm,
             )
         };
-        // 0 means "did not fit" or "empty result": an empty format is empty.
-        (n > 0 || self.strftime_format.as_bytes().is_empty()).then_some(n)
+        n.checked_sub(1)
     }
 
-    /// Writes the date text for `created` (+ `,mmm` for the default format).
-    pub fn write(&self, created: f64, msecs: f64, utc: bool, out: &mut impl Write) {
+    /// Writes the date text for the record's `created` (+ `,mmm` of its
+    /// `msecs` for the default format).
+    /// Fails as CPython's `formatTime` does for a `created` no calendar
+    /// holds (or a `msecs` `%d` refuses), and for a date text longer than
+    /// [`MAX_DATE_TEXT`].
+    pub fn write(
+        &self,
+        record: &Record<'_>,
+        utc: bool,
+        out: &mut impl Write,
+    ) -> Result<(), FormatError> {
+        let created = record.created;
         let cached = DATES.try_with(|cell| {
             let mut dates = cell.try_borrow_mut().ok()?;
             if let Some(slot) = dates.slots.iter().find(|s| {
@@ -132,9 +159,10 @@ impl DateCache {
                 });
                 return Some(());
             }
+            let tm = broken_down(created, utc)?;
             let second = crate::clock::floor(created) as i64;
             let mut bytes = [0u8; CACHED_LEN];
-            let len = self.strftime(second, utc, &mut bytes)?;
+            let len = self.strftime(&tm, &mut bytes)?;
             // strftime writes the locale's encoding: cache only valid UTF-8.
             let text = std::str::from_utf8(&bytes[..len]).ok()?;
             let _ = out.write_str(text);
@@ -156,34 +184,55 @@ impl DateCache {
             Some(())
         });
         if !matches!(cached, Ok(Some(()))) {
-            self.write_uncached(crate::clock::floor(created) as i64, utc, out);
+            self.write_uncached(created, utc, out)?;
         }
-        self.write_msecs(msecs, out);
+        self.write_msecs(record, out)
     }
 
-    fn write_uncached(&self, second: i64, utc: bool, out: &mut impl Write) {
+    #[cold]
+    #[inline(never)]
+    fn write_uncached(
+        &self,
+        created: f64,
+        utc: bool,
+        out: &mut impl Write,
+    ) -> Result<(), FormatError> {
+        let tm = broken_down(created, utc).ok_or_else(|| {
+            FormatError(format!(
+                "created = {created:?}: no date for it (timestamp out of range)"
+            ))
+        })?;
         let mut bytes = [0u8; STACK_LEN];
-        if let Some(len) = self.strftime(second, utc, &mut bytes) {
+        if let Some(len) = self.strftime(&tm, &mut bytes) {
             let _ = out.write_str(&String::from_utf8_lossy(&bytes[..len]));
-            return;
+            return Ok(());
         }
-        // A very long datefmt: grow a heap buffer until it fits.
+        // A very long datefmt: grow a heap buffer until it fits, up to the
+        // limit (the datefmt, not the record, sets the length).
+        // Room for the text, the sentinel space and the NUL.
+        let most = MAX_DATE_TEXT + 2;
         let mut size = STACK_LEN * 4;
-        while size <= 1 << 16 {
+        loop {
             let mut heap = vec![0u8; size];
-            if let Some(len) = self.strftime(second, utc, &mut heap) {
+            if let Some(len) = self.strftime(&tm, &mut heap) {
                 let _ = out.write_str(&String::from_utf8_lossy(&heap[..len]));
-                return;
+                return Ok(());
             }
-            size *= 4;
+            if size == most {
+                break;
+            }
+            size = (size * 4).min(most);
         }
+        Err(FormatError(format!(
+            "the datefmt's date text is longer than {MAX_DATE_TEXT} bytes"
+        )))
     }
 
-    fn write_msecs(&self, msecs: f64, out: &mut impl Write) {
+    fn write_msecs(&self, record: &Record<'_>, out: &mut impl Write) -> Result<(), FormatError> {
         if self.append_msecs {
-            let ms = msecs as i64;
+            let ms = record.msecs as i64;
             if !(0..1000).contains(&ms) {
-                return write_odd_msecs(ms, out);
+                return write_odd_msecs(record, out);
             }
             // `,%03d` of the truncated milliseconds, without the fmt machinery.
             let ms = ms as u16;
@@ -196,14 +245,33 @@ impl DateCache {
             // SAFETY: a comma and three ASCII digits.
             let _ = out.write_str(unsafe { std::str::from_utf8_unchecked(&digits) });
         }
+        Ok(())
     }
 }
 
 /// `,%03d` of a msecs outside 0..1000: negative before 1970 (Python's `%03d`
-/// keeps the sign, `,-250`) or whatever a filter assigned. Out of line so the
-/// usual path stays short.
+/// keeps the sign, `,-250`) or whatever a filter assigned: an int prints
+/// exactly (not through the f64 the record keeps), a float's integer part
+/// exactly however large, and NaN or an infinity fail as `%d` does. Out of
+/// line so the usual path stays short.
 #[cold]
 #[inline(never)]
-fn write_odd_msecs(ms: i64, out: &mut impl Write) {
-    let _ = write!(out, ",{ms:03}");
+fn write_odd_msecs(record: &Record<'_>, out: &mut impl Write) -> Result<(), FormatError> {
+    if let Some(Value::Int(ms)) = record.extra("msecs") {
+        let _ = write!(out, ",{ms:03}");
+        return Ok(());
+    }
+    let ms = record.msecs;
+    if !ms.is_finite() {
+        return Err(FormatError(format!(
+            "msecs = {ms:?}: %d format needs a finite number"
+        )));
+    }
+    let _ = out.write_str(",");
+    if ms.abs() < 9.0e15 {
+        let _ = write!(out, "{:03}", ms.trunc() as i64);
+    } else {
+        write_float_as_integer(out, ms);
+    }
+    Ok(())
 }
