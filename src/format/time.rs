@@ -88,7 +88,8 @@ fn init_time_zone() {
 fn broken_down(created: f64, utc: bool) -> Option<libc::tm> {
     let second = crate::clock::floor(created);
     // -2^63 <= second < 2^63 (false for NaN): a time_t.
-    if !(second >= -9.223_372_036_854_775_808e18 && second < 9.223_372_036_854_775_808e18) {
+    const TIME_T_END: f64 = 9_223_372_036_854_775_808.0;
+    if !(-TIME_T_END..TIME_T_END).contains(&second) {
         return None;
     }
     // SAFETY: an all-zero tm is a valid value to be overwritten.
