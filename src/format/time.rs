@@ -19,6 +19,9 @@ const CACHED_LEN: usize = 96;
 /// on the heap (a datefmt of hundreds of characters).
 const STACK_LEN: usize = 256;
 
+/// From here on not every integer is an f64.
+const EXACT_FLOAT_INTS: f64 = 9_007_199_254_740_992.0;
+
 /// The longest date text a datefmt may produce (bytes); a longer one is a
 /// format-time error, counted by the handler, rather than an allocation
 /// as large as the datefmt asks for.
@@ -92,6 +95,10 @@ fn broken_down(created: f64, utc: bool) -> Option<libc::tm> {
     if !(-TIME_T_END..TIME_T_END).contains(&second) {
         return None;
     }
+    broken_down_second(second as i64, utc)
+}
+
+fn broken_down_second(second: i64, utc: bool) -> Option<libc::tm> {
     // SAFETY: an all-zero tm is a valid value to be overwritten.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     let t = second as libc::time_t;
@@ -149,6 +156,12 @@ impl DateCache {
         out: &mut impl Write,
     ) -> Result<(), FormatError> {
         let created = record.created;
+        // Past 2^53 an assigned int `created` may not be the f64 the record
+        // keeps: that (rare) case reads the exact int, uncached.
+        if created.abs() >= EXACT_FLOAT_INTS {
+            self.write_uncached(record, utc, out)?;
+            return self.write_msecs(record, out);
+        }
         let cached = DATES.try_with(|cell| {
             let mut dates = cell.try_borrow_mut().ok()?;
             if let Some(slot) = dates.slots.iter().find(|s| {
@@ -185,7 +198,7 @@ impl DateCache {
             Some(())
         });
         if !matches!(cached, Ok(Some(()))) {
-            self.write_uncached(created, utc, out)?;
+            self.write_uncached(record, utc, out)?;
         }
         self.write_msecs(record, out)
     }
@@ -194,11 +207,16 @@ impl DateCache {
     #[inline(never)]
     fn write_uncached(
         &self,
-        created: f64,
+        record: &Record<'_>,
         utc: bool,
         out: &mut impl Write,
     ) -> Result<(), FormatError> {
-        let tm = broken_down(created, utc).ok_or_else(|| {
+        let created = record.created;
+        let tm = match record.extra("created") {
+            Some(Value::Int(second)) => broken_down_second(*second, utc),
+            _ => broken_down(created, utc),
+        };
+        let tm = tm.ok_or_else(|| {
             FormatError(format!(
                 "created = {created:?}: no date for it (timestamp out of range)"
             ))
@@ -231,10 +249,11 @@ impl DateCache {
 
     fn write_msecs(&self, record: &Record<'_>, out: &mut impl Write) -> Result<(), FormatError> {
         if self.append_msecs {
-            let ms = record.msecs as i64;
-            if !(0..1000).contains(&ms) {
+            // As floats: NaN takes the odd path too (`as` would make it 0).
+            if !(0.0..1000.0).contains(&record.msecs) {
                 return write_odd_msecs(record, out);
             }
+            let ms = record.msecs as i64;
             // `,%03d` of the truncated milliseconds, without the fmt machinery.
             let ms = ms as u16;
             let digits = [
@@ -275,4 +294,51 @@ fn write_odd_msecs(record: &Record<'_>, out: &mut impl Write) -> Result<(), Form
         write_float_as_integer(out, ms);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::MAX_DATE_TEXT;
+    use crate::format::{Formatter, FormatterOptions, Style};
+    use crate::record::Record;
+
+    fn asctime(datefmt: String) -> Result<String, crate::format::FormatError> {
+        let formatter = Formatter::with_options(FormatterOptions {
+            format: Some("%(asctime)s".into()),
+            datefmt: Some(datefmt),
+            style: Style::Percent,
+            utc: true,
+            defaults: Vec::new(),
+        })
+        .expect("formatter");
+        let record = Record::at(1700000000.5, "t", 20, None, 0, None, Cow::Borrowed("m"));
+        formatter.format_to_string(&record)
+    }
+
+    #[test]
+    fn a_date_text_past_64_kib_prints_in_full() {
+        // ~88 KiB and ~880 KiB of dates: more than the old 64 KiB heap
+        // ceiling, which printed an empty asctime.
+        for repeats in [8_000, 80_000] {
+            let text = asctime("%Y-%m-%d ".repeat(repeats)).expect("fits the limit");
+            assert_eq!(text, "2023-11-14 ".repeat(repeats));
+        }
+        // Exactly the limit still prints.
+        let text = asctime("x".repeat(MAX_DATE_TEXT - 4) + "%Y").expect("at the limit");
+        assert_eq!(text.len(), MAX_DATE_TEXT);
+        assert!(text.ends_with("x2023"));
+    }
+
+    #[test]
+    fn a_date_text_past_the_limit_is_a_format_error() {
+        // One byte over, from literal text and from expanding directives
+        // (a 100 KB datefmt giving 1.2 MB): an error the handler counts,
+        // never an empty or cut asctime.
+        for datefmt in ["x".repeat(MAX_DATE_TEXT - 3) + "%Y", "%c".repeat(50_000)] {
+            let err = asctime(datefmt).expect_err("over the limit");
+            assert!(err.0.contains("longer than"), "{err}");
+        }
+    }
 }
