@@ -228,7 +228,7 @@ impl Formatter {
                 .find(|(k, _)| k == key.name())
                 .map(|(_, v)| match v {
                     Value::Str(s) => AttrRef::Str(s),
-                    Value::Int(i) => AttrRef::Int(*i),
+                    Value::Int(i) => AttrRef::Int((*i).into()),
                     Value::Float(f) => AttrRef::Float(*f),
                     Value::Bool(b) => AttrRef::Bool(*b),
                     Value::Null => AttrRef::None,

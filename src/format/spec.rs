@@ -346,10 +346,10 @@ fn as_float(value: AttrRef<'_>) -> Option<f64> {
     }
 }
 
-fn as_int(value: AttrRef<'_>) -> Option<i64> {
+fn as_int(value: AttrRef<'_>) -> Option<i128> {
     match value {
         AttrRef::Int(i) => Some(i),
-        AttrRef::Bool(b) => Some(i64::from(b)),
+        AttrRef::Bool(b) => Some(i128::from(b)),
         _ => None,
     }
 }
@@ -442,7 +442,7 @@ pub fn render_percent(
             // Floats print their exact integer part (`%d` of 1e22); those
             // beyond i64 take the big-number path.
             let n = match value {
-                AttrRef::Float(f) if f.is_finite() && f.abs() < 9.2e18 => Ok(f.trunc() as i64),
+                AttrRef::Float(f) if f.is_finite() && f.abs() < 9.2e18 => Ok(f.trunc() as i128),
                 AttrRef::Float(f) if f.is_finite() => Err(f),
                 AttrRef::Float(_) => {
                     return Err(FormatError(

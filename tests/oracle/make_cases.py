@@ -197,6 +197,16 @@ for label, fmt, style, datefmt, changes in FILTER_SET:
         cases.append(dict(label=label, fmt=fmt, style=style, datefmt=datefmt, utc=utc,
                           tz="America/New_York", record=RECORDS[0], defaults=None,
                           record_changes=changes))
+# Thread ids past 2^63 print unsigned, as Python's ints do.
+for thread in (2 ** 63, 2 ** 64 - 1):
+    for fmt, style in [("%(thread)d|%(thread)s|%(thread)x|%(thread)#o|%(thread)e|%(thread)r", "%"),
+                       ("{thread}|{thread:,}|{thread:_x}|{thread:#b}|{thread:e}|{thread!r:>25}"
+                        "|{thread.real}", "{"), ("{thread:c}", "{"), ("%(thread)c", "%"),
+                       ("{thread:d}|{thread:+}|{thread:%}|{thread:g}", "{"),
+                       ("$thread ${thread}", "$")]:
+        cases.append(dict(label="thread-id-past-2-63", fmt=fmt, style=style, datefmt=None,
+                          utc=False, tz="America/New_York",
+                          record=dict(RECORDS[0], thread=thread), defaults=None))
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "cases.json"), "w", encoding="utf-8") as out:

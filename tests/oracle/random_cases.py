@@ -120,7 +120,9 @@ def rand_record(rng):
         msg=rand_text(rng), created=rand_created(rng),
         relativeCreated=rng.choice([rand_float(rng), rng.uniform(0, 1e7), 168.003082275390625,
                                     0.0, 1234.5678]),
-        thread=rng.choice([140245, 0, 1, 2 ** 40 + 5, 2 ** 62]),
+        # Thread ids are unsigned (pthread_t): past 2^63 too.
+        thread=rng.choice([140245, 0, 1, 2 ** 40 + 5, 2 ** 62, 2 ** 63, 2 ** 64 - 1,
+                           0xFFFF_8000_1234_5678]),
         threadName=rng.choice(["MainThread", "Thread-1", "pool-é"]),
         process=rng.choice([4321, 0, 1, 2 ** 31 - 1]),
         processName=rng.choice(["MainProcess", "worker"]),
