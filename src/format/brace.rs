@@ -652,7 +652,11 @@ fn render_int(out: &mut String, n: i128, spec: &BraceSpec) -> Result<(), FormatE
         'X' => write!(digits, "{magnitude:X}"),
         'o' => write!(digits, "{magnitude:o}"),
         'b' => write!(digits, "{magnitude:b}"),
-        _ => write!(digits, "{magnitude}"),
+        // A u64 formats faster than a u128: all but huge thread ids.
+        _ => match u64::try_from(magnitude) {
+            Ok(m) => write!(digits, "{m}"),
+            Err(_) => write!(digits, "{magnitude}"),
+        },
     };
     let every = if matches!(kind, 'x' | 'X' | 'o' | 'b') {
         4
