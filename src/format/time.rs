@@ -156,12 +156,6 @@ impl DateCache {
         out: &mut impl Write,
     ) -> Result<(), FormatError> {
         let created = record.created;
-        // Past 2^53 an assigned int `created` may not be the f64 the record
-        // keeps: that (rare) case reads the exact int, uncached.
-        if created.abs() >= EXACT_FLOAT_INTS {
-            self.write_uncached(record, utc, out)?;
-            return self.write_msecs(record, out);
-        }
         let cached = DATES.try_with(|cell| {
             let mut dates = cell.try_borrow_mut().ok()?;
             if let Some(slot) = dates.slots.iter().find(|s| {
@@ -172,6 +166,12 @@ impl DateCache {
                     std::str::from_utf8_unchecked(&slot.bytes[..usize::from(slot.len)])
                 });
                 return Some(());
+            }
+            // Past 2^53 an assigned int `created` may not be the f64 the
+            // record keeps: such seconds are never cached (so never hit
+            // above) and the uncached path reads the exact int.
+            if created.abs() >= EXACT_FLOAT_INTS {
+                return None;
             }
             let tm = broken_down(created, utc)?;
             let second = crate::clock::floor(created) as i64;
