@@ -25,7 +25,7 @@ const EXACT_FLOAT_INTS: f64 = 9_007_199_254_740_992.0;
 /// The longest date text a datefmt may produce (bytes); a longer one is a
 /// format-time error, counted by the handler, rather than an allocation
 /// as large as the datefmt asks for.
-pub const MAX_DATE_TEXT: usize = 1 << 20;
+pub(crate) const MAX_DATE_TEXT: usize = 1 << 20;
 
 /// Room for the date text of one record; longer dates move to the heap.
 pub type DateText = SpillText<320>;
