@@ -121,7 +121,9 @@ impl Field {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum AttrRef<'r> {
     Str(&'r str),
-    Int(i64),
+    /// Wide enough for every Python int a record holds: i64 extras and
+    /// thread ids up to 2^64 - 1 (Python prints them unsigned).
+    Int(i128),
     Float(f64),
     Bool(bool),
     /// Python's `None` (e.g. `exc_text` when there is no exception).
@@ -377,7 +379,7 @@ impl<'a> Record<'a> {
             Field::Msecs => AttrRef::Float(self.msecs),
             Field::RelativeCreated => AttrRef::Float(self.relative_created),
             Field::Asctime => AttrRef::None,
-            Field::Thread => AttrRef::Int(self.thread as i64),
+            Field::Thread => AttrRef::Int(self.thread.into()),
             Field::ThreadName => AttrRef::Str(&self.thread_name),
             Field::Process => AttrRef::Int(self.process.into()),
             Field::ProcessName => AttrRef::Str(&self.process_name),
@@ -398,7 +400,7 @@ impl<'a> Record<'a> {
         if let Some(value) = self.extra(key) {
             return Some(match value {
                 Value::Str(s) => AttrRef::Str(s),
-                Value::Int(i) => AttrRef::Int(*i),
+                Value::Int(i) => AttrRef::Int((*i).into()),
                 Value::Float(f) => AttrRef::Float(*f),
                 Value::Bool(b) => AttrRef::Bool(*b),
                 Value::Null => AttrRef::None,

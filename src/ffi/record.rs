@@ -148,10 +148,10 @@ fn string_field(r: *const sawmill_record, field: Field) -> *const c_char {
 }
 
 /// An integer attribute, a filter's integer assignment included.
-fn int_field(record: &Record<'_>, field: Field, stored: i64) -> i64 {
+fn int_field(record: &Record<'_>, field: Field, stored: i128) -> i128 {
     match record.lookup(field.name()) {
         Some(AttrRef::Int(i)) => i,
-        Some(AttrRef::Bool(b)) => i64::from(b),
+        Some(AttrRef::Bool(b)) => i128::from(b),
         _ => stored,
     }
 }
@@ -244,7 +244,8 @@ pub unsafe extern "C" fn sawmill_record_thread(r: *const sawmill_record) -> u64 
         || {
             // SAFETY: checked record pointer.
             let record = unsafe { view(r) }?.record();
-            Ok(int_field(record, Field::Thread, record.thread as i64) as u64)
+            // An assigned negative id reads as its two's complement, as before.
+            Ok(int_field(record, Field::Thread, record.thread.into()) as u64)
         },
     )
 }

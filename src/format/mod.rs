@@ -134,9 +134,15 @@ impl Formatter {
             Style::Brace => brace::parse_brace(text)?,
             Style::Dollar => spec::parse_dollar(text)?,
         };
-        let uses_time = pieces
-            .iter()
-            .any(|p| p.key() == Some(&Key::Standard(Field::Asctime)));
+        // Python's usesTime() searches the text, not the parsed fields: a
+        // `%%(asctime)` literal also makes format() compute the time (and
+        // fail on a `created` a filter made unusable). It finds every real
+        // asctime field too.
+        let uses_time = match options.style {
+            Style::Percent => text.contains("%(asctime)"),
+            Style::Brace => text.contains("{asctime"),
+            Style::Dollar => text.contains("$asctime") || text.contains("${asctime}"),
+        };
         let plain: Vec<Option<Field>> = pieces.iter().map(plain_field).collect();
         let plain_program = pieces
             .iter()
@@ -193,9 +199,10 @@ impl Formatter {
 
     /// Python's `formatTime`: strftime(datefmt), or the default format with
     /// `,mmm` milliseconds.
-    pub fn format_time(&self, record: &Record<'_>, out: &mut String) {
-        self.dates
-            .write(record.created, record.msecs, self.utc(), out);
+    /// Fails where CPython's does: a `created` no calendar holds, a `msecs`
+    /// `%d` refuses.
+    pub fn format_time(&self, record: &Record<'_>, out: &mut String) -> Result<(), FormatError> {
+        self.dates.write(record, self.utc(), out)
     }
 
     // Inlined into the field loop (it was, with one caller; the nested-spec
@@ -222,7 +229,7 @@ impl Formatter {
                 .find(|(k, _)| k == key.name())
                 .map(|(_, v)| match v {
                     Value::Str(s) => AttrRef::Str(s),
-                    Value::Int(i) => AttrRef::Int(*i),
+                    Value::Int(i) => AttrRef::Int((*i).into()),
                     Value::Float(f) => AttrRef::Float(*f),
                     Value::Bool(b) => AttrRef::Bool(*b),
                     Value::Null => AttrRef::None,
@@ -247,7 +254,12 @@ impl Formatter {
         let start = out.len();
         match &self.plain_program {
             // Extras may shadow standard names: those records take the general path.
-            Some(program) if record.extras.is_empty() => self.format_plain(program, record, out),
+            Some(program) if record.extras.is_empty() => {
+                if let Err(e) = self.format_plain(program, record, out) {
+                    out.truncate(start);
+                    return Err(e);
+                }
+            }
             _ => {
                 if !record.extras.is_empty() {
                     let default_msecs = self.options.datefmt.as_deref().is_none_or(str::is_empty);
@@ -262,7 +274,12 @@ impl Formatter {
         Ok(())
     }
 
-    fn format_plain(&self, program: &[PlainOp], record: &Record<'_>, out: &mut String) {
+    fn format_plain(
+        &self,
+        program: &[PlainOp],
+        record: &Record<'_>,
+        out: &mut String,
+    ) -> Result<(), FormatError> {
         out.reserve(256);
         for op in program {
             match op {
@@ -270,9 +287,8 @@ impl Formatter {
                 PlainOp::Name => out.push_str(&record.name),
                 PlainOp::Levelname => out.push_str(&record.levelname),
                 PlainOp::Message => out.push_str(&record.message),
-                PlainOp::Asctime => self
-                    .dates
-                    .write(record.created, record.msecs, self.utc(), out),
+                // On an error `format` drops what was written.
+                PlainOp::Asctime => self.dates.write(record, self.utc(), out)?,
                 PlainOp::Text(field) => {
                     if let AttrRef::Str(text) = record.field(*field) {
                         out.push_str(text);
@@ -280,6 +296,7 @@ impl Formatter {
                 }
             }
         }
+        Ok(())
     }
 
     // Kept out of `format`: inlined there, its size changed how the plain
@@ -288,8 +305,7 @@ impl Formatter {
     fn format_pieces(&self, record: &Record<'_>, out: &mut String) -> Result<(), FormatError> {
         let mut asctime = time::DateText::new();
         if self.uses_time {
-            self.dates
-                .write(record.created, record.msecs, self.utc(), &mut asctime);
+            self.dates.write(record, self.utc(), &mut asctime)?;
         }
         let start = out.len();
         let no_extras = record.extras.is_empty();

@@ -379,7 +379,11 @@ pub fn write_general(
 pub fn write_str_of(out: &mut impl Write, value: AttrRef<'_>) {
     let _ = match value {
         AttrRef::Str(s) => out.write_str(s),
-        AttrRef::Int(i) => write!(out, "{i}"),
+        // Almost every int fits an i64, which formats faster than an i128.
+        AttrRef::Int(i) => match i64::try_from(i) {
+            Ok(small) => write!(out, "{small}"),
+            Err(_) => write!(out, "{i}"),
+        },
         AttrRef::Float(f) => {
             write_float_repr(out, f);
             Ok(())

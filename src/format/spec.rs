@@ -346,10 +346,10 @@ fn as_float(value: AttrRef<'_>) -> Option<f64> {
     }
 }
 
-fn as_int(value: AttrRef<'_>) -> Option<i64> {
+fn as_int(value: AttrRef<'_>) -> Option<i128> {
     match value {
         AttrRef::Int(i) => Some(i),
-        AttrRef::Bool(b) => Some(i64::from(b)),
+        AttrRef::Bool(b) => Some(i128::from(b)),
         _ => None,
     }
 }
@@ -442,7 +442,7 @@ pub fn render_percent(
             // Floats print their exact integer part (`%d` of 1e22); those
             // beyond i64 take the big-number path.
             let n = match value {
-                AttrRef::Float(f) if f.is_finite() && f.abs() < 9.2e18 => Ok(f.trunc() as i64),
+                AttrRef::Float(f) if f.is_finite() && f.abs() < 9.2e18 => Ok(f.trunc() as i128),
                 AttrRef::Float(f) if f.is_finite() => Err(f),
                 AttrRef::Float(_) => {
                     return Err(FormatError(
@@ -461,9 +461,11 @@ pub fn render_percent(
             match n {
                 Ok(n) => {
                     let _ = text.write_str(sign_prefix(n < 0, spec.plus, spec.space));
-                    let _ = match p {
-                        0 => write!(text, "{}", n.unsigned_abs()),
-                        _ => write!(text, "{:0p$}", n.unsigned_abs()),
+                    // A u64 formats faster than a u128: all but huge thread ids.
+                    let _ = match (p, u64::try_from(n.unsigned_abs())) {
+                        (0, Ok(m)) => write!(text, "{m}"),
+                        (0, Err(_)) => write!(text, "{}", n.unsigned_abs()),
+                        (_, _) => write!(text, "{:0p$}", n.unsigned_abs()),
                     };
                 }
                 Err(f) => {

@@ -30,6 +30,19 @@ def decode(value):
     return value
 
 
+class Assign(logging.Filter):
+    """A filter that assigns attributes on the record, as filters may."""
+
+    def __init__(self, changes):
+        super().__init__()
+        self.changes = changes
+
+    def filter(self, record):
+        for key, value in self.changes:
+            setattr(record, key, decode(value))
+        return True
+
+
 def run(case):
     rec = dict(case["record"])
     extras = rec.pop("extras", None) or {}
@@ -56,6 +69,8 @@ def run(case):
         return ["construct", f"{type(e).__name__}: {e}"]
     if case["utc"]:
         formatter.converter = time.gmtime
+    if case.get("record_changes"):
+        Assign(case["record_changes"]).filter(record)
     try:
         return ["ok", formatter.format(record)]
     except Exception as e:  # noqa: BLE001

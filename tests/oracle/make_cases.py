@@ -162,6 +162,51 @@ for created in (-1.5, -0.25, -86400.999):
     cases.append(dict(label="asctime-before-1970", fmt="%(asctime)s|%(msecs)d", style="%",
                       datefmt=None, utc=False, tz="America/New_York",
                       record=dict(RECORDS[0], created=created), defaults=None))
+# Classes the random generator found with filter-set attributes
+# (record_changes: [attribute, value] assigned in order before formatting).
+FILTER_SET = [
+    # A created no calendar holds: formatTime fails (NaN, infinities, outside
+    # time_t, a year past a C int), on either converter.
+    ("created-nan", "%(asctime)s", "%", None, [["created", {"float": "nan"}]]),
+    ("created-inf", "{asctime}", "{", "%Y", [["created", {"float": "inf"}]]),
+    ("created-minus-inf", "$asctime", "$", None, [["created", {"float": "-inf"}]]),
+    ("created-2-63", "%(asctime)s", "%", "%s", [["created", 2.0 ** 63]]),
+    ("created-int-max", "%(asctime)s", "%", "%c", [["created", 2 ** 63 - 1]]),
+    ("created-year-past-int", "%(asctime)s", "%", "%Y", [["created", 1e17]]),
+    ("created-largest-year", "%(asctime)s", "%", "%Y %s", [["created", 67767976233316800.0]]),
+    ("created-smallest-year", "%(asctime)s", "%", "%Y %s", [["created", -67768040609740800]]),
+    ("created-before-smallest", "%(asctime)s", "%", "%Y", [["created", -67768040609740801]]),
+    ("created-unused", "%(message)s", "%", None, [["created", {"float": "nan"}]]),
+    # usesTime() searches the text: an escaped %%(asctime) still computes it.
+    ("uses-time-textual-percent", "%%(asctime)s %(message)s", "%", None,
+     [["msecs", None]]),
+    ("uses-time-textual-brace", "{{asctime}} {message}", "{", None, [["created", "x"]]),
+    ("uses-time-textual-dollar", "$$asctime $message", "$", None,
+     [["created", {"float": "nan"}]]),
+    # msecs through `,%03d`: exact ints, exact big floats, NaN/inf refused.
+    ("msecs-huge-int", "%(asctime)s", "%", None, [["msecs", 8596796586645877067]]),
+    ("msecs-negative-int", "%(asctime)s", "%", None, [["msecs", -7]]),
+    ("msecs-huge-float", "%(asctime)s", "%", None, [["msecs", 1e22]]),
+    ("msecs-float", "%(asctime)s", "%", None, [["msecs", 123456.9]]),
+    ("msecs-inf", "%(asctime)s", "%", None, [["msecs", {"float": "inf"}]]),
+    ("msecs-nan", "{asctime}", "{", None, [["msecs", {"float": "nan"}]]),
+    ("msecs-nan-explicit-datefmt", "{asctime}", "{", "%H", [["msecs", {"float": "nan"}]]),
+]
+for label, fmt, style, datefmt, changes in FILTER_SET:
+    for utc in (False, True):
+        cases.append(dict(label=label, fmt=fmt, style=style, datefmt=datefmt, utc=utc,
+                          tz="America/New_York", record=RECORDS[0], defaults=None,
+                          record_changes=changes))
+# Thread ids past 2^63 print unsigned, as Python's ints do.
+for thread in (2 ** 63, 2 ** 64 - 1):
+    for fmt, style in [("%(thread)d|%(thread)s|%(thread)x|%(thread)#o|%(thread)e|%(thread)r", "%"),
+                       ("{thread}|{thread:,}|{thread:_x}|{thread:#b}|{thread:e}|{thread!r:>25}"
+                        "|{thread.real}", "{"), ("{thread:c}", "{"), ("%(thread)c", "%"),
+                       ("{thread:d}|{thread:+}|{thread:%}|{thread:g}", "{"),
+                       ("$thread ${thread}", "$")]:
+        cases.append(dict(label="thread-id-past-2-63", fmt=fmt, style=style, datefmt=None,
+                          utc=False, tz="America/New_York",
+                          record=dict(RECORDS[0], thread=thread), defaults=None))
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "cases.json"), "w", encoding="utf-8") as out:

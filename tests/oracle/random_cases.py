@@ -9,9 +9,10 @@ attribute and index access, nested specs, literal text with non-ASCII and
 escapes. Records vary level (custom and unnamed levels too), names, messages,
 created/relativeCreated (tricky floats), lineno and typed extras.
 
-Hook for later: filter-set record attributes (a filter assigning created,
-msecs, msg, exc_text… on the record) belong in `record_changes` of a case,
-which neither side reads yet."""
+About one case in five carries `record_changes`: a short list of
+[attribute, value] pairs that a filter assigns on the record (setattr in
+CPython, Record::set_attr in sawmill) before it is formatted: standard
+attributes and extras, with values of every type."""
 import math
 import random
 import struct
@@ -119,7 +120,9 @@ def rand_record(rng):
         msg=rand_text(rng), created=rand_created(rng),
         relativeCreated=rng.choice([rand_float(rng), rng.uniform(0, 1e7), 168.003082275390625,
                                     0.0, 1234.5678]),
-        thread=rng.choice([140245, 0, 1, 2 ** 40 + 5, 2 ** 62]),
+        # Thread ids are unsigned (pthread_t): past 2^63 too.
+        thread=rng.choice([140245, 0, 1, 2 ** 40 + 5, 2 ** 62, 2 ** 63, 2 ** 64 - 1,
+                           0xFFFF_8000_1234_5678]),
         threadName=rng.choice(["MainThread", "Thread-1", "pool-é"]),
         process=rng.choice([4321, 0, 1, 2 ** 31 - 1]),
         processName=rng.choice(["MainProcess", "worker"]),
@@ -137,6 +140,40 @@ def rand_record(rng):
         keys = EXTRA_KEYS if rng.random() < 0.7 else rng.sample(EXTRA_KEYS, rng.randint(1, 6))
         rec["extras"] = {k: encode(rand_value(rng)) for k in keys}
     return rec
+
+
+# What a filter may assign. `args` takes falsy values only (a truthy one is
+# refused by set_attr: sawmill has merged the message already) and
+# `exc_info` only None (a C filter has no exception triple to give).
+CHANGE_KEYS = ["created", "msecs", "relativeCreated", "msg", "message", "asctime", "exc_text",
+               "stack_info", "name", "levelno", "levelname", "lineno", "funcName", "thread",
+               "process", "processName", "threadName", "pathname", "filename", "module"]
+CHANGE_TEXTS = ["", "line one\nline two\n", "\n", "日本語 ✓ ü", "%(x)s {y} $z", "tb\n  File x"]
+
+
+def rand_change(rng):
+    r = rng.random()
+    if r < 0.05:
+        return ["args", rng.choice([None, 0, 0.0, -0.0, "", False])]
+    if r < 0.08:
+        return ["exc_info", None]
+    key = rng.choice(CHANGE_KEYS) if r < 0.8 else rng.choice(EXTRA_KEYS)
+    r = rng.random()
+    if r < 0.15:
+        value = rng.choice(CHANGE_TEXTS)
+    elif r < 0.25 and key in ("created", "msecs", "relativeCreated"):
+        value = rand_created(rng)
+    else:
+        value = rand_value(rng)
+        # created = None means "now" on both sides (time.localtime(None)):
+        # two clocks read at different instants cannot be compared.
+        while key == "created" and value is None:
+            value = rand_value(rng)
+    return [key, encode(value)]
+
+
+def rand_changes(rng):
+    return [rand_change(rng) for _ in range(rng.randint(1, 4))]
 
 
 def rand_literal(rng):
@@ -276,5 +313,6 @@ def generate(seed, count):
         if rng.random() < 0.05:
             defaults = {k: encode(rand_value(rng)) for k in rng.sample(EXTRA_KEYS, 2)}
         cases.append(dict(fmt=fmt, style=style, datefmt=rand_datefmt(rng), utc=rng.random() < 0.3,
-                          tz=rng.choice(ZONES), record=rand_record(rng), defaults=defaults))
+                          tz=rng.choice(ZONES), record=rand_record(rng), defaults=defaults,
+                          record_changes=rand_changes(rng) if rng.random() < 0.2 else None))
     return cases
