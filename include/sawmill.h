@@ -19,6 +19,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/**
+ * Python's `Formatter.format` tail: `exc_text`, then `stack_info`, each on a
+ * new line unless the record's text so far (from `start`) already ends with one.
+ * The longest record text a formatter makes (64 MiB). Widths and
+ * precisions are bounded one by one, but a format may repeat them, or a
+ * message, thousands of times; past this the record fails to format (a
+ * handler counts it) instead of the allocation failing.
+ */
+#define MAX_RECORD_LEN (64 << 20)
+
+/**
+ * Longest datefmt accepted, in bytes: CPython's strftime may use a buffer
+ * of 256 times the format's length, so this bounds that buffer at 16 MiB.
+ */
+#define MAX_DATEFMT_LEN 65536
+
 #define SAWMILL_VERSION_MAJOR 0
 
 #define SAWMILL_VERSION_MINOR 1
@@ -793,7 +809,8 @@ extern "C" {
 #endif
 
 /* Logs a printf-style message. The level is checked first: when it is not
- * enabled nothing is formatted. Otherwise as sawmill_log. Thread-safe. */
+ * enabled nothing is formatted. Otherwise as sawmill_log. A message longer
+ * than 64 MiB is refused (SAWMILL_ERR_INVALID_ARGUMENT). Thread-safe. */
 sawmill_status sawmill_logf(sawmill_logger *l, int level, const char *file, int line,
                             const char *func, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -170,3 +170,41 @@ fn datefmt_longer_than_the_bound_is_refused() {
     let err = Formatter::with_options(options).expect_err("refused");
     assert!(err.0.contains("datefmt too long"), "{err}");
 }
+
+/// Widths are bounded one by one, but a format may repeat them (or the
+/// message) thousands of times: past `MAX_RECORD_LEN` the record fails to
+/// format, instead of the allocation failing and aborting the process.
+#[test]
+fn repeated_fields_cannot_make_a_record_past_the_bound() {
+    let bound = sawmill::format::MAX_RECORD_LEN;
+    let mut r = record();
+    let big = "m".repeat(1 << 20);
+    r.message = Cow::Owned(big);
+    for (piece, style) in [
+        ("%(message)65000s", Style::Percent),
+        ("{message:>65000}", Style::Brace),
+        // The plain path: no width, a 1 MiB message repeated.
+        ("%(message)s", Style::Percent),
+        // A plain field on the general path (another piece has a width).
+        ("%(message)s%(levelno)5d", Style::Percent),
+    ] {
+        let fmt = piece.repeat(100);
+        let formatter = Formatter::new(Some(&fmt), None, style).expect("accepted");
+        let mut out = String::from("kept");
+        let err = formatter.format(&r, &mut out).expect_err("too long");
+        assert!(err.0.contains("longer than"), "{piece}: {err}");
+        assert_eq!(
+            out, "kept",
+            "{piece}: a failed record leaves the buffer as it was"
+        );
+        // The string doubles as it grows: at most twice the bound plus a piece.
+        assert!(
+            out.capacity() < 3 * bound,
+            "{piece}: grew to {}",
+            out.capacity()
+        );
+    }
+    // Under the bound, the same formats print in full.
+    let formatter = Formatter::new(Some(&"%(message)s".repeat(60)), None, Style::Percent).unwrap();
+    assert_eq!(formatter.format_to_string(&r).unwrap().len(), 60 << 20);
+}

@@ -27,6 +27,10 @@ SAWMILL_SHIM_HIDDEN sawmill_status sawmill_shim_logf(sawmill_logger *l, int leve
                                                      int line, const char *func, const char *fmt, ...);
 
 enum { SAWMILL_STACK_MESSAGE = 1024 };
+/* The longest message a printf-style call may produce: a larger one (a
+ * `%2147483647d`) is refused rather than allocated. The same bound as the
+ * formatter's MAX_RECORD_LEN (src/format/mod.rs). */
+#define SAWMILL_MAX_MESSAGE ((size_t)64 << 20)
 
 /* The number of decimal digits of v: comparisons, not divisions, so that
  * the digits below can be written in place from the last one back. */
@@ -186,6 +190,11 @@ sawmill_status sawmill_shim_vlogf(sawmill_logger *l, int level, const char *file
     if ((size_t)n < sizeof stack) {
         va_end(again);
         return sawmill_internal_log_formatted(l, level, file, line, func, stack, (size_t)n);
+    }
+    if ((size_t)n > SAWMILL_MAX_MESSAGE) {
+        va_end(again);
+        return sawmill_internal_set_error(SAWMILL_ERR_INVALID_ARGUMENT,
+                                          "message longer than 64 MiB: refused");
     }
     heap = (char *)malloc((size_t)n + 1);
     if (heap == NULL) {

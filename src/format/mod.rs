@@ -249,7 +249,8 @@ impl Formatter {
     }
 
     /// Python's `Formatter.format`: the record's text, then `exc_text` and
-    /// `stack_info`, each on a new line. Appends to `out`.
+    /// `stack_info`, each on a new line. Appends to `out`. A record text
+    /// past `MAX_RECORD_LEN` is an error (as CPython's MemoryError would be).
     pub fn format(&self, record: &Record<'_>, out: &mut String) -> Result<(), FormatError> {
         let start = out.len();
         match &self.plain_program {
@@ -280,13 +281,19 @@ impl Formatter {
         record: &Record<'_>,
         out: &mut String,
     ) -> Result<(), FormatError> {
+        let start = out.len();
         out.reserve(256);
         for op in program {
             match op {
                 PlainOp::Literal(text) => out.push_str(text),
                 PlainOp::Name => out.push_str(&record.name),
                 PlainOp::Levelname => out.push_str(&record.levelname),
-                PlainOp::Message => out.push_str(&record.message),
+                PlainOp::Message => {
+                    out.push_str(&record.message);
+                    // Only a repeated message can multiply the record's
+                    // length; one check per message keeps that bounded.
+                    check_record_len(out, start)?;
+                }
                 // On an error `format` drops what was written.
                 PlainOp::Asctime => self.dates.write(record, self.utc(), out)?,
                 PlainOp::Text(field) => {
@@ -319,6 +326,10 @@ impl Formatter {
                         }
                     }
                 }
+                if let Err(e) = check_record_len(out, start) {
+                    out.truncate(start);
+                    return Err(e);
+                }
                 continue;
             }
             let key = match piece {
@@ -345,7 +356,7 @@ impl Formatter {
                     Ok(())
                 }
             };
-            if let Err(e) = rendered {
+            if let Err(e) = rendered.and_then(|()| check_record_len(out, start)) {
                 out.truncate(start);
                 return Err(e);
             }
@@ -376,6 +387,28 @@ enum PlainOp {
 
 /// Python's `Formatter.format` tail: `exc_text`, then `stack_info`, each on a
 /// new line unless the record's text so far (from `start`) already ends with one.
+/// The longest record text a formatter makes (64 MiB). Widths and
+/// precisions are bounded one by one, but a format may repeat them, or a
+/// message, thousands of times; past this the record fails to format (a
+/// handler counts it) instead of the allocation failing.
+pub const MAX_RECORD_LEN: usize = 64 << 20;
+
+#[inline]
+fn check_record_len(out: &str, start: usize) -> Result<(), FormatError> {
+    if out.len() - start > MAX_RECORD_LEN {
+        return Err(record_too_long());
+    }
+    Ok(())
+}
+
+#[cold]
+#[inline(never)]
+fn record_too_long() -> FormatError {
+    FormatError(format!(
+        "formatted record longer than {MAX_RECORD_LEN} bytes"
+    ))
+}
+
 fn append_exception_and_stack(record: &Record<'_>, out: &mut String, start: usize) {
     for extra in [&record.exc_text, &record.stack_info] {
         if let Some(text) = extra.as_deref().filter(|t| !t.is_empty()) {
