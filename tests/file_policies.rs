@@ -383,3 +383,30 @@ fn a_failed_timed_cleanup_advances_the_rollover() {
     );
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
+
+/// A failed write is an error wherever it happens: an explicit flush or
+/// close of a buffered handler on a failing device returns the error AND
+/// counts it, as a failed emit does.
+#[test]
+fn failed_explicit_flush_and_close_are_counted() {
+    use sawmill::handler::Buffering;
+    let h = handler::file_handler(FileOptions::new("/dev/full")).expect("handler");
+    h.set_buffering(Buffering {
+        capacity: 4096,
+        flush_level: sawmill::CRITICAL,
+        flush_interval: std::time::Duration::ZERO,
+    })
+    .expect("buffering");
+    let logger = sawmill::get_logger("policies.flushcount");
+    logger.set_propagate(false);
+    logger.add_handler(h.clone());
+    for i in 0..10 {
+        logger.log(sawmill::WARNING, None, 0, None, &format!("record {i}"));
+    }
+    assert_eq!(h.error_count(), 0, "nothing written yet");
+    assert!(h.flush().is_err());
+    assert_eq!(h.error_count(), 1, "the failed flush is counted");
+    assert!(h.close().is_err());
+    assert_eq!(h.error_count(), 2, "the failed close is counted");
+    logger.remove_handler(&h);
+}

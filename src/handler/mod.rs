@@ -395,8 +395,18 @@ impl Handler {
         }
     }
 
+    /// Flushes the sink; a failed write is returned and also counted (and
+    /// reported once) like a failed emit: every failed write is an error.
     pub fn flush(&self) -> io::Result<()> {
-        self.sink.lock().flush()
+        let result = self.sink.lock().flush();
+        self.count_failure(&result);
+        result
+    }
+
+    fn count_failure(&self, result: &io::Result<()>) {
+        if let Err(e) = result {
+            self.handle_error(ErrorKind::Io, e);
+        }
     }
 
     /// Flushes a buffered sink whose interval has passed; errors are counted.
@@ -408,7 +418,9 @@ impl Handler {
     /// Flushes and closes the sink. Idempotent.
     pub fn close(&self) -> io::Result<()> {
         self.core.closed.store(true, Ordering::Relaxed);
-        self.sink.lock().close()
+        let result = self.sink.lock().close();
+        self.count_failure(&result);
+        result
     }
 
     pub fn is_closed(&self) -> bool {
@@ -491,6 +503,10 @@ pub fn shutdown_all() {
 /// policy, which is harmless.
 pub(crate) fn flush_for_exit() {
     for handler in live_handlers() {
+        // A closed handler has no descriptor left to write to.
+        if handler.is_closed() {
+            continue;
+        }
         let mut sink = handler.sink.lock();
         let flushed = sink.flush();
         let _ = sink.set_buffering(Buffering::WRITE_THROUGH);
