@@ -8,7 +8,9 @@
 #
 # Every target unless some are named. --fresh starts from the seeds alone
 # in a temporary corpus (the test command uses it: a run's length does not
-# grow with the kept corpus). --keep-going runs each target in libFuzzer's
+# grow with the kept corpus) and a fixed random seed, so the test command
+# replays the same mutations each run; long runs draw a new seed each time.
+# --keep-going runs each target in libFuzzer's
 # fork mode and goes on after a crash, hang or out-of-memory, so that one
 # run collects every failing input in fuzz/artifacts/ (still a failure).
 #
@@ -23,9 +25,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 fresh=""
 keep_going=()
+seed=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --fresh) fresh=$(mktemp -d); trap 'rm -rf "$fresh"' EXIT ;;
+    --fresh) fresh=$(mktemp -d); trap 'rm -rf "$fresh"' EXIT; seed=(-seed=1) ;;
     --keep-going) keep_going=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1) ;;
     *) break ;;
   esac
@@ -75,7 +78,7 @@ for t in "${targets[@]}"; do
   if cargo +nightly fuzz run -a "$t" "$corpus" "seeds/$t" -- \
       -max_total_time="$seconds" -max_len=4096 -timeout=10 \
       -rss_limit_mb=2048 -malloc_limit_mb=512 -print_final_stats=1 \
-      -artifact_prefix="artifacts/$t/" "${keep_going[@]}" >"$log" 2>&1; then
+      -artifact_prefix="artifacts/$t/" "${seed[@]}" "${keep_going[@]}" >"$log" 2>&1; then
     result=ok
   else
     result=FAILED

@@ -111,6 +111,10 @@ fn long_date_texts_follow_cpython_strftime_buffer_rule() {
         format!("%Y{}%70000Y", "x".repeat(300)),
         format!("%Y{}", "é".repeat(400)),
         "%Y".repeat(200),
+        // Unfinished directives at the end reach strftime as they are.
+        "666%66".to_owned(),
+        "abc%".to_owned(),
+        "%Y %-".to_owned(),
     ];
     let script = "import json, logging, sys, time\n\
         r = logging.makeLogRecord({'created': 1700000000.5, 'msecs': 500.0})\n\

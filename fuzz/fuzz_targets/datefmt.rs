@@ -48,6 +48,28 @@ fn strftime(format: &str, created: f64, utc: bool) -> String {
     }
 }
 
+/// Whether `created` has no calendar date CPython's time.localtime or
+/// time.gmtime could give: not finite, outside time_t, or a year past a C
+/// int (CPython passes the year to strftime as an int).
+fn no_calendar_date(created: f64, utc: bool) -> bool {
+    let second = created.floor();
+    if !second.is_finite() || second < i64::MIN as f64 || second >= i64::MAX as f64 {
+        return true;
+    }
+    let t = second as i64 as libc::time_t;
+    // SAFETY: an all-zero tm is a valid value for the calls to fill.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: valid pointers to a time_t and a tm.
+    let done = unsafe {
+        if utc {
+            libc::gmtime_r(&t, &mut tm)
+        } else {
+            libc::localtime_r(&t, &mut tm)
+        }
+    };
+    done.is_null() || i64::from(tm.tm_year) + 1900 > i64::from(i32::MAX)
+}
+
 fuzz_target!(|data: &[u8]| {
     let (datefmt, mut u) = split(data);
     let datefmt = String::from_utf8_lossy(datefmt).into_owned();
@@ -69,9 +91,16 @@ fuzz_target!(|data: &[u8]| {
     check_format(&formatter, &record);
     // Twice: the first call fills the per-second cache, the second reads it.
     for _ in 0..2 {
-        let out = formatter
-            .format_to_string(&record)
-            .expect("asctime always formats");
+        let out = match formatter.format_to_string(&record) {
+            Ok(out) => out,
+            // CPython's formatTime raises for these (OverflowError,
+            // ValueError): so must the formatter, and only for these.
+            Err(e) => return assert!(no_calendar_date(created, utc), "{created}: {e}"),
+        };
+        assert!(
+            !no_calendar_date(created, utc),
+            "{created} formatted: {out:?}"
+        );
         if datefmt.is_empty() {
             // The default format, then `,mmm`.
             let date = strftime("%Y-%m-%d %H:%M:%S", created, utc);

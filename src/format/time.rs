@@ -124,11 +124,11 @@ impl DateCache {
                 format.len()
             )));
         }
-        // A trailing space makes every result at least one byte long, so
-        // strftime's 0 always means "did not fit" (an empty result, from
-        // an empty datefmt or `%p` in some locales, is otherwise the same 0).
-        let strftime_format = CString::new(format!("{format} "))
-            .map_err(|_| FormatError("datefmt must not contain NUL".into()))?;
+        // Given to strftime as it is: a sentinel appended to tell an empty text
+        // from one that did not fit would change how glibc reads a trailing
+        // unfinished directive (`%66`). CPython cannot tell them apart either.
+        let strftime_format =
+            CString::new(format).map_err(|_| FormatError("datefmt must not contain NUL".into()))?;
         // CPython's time.strftime retries with a buffer of 1024 bytes, doubled
         // until it holds the text or is at least 256 times the format's
         // length, and then gives ''. So a text fits if it fits that last size.
@@ -144,8 +144,8 @@ impl DateCache {
         })
     }
 
-    /// strftime into `buf`; the length written (the sentinel space left
-    /// out), or None if it did not fit.
+    /// strftime into `buf`; the length written, or None if it did not fit
+    /// (or the text is empty: strftime's 0 means either).
     fn strftime(&self, tm: &libc::tm, buf: &mut [u8]) -> Option<usize> {
         // SAFETY: buf is writable for its length; format and tm are valid.
         let n = unsafe {
@@ -156,7 +156,7 @@ impl DateCache {
                 tm,
             )
         };
-        n.checked_sub(1)
+        (n > 0).then_some(n)
     }
 
     /// Writes the date text for the record's `created` (+ `,mmm` of its
@@ -240,9 +240,8 @@ impl DateCache {
             let _ = out.write_str(&String::from_utf8_lossy(&bytes[..len]));
             return Ok(());
         }
-        // A long text: CPython's largest buffer holds it, or the text is ''
-        // (one byte more here for the sentinel space).
-        let mut heap = vec![0u8; self.strftime_limit + 1];
+        // A long text: CPython's largest buffer holds it, or the text is ''.
+        let mut heap = vec![0u8; self.strftime_limit];
         if let Some(len) = self.strftime(&tm, &mut heap) {
             let _ = out.write_str(&String::from_utf8_lossy(&heap[..len]));
         }
