@@ -10,6 +10,12 @@
 # in a temporary corpus (the test command uses it: a run's length does not
 # grow with the kept corpus) and a fixed random seed, so the test command
 # replays the same mutations each run; long runs draw a new seed each time.
+# SAWMILL_FUZZ_SANITIZER=none builds without AddressSanitizer (several
+# times the executions per second, for the long runs; the Rust code is
+# still built with debug assertions, and the C shim without ASan) into its
+# own target dir, so the ASan build the test command uses stays warm.
+# SAWMILL_FUZZ_RUNS=N stops each target after N executions (or SECONDS,
+# whichever comes first): the long runs ask for 10000000.
 # --keep-going runs each target in libFuzzer's
 # fork mode and goes on after a crash, hang or out-of-memory, so that one
 # run collects every failing input in fuzz/artifacts/ (still a failure).
@@ -59,9 +65,15 @@ fi
 # -a: debug assertions (integer overflow panics) in the library too.
 # cargo-fuzz instruments the Rust code with ASan; CFLAGS does the same for
 # the C shim (gcc's instrumentation, served by the Rust runtime).
-export CFLAGS="${CFLAGS:-} -fsanitize=address -fno-omit-frame-pointer"
-echo "fuzz: building ${#targets[@]} targets"
-cargo +nightly fuzz build -a >/dev/null 2>logs.build || { cat logs.build >&2; exit 1; }
+sanitizer="${SAWMILL_FUZZ_SANITIZER:-address}"
+case "$sanitizer" in
+  address) build=(-a)
+           export CFLAGS="${CFLAGS:-} -fsanitize=address -fno-omit-frame-pointer" ;;
+  none) build=(-a -s none --target-dir target/no-sanitizer) ;;
+  *) echo "fuzz: SAWMILL_FUZZ_SANITIZER is address or none" >&2; exit 2 ;;
+esac
+echo "fuzz: building ${#targets[@]} targets (sanitizer: $sanitizer)"
+cargo +nightly fuzz build "${build[@]}" >/dev/null 2>logs.build || { cat logs.build >&2; exit 1; }
 
 # Local time with DST changes, so datefmt and asctime see both.
 export TZ="${TZ:-America/New_York}"
@@ -75,10 +87,11 @@ for t in "${targets[@]}"; do
   # Inputs up to 4 KiB; a single allocation over 512 MB or 2 GB resident
   # is a failure (no allocation may be sized by input without a limit);
   # 10 s for one input is a hang.
-  if cargo +nightly fuzz run -a "$t" "$corpus" "seeds/$t" -- \
+  if cargo +nightly fuzz run "${build[@]}" "$t" "$corpus" "seeds/$t" -- \
       -max_total_time="$seconds" -max_len=4096 -timeout=10 \
       -rss_limit_mb=2048 -malloc_limit_mb=512 -print_final_stats=1 \
-      -artifact_prefix="artifacts/$t/" "${seed[@]}" "${keep_going[@]}" >"$log" 2>&1; then
+      -artifact_prefix="artifacts/$t/" -runs="${SAWMILL_FUZZ_RUNS:--1}" \
+      "${seed[@]}" "${keep_going[@]}" >"$log" 2>&1; then
     result=ok
   else
     result=FAILED
