@@ -1,7 +1,16 @@
 //! dictConfig through the Rust API: errors name the spot, a refused
 //! configuration changes nothing, a "w" file is not truncated by a refused one.
 
+use std::sync::Mutex;
+
 use sawmill::config::dict_config_json;
+
+/// Configurations are process-wide: tests that apply one take turns.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 fn dir(name: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("sawmill-dictcfg-{}-{name}", std::process::id()));
@@ -47,6 +56,7 @@ fn refused_config_keeps_w_file_and_old_config() {
 
 #[test]
 fn cfg_and_levels_and_names() {
+    let _turn = serial();
     let d = dir("cfg");
     let path = d.join("a.log");
     let doc = format!(
@@ -68,4 +78,112 @@ fn cfg_and_levels_and_names() {
     );
     let h = sawmill::config::handler_by_name("h").unwrap();
     assert_eq!(h.level(), sawmill::WARNING);
+}
+
+/// Each section broken in turn: refused with the spot named, and the
+/// running configuration logs on unchanged.
+#[test]
+fn broken_configs_change_nothing() {
+    let _turn = serial();
+    use std::sync::Arc;
+    let d = dir("broken");
+    let good = d.join("good.log");
+    let doc = format!(
+        r#"{{"version": 1, "disable_existing_loggers": false,
+            "formatters": {{"f": {{"format": "%(name)s %(message)s"}}}},
+            "handlers": {{"keep": {{"class": "logging.FileHandler", "filename": "{}", "formatter": "f"}}}},
+            "loggers": {{"broken": {{"handlers": ["keep"], "level": "INFO", "propagate": false}}}}}}"#,
+        good.display()
+    );
+    dict_config_json(&doc).unwrap();
+    sawmill::config::factories::register_handler_factory(
+        "failing_factory",
+        Arc::new(|_: &sawmill::config::classes::Entry| Err("it said no".to_owned())),
+    );
+    let stream = r#""class": "logging.StreamHandler""#;
+    let cases: Vec<(String, &str)> = vec![
+        (
+            format!(r#"{{"version": 1, "handlers": {{"h": {{{stream}, "level": "LOUD"}}}}}}"#),
+            "handler 'h': level: Unknown level: 'LOUD'",
+        ),
+        (
+            r#"{"version": 1, "loggers": {"x": {"level": "LOUD"}}}"#.into(),
+            "logger 'x': level: Unknown level: 'LOUD'",
+        ),
+        (
+            r#"{"version": 1, "root": {"level": "LOUD"}}"#.into(),
+            "root: level: Unknown level: 'LOUD'",
+        ),
+        (
+            r#"{"version": 1, "handlers": {"h": {"class": "logging.StreamHandlr"}}}"#.into(),
+            "handler 'h': class: unknown class 'logging.StreamHandlr' (did you mean 'logging.StreamHandler'?)",
+        ),
+        (
+            format!(r#"{{"version": 1, "handlers": {{"h": {{{stream}, "strem": null}}}}}}"#),
+            "handler 'h': unknown option 'strem' (did you mean 'stream'?)",
+        ),
+        (
+            r#"{"version": 1, "formatters": {"g": {"format": "%(message)z"}}}"#.into(),
+            "formatter 'g': format: ",
+        ),
+        (
+            r#"{"version": 1, "filters": {"x": {"nam": "a"}}}"#.into(),
+            "filter 'x': unknown option 'nam' (did you mean 'name'?)",
+        ),
+        (
+            format!(
+                r#"{{"version": 1, "handlers": {{"h": {{"class": "logging.FileHandler", "filename": "{}/none/x.log"}}}}}}"#,
+                d.display()
+            ),
+            "handler 'h': cannot open",
+        ),
+        (
+            r#"{"version": 1, "handlers": {"h": {"()": "ext://app.failing_factory"}}}"#.into(),
+            "handler 'h': (): it said no",
+        ),
+        (
+            r#"{"version": 1, "handlers": {"h": {"()": "no_such_factory"}}}"#.into(),
+            "handler 'h': (): no handler factory or class named 'no_such_factory'",
+        ),
+        (
+            r#"{"version": 1, "a": "cfg://b", "b": "cfg://a", "root": {"level": "cfg://a"}}"#.into(),
+            "config: cfg:// references nest too deep (a cycle?)",
+        ),
+        (
+            format!(r#"{{"version": 1, "handlers": {{"h": {{{stream}, "formatter": "gone"}}}}}}"#),
+            "handler 'h': formatter: Unable to set formatter 'gone': no such formatter",
+        ),
+        (
+            r#"{"version": 1, "loggers": {"x": {"handlers": ["gone"]}}}"#.into(),
+            "logger 'x': handlers: Unable to add handler 'gone': no such handler",
+        ),
+        (
+            r#"{"version": 1, "loggers": {"x": {"filters": ["gone"]}}}"#.into(),
+            "logger 'x': filters: Unable to add filter 'gone': no such filter",
+        ),
+        (
+            r#"{"version": 1, "incremental": true, "handlers": {"gone": {"level": "INFO"}}}"#
+                .into(),
+            "handler 'gone': No handler found with name 'gone'",
+        ),
+        (r#"{"version": 2}"#.into(), "config: Unsupported version: 2"),
+        (r#"[1]"#.into(), "config: expected an object"),
+        (r#"{"version": 1,"#.into(), "config: not valid JSON"),
+    ];
+    let log = sawmill::get_logger("broken");
+    for (i, (doc, want)) in cases.iter().enumerate() {
+        let e = dict_config_json(doc).expect_err(doc);
+        assert!(
+            e.0.starts_with(want),
+            "case {i}: {:?} does not start with {want:?}",
+            e.0
+        );
+        log.log(sawmill::INFO, None, 1, None, &format!("still {i}"));
+    }
+    let text = std::fs::read_to_string(&good).unwrap();
+    let want: String = (0..cases.len())
+        .map(|i| format!("broken still {i}\n"))
+        .collect();
+    assert_eq!(text, want);
+    assert!(sawmill::config::handler_by_name("keep").is_some());
 }

@@ -776,6 +776,8 @@ pub static HANDLER_CLASSES: &[&dyn HandlerClass] = &[
     &ROTATING_FILE_HANDLER,
     &TIMED_ROTATING_FILE_HANDLER,
     &WATCHED_FILE_HANDLER,
+    #[cfg(test)]
+    &tests::TARGET_HANDLER,
 ];
 
 /// The handler class `name` names (its Python name or an alias; an
@@ -909,3 +911,52 @@ pub static FORMATTER_CLASSES: &[&str] = &["logging.Formatter", "Formatter"];
 
 /// The keys of a filter entry (besides `()`).
 pub static FILTER_KEYS: &[&str] = &["name"];
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A class with handler references, for the planner's tests: `target`
+    /// names one handler, `targets` several (as MemoryHandler and
+    /// QueueHandler will).
+    pub(crate) static TARGET_HANDLER: Class<Vec<Arc<Handler>>> = Class {
+        name: "sawmill.test.TargetHandler",
+        aliases: &[],
+        doc: "test only",
+        remote: Remote::LocalOnly,
+        required: &[],
+        new: Vec::new,
+        keys: &[&[
+            Key {
+                name: "target",
+                python: false,
+                refs: Refs::One,
+                doc: "",
+                set: |o, v, ctx| {
+                    o.push(ctx.handler(as_str(v)?)?);
+                    Ok(())
+                },
+            },
+            Key {
+                name: "targets",
+                python: false,
+                refs: Refs::Many,
+                doc: "",
+                set: |o, v, ctx| {
+                    for name in v.as_array().into_iter().flatten() {
+                        o.push(ctx.handler(as_str(name)?)?);
+                    }
+                    Ok(())
+                },
+            },
+        ]],
+        build: |_, _| Ok(handler::null_handler()),
+    };
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("maxbytes", &["maxBytes", "mode"]), Some("maxBytes"));
+        assert_eq!(suggest("backupcont", &["backupCount"]), Some("backupCount"));
+        assert_eq!(suggest("zzz", &["filename"]), None);
+    }
+}

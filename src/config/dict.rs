@@ -613,7 +613,7 @@ fn build_class(
         return Err(Issue::at(
             "class",
             format!(
-                "class '{}' is not allowed in a configuration received over the network",
+                "'{}' is not allowed in a configuration received over the network",
                 class.name()
             ),
         ));
@@ -971,5 +971,78 @@ impl IncrementalPlan {
             manager::root().set_level(level);
         }
         manager::refresh_effective_levels();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(doc: &str, trust: Trust) -> Result<(), ConfigError> {
+        apply_json(
+            doc,
+            ApplyOptions {
+                trust,
+                check_only: true,
+            },
+        )
+    }
+
+    #[test]
+    fn references_are_built_first_and_cycles_refused() {
+        let t = r#""class": "sawmill.test.TargetHandler""#;
+        let ok = format!(
+            r#"{{"version": 1, "handlers": {{"a": {{{t}, "target": "z"}},
+                "z": {{{t}, "targets": ["y"]}}, "y": {{"class": "logging.NullHandler"}}}}}}"#
+        );
+        check(&ok, Trust::Local).unwrap();
+        let Json::Object(doc) = serde_json::from_str::<Json>(&ok).unwrap() else {
+            panic!()
+        };
+        let Some(Json::Object(handlers)) = doc.get("handlers") else {
+            panic!()
+        };
+        assert_eq!(handler_order(handlers).unwrap(), ["y", "z", "a"]);
+        let cycle = format!(
+            r#"{{"version": 1, "handlers": {{"a": {{{t}, "target": "b"}},
+                "b": {{{t}, "targets": ["c"]}}, "c": {{{t}, "target": "a"}}}}}}"#
+        );
+        assert_eq!(
+            check(&cycle, Trust::Local).unwrap_err().0,
+            "handler 'a': handlers refer to each other in a cycle: a -> b -> c -> a"
+        );
+        let dangling = format!(r#"{{"version": 1, "handlers": {{"a": {{{t}, "target": "q"}}}}}}"#);
+        assert_eq!(
+            check(&dangling, Trust::Local).unwrap_err().0,
+            "handler 'a': refers to handler 'q', which is not configured"
+        );
+    }
+
+    #[test]
+    fn local_only_classes_are_refused_from_remote_configs() {
+        let doc = r#"{"version": 1, "handlers": {"a": {"class": "sawmill.test.TargetHandler"}}}"#;
+        check(doc, Trust::Local).unwrap();
+        assert_eq!(
+            check(doc, Trust::Remote).unwrap_err().0,
+            "handler 'a': class: 'sawmill.test.TargetHandler' is not allowed in a \
+             configuration received over the network"
+        );
+    }
+
+    #[test]
+    fn cfg_paths() {
+        let root: Json = serde_json::from_str(
+            r#"{"handlers": {"email": {"toaddrs": ["a@x", "b@x"]}}, "l": [[1, {"k": 2}]]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            resolve_cfg(&root, "handlers.email[toaddrs][1]").unwrap(),
+            "b@x"
+        );
+        assert_eq!(resolve_cfg(&root, "l[0][1].k").unwrap(), 2);
+        assert_eq!(resolve_cfg(&root, "l[0][1][k]").unwrap(), 2);
+        assert!(resolve_cfg(&root, "l[9]").is_err());
+        assert!(resolve_cfg(&root, "handlers..email").is_err());
+        assert!(resolve_cfg(&root, "").is_err());
     }
 }
