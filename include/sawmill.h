@@ -379,6 +379,15 @@ const char *sawmill_options_json(const struct sawmill_options *o);
 const char *sawmill_options_get_str(const struct sawmill_options *o, const char *key);
 
 /**
+ * Item `index` of the list value of `key` if it is a string (recipe 13's
+ * `"owner": ["pulse", "pulse"]`), valid during the factory call; NULL
+ * when the key is absent, not a list, too short, or the item is not a
+ * string (or on a NULL argument, which also sets
+ * SAWMILL_ERR_NULL_ARGUMENT). Thread-safe.
+ */
+const char *sawmill_options_get_str_at(const struct sawmill_options *o, const char *key, size_t index);
+
+/**
  * Stores the integer value of `key` in `*out` and returns true; false
  * when the key is absent or not an integer (or on a NULL argument, which
  * also sets SAWMILL_ERR_NULL_ARGUMENT). Thread-safe.
@@ -523,6 +532,16 @@ void sawmill_filter_release(struct sawmill_filter *f);
  * Strings are copied. The caller owns one reference. Thread-safe.
  */
 struct sawmill_formatter *sawmill_formatter_new(const char *fmt, const char *datefmt, char style);
+
+/**
+ * `sawmill_formatter_new` with Python 3.10's `defaults=`: values for
+ * fields a record lacks, given as a JSON object text whose values are
+ * strings, numbers, booleans or null (`{"ip": "-", "user_id": 0}`);
+ * NULL `defaults_json` means none. A bad format or bad JSON → NULL +
+ * SAWMILL_ERR_INVALID_ARGUMENT; invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8.
+ * Strings are copied. The caller owns one reference. Thread-safe.
+ */
+struct sawmill_formatter *sawmill_formatter_new_with_defaults(const char *fmt, const char *datefmt, char style, const char *defaults_json);
 
 /**
  * Times in UTC (true) or local time (false, the default), for every handler

@@ -92,6 +92,8 @@ struct OptionsView {
     json: CString,
     strings: HashMap<String, CString>,
     ints: HashMap<String, i64>,
+    /// String items of list values (`"owner": ["pulse", "pulse"]`).
+    lists: HashMap<String, Vec<Option<CString>>>,
 }
 
 impl OptionsView {
@@ -99,8 +101,16 @@ impl OptionsView {
         let text = serde_json::to_string(entry).unwrap_or_else(|_| "{}".into());
         let mut strings = HashMap::new();
         let mut ints = HashMap::new();
+        let mut lists = HashMap::new();
         for (key, value) in entry {
             match value {
+                serde_json::Value::Array(items) => {
+                    let texts = items
+                        .iter()
+                        .map(|i| i.as_str().and_then(|s| CString::new(s).ok()))
+                        .collect();
+                    lists.insert(key.clone(), texts);
+                }
                 serde_json::Value::String(s) => {
                     if let Ok(c) = CString::new(s.as_str()) {
                         strings.insert(key.clone(), c);
@@ -118,6 +128,7 @@ impl OptionsView {
             json: CString::new(text.replace('\0', "\\u0000")).unwrap_or_default(),
             strings,
             ints,
+            lists,
         }
     }
 
@@ -162,6 +173,32 @@ pub unsafe extern "C" fn sawmill_options_get_str(
         Ok(view
             .strings
             .get(key)
+            .map_or(std::ptr::null_mut(), |s| s.as_ptr().cast_mut()))
+    })
+    .cast_const()
+}
+
+/// Item `index` of the list value of `key` if it is a string (recipe 13's
+/// `"owner": ["pulse", "pulse"]`), valid during the factory call; NULL
+/// when the key is absent, not a list, too short, or the item is not a
+/// string (or on a NULL argument, which also sets
+/// SAWMILL_ERR_NULL_ARGUMENT). Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_options_get_str_at(
+    o: *const sawmill_options,
+    key: *const c_char,
+    index: usize,
+) -> *const c_char {
+    pointer_call(|| {
+        // SAFETY: forwarded C contract.
+        let view = unsafe { view(o) }?;
+        // SAFETY: C contract: a NUL-terminated string.
+        let key = unsafe { required_str(key, "key") }?;
+        Ok(view
+            .lists
+            .get(key)
+            .and_then(|items| items.get(index))
+            .and_then(Option::as_ref)
             .map_or(std::ptr::null_mut(), |s| s.as_ptr().cast_mut()))
     })
     .cast_const()
