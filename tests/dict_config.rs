@@ -224,7 +224,10 @@ fn records_logged_during_swaps_all_arrive() {
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let counts: Vec<u64> = threads.into_iter().map(|t| t.join().unwrap()).collect();
-    sawmill::config::handler_by_name("h").unwrap().flush().unwrap();
+    sawmill::config::handler_by_name("h")
+        .unwrap()
+        .flush()
+        .unwrap();
     let mut seen = std::collections::HashSet::new();
     for file in ["a.log", "b.log"] {
         for line in std::fs::read_to_string(d.join(file)).unwrap().lines() {
