@@ -241,3 +241,69 @@ fn records_logged_during_swaps_all_arrive() {
     }
     assert_eq!(seen.len() as u64, counts.iter().sum::<u64>());
 }
+
+/// Applying a 50-handler configuration (file, rotating and stream handlers,
+/// formatters, filters, 25 loggers) takes well under 10 ms; the median of 7
+/// applies is printed (run with --nocapture) and checked.
+#[test]
+fn fifty_handler_config_applies_quickly() {
+    let _turn = serial();
+    let d = dir("fifty");
+    let mut handlers = Vec::new();
+    let mut loggers = Vec::new();
+    for i in 0..50 {
+        let h = match i % 3 {
+            0 => format!(
+                r#""h{i}": {{"class": "logging.FileHandler", "filename": "{}/f{i}.log", "formatter": "f{}", "filters": ["x{}"]}}"#,
+                d.display(),
+                i % 5,
+                i % 4
+            ),
+            1 => format!(
+                r#""h{i}": {{"class": "logging.handlers.RotatingFileHandler", "filename": "{}/r{i}.log", "maxBytes": 100000, "backupCount": 3, "level": "INFO", "formatter": "f{}"}}"#,
+                d.display(),
+                i % 5
+            ),
+            _ => format!(
+                r#""h{i}": {{"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "level": 60}}"#
+            ),
+        };
+        handlers.push(h);
+    }
+    for i in 0..25 {
+        loggers.push(format!(
+            r#""fifty.l{i}": {{"level": "DEBUG", "handlers": ["h{}", "h{}"], "propagate": false}}"#,
+            2 * i,
+            2 * i + 1
+        ));
+    }
+    let formatters: Vec<String> = (0..5)
+        .map(|i| {
+            format!(r#""f{i}": {{"format": "%(asctime)s %(name)s {i} %(levelname)s %(message)s"}}"#)
+        })
+        .collect();
+    let filters: Vec<String> = (0..4)
+        .map(|i| format!(r#""x{i}": {{"name": "fifty"}}"#))
+        .collect();
+    let doc = format!(
+        r#"{{"version": 1, "disable_existing_loggers": false, "formatters": {{{}}}, "filters": {{{}}}, "handlers": {{{}}}, "loggers": {{{}}}}}"#,
+        formatters.join(","),
+        filters.join(","),
+        handlers.join(","),
+        loggers.join(",")
+    );
+    let mut times = Vec::new();
+    for _ in 0..7 {
+        let start = std::time::Instant::now();
+        dict_config_json(&doc).unwrap();
+        times.push(start.elapsed());
+    }
+    times.sort();
+    let median = times[times.len() / 2];
+    println!("50-handler dictConfig apply: median {median:?} of {times:?}");
+    assert!(median < std::time::Duration::from_millis(10), "{median:?}");
+    sawmill::get_logger("fifty.l3").log(sawmill::INFO, None, 1, None, "landed");
+    assert!(std::fs::read_to_string(d.join("r7.log"))
+        .unwrap()
+        .ends_with("fifty.l3 2 INFO landed\n"));
+}
