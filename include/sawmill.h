@@ -344,7 +344,8 @@ enum sawmill_status sawmill_basic_config_apply(const struct sawmill_basic_config
  * flushed and closed. NULL → SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 →
  * SAWMILL_ERR_INVALID_UTF8. The text is only read during the call.
  * Thread-safe (configurations are applied one at a time); calling it from
- * inside a factory it runs → SAWMILL_ERR_WOULD_DEADLOCK.
+ * inside a factory it runs, or from a handler's emit or flush callback →
+ * SAWMILL_ERR_WOULD_DEADLOCK.
  */
 enum sawmill_status sawmill_dict_config_json(const char *json);
 

@@ -1011,12 +1011,14 @@ pub fn configuration_markdown() -> String {
          \"w\" truncates its file only when the configuration is committed.\n\
          - Stricter: unknown keys of formatters and loggers are errors (CPython ignores them); \
          a format is always checked, `validate: false` too; file modes other than \"a\" and \
-         \"w\" are refused; `encoding` must be UTF-8; `()` names a registered factory or a \
+         \"w\" are refused; `encoding` must be UTF-8; `propagate`, `delay`, `incremental` and \
+         `disable_existing_loggers` must be booleans, levels ints or names (not bools); `()` names a registered factory or a \
          class listed here (nothing is imported or evaluated).\n\
          - Formatter `defaults` is passed as CPython 3.12 passes it (3.11 drops it).\n\
          - Handlers of the previous configuration are flushed and closed once no record runs \
          through them; handlers the program created itself and attached to loggers are \
-         detached from loggers the configuration names, not closed.\n\
+         detached from loggers the configuration names, not closed; `incremental` finds \
+         only handlers a configuration named.\n\
          - `atTime` is a string \"HH:MM[:SS]\" (JSON has no time objects).\n",
     );
     out

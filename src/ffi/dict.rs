@@ -30,7 +30,8 @@ fn config_error(e: ConfigError) -> FfiError {
 /// flushed and closed. NULL → SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 →
 /// SAWMILL_ERR_INVALID_UTF8. The text is only read during the call.
 /// Thread-safe (configurations are applied one at a time); calling it from
-/// inside a factory it runs → SAWMILL_ERR_WOULD_DEADLOCK.
+/// inside a factory it runs, or from a handler's emit or flush callback →
+/// SAWMILL_ERR_WOULD_DEADLOCK.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_dict_config_json(json: *const c_char) -> sawmill_status {
     status_call(|| {
@@ -55,7 +56,11 @@ pub unsafe extern "C" fn sawmill_dict_config_file(path: *const c_char) -> sawmil
     })
 }
 
+/// A configuration closes the handlers it replaces: not from inside a
+/// handler's callback (its lock is held), nor from a factory of the
+/// configuration being applied.
 fn refuse_inside_factory() -> FfiResult<()> {
+    super::handler::refuse_in_any_callback("applying a configuration")?;
     if dict::applying_on_this_thread() {
         return Err(FfiError::new(
             sawmill_status::SAWMILL_ERR_WOULD_DEADLOCK,
