@@ -19,6 +19,19 @@ static int capture(void *u, const sawmill_record *r, const char *text, size_t le
     return 0;
 }
 
+static sawmill_status from_callback = SAWMILL_OK;
+
+/* Applying a configuration from inside a handler's callback is refused:
+ * it would close handlers whose lock this thread may hold. */
+static int reconfigure(void *u, const sawmill_record *r, const char *text, size_t len) {
+    (void)u;
+    (void)r;
+    (void)text;
+    (void)len;
+    from_callback = sawmill_dict_config_json("{\"version\": 1}");
+    return 0;
+}
+
 static int factory_calls;
 static int destroyed;
 
@@ -170,6 +183,15 @@ int main(void) {
         sawmill_handler_release(ch);
         CHECK(sawmill_formatter_new_with_defaults(NULL, NULL, '%', "[1]") == NULL);
         CHECK(sawmill_last_error_status() == SAWMILL_ERR_INVALID_ARGUMENT);
+    }
+    {
+        sawmill_handler *rh = sawmill_callback_handler_new(reconfigure, NULL, NULL, NULL);
+        sawmill_logger *l = sawmill_get_logger("reconfigure");
+        sawmill_logger_add_handler(l, rh);
+        SAWMILL_WARNING(l, "go");
+        CHECK(from_callback == SAWMILL_ERR_WOULD_DEADLOCK);
+        sawmill_logger_remove_handler(l, rh);
+        sawmill_handler_release(rh);
     }
     remove(path);
     CHECK_DONE();
