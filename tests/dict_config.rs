@@ -307,3 +307,40 @@ fn fifty_handler_config_applies_quickly() {
         .unwrap()
         .ends_with("fifty.l3 2 INFO landed\n"));
 }
+
+/// A successful apply flushes and closes the handlers the previous
+/// configuration created; a handler the program made itself is detached
+/// from the loggers the new configuration names but left open.
+#[test]
+fn replaced_handlers_are_closed() {
+    let _turn = serial();
+    let d = dir("replaced");
+    let doc = |file: &str| {
+        format!(
+            r#"{{"version": 1, "disable_existing_loggers": false,
+                "handlers": {{"h": {{"class": "logging.FileHandler", "filename": "{}/{file}",
+                    "buffering": {{"capacity": 65536}}}}}},
+                "loggers": {{"replaced": {{"handlers": ["h"], "level": "INFO"}}}}}}"#,
+            d.display()
+        )
+    };
+    dict_config_json(&doc("one.log")).unwrap();
+    let first = sawmill::config::handler_by_name("h").unwrap();
+    let own = sawmill::handler::null_handler();
+    let log = sawmill::get_logger("replaced");
+    log.add_handler(own.clone());
+    log.log(sawmill::INFO, None, 1, None, "buffered");
+    // Still in the buffer.
+    assert_eq!(std::fs::read_to_string(d.join("one.log")).unwrap(), "");
+    dict_config_json(&doc("two.log")).unwrap();
+    assert!(first.is_closed());
+    assert_eq!(
+        std::fs::read_to_string(d.join("one.log")).unwrap(),
+        "buffered\n"
+    );
+    assert!(!own.is_closed());
+    assert!(!log
+        .handlers()
+        .iter()
+        .any(|h| std::sync::Arc::ptr_eq(h, &own)));
+}
