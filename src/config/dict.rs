@@ -697,8 +697,15 @@ fn build_formatter(entry: &Entry) -> Result<Arc<Formatter>, Issue> {
             ));
         }
     }
+    let called = entry.contains_key("()");
     for (key, value) in entry {
-        match key.as_str() {
+        // Called through `()`, the keys are Formatter's keyword arguments:
+        // `fmt` (CPython retries `format` as `fmt`, so both work).
+        let key = match key.as_str() {
+            "fmt" if called => "format",
+            other => other,
+        };
+        match key {
             "()" | "." => continue,
             "class" => {
                 // CPython: a false value means logging.Formatter.
