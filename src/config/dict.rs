@@ -288,7 +288,7 @@ fn resolve_cfg<'a>(root: &'a Json, path: &str) -> Result<&'a Json, String> {
 
 fn section<'a>(doc: &'a Entry, key: &str) -> Result<Option<&'a Entry>, ConfigError> {
     match doc.get(key) {
-        None | Some(Json::Null) => Ok(None),
+        None => Ok(None),
         Some(Json::Object(map)) => Ok(Some(map)),
         Some(other) => Err(err(
             "config",

@@ -98,6 +98,7 @@ def bad(name, conf, **extra):
     case(name, [cfg({"formatters": FMT, "handlers": {"h": out(formatter="f")}, "root": {"level": 10, "handlers": ["h"]}}), logs(names=("a",), tag="before"), {"config": conf}, logs(names=("a",), tag="after")], **extra)
 bad("no version", {"root": {"level": 10}})
 bad("version 2", {"version": 2})
+bad("null section", {"version": 1, "handlers": None})
 bad("unknown class", {"version": 1, "handlers": {"x": {"class": "logging.NoSuchHandler"}}, "root": {"handlers": ["x"]}})
 bad("unknown handler kwarg", {"version": 1, "handlers": {"x": {"class": "logging.handlers.RotatingFileHandler", "filename": "$DIR/r.log", "maxbytes": 10}}, "root": {"handlers": ["x"]}})
 HALF = "CPython has already disabled logger 'a' when it refuses the root entry; sawmill changes nothing"
