@@ -243,8 +243,8 @@ fn records_logged_during_swaps_all_arrive() {
 }
 
 /// Applying a 50-handler configuration (file, rotating and stream handlers,
-/// formatters, filters, 25 loggers) takes well under 10 ms; the median of 7
-/// applies is printed (run with --nocapture) and checked.
+/// formatters, filters, 25 loggers) takes well under 10 ms of CPU; the
+/// median of 7 applies is printed (run with --nocapture) and checked.
 #[test]
 fn fifty_handler_config_applies_quickly() {
     let _turn = serial();
@@ -292,15 +292,32 @@ fn fifty_handler_config_applies_quickly() {
         handlers.join(","),
         loggers.join(",")
     );
+    // The thread's CPU time (wall time on a loaded machine measures the
+    // other jobs too); the wall time is printed beside it.
+    let cpu = || {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: clock_gettime writes the timespec it is given.
+        unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+        std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    };
     let mut times = Vec::new();
+    let mut walls = Vec::new();
     for _ in 0..7 {
-        let start = std::time::Instant::now();
+        let (start, wall) = (cpu(), std::time::Instant::now());
         dict_config_json(&doc).unwrap();
-        times.push(start.elapsed());
+        times.push(cpu() - start);
+        walls.push(wall.elapsed());
     }
     times.sort();
+    walls.sort();
     let median = times[times.len() / 2];
-    println!("50-handler dictConfig apply: median {median:?} of {times:?}");
+    println!(
+        "50-handler dictConfig apply: median CPU {median:?} (wall {:?}) of {times:?}",
+        walls[walls.len() / 2]
+    );
     assert!(median < std::time::Duration::from_millis(10), "{median:?}");
     sawmill::get_logger("fifty.l3").log(sawmill::INFO, None, 1, None, "landed");
     assert!(std::fs::read_to_string(d.join("r7.log"))
