@@ -405,13 +405,16 @@ fn plan_full(
     if let Some(handlers) = section(doc, "handlers")? {
         for name in handler_order(handlers)? {
             let entry = entry_of("handler", &name, &handlers[&name])?;
-            let h = build_handler(entry, &built, options)
+            let (h, from_class) = build_handler(entry, &built, options)
                 .map_err(|i| entry_err("handler", &name, i))?;
             h.set_name(&name);
-            let deferred_open = h.with_sink(|s| {
-                s.as_file()
-                    .is_some_and(|f| f.options().delay && !entry_delays(entry))
-            });
+            // A built-in file class delays a "w" file that the entry did not
+            // ask to delay (see `classes::build_file`): it opens at commit.
+            let deferred_open = from_class
+                && h.with_sink(|s| {
+                    s.as_file()
+                        .is_some_and(|f| f.options().delay && !entry_delays(entry))
+                });
             if deferred_open {
                 open_at_commit.push(h.clone());
             }
@@ -542,11 +545,13 @@ fn check_only_ctx<'a>(
     }
 }
 
+/// Builds a handler entry; true when a built-in class (not a C factory)
+/// built it.
 fn build_handler(
     entry: &Entry,
     built: &Built,
     options: ApplyOptions,
-) -> Result<Arc<Handler>, Issue> {
+) -> Result<(Arc<Handler>, bool), Issue> {
     let mut args = Entry::new();
     for (k, v) in entry {
         if !matches!(
@@ -558,13 +563,13 @@ fn build_handler(
     }
     let lookup = |n: &str| built.handlers.get(n).cloned();
     let ctx = check_only_ctx(&lookup, options);
-    let handler = match (entry.get("()"), entry.get("class")) {
+    let (handler, from_class) = match (entry.get("()"), entry.get("class")) {
         (Some(factory), _) => {
             let name = as_str(factory).map_err(|e| Issue::at("()", e))?;
             match factories::handler_factory(name) {
-                Some(f) => f(&args).map_err(|e| Issue::at("()", e))?,
+                Some(f) => (f(&args).map_err(|e| Issue::at("()", e))?, false),
                 None => match classes::handler_class(name) {
-                    Some(class) => build_class(class, &args, &ctx, options.trust)?,
+                    Some(class) => (build_class(class, &args, &ctx, options.trust)?, true),
                     None => {
                         return Err(Issue::at(
                             "()",
@@ -583,7 +588,7 @@ fn build_handler(
                     .unwrap_or_default();
                 return Err(Issue::at("class", format!("unknown class '{name}'{hint}")));
             };
-            build_class(class, &args, &ctx, options.trust)?
+            (build_class(class, &args, &ctx, options.trust)?, true)
         }
         (None, None) => return Err(Issue::whole("no 'class' or '()' given")),
     };
@@ -621,7 +626,7 @@ fn build_handler(
     if let Some(props) = entry.get(".") {
         set_handler_properties(&handler, props)?;
     }
-    Ok(handler)
+    Ok((handler, from_class))
 }
 
 fn build_class(
