@@ -1,6 +1,7 @@
 //! Configuration entry points: basicConfig now; dictConfig and friends later.
 
 mod basic;
+pub mod ini;
 pub mod literal;
 
 pub(crate) use basic::reset_locks_after_fork;
