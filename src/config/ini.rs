@@ -115,6 +115,9 @@ impl std::error::Error for IniError {}
 /// Options in the order the text gave them (name already case-folded).
 type Options = Vec<(String, String)>;
 
+/// Options while reading: each value as its list of lines.
+type RawOptions = Vec<(String, Vec<String>)>;
+
 /// A parsed INI text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ini {
@@ -156,8 +159,8 @@ impl Ini {
             std::borrow::Cow::Borrowed(text)
         };
         // Values collect as lists of lines, joined at the end.
-        let mut defaults: Vec<(String, Vec<String>)> = Vec::new();
-        let mut sections: Vec<(String, Vec<(String, Vec<String>)>)> = Vec::new();
+        let mut defaults: RawOptions = Vec::new();
+        let mut sections: Vec<(String, RawOptions)> = Vec::new();
         // Where options go: None before any header, Some(None) for DEFAULT.
         let mut current: Option<Option<usize>> = None;
         let mut current_name = String::new();
@@ -260,7 +263,7 @@ impl Ini {
         if !bad_lines.is_empty() {
             return Err(IniError::Parsing(bad_lines));
         }
-        let join = |opts: Vec<(String, Vec<String>)>| -> Options {
+        let join = |opts: RawOptions| -> Options {
             opts.into_iter()
                 .map(|(n, lines)| (n, lines.join("\n").trim_end_matches(py_space).to_string()))
                 .collect()
