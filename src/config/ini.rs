@@ -309,6 +309,18 @@ impl Ini {
         Ok(names)
     }
 
+    /// The section's own option names (DEFAULT's not included); none for a
+    /// section that is not there.
+    pub fn own_options(&self, section: &str) -> Vec<&str> {
+        let own = if section == DEFAULT_SECTION {
+            Some(&self.defaults)
+        } else {
+            self.section(section)
+        };
+        own.map(|o| o.iter().map(|(n, _)| n.as_str()).collect())
+            .unwrap_or_default()
+    }
+
     /// `cp.get(section, option, raw=True)`: the value as written, from the
     /// section or DEFAULT; None when neither has it (or no such section).
     pub fn get_raw(&self, section: &str, option: &str) -> Option<&str> {

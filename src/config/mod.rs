@@ -1,6 +1,7 @@
 //! Configuration entry points: basicConfig now; dictConfig and friends later.
 
 mod basic;
+pub mod file;
 pub mod ini;
 pub mod literal;
 
