@@ -347,6 +347,9 @@ int main(void) {
     EXPECT_STATUS(sawmill_dict_config_json(not_json), SAWMILL_ERR_CONFIG);
     EXPECT_NULL_ARG(sawmill_dict_config_file(NULL));
     EXPECT_BAD_UTF8(sawmill_dict_config_file(bad_utf8));
+    EXPECT_NULL_ARG(sawmill_file_config(NULL, true));
+    EXPECT_BAD_UTF8(sawmill_file_config(bad_utf8, true));
+    EXPECT_STATUS(sawmill_file_config("/nonexistent/sawmill.ini", true), SAWMILL_ERR_CONFIG);
     EXPECT_NULL_RESULT(sawmill_get_handler_by_name(NULL), SAWMILL_ERR_NULL_ARGUMENT);
     EXPECT_NULL_RESULT(sawmill_get_handler_by_name(bad_utf8), SAWMILL_ERR_INVALID_UTF8);
     EXPECT_NULL_ARG(sawmill_register_handler_factory(NULL, NULL, NULL, NULL));

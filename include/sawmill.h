@@ -357,6 +357,19 @@ enum sawmill_status sawmill_dict_config_json(const char *json);
 enum sawmill_status sawmill_dict_config_file(const char *path);
 
 /**
+ * Python's `logging.config.fileConfig(path, disable_existing_loggers=...)`:
+ * the INI file (configparser's dialect, `%(name)s` interpolation) is
+ * translated into the dictConfig document and applied the same atomic way.
+ * `class` must be a dotted name and `args`/`kwargs` Python literals: nothing
+ * is evaluated (a text CPython would `eval` into code → SAWMILL_ERR_CONFIG
+ * naming the section). A missing, empty or unreadable file, a bad
+ * section or key → SAWMILL_ERR_CONFIG and nothing changes. NULL →
+ * SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 path → SAWMILL_ERR_INVALID_UTF8.
+ * The path is only read during the call. Thread-safe.
+ */
+enum sawmill_status sawmill_file_config(const char *path, bool disable_existing_loggers);
+
+/**
  * The handler the current configuration named `name` (Python 3.12's
  * `logging.getHandlerByName`): a new reference the caller releases, or
  * NULL when there is none (SAWMILL_ERR_INVALID_ARGUMENT in

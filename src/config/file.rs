@@ -19,6 +19,7 @@
 
 use serde_json::{Map, Value as Json};
 
+use super::dict::{apply_value, ApplyOptions};
 use super::ini::Ini;
 use super::literal::{self, Literal, StdStream};
 use super::ConfigError;
@@ -102,6 +103,35 @@ const LIST_KEYS: &[&str] = &["keys"];
 
 fn err(section: &str, message: impl std::fmt::Display) -> ConfigError {
     ConfigError(format!("[{section}]: {message}"))
+}
+
+/// `logging.config.fileConfig(path, disable_existing_loggers=...)`: the
+/// file read whole as UTF-8 and applied atomically. A missing or empty file
+/// is an error, as in CPython.
+pub fn file_config(
+    path: &std::path::Path,
+    disable_existing_loggers: bool,
+) -> Result<(), ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError(format!("fileConfig: cannot read {}: {e}", path.display())))?;
+    if text.is_empty() {
+        return Err(ConfigError(format!(
+            "fileConfig: {} is an empty file",
+            path.display()
+        )));
+    }
+    file_config_text(&text, disable_existing_loggers, ApplyOptions::default())
+}
+
+/// fileConfig of an INI text with the given trust and mode (the config
+/// server applies with `Trust::Remote`; check-config with `check_only`).
+pub fn file_config_text(
+    text: &str,
+    disable_existing_loggers: bool,
+    options: ApplyOptions,
+) -> Result<(), ConfigError> {
+    let doc = translate(text, disable_existing_loggers)?;
+    apply_value(&doc, options)
 }
 
 /// The dictConfig document an INI text describes.

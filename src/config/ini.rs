@@ -18,15 +18,15 @@
 use std::fmt;
 
 /// Largest text accepted (bytes).
-pub const MAX_TEXT: usize = 1024 * 1024;
+pub(crate) const MAX_TEXT: usize = 1024 * 1024;
 /// Largest value interpolation may build (bytes): a few references nested
 /// ten deep could otherwise multiply a value past any memory.
-pub const MAX_VALUE: usize = 1024 * 1024;
+pub(crate) const MAX_VALUE: usize = 1024 * 1024;
 /// configparser's MAX_INTERPOLATION_DEPTH.
-pub const MAX_DEPTH: usize = 10;
+pub(crate) const MAX_DEPTH: usize = 10;
 
 /// The name of the section every other one falls back on.
-pub const DEFAULT_SECTION: &str = "DEFAULT";
+pub(crate) const DEFAULT_SECTION: &str = "DEFAULT";
 
 /// Why a text could not be read, or a value not interpolated. The variants
 /// are configparser's exceptions.

@@ -17,9 +17,9 @@
 use std::fmt;
 
 /// Largest text accepted (bytes).
-pub const MAX_TEXT: usize = 64 * 1024;
+pub(crate) const MAX_TEXT: usize = 64 * 1024;
 /// Deepest nesting of tuples, lists and dicts accepted.
-pub const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_DEPTH: usize = 32;
 
 /// A value read from a literal.
 #[derive(Clone, Debug, PartialEq)]
