@@ -7,6 +7,7 @@ pub mod dict;
 pub mod factories;
 pub mod file;
 pub mod ini;
+pub mod listener;
 pub mod literal;
 
 pub use basic::{basic_config, default_format, BasicConfig, BASIC_FORMAT};
@@ -18,6 +19,7 @@ pub(crate) fn reset_locks_after_fork() {
     basic::reset_locks_after_fork();
     dict::reset_locks_after_fork();
     factories::reset_locks_after_fork();
+    listener::reset_locks_after_fork();
 }
 
 use std::fmt;
