@@ -612,7 +612,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The prefix of a string literal at the cursor (letters then a quote),
-    /// as (length, raw).
+    /// as (length, raw, refused: a bytes or f-string prefix).
     fn string_prefix(&self) -> Option<(usize, bool, bool)> {
         let rest = self.rest();
         let len = rest
