@@ -124,6 +124,19 @@ case("disabled logger named again is enabled", [PRE, ini(doc([("h", OUT)])), log
 case("same qualname twice", [ini(doc([("h", OUT)], root="level=DEBUG\nhandlers=",
                                      loggers=[("x1", "level=ERROR\nhandlers=h\nqualname=a"),
                                               ("x2", "handlers=h\npropagate=0\nqualname=a")])), logs()])
+# --- the dialect in use ---------------------------------------------------------
+case("DEFAULT level reaches every section", [ini("[DEFAULT]\nlevel=WARNING\n\n" + doc([("h", OUT)], root="handlers=h",
+                                                  loggers=[("a", "handlers=\nqualname=a")])), logs()])
+case("multi-line args with a comment", [ini(doc([("h", "class=FileHandler\nformatter=f\nargs=(\n    '$DIR/m.log',\n# a comment line\n    'w',\n  )")])), logs()])
+case("percent escaped in args", [ini(doc([("h", "class=FileHandler\nformatter=f\nargs=('$DIR/100%%.log', 'w')")])), logs()])
+case("propagate 2 is true", [ini(doc([("h", OUT)], root="level=DEBUG\nhandlers=h",
+                                     loggers=[("a", "handlers=h\npropagate=2\nqualname=a")])), logs()])
+case("timed kwargs when and utc", [ini(doc([("h", "class=handlers.TimedRotatingFileHandler\nformatter=f\nargs=('$DIR/t.log',)\nkwargs={'when': 'D', 'backupCount': 2, 'utc': True}")])), logs()])
+case("CRLF line ends", [ini(doc([("h", OUT)]).replace("\n", "\r\n")), logs()])
+case("upper-case option names", [ini(doc([("h", "CLASS=StreamHandler\nFormatter=f\nARGS=(sys.stdout,)")]).replace("keys=", "KEYS=")), logs()])
+case("keys listed with a trailing comma", [ini(doc([("h", OUT)]).replace("keys=h", "keys=h,")), logs()])
+case("interpolation missing in a format is raw", [ini(doc([("h", OUT)], fmt="format=%(levelname)s %(nowhere)s %(message)s")), logs()],
+     outcome_only="both accept; each record then fails to format, and CPython prints a traceback where sawmill prints its error report")
 # --- refused by both ---------------------------------------------------------
 GOOD = doc([("h", OUT)])
 case("missing [formatters]", [ini(GOOD.replace("[formatters]\nkeys=f", "[other]\nx=1")), logs()])
