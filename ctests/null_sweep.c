@@ -54,6 +54,8 @@ static sawmill_handler *sweep_factory(void *u, const sawmill_options *o) {
     (void)u;
     EXPECT_NULL_RESULT(sawmill_options_get_str(o, NULL), SAWMILL_ERR_NULL_ARGUMENT);
     EXPECT_NULL_RESULT(sawmill_options_get_str(o, bad_utf8), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_options_get_str_at(o, NULL, 0), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_options_get_str_at(o, bad_utf8, 0), SAWMILL_ERR_INVALID_UTF8);
     CHECK(!sawmill_options_get_int(o, NULL, &n));
     CHECK(sawmill_last_error_status() == SAWMILL_ERR_NULL_ARGUMENT);
     CHECK(!sawmill_options_get_int(o, bad_utf8, &n));
@@ -343,6 +345,19 @@ int main(void) {
     CHECK(sawmill_logger_get_level(sawmill_get_logger(NULL)) == SAWMILL_LEVEL_WARNING);
 
     /* dictConfig, handler lookup and factories (issue 9). */
+    {
+        sawmill_formatter *fd = sawmill_formatter_new_with_defaults(NULL, NULL, 0, NULL);
+        CHECK(fd != NULL);
+        sawmill_formatter_release(fd);
+    }
+    EXPECT_NULL_RESULT(sawmill_formatter_new_with_defaults(bad_utf8, NULL, 0, NULL),
+                       SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_formatter_new_with_defaults(NULL, bad_utf8, 0, NULL),
+                       SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_formatter_new_with_defaults(NULL, NULL, 0, bad_utf8),
+                       SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_formatter_new_with_defaults(NULL, NULL, 0, not_json),
+                       SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_dict_config_json(NULL));
     EXPECT_BAD_UTF8(sawmill_dict_config_json(bad_utf8));
     EXPECT_STATUS(sawmill_dict_config_json(not_json), SAWMILL_ERR_CONFIG);
@@ -373,6 +388,7 @@ int main(void) {
     EXPECT_NULL_ARG(sawmill_register_formatter_factory(a_name, NULL, NULL, NULL));
     EXPECT_OK(sawmill_register_handler_factory(sweep_name, sweep_factory, NULL, NULL));
     EXPECT_OK(sawmill_dict_config_json(sweep_config));
+    EXPECT_NULL_RESULT(sawmill_options_get_str_at(NULL, a_name, 0), SAWMILL_ERR_NULL_ARGUMENT);
     CHECK(sawmill_options_json(NULL)[0] == '\0');
     CHECK(sawmill_last_error_status() == SAWMILL_ERR_NULL_ARGUMENT);
     EXPECT_NULL_RESULT(sawmill_options_get_str(NULL, a_name), SAWMILL_ERR_NULL_ARGUMENT);

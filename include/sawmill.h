@@ -367,7 +367,8 @@ enum sawmill_status sawmill_basic_config_apply(const struct sawmill_basic_config
  * flushed and closed. NULL → SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 →
  * SAWMILL_ERR_INVALID_UTF8. The text is only read during the call.
  * Thread-safe (configurations are applied one at a time); calling it from
- * inside a factory it runs → SAWMILL_ERR_WOULD_DEADLOCK.
+ * inside a factory it runs, or from a handler's emit or flush callback →
+ * SAWMILL_ERR_WOULD_DEADLOCK.
  */
 enum sawmill_status sawmill_dict_config_json(const char *json);
 
@@ -388,7 +389,9 @@ enum sawmill_status sawmill_dict_config_file(const char *path);
  * naming the section). A missing, empty or unreadable file, a bad
  * section or key → SAWMILL_ERR_CONFIG and nothing changes. NULL →
  * SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 path → SAWMILL_ERR_INVALID_UTF8.
- * The path is only read during the call. Thread-safe.
+ * Refused inside a handler callback or a factory of the configuration being
+ * applied (SAWMILL_ERR_WOULD_DEADLOCK). The path is only read during the
+ * call. Thread-safe.
  */
 enum sawmill_status sawmill_file_config(const char *path, bool disable_existing_loggers);
 
@@ -413,6 +416,15 @@ const char *sawmill_options_json(const struct sawmill_options *o);
  * SAWMILL_ERR_NULL_ARGUMENT). Thread-safe.
  */
 const char *sawmill_options_get_str(const struct sawmill_options *o, const char *key);
+
+/**
+ * Item `index` of the list value of `key` if it is a string (recipe 13's
+ * `"owner": ["pulse", "pulse"]`), valid during the factory call; NULL
+ * when the key is absent, not a list, too short, or the item is not a
+ * string (or on a NULL argument, which also sets
+ * SAWMILL_ERR_NULL_ARGUMENT). Thread-safe.
+ */
+const char *sawmill_options_get_str_at(const struct sawmill_options *o, const char *key, size_t index);
 
 /**
  * Stores the integer value of `key` in `*out` and returns true; false
@@ -559,6 +571,16 @@ void sawmill_filter_release(struct sawmill_filter *f);
  * Strings are copied. The caller owns one reference. Thread-safe.
  */
 struct sawmill_formatter *sawmill_formatter_new(const char *fmt, const char *datefmt, char style);
+
+/**
+ * `sawmill_formatter_new` with Python 3.10's `defaults=`: values for
+ * fields a record lacks, given as a JSON object text whose values are
+ * strings, numbers, booleans or null (`{"ip": "-", "user_id": 0}`);
+ * NULL `defaults_json` means none. A bad format or bad JSON → NULL +
+ * SAWMILL_ERR_INVALID_ARGUMENT; invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8.
+ * Strings are copied. The caller owns one reference. Thread-safe.
+ */
+struct sawmill_formatter *sawmill_formatter_new_with_defaults(const char *fmt, const char *datefmt, char style, const char *defaults_json);
 
 /**
  * Times in UTC (true) or local time (false, the default), for every handler

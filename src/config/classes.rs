@@ -699,6 +699,10 @@ fn build_file(mut o: FileOptions, ctx: &Ctx) -> Result<Arc<Handler>, String> {
     if o.path.as_os_str().is_empty() {
         return Err("filename: empty path".into());
     }
+    if let Rotation::Size { max_bytes: 0, .. } = o.rotation {
+        // CPython keeps mode "w" only when maxBytes is 0: it never rolls.
+        o.rotation = Rotation::Never;
+    }
     let deferred = ctx.check_only || (o.mode == FileMode::Truncate && !o.delay);
     if deferred {
         crate::handler::file::check_openable(&o.path).map_err(|e| e.to_string())?;
@@ -776,6 +780,8 @@ pub static HANDLER_CLASSES: &[&dyn HandlerClass] = &[
     &ROTATING_FILE_HANDLER,
     &TIMED_ROTATING_FILE_HANDLER,
     &WATCHED_FILE_HANDLER,
+    #[cfg(test)]
+    &tests::TARGET_HANDLER,
 ];
 
 /// The handler class `name` names (its Python name or an alias; an
@@ -909,3 +915,160 @@ pub static FORMATTER_CLASSES: &[&str] = &["logging.Formatter", "Formatter"];
 
 /// The keys of a filter entry (besides `()`).
 pub static FILTER_KEYS: &[&str] = &["name"];
+
+// ---- docs/configuration.md ---------------------------------------------------
+
+fn key_rows(out: &mut String, keys: &[KeyDoc]) {
+    out.push_str("| key | | meaning |\n|---|---|---|\n");
+    for k in keys {
+        let whose = if k.python { "Python" } else { "sawmill" };
+        out.push_str(&format!(
+            "| `{}` | {whose} | {} |\n",
+            k.name,
+            k.doc.replace('|', "\\|")
+        ));
+    }
+}
+
+/// docs/configuration.md, generated from the tables above (a test fails
+/// when the committed file differs; `SAWMILL_REGENERATE_DOCS=1 cargo test
+/// --test config_docs` rewrites it).
+pub fn configuration_markdown() -> String {
+    let mut out = String::from(
+        "# Configuration keys\n\n\
+         Generated from the mapping tables in `src/config/classes.rs` by \
+         `SAWMILL_REGENERATE_DOCS=1 cargo test --test config_docs`; do not edit by hand.\n\n\
+         sawmill reads CPython's `logging.config.dictConfig` schema (JSON: \
+         `sawmill_dict_config_json`, `sawmill_dict_config_file`). Keys marked *Python* are \
+         CPython's keyword arguments, with CPython's names; keys marked *sawmill* are \
+         sawmill's own (snake_case). An unknown key is an error that names the section, the \
+         entry and the key, with the nearest known key.\n\n\
+         ## Top level\n\n\
+         `version` (must be 1), `formatters`, `filters`, `handlers`, `loggers`, `root`, \
+         `incremental` (default false: only levels and `propagate` change), \
+         `disable_existing_loggers` (default true). Other top-level keys are kept as data \
+         for `cfg://` references (`cfg://handlers.email[toaddrs]`, `cfg://custom.list[0]`).\n\n\
+         ## Every handler\n\n\
+         | key | meaning |\n|---|---|\n\
+         | `class` | one of the classes below |\n\
+         | `()` | a factory registered from C (`sawmill_register_handler_factory`), looked up by \
+         its full dotted name, then its last component (an `ext://` prefix is ignored); or a \
+         class below |\n\
+         | `level` | a level name (exact case; `WARN`, `FATAL` too) or an int |\n\
+         | `formatter` | the name of a formatter entry |\n\
+         | `filters` | names of filter entries |\n\
+         | `.` | properties set after construction: `level`, `name`, `terminator` |\n\n\
+         ## Handler classes\n\n",
+    );
+    for class in HANDLER_CLASSES {
+        if class.name().starts_with("sawmill.test.") {
+            continue;
+        }
+        out.push_str(&format!("### `{}`\n\n{}", class.name(), class.doc()));
+        if !class.aliases().is_empty() {
+            let aliases: Vec<String> = class.aliases().iter().map(|a| format!("`{a}`")).collect();
+            out.push_str(&format!(" Also named {}.", aliases.join(", ")));
+        }
+        if class.remote() == Remote::LocalOnly {
+            out.push_str(" Refused in configurations received over the network.");
+        }
+        out.push_str("\n\n");
+        let keys = class.key_docs();
+        if keys.is_empty() {
+            out.push_str("No keys of its own.\n\n");
+        } else {
+            key_rows(&mut out, &keys);
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!(
+        "## Formatters\n\n`class`: {} (or a false value); `()`: a formatter factory \
+         registered from C (`sawmill_register_formatter_factory`); `.`: `utc`.\n\n",
+        FORMATTER_CLASSES
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    let formatter_keys: Vec<KeyDoc> = FORMATTER_KEYS
+        .iter()
+        .map(|k| KeyDoc {
+            name: k.name,
+            python: k.python,
+            doc: k.doc,
+        })
+        .collect();
+    key_rows(&mut out, &formatter_keys);
+    out.push_str(
+        "\n## Filters\n\n`name` (Python's `logging.Filter(name)`), or `()`: a filter \
+         factory registered from C (`sawmill_register_filter_factory`) or `logging.Filter`; \
+         the entry's other keys reach the factory.\n\n\
+         ## Loggers and root\n\n\
+         `level`, `propagate`, `filters`, `handlers`.\n\n\
+         ## Where sawmill differs from CPython\n\n\
+         - Atomic: a refused configuration changes nothing (CPython may have closed handlers, \
+         disabled loggers, created or truncated files before it fails). A file handler in mode \
+         \"w\" truncates its file only when the configuration is committed.\n\
+         - Stricter: unknown keys of formatters and loggers are errors (CPython ignores them); \
+         a format is always checked, `validate: false` too; file modes other than \"a\" and \
+         \"w\" are refused; `encoding` must be UTF-8; `propagate`, `delay`, `incremental` and \
+         `disable_existing_loggers` must be booleans, levels ints or names (not bools); `()` names a registered factory or a \
+         class listed here (nothing is imported or evaluated).\n\
+         - Formatter `defaults` is passed as CPython 3.12 passes it (3.11 drops it).\n\
+         - Handlers of the previous configuration are flushed and closed once no record runs \
+         through them; handlers the program created itself and attached to loggers are \
+         detached from loggers the configuration names, not closed; `incremental` finds \
+         only handlers a configuration named.\n\
+         - `atTime` is a string \"HH:MM[:SS]\" (JSON has no time objects).\n",
+    );
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A class with handler references, for the planner's tests: `target`
+    /// names one handler, `targets` several (as MemoryHandler and
+    /// QueueHandler will).
+    pub(crate) static TARGET_HANDLER: Class<Vec<Arc<Handler>>> = Class {
+        name: "sawmill.test.TargetHandler",
+        aliases: &[],
+        doc: "test only",
+        remote: Remote::LocalOnly,
+        required: &[],
+        new: Vec::new,
+        keys: &[&[
+            Key {
+                name: "target",
+                python: false,
+                refs: Refs::One,
+                doc: "",
+                set: |o, v, ctx| {
+                    o.push(ctx.handler(as_str(v)?)?);
+                    Ok(())
+                },
+            },
+            Key {
+                name: "targets",
+                python: false,
+                refs: Refs::Many,
+                doc: "",
+                set: |o, v, ctx| {
+                    for name in v.as_array().into_iter().flatten() {
+                        o.push(ctx.handler(as_str(name)?)?);
+                    }
+                    Ok(())
+                },
+            },
+        ]],
+        build: |_, _| Ok(handler::null_handler()),
+    };
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("maxbytes", &["maxBytes", "mode"]), Some("maxBytes"));
+        assert_eq!(suggest("backupcont", &["backupCount"]), Some("backupCount"));
+        assert_eq!(suggest("zzz", &["filename"]), None);
+    }
+}

@@ -36,6 +36,9 @@ use crate::sync::Lock;
 pub const MAX_CONFIG_BYTES: usize = 16 << 20;
 /// How deep `cfg://` references may chain.
 const MAX_CFG_DEPTH: usize = 32;
+/// How large a document may grow once its `cfg://` references are
+/// replaced (references to references multiply): values plus string bytes.
+const MAX_RESOLVED_VALUES: usize = 1 << 21;
 
 /// How a configuration is applied.
 #[derive(Clone, Copy, Debug)]
@@ -140,7 +143,9 @@ pub fn apply_value(value: &Json, options: ApplyOptions) -> Result<(), ConfigErro
             kind_of(value)
         )));
     };
-    let resolved = resolve_all(value, value, 0).map_err(|e| ConfigError(format!("config: {e}")))?;
+    let mut budget = MAX_RESOLVED_VALUES;
+    let resolved = resolve_all(value, value, 0, &mut budget)
+        .map_err(|e| ConfigError(format!("config: {e}")))?;
     let Json::Object(doc) = resolved else {
         unreachable!("an object resolves to an object")
     };
@@ -201,24 +206,33 @@ fn entry_err(section: &str, name: &str, issue: Issue) -> ConfigError {
 // ---- cfg:// -----------------------------------------------------------------
 
 /// Copies `value` with every `cfg://` string replaced by what it names.
-fn resolve_all(root: &Json, value: &Json, depth: usize) -> Result<Json, String> {
+fn resolve_all(
+    root: &Json,
+    value: &Json,
+    depth: usize,
+    budget: &mut usize,
+) -> Result<Json, String> {
     if depth > MAX_CFG_DEPTH {
         return Err("cfg:// references nest too deep (a cycle?)".into());
     }
+    let cost = 1 + value.as_str().map_or(0, str::len);
+    *budget = budget
+        .checked_sub(cost)
+        .ok_or("cfg:// references expand to too many values")?;
     Ok(match value {
         Json::String(s) if s.starts_with("cfg://") => {
             let target = resolve_cfg(root, &s["cfg://".len()..])?;
-            resolve_all(root, target, depth + 1)?
+            resolve_all(root, target, depth + 1, budget)?
         }
         Json::Array(items) => Json::Array(
             items
                 .iter()
-                .map(|v| resolve_all(root, v, depth))
+                .map(|v| resolve_all(root, v, depth, budget))
                 .collect::<Result<_, _>>()?,
         ),
         Json::Object(map) => Json::Object(
             map.iter()
-                .map(|(k, v)| Ok((k.clone(), resolve_all(root, v, depth)?)))
+                .map(|(k, v)| Ok((k.clone(), resolve_all(root, v, depth, budget)?)))
                 .collect::<Result<_, String>>()?,
         ),
         other => other.clone(),
@@ -315,7 +329,9 @@ fn names(v: &Json, key: &str) -> Result<Vec<String>, Issue> {
 
 /// What a logger entry changes.
 struct LoggerPlan {
-    logger: &'static Logger,
+    /// The logger's name ("" for root); the logger is created at commit,
+    /// so a check or a refused configuration creates none.
+    name: String,
     level: Option<i32>,
     propagate: Option<bool>,
     /// None in incremental mode (handlers stay).
@@ -324,18 +340,23 @@ struct LoggerPlan {
 }
 
 impl LoggerPlan {
+    fn logger(&self) -> &'static Logger {
+        manager::get_logger(&self.name)
+    }
+
     fn apply(&self, replaced: &mut Vec<Arc<Vec<Arc<Handler>>>>) {
+        let logger = self.logger();
         if let Some(level) = self.level {
-            self.logger.set_level(level);
+            logger.set_level(level);
         }
         if let Some(handlers) = &self.handlers {
-            replaced.push(self.logger.set_handlers(handlers.clone()));
+            replaced.push(logger.set_handlers(handlers.clone()));
         }
         for filter in &self.filters {
-            self.logger.add_filter(filter.clone());
+            logger.add_filter(filter.clone());
         }
         if let Some(propagate) = self.propagate {
-            self.logger.set_propagate(propagate);
+            logger.set_propagate(propagate);
         }
     }
 }
@@ -613,7 +634,7 @@ fn build_class(
         return Err(Issue::at(
             "class",
             format!(
-                "class '{}' is not allowed in a configuration received over the network",
+                "'{}' is not allowed in a configuration received over the network",
                 class.name()
             ),
         ));
@@ -806,7 +827,7 @@ fn plan_logger(
         names(v, "handlers")?;
     }
     Ok(LoggerPlan {
-        logger: manager::get_logger(name),
+        name: name.to_owned(),
         level,
         propagate,
         handlers: (!incremental).then_some(handlers),
@@ -834,9 +855,10 @@ impl FullPlan {
         let mut named = HashSet::new();
         let mut children = HashSet::new();
         for plan in &self.loggers {
-            let name = plan.logger.name();
+            let logger = plan.logger();
+            let name = logger.name();
             named.insert(name);
-            if !std::ptr::eq(plan.logger, manager::root()) {
+            if !std::ptr::eq(logger, manager::root()) {
                 let prefix = format!("{name}.");
                 for l in &existing {
                     if l.name().starts_with(&prefix) {
@@ -845,7 +867,7 @@ impl FullPlan {
                 }
             }
             plan.apply(&mut replaced);
-            plan.logger.set_disabled(false);
+            logger.set_disabled(false);
         }
         for logger in existing {
             if named.contains(logger.name()) {
@@ -965,11 +987,96 @@ impl IncrementalPlan {
         let mut replaced = Vec::new();
         for plan in &self.loggers {
             plan.apply(&mut replaced);
-            plan.logger.set_disabled(false);
+            plan.logger().set_disabled(false);
         }
         if let Some(level) = self.root_level {
             manager::root().set_level(level);
         }
         manager::refresh_effective_levels();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(doc: &str, trust: Trust) -> Result<(), ConfigError> {
+        apply_json(
+            doc,
+            ApplyOptions {
+                trust,
+                check_only: true,
+            },
+        )
+    }
+
+    #[test]
+    fn references_are_built_first_and_cycles_refused() {
+        let t = r#""class": "sawmill.test.TargetHandler""#;
+        let ok = format!(
+            r#"{{"version": 1, "handlers": {{"a": {{{t}, "target": "z"}},
+                "z": {{{t}, "targets": ["y"]}}, "y": {{"class": "logging.NullHandler"}}}}}}"#
+        );
+        check(&ok, Trust::Local).unwrap();
+        let Json::Object(doc) = serde_json::from_str::<Json>(&ok).unwrap() else {
+            panic!()
+        };
+        let Some(Json::Object(handlers)) = doc.get("handlers") else {
+            panic!()
+        };
+        assert_eq!(handler_order(handlers).unwrap(), ["y", "z", "a"]);
+        let cycle = format!(
+            r#"{{"version": 1, "handlers": {{"a": {{{t}, "target": "b"}},
+                "b": {{{t}, "targets": ["c"]}}, "c": {{{t}, "target": "a"}}}}}}"#
+        );
+        assert_eq!(
+            check(&cycle, Trust::Local).unwrap_err().0,
+            "handler 'a': handlers refer to each other in a cycle: a -> b -> c -> a"
+        );
+        let dangling = format!(r#"{{"version": 1, "handlers": {{"a": {{{t}, "target": "q"}}}}}}"#);
+        assert_eq!(
+            check(&dangling, Trust::Local).unwrap_err().0,
+            "handler 'a': refers to handler 'q', which is not configured"
+        );
+    }
+
+    #[test]
+    fn local_only_classes_are_refused_from_remote_configs() {
+        let doc = r#"{"version": 1, "handlers": {"a": {"class": "sawmill.test.TargetHandler"}}}"#;
+        check(doc, Trust::Local).unwrap();
+        assert_eq!(
+            check(doc, Trust::Remote).unwrap_err().0,
+            "handler 'a': class: 'sawmill.test.TargetHandler' is not allowed in a \
+             configuration received over the network"
+        );
+    }
+
+    #[test]
+    fn cfg_expansion_is_bounded() {
+        let mut doc = String::from(r#"{"version": 1, "l0": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx""#);
+        for i in 1..12 {
+            let refs = vec![format!("\"cfg://l{}\"", i - 1); 8].join(",");
+            doc.push_str(&format!(r#", "l{i}": [{refs}]"#));
+        }
+        doc.push('}');
+        let e = check(&doc, Trust::Local).unwrap_err();
+        assert_eq!(e.0, "config: cfg:// references expand to too many values");
+    }
+
+    #[test]
+    fn cfg_paths() {
+        let root: Json = serde_json::from_str(
+            r#"{"handlers": {"email": {"toaddrs": ["a@x", "b@x"]}}, "l": [[1, {"k": 2}]]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            resolve_cfg(&root, "handlers.email[toaddrs][1]").unwrap(),
+            "b@x"
+        );
+        assert_eq!(resolve_cfg(&root, "l[0][1].k").unwrap(), 2);
+        assert_eq!(resolve_cfg(&root, "l[0][1][k]").unwrap(), 2);
+        assert!(resolve_cfg(&root, "l[9]").is_err());
+        assert!(resolve_cfg(&root, "handlers..email").is_err());
+        assert!(resolve_cfg(&root, "").is_err());
     }
 }

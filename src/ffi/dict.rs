@@ -30,7 +30,8 @@ fn config_error(e: ConfigError) -> FfiError {
 /// flushed and closed. NULL → SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 →
 /// SAWMILL_ERR_INVALID_UTF8. The text is only read during the call.
 /// Thread-safe (configurations are applied one at a time); calling it from
-/// inside a factory it runs → SAWMILL_ERR_WOULD_DEADLOCK.
+/// inside a factory it runs, or from a handler's emit or flush callback →
+/// SAWMILL_ERR_WOULD_DEADLOCK.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_dict_config_json(json: *const c_char) -> sawmill_status {
     status_call(|| {
@@ -63,7 +64,9 @@ pub unsafe extern "C" fn sawmill_dict_config_file(path: *const c_char) -> sawmil
 /// naming the section). A missing, empty or unreadable file, a bad
 /// section or key → SAWMILL_ERR_CONFIG and nothing changes. NULL →
 /// SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 path → SAWMILL_ERR_INVALID_UTF8.
-/// The path is only read during the call. Thread-safe.
+/// Refused inside a handler callback or a factory of the configuration being
+/// applied (SAWMILL_ERR_WOULD_DEADLOCK). The path is only read during the
+/// call. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_file_config(
     path: *const c_char,
@@ -78,7 +81,11 @@ pub unsafe extern "C" fn sawmill_file_config(
     })
 }
 
+/// A configuration closes the handlers it replaces: not from inside a
+/// handler's callback (its lock is held), nor from a factory of the
+/// configuration being applied.
 fn refuse_inside_factory() -> FfiResult<()> {
+    super::handler::refuse_in_any_callback("applying a configuration")?;
     if dict::applying_on_this_thread() {
         return Err(FfiError::new(
             sawmill_status::SAWMILL_ERR_WOULD_DEADLOCK,
@@ -115,6 +122,8 @@ struct OptionsView {
     json: CString,
     strings: HashMap<String, CString>,
     ints: HashMap<String, i64>,
+    /// String items of list values (`"owner": ["pulse", "pulse"]`).
+    lists: HashMap<String, Vec<Option<CString>>>,
 }
 
 impl OptionsView {
@@ -122,8 +131,16 @@ impl OptionsView {
         let text = serde_json::to_string(entry).unwrap_or_else(|_| "{}".into());
         let mut strings = HashMap::new();
         let mut ints = HashMap::new();
+        let mut lists = HashMap::new();
         for (key, value) in entry {
             match value {
+                serde_json::Value::Array(items) => {
+                    let texts = items
+                        .iter()
+                        .map(|i| i.as_str().and_then(|s| CString::new(s).ok()))
+                        .collect();
+                    lists.insert(key.clone(), texts);
+                }
                 serde_json::Value::String(s) => {
                     if let Ok(c) = CString::new(s.as_str()) {
                         strings.insert(key.clone(), c);
@@ -141,6 +158,7 @@ impl OptionsView {
             json: CString::new(text.replace('\0', "\\u0000")).unwrap_or_default(),
             strings,
             ints,
+            lists,
         }
     }
 
@@ -185,6 +203,32 @@ pub unsafe extern "C" fn sawmill_options_get_str(
         Ok(view
             .strings
             .get(key)
+            .map_or(std::ptr::null_mut(), |s| s.as_ptr().cast_mut()))
+    })
+    .cast_const()
+}
+
+/// Item `index` of the list value of `key` if it is a string (recipe 13's
+/// `"owner": ["pulse", "pulse"]`), valid during the factory call; NULL
+/// when the key is absent, not a list, too short, or the item is not a
+/// string (or on a NULL argument, which also sets
+/// SAWMILL_ERR_NULL_ARGUMENT). Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_options_get_str_at(
+    o: *const sawmill_options,
+    key: *const c_char,
+    index: usize,
+) -> *const c_char {
+    pointer_call(|| {
+        // SAFETY: forwarded C contract.
+        let view = unsafe { view(o) }?;
+        // SAFETY: C contract: a NUL-terminated string.
+        let key = unsafe { required_str(key, "key") }?;
+        Ok(view
+            .lists
+            .get(key)
+            .and_then(|items| items.get(index))
+            .and_then(Option::as_ref)
             .map_or(std::ptr::null_mut(), |s| s.as_ptr().cast_mut()))
     })
     .cast_const()

@@ -624,34 +624,35 @@ impl FileSink {
     }
 }
 
-/// Whether `path` could be opened for appending, without creating,
-/// truncating or keeping anything: an existing file must open for writing;
-/// a missing one needs a writable directory. Configuration checks use it.
+/// Whether `path` could be opened for appending, without opening,
+/// creating or truncating anything (access(2) only, so a check never blocks
+/// on a FIFO nor touches a device): an existing file must be writable; a
+/// missing one needs a writable directory. Configuration checks use it.
 pub fn check_openable(path: &Path) -> io::Result<()> {
     let path = absolute(path)?;
+    let fail =
+        |e: io::Error| io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display()));
+    let access = |p: &Path, mode| {
+        let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes())
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in path"))?;
+        // SAFETY: access(2) on a NUL-terminated path we own.
+        if unsafe { libc::access(c.as_ptr(), mode) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    };
     match std::fs::metadata(&path) {
         Ok(meta) if meta.is_dir() => Err(io::Error::new(
             io::ErrorKind::IsADirectory,
             format!("{} is a directory", path.display()),
         )),
-        Ok(_) => OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .map(drop)
-            .map_err(|e| io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display()))),
+        Ok(_) => access(&path, libc::W_OK).map_err(fail),
         Err(_) => {
             let dir = path.parent().unwrap_or(Path::new("/"));
-            let c_dir = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes())
-                .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in path"))?;
-            // SAFETY: access(2) on a NUL-terminated path we own.
-            if unsafe { libc::access(c_dir.as_ptr(), libc::W_OK | libc::X_OK) } != 0 {
-                let e = io::Error::last_os_error();
-                return Err(io::Error::new(
-                    e.kind(),
-                    format!("cannot open {}: {e}", path.display()),
-                ));
+            if !dir.is_dir() {
+                return Err(fail(io::Error::from(io::ErrorKind::NotFound)));
             }
-            Ok(())
+            access(dir, libc::W_OK | libc::X_OK).map_err(fail)
         }
     }
 }
