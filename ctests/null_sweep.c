@@ -10,6 +10,7 @@
 
 static const char *bad_utf8 = "\xff\xfe";
 static const char *not_json = "[1,";
+static const char *missing_ini = "/nonexistent/sawmill.ini";
 static const char *a_name = "x";
 static const char *sweep_name = "sweep_factory";
 
@@ -362,6 +363,18 @@ int main(void) {
     EXPECT_STATUS(sawmill_dict_config_json(not_json), SAWMILL_ERR_CONFIG);
     EXPECT_NULL_ARG(sawmill_dict_config_file(NULL));
     EXPECT_BAD_UTF8(sawmill_dict_config_file(bad_utf8));
+    EXPECT_NULL_ARG(sawmill_file_config(NULL, true));
+    EXPECT_BAD_UTF8(sawmill_file_config(bad_utf8, true));
+    EXPECT_STATUS(sawmill_file_config(missing_ini, true), SAWMILL_ERR_CONFIG);
+    /* the config server: NULL host/verify/bound_port are allowed */
+    EXPECT_BAD_UTF8(sawmill_config_listen(bad_utf8, 0, NULL, NULL, NULL));
+    EXPECT_STATUS(sawmill_config_listen(NULL, -1, NULL, NULL, NULL), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_OK(sawmill_config_listen(NULL, 0, NULL, NULL, NULL));
+    EXPECT_STATUS(sawmill_config_listen(NULL, 0, NULL, NULL, NULL), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_OK(sawmill_config_stop_listening());
+    EXPECT_OK(sawmill_config_stop_listening());
+    EXPECT_OK(sawmill_config_listen_set_limits(0, 0));
+    EXPECT_OK(sawmill_config_listener_stats(NULL, NULL, NULL));
     EXPECT_NULL_RESULT(sawmill_get_handler_by_name(NULL), SAWMILL_ERR_NULL_ARGUMENT);
     EXPECT_NULL_RESULT(sawmill_get_handler_by_name(bad_utf8), SAWMILL_ERR_INVALID_UTF8);
     EXPECT_NULL_ARG(sawmill_register_handler_factory(NULL, NULL, NULL, NULL));

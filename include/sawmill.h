@@ -25,6 +25,22 @@
 #define MAX_CONFIG_BYTES (16 << 20)
 
 /**
+ * CPython's default config port (used when a caller asks for it; sawmill's
+ * default is an ephemeral port).
+ */
+#define DEFAULT_PORT 9030
+
+/**
+ * Default largest message (bytes).
+ */
+#define DEFAULT_MAX_SIZE (1 << 20)
+
+/**
+ * Connections handled at once; more are closed unread (and counted).
+ */
+#define MAX_CONNECTIONS 8
+
+/**
  * Python's `Formatter.format` tail: `exc_text`, then `stack_info`, each on a
  * new line unless the record's text so far (from `start`) already ends with one.
  * The longest record text a formatter makes (64 MiB). Widths and
@@ -216,6 +232,13 @@ typedef int (*sawmill_emit_fn)(void *user_data, const struct sawmill_record *r, 
 typedef int (*sawmill_flush_fn)(void *user_data);
 
 /**
+ * Whether a received message may be applied: `data` holds `len` bytes
+ * (not NUL-terminated), valid only during the call. Return false to drop
+ * the message. Called from a connection thread of the server.
+ */
+typedef bool (*sawmill_verify_fn)(void *user_data, const char *data, size_t len);
+
+/**
  * One `extra=` attribute for `sawmill_log_ex`: `key` and the field named by
  * `kind` (a `sawmill_value_kind`) are read; the others are ignored. Strings
  * are copied.
@@ -356,6 +379,21 @@ enum sawmill_status sawmill_dict_config_json(const char *json);
  * SAWMILL_ERR_INVALID_UTF8 / SAWMILL_ERR_CONFIG. Thread-safe.
  */
 enum sawmill_status sawmill_dict_config_file(const char *path);
+
+/**
+ * Python's `logging.config.fileConfig(path, disable_existing_loggers=...)`:
+ * the INI file (configparser's dialect, `%(name)s` interpolation) is
+ * translated into the dictConfig document and applied the same atomic way.
+ * `class` must be a dotted name and `args`/`kwargs` Python literals: nothing
+ * is evaluated (a text CPython would `eval` into code → SAWMILL_ERR_CONFIG
+ * naming the section). A missing, empty or unreadable file, a bad
+ * section or key → SAWMILL_ERR_CONFIG and nothing changes. NULL →
+ * SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 path → SAWMILL_ERR_INVALID_UTF8.
+ * Refused inside a handler callback or a factory of the configuration being
+ * applied (SAWMILL_ERR_WOULD_DEADLOCK). The path is only read during the
+ * call. Thread-safe.
+ */
+enum sawmill_status sawmill_file_config(const char *path, bool disable_existing_loggers);
 
 /**
  * The handler the current configuration named `name` (Python 3.12's
@@ -697,6 +735,50 @@ struct sawmill_handler *sawmill_handler_retain(struct sawmill_handler *h);
  * Thread-safe.
  */
 void sawmill_handler_release(struct sawmill_handler *h);
+
+/**
+ * Limits for the config servers started after this call: the largest
+ * message in bytes (checked against the length prefix before anything is
+ * allocated; 0 → the default, 1 MiB) and the time in milliseconds a client
+ * has for its whole message (0 → the default, 5000). Always SAWMILL_OK.
+ * Thread-safe.
+ */
+enum sawmill_status sawmill_config_listen_set_limits(size_t max_size, uint32_t timeout_ms);
+
+/**
+ * Starts the config server (CPython's `logging.config.listen`) on a thread
+ * of its own: `host` NULL → "127.0.0.1"; `port` 0 → a free port, written
+ * to `*bound_port` (which may be NULL when not wanted). Each connection
+ * carries one message: a 4-byte big-endian length, then a JSON dictConfig
+ * document or a fileConfig INI text; no reply. `verify` (may be NULL) sees
+ * each message first and drops it by returning false; it and `user_data`
+ * must stay valid until `sawmill_config_stop_listening` returns and be
+ * callable from any thread. Messages are applied with remote trust
+ * (classes that run programs are refused); one that fails to apply is
+ * reported on stderr and the running configuration stays. One server at a
+ * time: a second call → SAWMILL_ERR_INVALID_ARGUMENT; a port out of range
+ * → SAWMILL_ERR_INVALID_ARGUMENT; an address that cannot be bound →
+ * SAWMILL_ERR_CONFIG; invalid UTF-8 host → SAWMILL_ERR_INVALID_UTF8.
+ * Thread-safe.
+ */
+enum sawmill_status sawmill_config_listen(const char *host, int port, sawmill_verify_fn verify, void *user_data, int *bound_port);
+
+/**
+ * Stops the config server started by `sawmill_config_listen` and waits
+ * for its accept loop to end; a message still being read is not applied.
+ * Not listening (or a server inherited through fork, whose thread stayed
+ * in the parent) → SAWMILL_OK. Thread-safe.
+ */
+enum sawmill_status sawmill_config_stop_listening(void);
+
+/**
+ * The config server's counters since the process started: messages
+ * applied, dropped (by verify, or turned away while 8 connections were
+ * busy) and failed (too large, cut short, timed out, or not applicable).
+ * Each pointer may be NULL when that count is not wanted. Always
+ * SAWMILL_OK. Thread-safe.
+ */
+enum sawmill_status sawmill_config_listener_stats(uint64_t *applied, uint64_t *dropped, uint64_t *failed);
 
 /**
  * Python's `logging.getLogger(name)`: the same logger for the same name;

@@ -5,6 +5,10 @@ mod basic;
 pub mod classes;
 pub mod dict;
 pub mod factories;
+pub mod file;
+pub mod ini;
+pub mod listener;
+pub mod literal;
 
 pub use basic::{basic_config, default_format, BasicConfig, BASIC_FORMAT};
 pub use classes::Trust;
@@ -15,6 +19,7 @@ pub(crate) fn reset_locks_after_fork() {
     basic::reset_locks_after_fork();
     dict::reset_locks_after_fork();
     factories::reset_locks_after_fork();
+    listener::reset_locks_after_fork();
 }
 
 use std::fmt;

@@ -56,6 +56,31 @@ pub unsafe extern "C" fn sawmill_dict_config_file(path: *const c_char) -> sawmil
     })
 }
 
+/// Python's `logging.config.fileConfig(path, disable_existing_loggers=...)`:
+/// the INI file (configparser's dialect, `%(name)s` interpolation) is
+/// translated into the dictConfig document and applied the same atomic way.
+/// `class` must be a dotted name and `args`/`kwargs` Python literals: nothing
+/// is evaluated (a text CPython would `eval` into code → SAWMILL_ERR_CONFIG
+/// naming the section). A missing, empty or unreadable file, a bad
+/// section or key → SAWMILL_ERR_CONFIG and nothing changes. NULL →
+/// SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 path → SAWMILL_ERR_INVALID_UTF8.
+/// Refused inside a handler callback or a factory of the configuration being
+/// applied (SAWMILL_ERR_WOULD_DEADLOCK). The path is only read during the
+/// call. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_file_config(
+    path: *const c_char,
+    disable_existing_loggers: bool,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: C contract: a NUL-terminated string.
+        let path = unsafe { required_str(path, "path") }?;
+        refuse_inside_factory()?;
+        crate::config::file::file_config(std::path::Path::new(path), disable_existing_loggers)
+            .map_err(config_error)
+    })
+}
+
 /// A configuration closes the handlers it replaces: not from inside a
 /// handler's callback (its lock is held), nor from a factory of the
 /// configuration being applied.

@@ -20,6 +20,7 @@ mod files;
 mod filter;
 mod formatter;
 mod handler;
+mod listener;
 mod logger;
 mod record;
 mod variadic;
