@@ -10,6 +10,8 @@ mod null;
 pub mod output;
 mod rotating;
 mod stream;
+pub mod syslog;
+pub mod syslog_format;
 pub mod timed;
 
 pub use callback::{CallbackSink, EmitFn, FlushFn};
@@ -525,6 +527,11 @@ pub fn stream_handler(fd: i32) -> Arc<Handler> {
 /// Python's `FileHandler`.
 pub fn file_handler(options: FileOptions) -> io::Result<Arc<Handler>> {
     Ok(Handler::new(Box::new(FileSink::open(options)?)))
+}
+
+/// Python's `SysLogHandler` (see `syslog::SyslogOptions`).
+pub fn syslog_handler(options: syslog::SyslogOptions) -> Result<Arc<Handler>, String> {
+    Ok(Handler::new(Box::new(syslog::SyslogSink::new(options)?)))
 }
 
 /// Python's `NullHandler`.
