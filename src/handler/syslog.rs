@@ -499,14 +499,15 @@ impl SyslogSink {
     fn send(&mut self, levelno: i32) -> Result<(), EmitError> {
         self.transport.ensure_connected()?;
         if !self.transport.is_stream() {
-            let cut = wire::truncate_datagram(&mut self.wire, self.max_datagram);
             let before = self.wire.len();
+            let cut = wire::truncate_datagram(&mut self.wire, self.max_datagram);
             self.transport.send_datagram(&self.wire)?;
             if cut {
                 return Err(EmitError {
                     kind: ErrorKind::Io,
                     detail: format!(
-                        "a record longer than max_datagram ({} bytes) was cut to {before} bytes",
+                        "a record of {before} bytes was cut to {} (max_datagram {})",
+                        self.wire.len(),
                         self.max_datagram
                     ),
                 });

@@ -1,0 +1,220 @@
+//! SysLogHandler under bad conditions: the logging call returns within the
+//! timeout, failures are counted, and delivery resumes when the daemon is back.
+
+use std::borrow::Cow;
+use std::io::Read;
+use std::net::{TcpListener, UdpSocket};
+use std::os::unix::net::UnixDatagram;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sawmill::handler::syslog::{Address, SockType, SyslogOptions};
+use sawmill::{Handler, Record};
+
+const TIMEOUT: Duration = Duration::from_millis(200);
+/// Scheduling slack on a loaded 2-core machine.
+const SLACK: Duration = Duration::from_millis(300);
+
+fn handler(address: Address, socktype: SockType) -> Arc<Handler> {
+    sawmill::handler::syslog_handler(SyslogOptions {
+        address,
+        socktype,
+        timeout: TIMEOUT,
+        ..SyslogOptions::default()
+    })
+    .unwrap()
+}
+
+/// Logs one record and checks the call's duration.
+fn log(h: &Handler, msg: &str) {
+    let mut record = Record::new("faults", 20, None, 0, None, Cow::Borrowed(msg));
+    let start = Instant::now();
+    h.handle(&mut record);
+    let took = start.elapsed();
+    assert!(took < TIMEOUT + SLACK, "a logging call took {took:?}");
+}
+
+fn temp_path(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("sawmill-faults-{}-{tag}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("sock")
+}
+
+fn free_tcp_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn daemon_absent_over_tcp() {
+    let port = free_tcp_port();
+    let h = handler(Address::Inet("127.0.0.1".into(), port), SockType::Stream);
+    for i in 0..20 {
+        log(&h, &format!("r{i}"));
+    }
+    assert_eq!(h.error_count(), 20);
+}
+
+#[test]
+fn socket_path_missing() {
+    let h = handler(
+        Address::Unix("/nonexistent/sawmill/dev-log".into()),
+        SockType::Default,
+    );
+    for i in 0..20 {
+        log(&h, &format!("r{i}"));
+    }
+    assert_eq!(h.error_count(), 20);
+}
+
+/// Receives framed records (octet counting) from a TCP connection.
+fn read_frames(stream: &mut std::net::TcpStream, want: usize) -> Vec<String> {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut data = Vec::new();
+    let mut frames = Vec::new();
+    let mut buf = [0u8; 4096];
+    while frames.len() < want {
+        let n = stream.read(&mut buf).expect("read");
+        assert!(n > 0, "peer closed after {} frames", frames.len());
+        data.extend_from_slice(&buf[..n]);
+        loop {
+            let Some(sp) = data.iter().position(|b| *b == b' ') else {
+                break;
+            };
+            let len: usize = std::str::from_utf8(&data[..sp]).unwrap().parse().unwrap();
+            if data.len() < sp + 1 + len {
+                break;
+            }
+            frames.push(String::from_utf8(data[sp + 1..sp + 1 + len].to_vec()).unwrap());
+            data.drain(..sp + 1 + len);
+        }
+    }
+    frames
+}
+
+#[test]
+fn tcp_daemon_stopped_and_restarted() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let h = handler(Address::Inet("127.0.0.1".into(), port), SockType::Stream);
+    log(&h, "before");
+    let (mut conn, _) = listener.accept().unwrap();
+    assert_eq!(read_frames(&mut conn, 1), ["<14>before\0"]);
+    // Stop the daemon.
+    drop(conn);
+    drop(listener);
+    let mut failed_at = None;
+    for i in 0..50 {
+        log(&h, &format!("outage {i}"));
+        if h.error_count() > 0 && failed_at.is_none() {
+            failed_at = Some(i);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(failed_at.is_some(), "no error while the daemon was gone");
+    let errors = h.error_count();
+    // Restart it on the same port; delivery resumes after the backoff.
+    let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    listener.set_nonblocking(true).unwrap();
+    let mut conn = loop {
+        log(&h, "after");
+        if let Ok((c, _)) = listener.accept() {
+            break c;
+        }
+        assert!(Instant::now() < deadline, "never reconnected");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    conn.set_nonblocking(false).unwrap();
+    let before = h.error_count();
+    log(&h, "resumed");
+    let frames = read_frames(&mut conn, 2);
+    assert_eq!(frames.last().unwrap(), "<14>resumed\0");
+    assert_eq!(h.error_count(), before, "errors after reconnecting");
+    assert!(errors >= 1);
+}
+
+#[test]
+fn unix_daemon_restarted() {
+    let path = temp_path("restart");
+    let _ = std::fs::remove_file(&path);
+    let receiver = UnixDatagram::bind(&path).unwrap();
+    let h = handler(Address::Unix(path.clone()), SockType::Default);
+    log(&h, "one");
+    let mut buf = [0u8; 256];
+    let n = receiver.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"<14>one\0");
+    drop(receiver);
+    std::fs::remove_file(&path).unwrap();
+    log(&h, "lost");
+    assert!(h.error_count() >= 1);
+    let receiver = UnixDatagram::bind(&path).unwrap();
+    receiver
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    // Past the backoff, the next record reconnects to the new socket.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        log(&h, "two");
+        receiver.set_nonblocking(true).unwrap();
+        if let Ok(n) = receiver.recv(&mut buf) {
+            assert_eq!(&buf[..n], b"<14>two\0");
+            break;
+        }
+        assert!(Instant::now() < deadline, "delivery did not resume");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn peer_that_never_reads() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let h = handler(Address::Inet("127.0.0.1".into(), port), SockType::Stream);
+    let big = "x".repeat(256 * 1024);
+    let start = Instant::now();
+    // The kernel buffers a few MiB at most: 64 records of 256 KiB fill it.
+    for _ in 0..64 {
+        log(&h, &big);
+    }
+    let _conn = listener.accept().unwrap();
+    assert!(
+        h.error_count() >= 1,
+        "no error from a peer that never reads"
+    );
+    // Later calls fail fast (backoff) or time out, never longer.
+    for _ in 0..10 {
+        log(&h, &big);
+    }
+    assert!(start.elapsed() < Duration::from_secs(60));
+}
+
+#[test]
+fn sixty_four_kib_over_udp() {
+    let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
+    receiver
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let port = receiver.local_addr().unwrap().port();
+    let h = handler(Address::Inet("127.0.0.1".into(), port), SockType::Default);
+    log(&h, &"é".repeat(32 * 1024));
+    assert_eq!(h.error_count(), 1, "the cut is counted");
+    let mut buf = vec![0u8; 1 << 17];
+    let n = receiver.recv(&mut buf).unwrap();
+    assert!(n <= 65507 && n > 65000, "datagram of {n} bytes");
+    assert_eq!(buf[n - 1], 0, "the NUL stays");
+    assert!(
+        std::str::from_utf8(&buf[..n - 1]).is_ok(),
+        "cut inside a character"
+    );
+    log(&h, "small");
+    let n = receiver.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"<14>small\0");
+    assert_eq!(h.error_count(), 1);
+}
