@@ -21,6 +21,7 @@ mod formatter;
 mod handler;
 mod logger;
 mod record;
+mod syslog;
 mod variadic;
 
 use std::borrow::Cow;

@@ -78,6 +78,11 @@ pub trait Sink: Send {
         None
     }
 
+    /// The syslog sink behind a `SysLogHandler`.
+    fn as_syslog(&mut self) -> Option<&mut syslog::SyslogSink> {
+        None
+    }
+
     /// In a fork child: drops buffered bytes inherited from the parent. When
     /// `interrupted`, another thread of the parent was inside this sink at
     /// the fork, so its state may be half-updated (a descriptor closed but

@@ -588,6 +588,10 @@ impl Sink for SyslogSink {
         self.transport.pending_records = 0;
     }
 
+    fn as_syslog(&mut self) -> Option<&mut SyslogSink> {
+        Some(self)
+    }
+
     fn dropped_counter(&self) -> Option<Arc<AtomicU64>> {
         Some(self.transport.dropped.clone())
     }
