@@ -82,10 +82,7 @@ fn read_frames(stream: &mut std::net::TcpStream, want: usize) -> Vec<String> {
         let n = stream.read(&mut buf).expect("read");
         assert!(n > 0, "peer closed after {} frames", frames.len());
         data.extend_from_slice(&buf[..n]);
-        loop {
-            let Some(sp) = data.iter().position(|b| *b == b' ') else {
-                break;
-            };
+        while let Some(sp) = data.iter().position(|b| *b == b' ') {
             let len: usize = std::str::from_utf8(&data[..sp]).unwrap().parse().unwrap();
             if data.len() < sp + 1 + len {
                 break;

@@ -300,10 +300,11 @@ impl Transport {
                     self.conn = None;
                     if self.ensure_connected().is_ok() {
                         if let Some(Conn::UnixDgram(s)) = self.conn.as_ref() {
-                            return s.send(bytes).map(drop).map_err(|e| {
+                            let resent = s.send(bytes).map(drop);
+                            if resent.is_err() {
                                 self.fail();
-                                e
-                            });
+                            }
+                            return resent;
                         }
                         // Fell back to a stream: the caller frames next time.
                         return self.write_stream(bytes);
