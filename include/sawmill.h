@@ -315,6 +315,33 @@ typedef struct sawmill_syslog_options {
   uint32_t max_datagram;
 } sawmill_syslog_options;
 
+/**
+ * One constant journal field of `sawmill_journal_options`.
+ */
+typedef struct sawmill_journal_field {
+  const char *name;
+  const char *value;
+} sawmill_journal_field;
+
+/**
+ * `sawmill.JournalHandler` arguments. Zeroed = defaults:
+ * `/run/systemd/journal/socket`, SYSLOG_IDENTIFIER = the program's name,
+ * no constant fields, 1000 ms send timeout.
+ */
+typedef struct sawmill_journal_options {
+  /**
+   * journald's socket (a namespace's is /run/systemd/journal.NS/socket).
+   */
+  const char *socket_path;
+  const char *syslog_identifier;
+  /**
+   * Constant fields sent with every record: names A-Z, 0-9 and `_`.
+   */
+  const struct sawmill_journal_field *fields;
+  size_t fields_len;
+  uint32_t timeout_ms;
+} sawmill_journal_options;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -930,6 +957,18 @@ struct sawmill_handler *sawmill_syslog_handler_new(const struct sawmill_syslog_o
  * syslog handler → SAWMILL_ERR_INVALID_ARGUMENT. Thread-safe.
  */
 enum sawmill_status sawmill_syslog_handler_map_level(struct sawmill_handler *h, const char *levelname, int severity);
+
+/**
+ * `sawmill.JournalHandler`: systemd's native journal protocol (MESSAGE,
+ * PRIORITY, SYSLOG_IDENTIFIER, LOGGER, THREAD_NAME, PROCESS_NAME,
+ * CODE_FILE/LINE/FUNC, EXCEPTION_TEXT, STACK_INFO, the constant fields,
+ * the record's extras with upper-cased names; a record too large for one
+ * datagram goes in a sealed memfd). NULL `opts` = all defaults. Connects
+ * at the first record: an absent journald makes records counted handler
+ * errors. An invalid field name → NULL + SAWMILL_ERR_INVALID_ARGUMENT. The
+ * caller owns one reference. Thread-safe.
+ */
+struct sawmill_handler *sawmill_journal_handler_new(const struct sawmill_journal_options *opts);
 
 #ifdef __cplusplus
 }  // extern "C"

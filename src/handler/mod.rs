@@ -5,6 +5,7 @@
 mod callback;
 pub mod file;
 pub mod flusher;
+pub mod journal;
 pub(crate) mod list;
 mod null;
 pub mod output;
@@ -537,6 +538,11 @@ pub fn file_handler(options: FileOptions) -> io::Result<Arc<Handler>> {
 /// Python's `SysLogHandler` (see `syslog::SyslogOptions`).
 pub fn syslog_handler(options: syslog::SyslogOptions) -> Result<Arc<Handler>, String> {
     Ok(Handler::new(Box::new(syslog::SyslogSink::new(options)?)))
+}
+
+/// `sawmill.JournalHandler` (see `journal::JournalOptions`).
+pub fn journal_handler(options: journal::JournalOptions) -> Result<Arc<Handler>, String> {
+    Ok(Handler::new(Box::new(journal::JournalSink::new(options)?)))
 }
 
 /// Python's `NullHandler`.
