@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use chrono::{Local, Offset, TimeZone};
+use chrono::{Datelike, Local, Offset, TimeZone};
 
 use crate::record::{Record, Value};
 
@@ -341,7 +341,9 @@ impl ClockCache {
         self.iso.clear();
         self.offset.clear();
         self.bsd.clear();
-        match Local.timestamp_opt(second, 0).single() {
+        // RFC 3339 has four-digit years only.
+        let in_range = |t: &chrono::DateTime<Local>| (0..=9999).contains(&t.year());
+        match Local.timestamp_opt(second, 0).single().filter(in_range) {
             Some(t) => {
                 let _ = write!(self.iso, "{}", t.format("%Y-%m-%dT%H:%M:%S"));
                 let _ = write!(self.bsd, "{}", t.format("%b %e %H:%M:%S"));
@@ -354,8 +356,12 @@ impl ClockCache {
                     let _ = write!(self.offset, "{sign}{:02}:{:02}", off / 3600, off / 60 % 60);
                 }
             }
-            // Out of the calendar's range: NILVALUE (RFC 5424 allows it).
-            None => self.iso.push_str(NILVALUE),
+            // Out of the calendar's range: NILVALUE (RFC 5424 allows it;
+            // RFC 3164 gets it too rather than a wrong date).
+            None => {
+                self.iso.push_str(NILVALUE);
+                self.bsd.push_str(NILVALUE);
+            }
         }
         self.second = Some(second);
     }
