@@ -215,3 +215,77 @@ fn sixty_four_kib_over_udp() {
     assert_eq!(&buf[..n], b"<14>small\0");
     assert_eq!(h.error_count(), 1);
 }
+
+fn buffered(h: &Handler) {
+    h.set_buffering(sawmill::handler::Buffering {
+        capacity: 16 * 1024,
+        flush_level: 40,
+        flush_interval: Duration::ZERO,
+    })
+    .unwrap();
+}
+
+#[test]
+fn batched_udp_delivers_every_record_in_order() {
+    let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
+    receiver
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let port = receiver.local_addr().unwrap().port();
+    let h = handler(Address::Inet("127.0.0.1".into(), port), SockType::Dgram);
+    buffered(&h);
+    // (100 small datagrams fit the receiver's default socket buffer.)
+    let mut buf = vec![0u8; 70000];
+    // Below ERROR, records wait in the batch; an ERROR record sends it.
+    for i in 0..100 {
+        log(&h, &format!("r{i}"));
+    }
+    receiver.set_nonblocking(true).unwrap();
+    let early = (0..100).filter(|_| receiver.recv(&mut buf).is_ok()).count();
+    assert!(early < 100, "nothing was batched");
+    receiver.set_nonblocking(false).unwrap();
+    let mut record = Record::new("faults", 40, None, 0, None, Cow::Borrowed("error"));
+    h.handle(&mut record);
+    for i in early..101 {
+        let n = receiver.recv(&mut buf).unwrap();
+        let want = if i == 100 {
+            "<11>error\0".to_owned()
+        } else {
+            format!("<14>r{i}\0")
+        };
+        assert_eq!(std::str::from_utf8(&buf[..n]).unwrap(), want);
+    }
+    assert_eq!(h.error_count(), 0);
+}
+
+#[test]
+fn batched_tcp_delivers_and_counts_what_it_loses() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let h = handler(Address::Inet("127.0.0.1".into(), port), SockType::Stream);
+    buffered(&h);
+    for i in 0..500 {
+        log(&h, &format!("r{i}"));
+    }
+    h.flush().unwrap();
+    let (mut conn, _) = listener.accept().unwrap();
+    let frames = read_frames(&mut conn, 500);
+    for (i, f) in frames.iter().enumerate() {
+        assert_eq!(f, &format!("<14>r{i}\0"));
+    }
+    // The daemon goes away with records in the batch: they are counted.
+    drop(conn);
+    drop(listener);
+    let mut lost = 0;
+    for i in 0..2000 {
+        log(&h, &format!("lost {i}"));
+        lost += 1;
+    }
+    let _ = h.flush();
+    assert!(h.error_count() >= 1);
+    let dropped = h.dropped_count();
+    let errors = h.error_count();
+    // Every record that never reached the kernel is either an error of its
+    // own (refused during the outage) or counted as dropped with its batch.
+    assert!(dropped > 0 || errors as usize >= lost / 2, "dropped {dropped}, errors {errors}");
+}

@@ -14,6 +14,7 @@
 
 use std::io::{self, Write};
 use std::net::{TcpStream, ToSocketAddrs, UdpSocket};
+use std::os::fd::AsRawFd;
 use std::os::unix::net::{UnixDatagram, UnixStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -150,6 +151,8 @@ struct Transport {
     pending: Vec<u8>,
     /// How many records `pending` holds.
     pending_records: u64,
+    /// Datagram transports: the length of each datagram in `pending`.
+    pending_lens: Vec<usize>,
     /// Records lost with a batch whose write failed (the failure itself is
     /// counted once as an error; this says how many records it took).
     dropped: Arc<AtomicU64>,
@@ -172,6 +175,7 @@ impl Transport {
             backoff: BACKOFF_MIN,
             pending: Vec::new(),
             pending_records: 0,
+            pending_lens: Vec::new(),
             dropped: Arc::default(),
             buffering: Buffering::WRITE_THROUGH,
             last_flush: Instant::now(),
@@ -279,6 +283,7 @@ impl Transport {
                 .fetch_add(self.pending_records, Ordering::Relaxed);
         }
         self.pending.clear();
+        self.pending_lens.clear();
         self.pending_records = 0;
     }
 
@@ -376,16 +381,78 @@ impl Transport {
         }
         let records = std::mem::take(&mut self.pending_records);
         let pending = std::mem::take(&mut self.pending);
-        let result = self
-            .ensure_connected()
-            .and_then(|()| self.write_stream(&pending));
+        let lens = std::mem::take(&mut self.pending_lens);
+        let mut sent = 0;
+        let result = self.ensure_connected().and_then(|()| {
+            if lens.is_empty() {
+                self.write_stream(&pending)
+            } else {
+                let (n, result) = self.send_many(&pending, &lens);
+                sent = n as u64;
+                result
+            }
+        });
         if result.is_err() {
-            self.dropped.fetch_add(records, Ordering::Relaxed);
+            self.dropped
+                .fetch_add(records.saturating_sub(sent), Ordering::Relaxed);
         }
-        // Kept for its capacity.
+        // Kept for their capacity.
         self.pending = pending;
         self.pending.clear();
+        self.pending_lens = lens;
+        self.pending_lens.clear();
         result
+    }
+
+    /// Sends a batch of datagrams with sendmmsg(2), up to 1024 per call.
+    /// Returns how many were sent and, if it stopped short, why.
+    fn send_many(&mut self, bytes: &[u8], lens: &[usize]) -> (usize, io::Result<()>) {
+        let fd = match self.conn.as_ref() {
+            Some(Conn::Udp(s)) => s.as_raw_fd(),
+            Some(Conn::UnixDgram(s)) => s.as_raw_fd(),
+            _ => return (0, Err(io::Error::other("not a datagram socket"))),
+        };
+        let mut iovs: Vec<libc::iovec> = Vec::with_capacity(lens.len());
+        let mut at = 0;
+        for len in lens {
+            iovs.push(libc::iovec {
+                iov_base: bytes[at..].as_ptr() as *mut libc::c_void,
+                iov_len: *len,
+            });
+            at += len;
+        }
+        // SAFETY: a zeroed mmsghdr is valid (no name, no control).
+        let mut msgs: Vec<libc::mmsghdr> = (0..lens.len())
+            .map(|_| unsafe { std::mem::zeroed() })
+            .collect();
+        for (msg, iov) in msgs.iter_mut().zip(iovs.iter_mut()) {
+            msg.msg_hdr.msg_iov = iov;
+            msg.msg_hdr.msg_iovlen = 1;
+        }
+        let mut done = 0;
+        // A late ICMP report about an earlier UDP datagram fails one call
+        // without sending: it is kept as the batch's error, and sending goes on.
+        let mut refused = None;
+        while done < msgs.len() {
+            let chunk = (msgs.len() - done).min(1024);
+            // SAFETY: `msgs[done..]` holds `chunk` valid headers whose
+            // iovecs point into `bytes`, alive for the call.
+            let n = unsafe { libc::sendmmsg(fd, msgs[done..].as_mut_ptr(), chunk as u32, 0) };
+            if n < 0 {
+                let e = io::Error::last_os_error();
+                match e.kind() {
+                    io::ErrorKind::Interrupted => continue,
+                    io::ErrorKind::WouldBlock => return (done, Err(timed_out())),
+                    _ if e.raw_os_error() == Some(libc::ECONNREFUSED) && refused.is_none() => {
+                        refused = Some(e);
+                        continue;
+                    }
+                    _ => return (done, Err(e)),
+                }
+            }
+            done += n as usize;
+        }
+        (done, refused.map_or(Ok(()), Err))
     }
 }
 
@@ -502,7 +569,21 @@ impl SyslogSink {
         if !self.transport.is_stream() {
             let before = self.wire.len();
             let cut = wire::truncate_datagram(&mut self.wire, self.max_datagram);
-            self.transport.send_datagram(&self.wire)?;
+            let policy = self.transport.buffering;
+            if policy.is_write_through() {
+                self.transport.send_datagram(&self.wire)?;
+            } else {
+                if self.transport.pending.len() + self.wire.len() > policy.capacity {
+                    self.flush_batch()?;
+                }
+                let t = &mut self.transport;
+                t.pending.extend_from_slice(&self.wire);
+                t.pending_lens.push(self.wire.len());
+                t.pending_records += 1;
+                if levelno >= policy.flush_level || t.pending.len() >= policy.capacity {
+                    self.flush_batch()?;
+                }
+            }
             if cut {
                 return Err(EmitError {
                     kind: ErrorKind::Io,
