@@ -287,5 +287,8 @@ fn batched_tcp_delivers_and_counts_what_it_loses() {
     let errors = h.error_count();
     // Every record that never reached the kernel is either an error of its
     // own (refused during the outage) or counted as dropped with its batch.
-    assert!(dropped > 0 || errors as usize >= lost / 2, "dropped {dropped}, errors {errors}");
+    assert!(
+        dropped > 0 || errors as usize >= lost / 2,
+        "dropped {dropped}, errors {errors}"
+    );
 }

@@ -92,7 +92,7 @@ pub struct SyslogOptions {
     pub procid: Option<String>,
     pub msgid: Option<String>,
     /// SD-ID → [(PARAM-NAME, value)], sent with every RFC 5424 record.
-    pub structured_data: Vec<(String, Vec<(String, String)>)>,
+    pub structured_data: wire::StructuredData,
     pub framing: Framing,
     pub bom: Bom,
     /// Connect and send timeout.

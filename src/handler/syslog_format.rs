@@ -197,6 +197,9 @@ fn escape_param_value(out: &mut String, value: &str) {
     }
 }
 
+/// The `structured_data` option: SD-ID → [(PARAM-NAME, value)], in order.
+pub type StructuredData = Vec<(String, Vec<(String, String)>)>;
+
 /// Checks and renders the `structured_data` option once, at construction.
 pub fn render_static_sd(sd: &[(String, Vec<(String, String)>)]) -> Result<String, String> {
     let mut out = String::new();
