@@ -44,7 +44,13 @@ impl<'a> Parser<'a> {
         self.s.get(self.i).copied()
     }
     fn eat(&mut self, b: u8) {
-        assert_eq!(self.peek(), Some(b), "expected {:?} at {}", b as char, self.i);
+        assert_eq!(
+            self.peek(),
+            Some(b),
+            "expected {:?} at {}",
+            b as char,
+            self.i
+        );
         self.i += 1;
     }
     fn digits(&mut self, n: usize) -> u32 {
@@ -221,7 +227,10 @@ fuzz_target!(|data: &[u8]| {
     while ps.peek().is_some_and(|b| b.is_ascii_digit()) {
         ps.i += 1;
     }
-    let prival: u32 = std::str::from_utf8(&out[start..ps.i]).unwrap().parse().unwrap();
+    let prival: u32 = std::str::from_utf8(&out[start..ps.i])
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(ps.i - start <= 3 && prival == pri && prival <= 191);
     ps.eat(b'>');
     ps.eat(b'1');
