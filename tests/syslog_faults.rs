@@ -292,3 +292,25 @@ fn batched_tcp_delivers_and_counts_what_it_loses() {
         "dropped {dropped}, errors {errors}"
     );
 }
+
+#[test]
+fn batched_unix_datagrams_to_a_daemon_that_never_reads() {
+    let path = temp_path("stuck");
+    let _ = std::fs::remove_file(&path);
+    let _receiver = UnixDatagram::bind(&path).unwrap();
+    let h = handler(Address::Unix(path.clone()), SockType::Dgram);
+    buffered(&h);
+    // The receiver's queue fills; each call (and each batch it sends) still
+    // returns within the timeout, and what could not be sent is counted.
+    let start = Instant::now();
+    for i in 0..1500 {
+        log(&h, &format!("record {i} {}", "x".repeat(100)));
+    }
+    let flush_start = Instant::now();
+    let _ = h.flush();
+    assert!(flush_start.elapsed() < TIMEOUT + SLACK);
+    assert!(h.error_count() >= 1, "a stuck daemon went unnoticed");
+    assert!(h.dropped_count() >= 1, "records lost in batches were not counted");
+    assert!(start.elapsed() < Duration::from_secs(60));
+    let _ = std::fs::remove_file(&path);
+}

@@ -72,6 +72,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(1);
 pub const DEFAULT_MAX_DATAGRAM: usize = 65507;
 const BACKOFF_MIN: Duration = Duration::from_millis(50);
 const BACKOFF_MAX: Duration = Duration::from_secs(2);
+/// A call may overrun its timeout by at most this much (see `fit_timeout`).
+const TIMEOUT_SLACK: Duration = Duration::from_millis(20);
 
 /// Everything a `SysLogHandler` is built from (Rust, C and dictConfig alike).
 #[derive(Clone, Debug)]
@@ -158,6 +160,11 @@ struct Transport {
     dropped: Arc<AtomicU64>,
     buffering: Buffering,
     last_flush: Instant,
+    /// When the current logging call (or flush) must return by.
+    deadline: Instant,
+    /// The socket's send timeout now (the full timeout, or less while a
+    /// call that spent part of its time connecting is writing).
+    sock_timeout: Duration,
 }
 
 fn timed_out() -> io::Error {
@@ -179,6 +186,8 @@ impl Transport {
             dropped: Arc::default(),
             buffering: Buffering::WRITE_THROUGH,
             last_flush: Instant::now(),
+            deadline: Instant::now(),
+            sock_timeout: timeout,
         }
     }
 
@@ -187,6 +196,48 @@ impl Transport {
             Some(c) => c.is_stream(),
             None => self.socktype == SockType::Stream,
         }
+    }
+
+    /// Starts a logging call (or flush): everything it does shares one timeout.
+    fn start(&mut self) {
+        self.deadline = Instant::now() + self.timeout;
+    }
+
+    /// What is left of the call's timeout (at least 1 ms: 0 means "none"
+    /// to the socket options).
+    fn remaining(&self) -> Duration {
+        self.deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(1))
+    }
+
+    /// Lowers the socket's send timeout to what is left of the call when
+    /// that is notably less (after a slow connect, a partial write); in
+    /// steady state it costs no system call.
+    fn fit_timeout(&mut self) {
+        let left = self.remaining();
+        if left + TIMEOUT_SLACK < self.sock_timeout {
+            self.set_sock_timeout(left);
+        }
+    }
+
+    /// Gives the socket its full send timeout back for the next call.
+    fn restore_timeout(&mut self) {
+        if self.sock_timeout < self.timeout {
+            self.set_sock_timeout(self.timeout);
+        }
+    }
+
+    fn set_sock_timeout(&mut self, t: Duration) {
+        let t = t.max(Duration::from_millis(1));
+        let _ = match self.conn.as_ref() {
+            Some(Conn::Tcp(s)) => s.set_write_timeout(Some(t)),
+            Some(Conn::UnixStream(s)) => s.set_write_timeout(Some(t)),
+            Some(Conn::UnixDgram(s)) => s.set_write_timeout(Some(t)),
+            Some(Conn::Udp(s)) => s.set_write_timeout(Some(t)),
+            None => Ok(()),
+        };
+        self.sock_timeout = t;
     }
 
     fn connect(&self) -> io::Result<Conn> {
@@ -214,7 +265,7 @@ impl Transport {
                 let mut last = io::Error::new(io::ErrorKind::NotFound, "no address for host");
                 for addr in (host.as_str(), *port).to_socket_addrs()? {
                     let attempt = if self.socktype == SockType::Stream {
-                        TcpStream::connect_timeout(&addr, self.timeout).and_then(|s| {
+                        TcpStream::connect_timeout(&addr, self.remaining()).and_then(|s| {
                             s.set_write_timeout(t)?;
                             s.set_nodelay(true)?;
                             Ok(Conn::Tcp(s))
@@ -257,6 +308,7 @@ impl Transport {
         match self.connect() {
             Ok(c) => {
                 self.conn = Some(c);
+                self.sock_timeout = self.timeout.max(Duration::from_millis(1));
                 self.retry_at = None;
                 self.backoff = BACKOFF_MIN;
                 Ok(())
@@ -289,11 +341,13 @@ impl Transport {
 
     /// Sends one datagram, or writes one framed record to the stream.
     fn send_datagram(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.fit_timeout();
         let sent = match self.conn.as_ref() {
             Some(Conn::UnixDgram(s)) => s.send(bytes),
             Some(Conn::Udp(s)) => s.send(bytes),
             _ => unreachable!("send_datagram on a stream"),
         };
+        self.restore_timeout();
         match sent {
             Ok(_) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Err(timed_out()),
@@ -320,12 +374,16 @@ impl Transport {
         }
     }
 
-    /// Writes all of `bytes` to the stream within one timeout; a stream cut
-    /// mid-record is dropped.
+    /// Writes all of `bytes` to the stream by the call's deadline; a stream
+    /// cut mid-record is dropped.
     fn write_stream(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let deadline = Instant::now() + self.timeout;
         let mut done = 0;
         while done < bytes.len() {
+            if Instant::now() >= self.deadline {
+                self.fail();
+                return Err(timed_out());
+            }
+            self.fit_timeout();
             let rest = &bytes[done..];
             let result = match self.conn.as_mut() {
                 Some(Conn::Tcp(s)) => s.write(rest),
@@ -348,29 +406,8 @@ impl Transport {
                     });
                 }
             }
-            if done < bytes.len() {
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    self.fail();
-                    return Err(timed_out());
-                }
-                let left = Some(left);
-                let _ = match self.conn.as_ref() {
-                    Some(Conn::Tcp(s)) => s.set_write_timeout(left),
-                    Some(Conn::UnixStream(s)) => s.set_write_timeout(left),
-                    _ => Ok(()),
-                };
-            }
         }
-        if done > 0 {
-            // Restore the full timeout for the next record.
-            let t = Some(self.timeout.max(Duration::from_millis(1)));
-            let _ = match self.conn.as_ref() {
-                Some(Conn::Tcp(s)) => s.set_write_timeout(t),
-                Some(Conn::UnixStream(s)) => s.set_write_timeout(t),
-                _ => Ok(()),
-            };
-        }
+        self.restore_timeout();
         Ok(())
     }
 
@@ -435,14 +472,29 @@ impl Transport {
         let mut refused = None;
         while done < msgs.len() {
             let chunk = (msgs.len() - done).min(1024);
+            // Non-blocking, then poll(2) for what is left of the call's
+            // time: a blocking sendmmsg would wait once per datagram.
             // SAFETY: `msgs[done..]` holds `chunk` valid headers whose
             // iovecs point into `bytes`, alive for the call.
-            let n = unsafe { libc::sendmmsg(fd, msgs[done..].as_mut_ptr(), chunk as u32, 0) };
+            let n = unsafe {
+                libc::sendmmsg(
+                    fd,
+                    msgs[done..].as_mut_ptr(),
+                    chunk as u32,
+                    libc::MSG_DONTWAIT,
+                )
+            };
             if n < 0 {
                 let e = io::Error::last_os_error();
                 match e.kind() {
                     io::ErrorKind::Interrupted => continue,
-                    io::ErrorKind::WouldBlock => return (done, Err(timed_out())),
+                    io::ErrorKind::WouldBlock => {
+                        let left = self.deadline.saturating_duration_since(Instant::now());
+                        if left.is_zero() || !wait_writable(fd, left) {
+                            return (done, Err(timed_out()));
+                        }
+                        continue;
+                    }
                     _ if e.raw_os_error() == Some(libc::ECONNREFUSED) && refused.is_none() => {
                         refused = Some(e);
                         continue;
@@ -454,6 +506,19 @@ impl Transport {
         }
         (done, refused.map_or(Ok(()), Err))
     }
+}
+
+/// Waits until `fd` can take a datagram, at most `limit`.
+fn wait_writable(fd: std::os::fd::RawFd, limit: Duration) -> bool {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    let ms = limit.as_millis().clamp(1, i32::MAX as u128) as i32;
+    // SAFETY: one valid pollfd for the call.
+    let n = unsafe { libc::poll(&mut pfd, 1, ms) };
+    n > 0
 }
 
 /// The sink behind Python's `SysLogHandler`.
@@ -635,15 +700,18 @@ impl Sink for SyslogSink {
     }
 
     fn emit(&mut self, record: &Record<'_>, text: &mut String) -> Result<(), EmitError> {
+        self.transport.start();
         self.build(record, text);
         self.send(record.levelno)
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        self.transport.start();
         self.flush_batch()
     }
 
     fn close(&mut self) -> io::Result<()> {
+        self.transport.start();
         let result = self.flush_batch();
         self.transport.conn = None;
         result
@@ -652,6 +720,7 @@ impl Sink for SyslogSink {
     fn flush_if_due(&mut self) -> io::Result<()> {
         let interval = self.transport.buffering.flush_interval;
         if !interval.is_zero() && self.transport.last_flush.elapsed() >= interval {
+            self.transport.start();
             return self.flush_batch();
         }
         Ok(())
@@ -679,6 +748,7 @@ impl Sink for SyslogSink {
     }
 
     fn set_buffering(&mut self, policy: Buffering) -> Result<(), String> {
+        self.transport.start();
         self.flush_batch().map_err(|e| e.to_string())?;
         self.transport.buffering = policy;
         self.transport.pending = Vec::with_capacity(policy.capacity + 1024);
