@@ -310,7 +310,27 @@ fn batched_unix_datagrams_to_a_daemon_that_never_reads() {
     let _ = h.flush();
     assert!(flush_start.elapsed() < TIMEOUT + SLACK);
     assert!(h.error_count() >= 1, "a stuck daemon went unnoticed");
-    assert!(h.dropped_count() >= 1, "records lost in batches were not counted");
+    assert!(
+        h.dropped_count() >= 1,
+        "records lost in batches were not counted"
+    );
     assert!(start.elapsed() < Duration::from_secs(60));
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn write_through_to_a_stuck_unix_daemon_backs_off() {
+    let path = temp_path("stuck-wt");
+    let _ = std::fs::remove_file(&path);
+    let _receiver = UnixDatagram::bind(&path).unwrap();
+    let h = handler(Address::Unix(path.clone()), SockType::Dgram);
+    let start = Instant::now();
+    for i in 0..2000 {
+        log(&h, &format!("record {i} {}", "x".repeat(100)));
+    }
+    // Without the backoff each record after the queue filled would wait
+    // the whole timeout (hundreds of seconds here).
+    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
+    assert!(h.error_count() >= 1);
     let _ = std::fs::remove_file(&path);
 }

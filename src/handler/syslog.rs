@@ -350,7 +350,12 @@ impl Transport {
         self.restore_timeout();
         match sent {
             Ok(_) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Err(timed_out()),
+            // A daemon that stopped reading: back off rather than make every
+            // following call wait its whole timeout.
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                self.fail();
+                Err(timed_out())
+            }
             Err(e) => {
                 // A Unix daemon restarted: its socket is new, reconnect once
                 // (CPython does the same). UDP keeps its socket: the error was
@@ -491,6 +496,7 @@ impl Transport {
                     io::ErrorKind::WouldBlock => {
                         let left = self.deadline.saturating_duration_since(Instant::now());
                         if left.is_zero() || !wait_writable(fd, left) {
+                            self.fail();
                             return (done, Err(timed_out()));
                         }
                         continue;
