@@ -1,6 +1,15 @@
 //! The three syslog wire formats a `SysLogHandler` writes: CPython's legacy
 //! bytes, RFC 3164 and RFC 5424. Pure functions over a reused byte buffer,
 //! so the sink allocates nothing per record in steady state.
+//!
+//! Crates: `chrono` gives the local calendar time and UTC offset of a
+//! record's `created` (RFC 3339 for RFC 5424, `Mmm dd hh:mm:ss` for RFC
+//! 3164), looked up once per second of log time. The `syslog` crate the
+//! design card names is not used: its formatters write their own header
+//! layout with no way to produce CPython's legacy bytes, to cut and sanitise
+//! header fields, to place the BOM by our rule or to take SD from extras,
+//! and its loggers block without a timeout; what we need of it is the few
+//! lines of framing below and in `syslog.rs`.
 
 use std::fmt::Write as _;
 
