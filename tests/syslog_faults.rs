@@ -330,7 +330,11 @@ fn write_through_to_a_stuck_unix_daemon_backs_off() {
     }
     // Without the backoff each record after the queue filled would wait
     // the whole timeout (hundreds of seconds here).
-    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
     assert!(h.error_count() >= 1);
     let _ = std::fs::remove_file(&path);
 }
