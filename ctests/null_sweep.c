@@ -266,6 +266,50 @@ int main(void) {
     EXPECT_STATUS(sawmill_file_handler_set_permissions(h, 0640), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_file_handler_set_owner(NULL, "root", NULL));
     EXPECT_BAD_UTF8(sawmill_file_handler_set_owner(h, bad_utf8, NULL));
+    {
+        /* NULL options are all defaults (/dev/log, connected at the first record). */
+        sawmill_handler *sh = sawmill_syslog_handler_new(NULL);
+        sawmill_syslog_options so;
+        sawmill_sd_param sp = {"ex@1", "a", "v"};
+        CHECK(sh != NULL);
+        sawmill_handler_release(sh);
+        memset(&so, 0, sizeof so);
+        so.path = bad_utf8;
+        EXPECT_NULL_RESULT(sawmill_syslog_handler_new(&so), SAWMILL_ERR_INVALID_UTF8);
+        memset(&so, 0, sizeof so);
+        so.facility = bad_utf8;
+        EXPECT_NULL_RESULT(sawmill_syslog_handler_new(&so), SAWMILL_ERR_INVALID_UTF8);
+        so.facility = NULL;
+        so.structured_data_len = 1;
+        EXPECT_NULL_RESULT(sawmill_syslog_handler_new(&so), SAWMILL_ERR_NULL_ARGUMENT);
+        sp.value = NULL;
+        so.structured_data = &sp;
+        EXPECT_NULL_RESULT(sawmill_syslog_handler_new(&so), SAWMILL_ERR_NULL_ARGUMENT);
+        sp.value = bad_utf8;
+        EXPECT_NULL_RESULT(sawmill_syslog_handler_new(&so), SAWMILL_ERR_INVALID_UTF8);
+        EXPECT_NULL_ARG(sawmill_syslog_handler_map_level(NULL, "INFO", 6));
+        EXPECT_NULL_ARG(sawmill_syslog_handler_map_level(h, NULL, 6));
+        EXPECT_BAD_UTF8(sawmill_syslog_handler_map_level(h, bad_utf8, 6));
+        EXPECT_STATUS(sawmill_syslog_handler_map_level(h, "INFO", 6), SAWMILL_ERR_INVALID_ARGUMENT);
+        {
+            sawmill_journal_options jo;
+            sawmill_journal_field jf = {"NAME", "v"};
+            sh = sawmill_journal_handler_new(NULL);
+            CHECK(sh != NULL);
+            sawmill_handler_release(sh);
+            memset(&jo, 0, sizeof jo);
+            jo.socket_path = bad_utf8;
+            EXPECT_NULL_RESULT(sawmill_journal_handler_new(&jo), SAWMILL_ERR_INVALID_UTF8);
+            memset(&jo, 0, sizeof jo);
+            jo.fields_len = 1;
+            EXPECT_NULL_RESULT(sawmill_journal_handler_new(&jo), SAWMILL_ERR_NULL_ARGUMENT);
+            jo.fields = &jf;
+            jf.name = "lower";
+            EXPECT_NULL_RESULT(sawmill_journal_handler_new(&jo), SAWMILL_ERR_INVALID_ARGUMENT);
+            jf.name = NULL;
+            EXPECT_NULL_RESULT(sawmill_journal_handler_new(&jo), SAWMILL_ERR_NULL_ARGUMENT);
+        }
+    }
     EXPECT_BAD_UTF8(sawmill_file_handler_set_owner(h, NULL, bad_utf8));
     EXPECT_STATUS(sawmill_file_handler_set_owner(h, NULL, NULL), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_timed_rotating_file_handler_set_at_time(NULL, 1, 2, 3));

@@ -56,6 +56,26 @@
  */
 #define MAX_DATEFMT_LEN 65536
 
+/**
+ * The largest UDP payload over IPv4.
+ */
+#define DEFAULT_MAX_DATAGRAM 65507
+
+#define HOSTNAME_MAX 255
+
+#define APP_NAME_MAX 48
+
+#define PROCID_MAX 128
+
+#define MSGID_MAX 32
+
+#define SD_NAME_MAX 32
+
+/**
+ * RFC 3164's TAG limit.
+ */
+#define TAG_MAX 32
+
 #define SAWMILL_VERSION_MAJOR 0
 
 #define SAWMILL_VERSION_MINOR 1
@@ -110,6 +130,56 @@ typedef enum sawmill_status {
    */
   SAWMILL_ERR_WOULD_DEADLOCK = 7,
 } sawmill_status;
+
+/**
+ * `sawmill_syslog_options.bom` (RFC 5424 only).
+ */
+typedef enum sawmill_syslog_bom {
+  /**
+   * Before a MSG that is not pure ASCII, unless the text has U+FEFF.
+   */
+  SAWMILL_SYSLOG_BOM_AUTO = 0,
+  SAWMILL_SYSLOG_BOM_ALWAYS = 1,
+  SAWMILL_SYSLOG_BOM_NEVER = 2,
+} sawmill_syslog_bom;
+
+/**
+ * `sawmill_syslog_options.framing` (TCP only).
+ */
+typedef enum sawmill_syslog_framing {
+  /**
+   * RFC 6587 `LEN SP MSG`.
+   */
+  SAWMILL_SYSLOG_OCTET_COUNTING = 0,
+  /**
+   * MSG + LF.
+   */
+  SAWMILL_SYSLOG_LF = 1,
+} sawmill_syslog_framing;
+
+/**
+ * `sawmill_syslog_options.protocol`.
+ */
+typedef enum sawmill_syslog_protocol {
+  /**
+   * CPython's bytes: `<PRI>` + ident + message + NUL.
+   */
+  SAWMILL_SYSLOG_LEGACY = 0,
+  SAWMILL_SYSLOG_RFC3164 = 1,
+  SAWMILL_SYSLOG_RFC5424 = 2,
+} sawmill_syslog_protocol;
+
+/**
+ * `sawmill_syslog_options.socktype`.
+ */
+typedef enum sawmill_syslog_socktype {
+  /**
+   * Unix path: datagram, falling back to stream (as CPython); host: UDP.
+   */
+  SAWMILL_SYSLOG_SOCK_DEFAULT = 0,
+  SAWMILL_SYSLOG_SOCK_DGRAM = 1,
+  SAWMILL_SYSLOG_SOCK_STREAM = 2,
+} sawmill_syslog_socktype;
 
 /**
  * The type of a `sawmill_extra` value.
@@ -251,6 +321,78 @@ typedef struct sawmill_extra {
   double float_value;
   bool bool_value;
 } sawmill_extra;
+
+/**
+ * One RFC 5424 SD-PARAM: consecutive entries with the same `sd_id` form
+ * one SD-ELEMENT. All three strings are required.
+ */
+typedef struct sawmill_sd_param {
+  const char *sd_id;
+  const char *name;
+  const char *value;
+} sawmill_sd_param;
+
+/**
+ * Python's `SysLogHandler` arguments plus sawmill's syslog keys. A zeroed
+ * struct means all defaults: `/dev/log`, facility "user", legacy bytes
+ * with the NUL, octet counting, BOM auto, 1000 ms timeout, 65507-byte
+ * datagrams. `path` (a Unix socket) and `host` (with `port`, 0 = 514)
+ * exclude each other. `socktype`, `protocol`, `framing` and `bom` take the
+ * values of the enums of the same names. `facility` is Python's name
+ * ("local0", "daemon", …) or a decimal number. `hostname`, `app_name`,
+ * `procid`, `msgid`: NULL = the host's name, the program's name, the
+ * process id, NILVALUE.
+ */
+typedef struct sawmill_syslog_options {
+  const char *path;
+  const char *host;
+  uint16_t port;
+  int socktype;
+  const char *facility;
+  int protocol;
+  const char *ident;
+  /**
+   * Python's `append_nul = False`.
+   */
+  bool omit_nul;
+  const char *hostname;
+  const char *app_name;
+  const char *procid;
+  const char *msgid;
+  const struct sawmill_sd_param *structured_data;
+  size_t structured_data_len;
+  int framing;
+  int bom;
+  uint32_t timeout_ms;
+  uint32_t max_datagram;
+} sawmill_syslog_options;
+
+/**
+ * One constant journal field of `sawmill_journal_options`.
+ */
+typedef struct sawmill_journal_field {
+  const char *name;
+  const char *value;
+} sawmill_journal_field;
+
+/**
+ * `sawmill.JournalHandler` arguments. Zeroed = defaults:
+ * `/run/systemd/journal/socket`, SYSLOG_IDENTIFIER = the program's name,
+ * no constant fields, 1000 ms send timeout.
+ */
+typedef struct sawmill_journal_options {
+  /**
+   * journald's socket (a namespace's is /run/systemd/journal.NS/socket).
+   */
+  const char *socket_path;
+  const char *syslog_identifier;
+  /**
+   * Constant fields sent with every record: names A-Z, 0-9 and `_`.
+   */
+  const struct sawmill_journal_field *fields;
+  size_t fields_len;
+  uint32_t timeout_ms;
+} sawmill_journal_options;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1001,6 +1143,39 @@ enum sawmill_status sawmill_record_set_bool(struct sawmill_record *r, const char
  * See `sawmill_record_set_str`.
  */
 enum sawmill_status sawmill_record_set_null(struct sawmill_record *r, const char *key);
+
+/**
+ * Python's `logging.handlers.SysLogHandler`. NULL `opts` = all defaults.
+ * Connects at the first record, not here: a daemon that is absent or gone
+ * makes records fail as counted handler errors (reported once), a logging
+ * call never waits longer than the timeout, and the handler reconnects
+ * after a backoff (50 ms doubling to 2 s). Bad values (facility, enum
+ * values, an invalid SD-ID or PARAM-NAME) → NULL +
+ * SAWMILL_ERR_INVALID_ARGUMENT; a NULL string inside
+ * `structured_data` → SAWMILL_ERR_NULL_ARGUMENT. Strings are copied. The
+ * caller owns one reference. Thread-safe.
+ */
+struct sawmill_handler *sawmill_syslog_handler_new(const struct sawmill_syslog_options *opts);
+
+/**
+ * Maps the level named `levelname` to a syslog severity (0-7), as adding
+ * to Python's `SysLogHandler.priority_map` does (keyed by level name; a
+ * name without an entry maps to warning, 4). Severity out of range or not a
+ * syslog handler → SAWMILL_ERR_INVALID_ARGUMENT. Thread-safe.
+ */
+enum sawmill_status sawmill_syslog_handler_map_level(struct sawmill_handler *h, const char *levelname, int severity);
+
+/**
+ * `sawmill.JournalHandler`: systemd's native journal protocol (MESSAGE,
+ * PRIORITY, SYSLOG_IDENTIFIER, LOGGER, THREAD_NAME, PROCESS_NAME,
+ * CODE_FILE/LINE/FUNC, EXCEPTION_TEXT, STACK_INFO, the constant fields,
+ * the record's extras with upper-cased names; a record too large for one
+ * datagram goes in a sealed memfd). NULL `opts` = all defaults. Connects
+ * at the first record: an absent journald makes records counted handler
+ * errors. An invalid field name → NULL + SAWMILL_ERR_INVALID_ARGUMENT. The
+ * caller owns one reference. Thread-safe.
+ */
+struct sawmill_handler *sawmill_journal_handler_new(const struct sawmill_journal_options *opts);
 
 #ifdef __cplusplus
 }  // extern "C"

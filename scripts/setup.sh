@@ -19,3 +19,27 @@ if [ "${1:-}" = "--with-cbindgen" ] && [ "$(cbindgen --version 2>/dev/null)" != 
   echo "setup: installing cbindgen 0.27.0 with cargo"
   cargo install --quiet cbindgen --version 0.27.0 --locked
 fi
+
+# Syslog daemons the syslog tests start on loopback: rsyslog from apt, and
+# syslog-ng unpacked into a private folder (syslog-ng-core conflicts with
+# rsyslog as a package; its library dependencies install normally).
+if ! command -v rsyslogd >/dev/null 2>&1; then
+  echo "setup: installing rsyslog with apt-get"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq rsyslog >/dev/null
+fi
+SYSLOG_NG_DIR=${SAWMILL_SYSLOG_NG_DIR:-/opt/sawmill/syslog-ng}
+if [ ! -x "$SYSLOG_NG_DIR/usr/sbin/syslog-ng" ]; then
+  echo "setup: unpacking syslog-ng-core into $SYSLOG_NG_DIR"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libivykis0 libjson-c5 libnet1 \
+    libpcre3 libwrap0 libglib2.0-0 libcap2 >/dev/null
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download -qq syslog-ng-core >/dev/null 2>&1)
+  $SUDO mkdir -p "$SYSLOG_NG_DIR"
+  $SUDO dpkg -x "$tmp"/syslog-ng-core_*.deb "$SYSLOG_NG_DIR"
+  rm -rf "$tmp"
+fi

@@ -780,6 +780,8 @@ pub static HANDLER_CLASSES: &[&dyn HandlerClass] = &[
     &ROTATING_FILE_HANDLER,
     &TIMED_ROTATING_FILE_HANDLER,
     &WATCHED_FILE_HANDLER,
+    &super::syslog::SYSLOG_HANDLER,
+    &super::syslog::JOURNAL_HANDLER,
     #[cfg(test)]
     &tests::TARGET_HANDLER,
 ];

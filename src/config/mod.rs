@@ -9,6 +9,7 @@ pub mod file;
 pub mod ini;
 pub mod listener;
 pub mod literal;
+pub mod syslog;
 
 pub use basic::{basic_config, default_format, BasicConfig, BASIC_FORMAT};
 pub use classes::Trust;

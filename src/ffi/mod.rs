@@ -23,6 +23,7 @@ mod handler;
 mod listener;
 mod logger;
 mod record;
+mod syslog;
 mod variadic;
 
 use std::borrow::Cow;

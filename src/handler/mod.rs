@@ -5,11 +5,14 @@
 mod callback;
 pub mod file;
 pub mod flusher;
+pub mod journal;
 pub(crate) mod list;
 mod null;
 pub mod output;
 mod rotating;
 mod stream;
+pub mod syslog;
+pub mod syslog_format;
 pub mod timed;
 
 pub use callback::{CallbackSink, EmitFn, FlushFn};
@@ -73,6 +76,11 @@ pub trait Sink: Send {
 
     /// The file sink behind file, rotating and watched handlers.
     fn as_file(&mut self) -> Option<&mut FileSink> {
+        None
+    }
+
+    /// The syslog sink behind a `SysLogHandler`.
+    fn as_syslog(&mut self) -> Option<&mut syslog::SyslogSink> {
         None
     }
 
@@ -536,6 +544,16 @@ pub fn stream_handler_with(options: StreamOptions) -> Result<Arc<Handler>, Strin
 /// Python's `FileHandler`.
 pub fn file_handler(options: FileOptions) -> io::Result<Arc<Handler>> {
     Ok(Handler::new(Box::new(FileSink::open(options)?)))
+}
+
+/// Python's `SysLogHandler` (see `syslog::SyslogOptions`).
+pub fn syslog_handler(options: syslog::SyslogOptions) -> Result<Arc<Handler>, String> {
+    Ok(Handler::new(Box::new(syslog::SyslogSink::new(options)?)))
+}
+
+/// `sawmill.JournalHandler` (see `journal::JournalOptions`).
+pub fn journal_handler(options: journal::JournalOptions) -> Result<Arc<Handler>, String> {
+    Ok(Handler::new(Box::new(journal::JournalSink::new(options)?)))
 }
 
 /// Python's `NullHandler`.
