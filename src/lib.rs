@@ -13,6 +13,7 @@ pub mod handler;
 pub mod level;
 pub mod logger;
 pub mod manager;
+pub mod net;
 pub mod record;
 pub mod sync;
 
