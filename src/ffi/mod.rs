@@ -20,6 +20,7 @@ mod filter;
 mod formatter;
 mod handler;
 mod logger;
+mod net;
 mod record;
 mod variadic;
 

@@ -3,12 +3,14 @@
 //! lock into a reused thread-local buffer, so threads only serialise on the write.
 
 mod callback;
+pub mod datagram;
 pub mod file;
 pub mod flusher;
 pub(crate) mod list;
 mod null;
 pub mod output;
 mod rotating;
+pub mod socket;
 mod stream;
 pub mod timed;
 
@@ -16,6 +18,7 @@ pub use callback::{CallbackSink, EmitFn, FlushFn};
 pub use file::{request_reopen, FileMode, FileOptions, FileSink, Owner, Rotation};
 pub use null::NullSink;
 pub use output::Buffering;
+pub use socket::NetOptions;
 pub use stream::StreamSink;
 
 use std::cell::RefCell;
@@ -530,4 +533,14 @@ pub fn file_handler(options: FileOptions) -> io::Result<Arc<Handler>> {
 /// Python's `NullHandler`.
 pub fn null_handler() -> Arc<Handler> {
     Handler::new(Box::new(NullSink))
+}
+
+/// Python's `SocketHandler` (TCP, CPython's frames; see `socket.rs`).
+pub fn socket_handler(options: NetOptions) -> Arc<Handler> {
+    Handler::new(Box::new(socket::SocketSink::new(options)))
+}
+
+/// Python's `DatagramHandler` (UDP, one frame per datagram).
+pub fn datagram_handler(options: NetOptions) -> Arc<Handler> {
+    Handler::new(Box::new(datagram::DatagramSink::new(options)))
 }
