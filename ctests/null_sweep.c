@@ -320,6 +320,35 @@ int main(void) {
     CHECK(sawmill_logger_has_handlers(sawmill_get_logger(NULL)));
     CHECK(sawmill_logger_get_level(sawmill_get_logger(NULL)) == SAWMILL_LEVEL_WARNING);
 
+    /* Records over the network (issue 11). */
+    EXPECT_NULL_RESULT(sawmill_socket_handler_new(NULL, 9020), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_socket_handler_new(bad_utf8, 9020), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_socket_handler_new("localhost", 0), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_socket_handler_new_ex(NULL, 9020, false, 0, 0, 0),
+                       SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_socket_handler_new_ex(bad_utf8, 9020, true, 0, 0, 0),
+                       SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_datagram_handler_new(NULL, 9021), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_datagram_handler_new(bad_utf8, 9021), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_datagram_handler_new("localhost", 70000), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_datagram_handler_new_ex(NULL, 9021, false), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_datagram_handler_new_ex(bad_utf8, 9021, true), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_receiver_start(NULL, NULL, NULL), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_receiver_start(bad_utf8, NULL, NULL), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_receiver_start(NULL, bad_utf8, NULL), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_receiver_start("127.0.0.1:0", NULL, bad_utf8), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_receiver_start("no-port", NULL, NULL), SAWMILL_ERR_INVALID_ARGUMENT);
+    CHECK(sawmill_receiver_port(NULL, false) == -1);
+    CHECK(sawmill_receiver_rejected_count(NULL) == 0);
+    CHECK(sawmill_receiver_received_count(NULL) == 0);
+    EXPECT_NULL_ARG(sawmill_receiver_stop(NULL));
+    {
+        sawmill_receiver *rcv = sawmill_receiver_start("127.0.0.1:0", "127.0.0.1:0", NULL);
+        CHECK(rcv != NULL);
+        CHECK(sawmill_receiver_port(rcv, false) > 0 && sawmill_receiver_port(rcv, true) > 0);
+        EXPECT_OK(sawmill_receiver_stop(rcv));
+    }
+
     sawmill_handler_release(h);
     sawmill_formatter_release(f);
     sawmill_filter_release(flt);
