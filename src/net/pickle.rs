@@ -380,7 +380,7 @@ impl<'b> Machine<'b> {
     }
 
     fn set_items(&mut self, items: Vec<Slot>) -> Result<(), PickleError> {
-        if items.len() % 2 != 0 {
+        if !items.len().is_multiple_of(2) {
             return err("odd number of items for SETITEMS");
         }
         let depth = items.iter().map(|s| s.depth).max().unwrap_or(0) + 1;
