@@ -7,6 +7,7 @@ is fed once by CPython's recipe-6 client and once by sawmill's C client; the
 lines it prints (relativeCreated masked) must be the same five."""
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -26,21 +27,23 @@ def receive(client):
     port = free_port()
     receiver = subprocess.Popen(
         [sys.executable, "-u", os.path.join(HERE, "python", "recipe06_receiver.py"), str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        if "About to start" not in receiver.stdout.readline():
+        if b"About to start" not in receiver.stdout.readline():
             sys.exit("the cookbook receiver did not start")
         subprocess.run(client + [str(port)], check=True, timeout=60)
         # The receiver logs each record as it reads it: wait for five lines.
         deadline = time.time() + 10
-        lines = []
-        os.set_blocking(receiver.stderr.fileno(), False)
-        while len(lines) < 5 and time.time() < deadline:
-            chunk = receiver.stderr.read()
-            if chunk:
-                lines.extend(chunk.splitlines())
-            else:
-                time.sleep(0.05)
+        data = b""
+        fd = receiver.stderr.fileno()
+        while data.count(b"\n") < 5 and time.time() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    break
+                data += chunk
+        lines = data.decode("utf-8", "replace").splitlines()
         return [re.sub(r"^ *\d+ ", "<REL> ", line) for line in lines]
     finally:
         receiver.send_signal(signal.SIGTERM)

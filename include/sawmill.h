@@ -778,6 +778,36 @@ uint64_t sawmill_receiver_received_count(const struct sawmill_receiver *r);
 enum sawmill_status sawmill_receiver_stop(struct sawmill_receiver *r);
 
 /**
+ * Python's `HTTPHandler(host, url, method, secure, credentials)`: one
+ * request per record with the record's dict url-encoded as CPython's
+ * `urlencode(record.__dict__)` (GET: appended to `url` after `?` or `&`;
+ * POST: an `application/x-www-form-urlencoded` body); `host` is "host" or
+ * "host:port"; `method` "GET"/"POST" in any case (NULL → GET); `secure` →
+ * HTTPS; `username` non-NULL → a Basic Authorization header with
+ * `password` (NULL → ""). `json` posts the dict as `application/json`
+ * instead. The request is bounded by `timeout_ms` (0 → 5000); the response
+ * is ignored as in CPython, a failed exchange is counted as an I/O error.
+ * NULL host or url → NULL + SAWMILL_ERR_NULL_ARGUMENT; a bad method →
+ * SAWMILL_ERR_INVALID_ARGUMENT. The caller owns one reference. Thread-safe.
+ */
+struct sawmill_handler *sawmill_http_handler_new(const char *host, const char *url, const char *method, bool secure, const char *username, const char *password, bool json, uint32_t timeout_ms);
+
+/**
+ * Python's `SMTPHandler(mailhost, fromaddr, toaddrs, subject, credentials,
+ * secure, timeout)`: one mail per record to the `n_toaddrs` addresses of
+ * `toaddrs`, with From, To, Subject, Date and the formatted record as a
+ * UTF-8 text body. `port` 0 → 25. `username` non-NULL → AUTH with
+ * `password` (NULL → ""); `secure` → STARTTLS after EHLO, only with
+ * credentials (CPython's rule); `ssl` → implicit TLS from the start
+ * (Python's SMTP_SSL). Bounded by `timeout_ms` (0 → 5000). A NULL pointer
+ * (also inside `toaddrs`) → NULL + SAWMILL_ERR_NULL_ARGUMENT; an address
+ * that does not parse or no recipient → SAWMILL_ERR_INVALID_ARGUMENT. A
+ * failed send is counted as an I/O error. The caller owns one reference.
+ * Thread-safe.
+ */
+struct sawmill_handler *sawmill_smtp_handler_new(const char *mailhost, int port, const char *fromaddr, const char *const *toaddrs, size_t n_toaddrs, const char *subject, const char *username, const char *password, bool secure, bool ssl, uint32_t timeout_ms);
+
+/**
  * The logger name. Valid until the callback returns; NULL for a NULL record.
  */
 const char *sawmill_record_name(const struct sawmill_record *r);

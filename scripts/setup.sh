@@ -19,3 +19,9 @@ if [ "${1:-}" = "--with-cbindgen" ] && [ "$(cbindgen --version 2>/dev/null)" != 
   echo "setup: installing cbindgen 0.27.0 with cargo"
   cargo install --quiet cbindgen --version 0.27.0 --locked
 fi
+
+# issue 11: the SMTP handler's tests run a real SMTP server (aiosmtpd).
+if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then
+  echo "setup: installing aiosmtpd with pip"
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6
+fi

@@ -1,5 +1,5 @@
 //! Records over the network from C: Socket and Datagram handlers in
-//! CPython's wire format, and the receiver.
+//! CPython's wire format, the receiver, and the HTTP and SMTP handlers.
 
 use std::ffi::{c_char, c_int};
 use std::time::Duration;
@@ -9,6 +9,8 @@ use super::{
     check_not_null, optional_str, pointer_call, required_str, sawmill_status, status_call,
     FfiError, FfiResult,
 };
+use crate::handler::http::{HttpOptions, Method};
+use crate::handler::smtp::SmtpOptions;
 use crate::handler::{self, NetOptions};
 use crate::net::receiver::{Receiver, ReceiverOptions};
 use crate::net::Encoding;
@@ -215,5 +217,110 @@ pub unsafe extern "C" fn sawmill_receiver_stop(r: *mut sawmill_receiver) -> sawm
         let receiver = unsafe { Box::from_raw(r as *mut Receiver) };
         receiver.stop();
         Ok(())
+    })
+}
+
+unsafe fn credentials(
+    username: *const c_char,
+    password: *const c_char,
+) -> FfiResult<Option<(String, String)>> {
+    // SAFETY: C contract: NUL-terminated strings or NULL.
+    let user = unsafe { optional_str(username, "username") }?;
+    let password = unsafe { optional_str(password, "password") }?;
+    Ok(user.map(|u| (u.to_owned(), password.unwrap_or("").to_owned())))
+}
+
+/// Python's `HTTPHandler(host, url, method, secure, credentials)`: one
+/// request per record with the record's dict url-encoded as CPython's
+/// `urlencode(record.__dict__)` (GET: appended to `url` after `?` or `&`;
+/// POST: an `application/x-www-form-urlencoded` body); `host` is "host" or
+/// "host:port"; `method` "GET"/"POST" in any case (NULL → GET); `secure` →
+/// HTTPS; `username` non-NULL → a Basic Authorization header with
+/// `password` (NULL → ""). `json` posts the dict as `application/json`
+/// instead. The request is bounded by `timeout_ms` (0 → 5000); the response
+/// is ignored as in CPython, a failed exchange is counted as an I/O error.
+/// NULL host or url → NULL + SAWMILL_ERR_NULL_ARGUMENT; a bad method →
+/// SAWMILL_ERR_INVALID_ARGUMENT. The caller owns one reference. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_http_handler_new(
+    host: *const c_char,
+    url: *const c_char,
+    method: *const c_char,
+    secure: bool,
+    username: *const c_char,
+    password: *const c_char,
+    json: bool,
+    timeout_ms: u32,
+) -> *mut sawmill_handler {
+    pointer_call(|| {
+        // SAFETY: C contract: NUL-terminated strings (method may be NULL).
+        let host = unsafe { required_str(host, "host") }?;
+        let url = unsafe { required_str(url, "url") }?;
+        let method = unsafe { optional_str(method, "method") }?.unwrap_or("GET");
+        let mut options = HttpOptions::new(host, url);
+        options.method = Method::parse(method).map_err(FfiError::invalid)?;
+        options.secure = secure;
+        // SAFETY: forwarded C contract.
+        options.credentials = unsafe { credentials(username, password) }?;
+        options.json = json;
+        if timeout_ms > 0 {
+            options.timeout = Duration::from_millis(timeout_ms.into());
+        }
+        Ok(into_c(handler::http_handler(options)))
+    })
+}
+
+/// Python's `SMTPHandler(mailhost, fromaddr, toaddrs, subject, credentials,
+/// secure, timeout)`: one mail per record to the `n_toaddrs` addresses of
+/// `toaddrs`, with From, To, Subject, Date and the formatted record as a
+/// UTF-8 text body. `port` 0 → 25. `username` non-NULL → AUTH with
+/// `password` (NULL → ""); `secure` → STARTTLS after EHLO, only with
+/// credentials (CPython's rule); `ssl` → implicit TLS from the start
+/// (Python's SMTP_SSL). Bounded by `timeout_ms` (0 → 5000). A NULL pointer
+/// (also inside `toaddrs`) → NULL + SAWMILL_ERR_NULL_ARGUMENT; an address
+/// that does not parse or no recipient → SAWMILL_ERR_INVALID_ARGUMENT. A
+/// failed send is counted as an I/O error. The caller owns one reference.
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_smtp_handler_new(
+    mailhost: *const c_char,
+    port: c_int,
+    fromaddr: *const c_char,
+    toaddrs: *const *const c_char,
+    n_toaddrs: usize,
+    subject: *const c_char,
+    username: *const c_char,
+    password: *const c_char,
+    secure: bool,
+    ssl: bool,
+    timeout_ms: u32,
+) -> *mut sawmill_handler {
+    pointer_call(|| {
+        // SAFETY: C contract: NUL-terminated strings.
+        let mailhost = unsafe { required_str(mailhost, "mailhost") }?;
+        let fromaddr = unsafe { required_str(fromaddr, "fromaddr") }?;
+        let subject = unsafe { required_str(subject, "subject") }?;
+        check_not_null(toaddrs, "toaddrs")?;
+        let port = u16::try_from(port)
+            .map_err(|_| FfiError::invalid(format!("port {port} is not in 0..65535")))?;
+        let mut to = Vec::with_capacity(n_toaddrs);
+        for i in 0..n_toaddrs {
+            // SAFETY: C contract: `toaddrs` holds `n_toaddrs` pointers.
+            let addr = unsafe { *toaddrs.add(i) };
+            // SAFETY: C contract: each one a NUL-terminated string.
+            to.push(unsafe { required_str(addr, "toaddrs[i]") }?);
+        }
+        let mut options = SmtpOptions::new(mailhost, fromaddr, &to, subject);
+        options.port = port;
+        // SAFETY: forwarded C contract.
+        options.credentials = unsafe { credentials(username, password) }?;
+        options.secure = secure;
+        options.ssl = ssl;
+        if timeout_ms > 0 {
+            options.timeout = Duration::from_millis(timeout_ms.into());
+        }
+        Ok(into_c(
+            handler::smtp_handler(options).map_err(FfiError::invalid)?,
+        ))
     })
 }

@@ -6,10 +6,12 @@ mod callback;
 pub mod datagram;
 pub mod file;
 pub mod flusher;
+pub mod http;
 pub(crate) mod list;
 mod null;
 pub mod output;
 mod rotating;
+pub mod smtp;
 pub mod socket;
 mod stream;
 pub mod timed;
@@ -543,4 +545,14 @@ pub fn socket_handler(options: NetOptions) -> Arc<Handler> {
 /// Python's `DatagramHandler` (UDP, one frame per datagram).
 pub fn datagram_handler(options: NetOptions) -> Arc<Handler> {
     Handler::new(Box::new(datagram::DatagramSink::new(options)))
+}
+
+/// Python's `HTTPHandler` (see `http.rs`).
+pub fn http_handler(options: http::HttpOptions) -> Arc<Handler> {
+    Handler::new(Box::new(http::HttpSink::new(options)))
+}
+
+/// Python's `SMTPHandler` (see `smtp.rs`); bad addresses are refused here.
+pub fn smtp_handler(options: smtp::SmtpOptions) -> Result<Arc<Handler>, String> {
+    Ok(Handler::new(Box::new(smtp::SmtpSink::new(options)?)))
 }
