@@ -284,3 +284,36 @@ fn outage_never_blocks_the_caller_and_delivery_resumes() {
         sent - received - dropped
     );
 }
+
+#[test]
+fn a_batched_socket_handler_delivers_every_record_on_flush_and_interval() {
+    let delivered = counting_logger("batch.sink");
+    let rx = receiver("batch.sink");
+    let handler =
+        sawmill::handler::socket_handler(NetOptions::new("127.0.0.1", rx.port(false).unwrap()));
+    handler
+        .set_buffering(sawmill::handler::Buffering {
+            capacity: 4096,
+            flush_level: sawmill::ERROR,
+            flush_interval: Duration::from_millis(50),
+        })
+        .unwrap();
+    let client = sawmill::get_logger("batch.client");
+    client.set_propagate(false);
+    client.set_level(sawmill::DEBUG);
+    client.add_handler(handler.clone());
+    for i in 0..1000 {
+        client.log(sawmill::INFO, None, 0, None, &format!("batched {i}"));
+    }
+    // Full batches went out; the rest leaves on the interval.
+    wait_for("the interval flush", || {
+        delivered.load(Ordering::Relaxed) == 1000
+    });
+    client.log(sawmill::INFO, None, 0, None, "kept");
+    client.log(sawmill::ERROR, None, 0, None, "flushes at once");
+    wait_for("the level flush", || {
+        delivered.load(Ordering::Relaxed) == 1002
+    });
+    assert_eq!(handler.dropped_count(), 0);
+    rx.stop();
+}

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{EmitError, Sink};
+use super::{Buffering, EmitError, Sink};
 use crate::net::{encode_record, Encoding};
 use crate::record::Record;
 
@@ -83,6 +83,13 @@ pub struct SocketSink {
     frame: Vec<u8>,
     pending: VecDeque<Vec<u8>>,
     dropped: Arc<AtomicU64>,
+    /// Batching (`Sink::set_buffering`): frames collect in `batch` and go
+    /// out in one send when it fills, at `flush_level`, on the interval,
+    /// on flush and at exit. Write-through (one send per record) by default.
+    buffering: Buffering,
+    batch: Vec<u8>,
+    batch_records: u64,
+    last_flush: Instant,
 }
 
 impl SocketSink {
@@ -96,6 +103,10 @@ impl SocketSink {
             frame: Vec::with_capacity(1024),
             pending: VecDeque::new(),
             dropped: Arc::new(AtomicU64::new(0)),
+            buffering: Buffering::WRITE_THROUGH,
+            batch: Vec::new(),
+            batch_records: 0,
+            last_flush: Instant::now(),
         }
     }
 
@@ -207,6 +218,65 @@ impl Sink for SocketSink {
 
     fn emit(&mut self, record: &Record<'_>, _text: &mut String) -> Result<(), EmitError> {
         build_frame(record, self.options.encoding, &mut self.frame);
+        if !self.buffering.is_write_through() {
+            self.batch.extend_from_slice(&self.frame);
+            self.batch_records += 1;
+            if self.batch.len() >= self.buffering.capacity
+                || record.levelno >= self.buffering.flush_level
+            {
+                return self.send_batch().map_err(EmitError::from);
+            }
+            return Ok(());
+        }
+        self.send_frame()
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send_batch()?;
+        self.send_pending()
+    }
+
+    fn flush_if_due(&mut self) -> io::Result<()> {
+        let interval = self.buffering.flush_interval;
+        if !self.batch.is_empty() && !interval.is_zero() && self.last_flush.elapsed() >= interval {
+            self.send_batch()?;
+        }
+        Ok(())
+    }
+
+    fn set_buffering(&mut self, policy: Buffering) -> Result<(), String> {
+        self.send_batch().map_err(|e| e.to_string())?;
+        self.buffering = policy;
+        Ok(())
+    }
+
+    fn close(&mut self) -> io::Result<()> {
+        let flushed = self.flush();
+        self.disconnect();
+        flushed
+    }
+
+    fn after_fork(&mut self, interrupted: bool) {
+        // The parent keeps its connection; the child makes its own, or
+        // frames of both would interleave on one stream.
+        match self.stream.take() {
+            Some(stream) if interrupted => std::mem::forget(stream),
+            other => drop(other),
+        }
+        self.pending.clear();
+        self.batch.clear();
+        self.batch_records = 0;
+        self.retry_at = None;
+    }
+
+    fn dropped_counter(&self) -> Option<Arc<AtomicU64>> {
+        Some(self.dropped.clone())
+    }
+}
+
+impl SocketSink {
+    /// Write-through: this record's frame, after any kept from an outage.
+    fn send_frame(&mut self) -> Result<(), EmitError> {
         match self.ensure_connected() {
             Ok(true) => {}
             Ok(false) => {
@@ -231,11 +301,12 @@ impl Sink for SocketSink {
         }
     }
 
-    fn flush(&mut self) -> io::Result<()> {
-        if self.pending.is_empty() || self.stream.is_none() {
+    /// Sends the frames kept through an outage, if connected.
+    fn send_pending(&mut self) -> io::Result<()> {
+        let Some(stream) = self.stream.as_ref() else {
             return Ok(());
-        }
-        let fd = self.stream.as_ref().map_or(-1, |s| s.as_raw_fd());
+        };
+        let fd = stream.as_raw_fd();
         while let Some(front) = self.pending.front() {
             if let Err(e) = send_no_signal(fd, front) {
                 self.disconnect();
@@ -246,24 +317,33 @@ impl Sink for SocketSink {
         Ok(())
     }
 
-    fn close(&mut self) -> io::Result<()> {
-        let flushed = self.flush();
-        self.disconnect();
-        flushed
-    }
-
-    fn after_fork(&mut self, interrupted: bool) {
-        // The parent keeps its connection; the child makes its own, or
-        // frames of both would interleave on one stream.
-        match self.stream.take() {
-            Some(stream) if interrupted => std::mem::forget(stream),
-            other => drop(other),
+    /// Sends the batch in one go; on failure its records are dropped and
+    /// counted (a batch may be half sent, so it is not kept).
+    fn send_batch(&mut self) -> io::Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
         }
-        self.pending.clear();
-        self.retry_at = None;
-    }
-
-    fn dropped_counter(&self) -> Option<Arc<AtomicU64>> {
-        Some(self.dropped.clone())
+        self.last_flush = Instant::now();
+        let records = std::mem::take(&mut self.batch_records);
+        let result = match self.ensure_connected() {
+            Ok(true) => {
+                let fd = self.stream.as_ref().map_or(-1, |s| s.as_raw_fd());
+                let sent = send_no_signal(fd, &self.batch);
+                if sent.is_err() {
+                    self.disconnect();
+                }
+                sent
+            }
+            Ok(false) => Err(io::Error::new(
+                io::ErrorKind::NotConnected,
+                "peer unreachable (waiting to retry)",
+            )),
+            Err(e) => Err(e),
+        };
+        self.batch.clear();
+        if result.is_err() {
+            self.dropped.fetch_add(records, Ordering::Relaxed);
+        }
+        result
     }
 }

@@ -153,19 +153,20 @@ fn to_value(v: PValue) -> Value<'static> {
 /// NOTSET, `created` now, the logger name "root"); a value whose type does
 /// not fit the typed attribute is kept as an extra that formats print as is.
 pub fn record_from_dict(pairs: Vec<(PValue, PValue)>) -> Result<Record<'static>, FrameError> {
-    let mut record = Record::at(
-        crate::clock::now(),
+    // 'static literals only: nothing to copy. `created` NaN until the dict
+    // gives one (now, otherwise).
+    let mut record: Record<'static> = Record::stamped(
+        f64::NAN,
         "root",
         crate::level::NOTSET,
         None,
         0,
         None,
         Cow::Borrowed(""),
-    )
-    .into_owned();
-    record.thread = 0;
-    record.thread_name = Cow::Borrowed("MainThread");
-    record.process_name = Cow::Borrowed("MainProcess");
+        0,
+        "MainThread",
+        "MainProcess",
+    );
     let mut levelno_seen = false;
     let mut levelname_seen = false;
     let mut msecs_seen = false;
@@ -271,6 +272,9 @@ pub fn record_from_dict(pairs: Vec<(PValue, PValue)>) -> Result<Record<'static>,
         if let Some(n) = crate::level::parse_level(&record.levelname) {
             record.levelno = n;
         }
+    }
+    if record.created.is_nan() {
+        record.created = crate::clock::now();
     }
     if !msecs_seen {
         record.msecs = crate::clock::msecs_of(record.created);
