@@ -15,6 +15,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod config;
+mod dict;
 mod files;
 mod filter;
 mod formatter;
