@@ -23,12 +23,13 @@ pub const DEFAULT_FORMAT: &str = "%(relativeCreated)5d %(name)-15s %(levelname)-
 
 const USAGE: &str = "usage: sawmill receive [--tcp HOST:PORT] [--udp HOST:PORT] [--logname NAME]
                        [--format FMT] [--file PATH [--max-bytes N] [--backup-count N]
-                       [--buffer BYTES]] [--max-frame BYTES] [--config FILE]
+                       [--buffer BYTES]] [--max-frame BYTES] [--config FILE.json]
   Receives records from Python's (or sawmill's) SocketHandler / DatagramHandler
   and logs them locally. Without --tcp/--udp: TCP 127.0.0.1:9020 and UDP
   127.0.0.1:9021; with one of them, only that one. Port 0 picks a free port.
   Output: stderr in the cookbook receiver's format, or --file (a
-  RotatingFileHandler when --max-bytes is given). Prints 'listening tcp=… udp=…'
+  RotatingFileHandler when --max-bytes is given), or what a dictConfig JSON
+  file given with --config sets up (then --format/--file are not used). Prints 'listening tcp=… udp=…'
   on stdout once ready. SIGTERM/SIGINT stop it with everything written;
   SIGHUP reopens the files.";
 
@@ -96,9 +97,9 @@ fn parse(args: &[String]) -> Result<Args, String> {
 /// Sets up the output the receiver's records go to (on the root logger).
 fn install_output(args: &Args) -> Result<(), String> {
     if let Some(config) = &args.config {
-        return Err(format!(
-            "--config {config}: dictConfig is not available in this build yet"
-        ));
+        // The configuration decides where records go (dictConfig JSON).
+        return crate::config::dict_config_file(std::path::Path::new(config))
+            .map_err(|e| format!("--config: {e}"));
     }
     let formatter = Formatter::new(Some(&args.format), None, Style::Percent)
         .map_err(|e| format!("--format: {e}"))?;

@@ -780,6 +780,10 @@ pub static HANDLER_CLASSES: &[&dyn HandlerClass] = &[
     &ROTATING_FILE_HANDLER,
     &TIMED_ROTATING_FILE_HANDLER,
     &WATCHED_FILE_HANDLER,
+    &super::net::SOCKET_HANDLER,
+    &super::net::DATAGRAM_HANDLER,
+    &super::net::HTTP_HANDLER,
+    &super::net::SMTP_HANDLER,
     #[cfg(test)]
     &tests::TARGET_HANDLER,
 ];

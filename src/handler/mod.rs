@@ -550,7 +550,13 @@ pub fn null_handler() -> Arc<Handler> {
 
 /// Python's `SocketHandler` (TCP, CPython's frames; see `socket.rs`).
 pub fn socket_handler(options: NetOptions) -> Arc<Handler> {
-    Handler::new(Box::new(socket::SocketSink::new(options)))
+    let batching = options.batching;
+    let handler = Handler::new(Box::new(socket::SocketSink::new(options)));
+    if let Some(policy) = batching {
+        // A socket sink takes every policy.
+        let _ = handler.set_buffering(policy);
+    }
+    handler
 }
 
 /// Python's `DatagramHandler` (UDP, one frame per datagram).

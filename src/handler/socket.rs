@@ -35,6 +35,9 @@ pub struct NetOptions {
     pub retry_start: Duration,
     pub retry_factor: f64,
     pub retry_max: Duration,
+    /// Send frames in batches (see `Sink::set_buffering`); None: one send
+    /// per record, as CPython.
+    pub batching: Option<super::Buffering>,
 }
 
 impl NetOptions {
@@ -49,6 +52,7 @@ impl NetOptions {
             retry_start: Duration::from_secs(1),
             retry_factor: 2.0,
             retry_max: Duration::from_secs(30),
+            batching: None,
         }
     }
 
