@@ -53,39 +53,53 @@ def start_cpython(out_path):
     return p, port
 
 
-def wait_lines(path, want, timeout=300):
+def wait_lines(path, want, quiet=1.0):
+    """Waits until `want` lines are in `path`, or none came for `quiet`
+    seconds; returns (lines, seconds until the last line came)."""
     seen, offset = 0, 0
-    deadline = time.time() + timeout
-    while seen < want:
-        if time.time() > deadline:
-            raise SystemExit(f"{path}: {seen} of {want} lines after {timeout} s")
+    start = last = time.perf_counter()
+    while seen < want and time.perf_counter() - last < quiet:
         with open(path, "rb") as f:
             f.seek(offset)
             chunk = f.read()
         offset += len(chunk)
-        seen += chunk.count(b"\n")
-        if seen < want:
+        if chunk:
+            seen += chunk.count(b"\n")
+            last = time.perf_counter()
+        else:
             time.sleep(0.005)
+    return seen, last - start
 
 
 def ingest(kind, n):
     d = tempfile.mkdtemp(dir="/dev/shm")
     out = os.path.join(d, "out.log")
     p, port = (start_sawmill if kind == "sawmill" else start_cpython)(out)
+    # CPython's cookbook receiver reads a frame's length with one recv(4)
+    # and drops the connection when it gets fewer bytes; batched frames
+    # (split anywhere by TCP) make that common, so it gets one send per
+    # record, as from CPython's SocketHandler. Even so a send that fills the
+    # socket buffer is split, and it drops a connection now and then: its
+    # rate counts the lines it wrote, up to the last one.
+    batch = "65536" if kind == "sawmill" else "0"
     try:
-        t0 = time.perf_counter()
-        senders = [subprocess.Popen([os.path.join(BIN, "net_sender"), str(port), str(n), "65536"],
-                                    stdout=subprocess.PIPE) for _ in range(SENDERS)]
-        wait_lines(out, SENDERS * n)
-        elapsed = time.perf_counter() - t0
+        senders = [subprocess.Popen([os.path.join(BIN, "net_sender"), str(port), str(n), batch],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                   for _ in range(SENDERS)]
+        lines, elapsed = wait_lines(out, SENDERS * n)
         for s in senders:
-            if s.wait() != 0:
-                raise SystemExit("a sender failed")
+            s.wait()
     finally:
         p.send_signal(signal.SIGTERM)
         p.wait()
         subprocess.run(["rm", "-rf", d])
-    return SENDERS * n / elapsed
+    LOST[kind] = LOST.get(kind, 0) + SENDERS * n - lines
+    return lines / elapsed
+
+
+LOST = {}
+
+
 
 
 def handler_cost(cmd, n, *extra):
@@ -117,7 +131,8 @@ def main():
     lines = [
         "# Network benchmark (issue 11)",
         "",
-        f"{SENDERS} local sawmill C senders (SocketHandler, 64 KiB batches), records on /dev/shm, "
+        f"{SENDERS} local sawmill C senders (SocketHandler; 64 KiB batches to sawmill, one send per "
+        f"record to CPython's receiver, which cannot take batches), records on /dev/shm, "
         f"median of {REPS}.",
         "",
         "| receiver | records | records/s |",
@@ -133,7 +148,8 @@ def main():
         f"| CPython 3.11 | {py_cost:.2f} |",
         "",
         f"all runs: sawmill {[round(r) for r in rates['sawmill']]}, "
-        f"CPython {[round(r) for r in rates['cpython']]}",
+        f"CPython {[round(r) for r in rates['cpython']]}; records never written (connections "
+        f"the receiver dropped): sawmill {LOST.get('sawmill', 0)}, CPython {LOST.get('cpython', 0)}",
     ]
     text = "\n".join(lines) + "\n"
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)

@@ -5,21 +5,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sawmill::config::{dict_config_json, handler_by_name};
-use sawmill::handler::{EmitError, Handler, Sink};
+use sawmill::handler::Handler;
 use sawmill::net::receiver::{Receiver, ReceiverOptions};
-use sawmill::Record;
 
-struct Count(Arc<AtomicU64>);
-
-impl Sink for Count {
-    fn kind(&self) -> &'static str {
-        "Count"
-    }
-    fn emit(&mut self, _record: &Record<'_>, _text: &mut String) -> Result<(), EmitError> {
-        self.0.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    }
-}
+mod common;
+use common::Count;
 
 // One test: dictConfig replaces the whole configuration each time.
 #[test]

@@ -26,11 +26,10 @@ struct Running {
     udp: u16,
 }
 
-/// Starts `sawmill receive` on ephemeral ports with `extra` arguments.
-fn sawmill_receive(extra: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sawmill"))
-        .args(["receive", "--tcp", "127.0.0.1:0", "--udp", "127.0.0.1:0"])
-        .args(extra)
+/// Spawns `cmd` with stdout and stderr piped; returns it and the first
+/// line it printed on stdout.
+fn spawn_and_read_line(cmd: &mut Command) -> (Child, String) {
+    let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -39,6 +38,16 @@ fn sawmill_receive(extra: &[&str]) -> Running {
     BufReader::new(child.stdout.as_mut().unwrap())
         .read_line(&mut line)
         .unwrap();
+    (child, line)
+}
+
+/// Starts `sawmill receive` on ephemeral ports with `extra` arguments.
+fn sawmill_receive(extra: &[&str]) -> Running {
+    let (child, line) = spawn_and_read_line(
+        Command::new(env!("CARGO_BIN_EXE_sawmill"))
+            .args(["receive", "--tcp", "127.0.0.1:0", "--udp", "127.0.0.1:0"])
+            .args(extra),
+    );
     let port = |key: &str| -> u16 {
         let at = line
             .find(key)
@@ -102,15 +111,7 @@ fn cpython_receiver(format: Option<&str>, client: &dyn Fn(u16), lines: usize) ->
     if let Some(f) = format {
         cmd.arg(f);
     }
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (mut child, line) = spawn_and_read_line(&mut cmd);
     assert!(line.contains("About to start"), "{line:?}");
     client(port);
     let mut stderr = child.stderr.take().unwrap();

@@ -11,22 +11,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sawmill::handler::{EmitError, Handler, NetOptions, Sink};
+use sawmill::handler::{Handler, NetOptions};
 use sawmill::net::receiver::{Receiver, ReceiverOptions};
-use sawmill::Record;
 
-/// Counts the records it gets and remembers the last message.
-struct Count(Arc<AtomicU64>);
-
-impl Sink for Count {
-    fn kind(&self) -> &'static str {
-        "Count"
-    }
-    fn emit(&mut self, _record: &Record<'_>, _text: &mut String) -> Result<(), EmitError> {
-        self.0.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    }
-}
+mod common;
+use common::Count;
 
 fn counting_logger(name: &str) -> Arc<AtomicU64> {
     let count = Arc::new(AtomicU64::new(0));

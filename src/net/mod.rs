@@ -134,6 +134,28 @@ fn as_text(v: PValue) -> Option<String> {
     }
 }
 
+/// Sets a float attribute; a value that is no number is handed back.
+fn set_f64(slot: &mut f64, value: PValue) -> Option<PValue> {
+    match as_f64(&value) {
+        Some(f) => {
+            *slot = f;
+            None
+        }
+        None => Some(value),
+    }
+}
+
+/// Sets a string attribute; a value that is no string is handed back.
+fn set_str(slot: &mut Cow<'static, str>, value: PValue) -> Option<PValue> {
+    match value {
+        PValue::Str(s) => {
+            *slot = Cow::Owned(s);
+            None
+        }
+        other => Some(other),
+    }
+}
+
 fn to_value(v: PValue) -> Value<'static> {
     match v {
         PValue::None => Value::Null,
@@ -177,93 +199,93 @@ pub fn record_from_dict(pairs: Vec<(PValue, PValue)>) -> Result<Record<'static>,
             PValue::Str(k) => k,
             other => other.to_python_str(),
         };
-        match key.as_str() {
-            "name" => match value {
-                PValue::Str(s) => record.name = Cow::Owned(s),
-                other => {
-                    record.name = Cow::Owned(other.to_python_str());
-                    record.set_extra(key.clone(), to_value(other));
-                }
-            },
-            "msg" => match value {
-                PValue::Str(s) => record.message = Cow::Owned(s),
-                other => record.message = Cow::Owned(other.to_python_str()),
-            },
+        // A value that does not fit the typed attribute stays an extra,
+        // which formats print as it is.
+        let misfit = match key.as_str() {
+            "name" => {
+                record.name = Cow::Owned(value.to_python_str());
+                (!matches!(value, PValue::Str(_))).then_some(value)
+            }
+            "msg" => {
+                record.message = Cow::Owned(match value {
+                    PValue::Str(s) => s,
+                    other => other.to_python_str(),
+                });
+                None
+            }
             "levelno" => match value {
                 PValue::Int(i) => {
                     record.levelno = i32::try_from(i).unwrap_or(i32::MAX);
                     levelno_seen = true;
+                    None
                 }
-                other => {
-                    record.set_extra(key.clone(), to_value(other));
-                }
+                other => Some(other),
             },
             "levelname" => {
-                record.levelname = Cow::Owned(PValue::to_python_str(&value));
+                record.levelname = Cow::Owned(value.to_python_str());
                 levelname_seen = true;
+                None
             }
-            "pathname" => record.pathname = as_text(value).map(Cow::Owned),
             "lineno" => match value {
-                PValue::Int(i) => record.lineno = u32::try_from(i).unwrap_or(0),
-                other => {
-                    record.set_extra(key.clone(), to_value(other));
+                PValue::Int(i) => {
+                    record.lineno = u32::try_from(i).unwrap_or(0);
+                    None
                 }
+                other => Some(other),
             },
-            "funcName" => record.func_name = as_text(value).map(Cow::Owned),
-            "created" => match as_f64(&value) {
-                Some(f) => record.created = f,
-                None => {
-                    record.set_extra(key.clone(), to_value(value));
-                }
-            },
-            "msecs" => match as_f64(&value) {
-                Some(f) => {
-                    record.msecs = f;
-                    msecs_seen = true;
-                }
-                None => {
-                    record.set_extra(key.clone(), to_value(value));
-                }
-            },
-            "relativeCreated" => match as_f64(&value) {
-                Some(f) => {
-                    record.relative_created = f;
-                    relative_seen = true;
-                }
-                None => {
-                    record.set_extra(key.clone(), to_value(value));
-                }
-            },
+            "created" => set_f64(&mut record.created, value),
+            "msecs" => {
+                let misfit = set_f64(&mut record.msecs, value);
+                msecs_seen |= misfit.is_none();
+                misfit
+            }
+            "relativeCreated" => {
+                let misfit = set_f64(&mut record.relative_created, value);
+                relative_seen |= misfit.is_none();
+                misfit
+            }
             "thread" => match value {
-                PValue::Int(i) if u64::try_from(i).is_ok() => record.thread = i as u64,
-                other => {
-                    record.set_extra(key.clone(), to_value(other));
+                PValue::Int(i) if u64::try_from(i).is_ok() => {
+                    record.thread = i as u64;
+                    None
                 }
+                other => Some(other),
             },
             "process" => match value {
-                PValue::Int(i) if u32::try_from(i).is_ok() => record.process = i as u32,
-                other => {
-                    record.set_extra(key.clone(), to_value(other));
+                PValue::Int(i) if u32::try_from(i).is_ok() => {
+                    record.process = i as u32;
+                    None
                 }
+                other => Some(other),
             },
-            "threadName" => match value {
-                PValue::Str(s) => record.thread_name = Cow::Owned(s),
-                other => {
-                    record.set_extra(key.clone(), to_value(other));
-                }
-            },
-            "processName" => match value {
-                PValue::Str(s) => record.process_name = Cow::Owned(s),
-                other => {
-                    record.set_extra(key.clone(), to_value(other));
-                }
-            },
-            "exc_text" => record.exc_text = as_text(value).map(Cow::Owned),
-            "stack_info" => record.stack_info = as_text(value).map(Cow::Owned),
+            "threadName" => set_str(&mut record.thread_name, value),
+            "processName" => set_str(&mut record.process_name, value),
+            "pathname" => {
+                record.pathname = as_text(value).map(Cow::Owned);
+                None
+            }
+            "funcName" => {
+                record.func_name = as_text(value).map(Cow::Owned);
+                None
+            }
+            "exc_text" => {
+                record.exc_text = as_text(value).map(Cow::Owned);
+                None
+            }
+            "stack_info" => {
+                record.stack_info = as_text(value).map(Cow::Owned);
+                None
+            }
             // Recomputed by every formatter, or never sent by CPython.
-            "message" | "asctime" | "args" | "exc_info" => {}
-            "filename" | "module" => derived.push((key.clone(), value)),
-            _ => record.set_extra(key.clone(), to_value(value)),
+            "message" | "asctime" | "args" | "exc_info" => None,
+            "filename" | "module" => {
+                derived.push((key.clone(), value));
+                None
+            }
+            _ => Some(value),
+        };
+        if let Some(value) = misfit {
+            record.set_extra(key, to_value(value));
         }
     }
     if !levelname_seen {

@@ -177,6 +177,15 @@ struct Slot {
     depth: usize,
 }
 
+/// A memo entry. CPython memoizes every string it writes, and a record's
+/// strings are rarely fetched back: a string decoded straight from the
+/// input is remembered by its place there and decoded again only if a GET
+/// asks for it, instead of being copied at every PUT.
+enum Memo {
+    Value(Slot),
+    Utf8 { start: usize, len: usize },
+}
+
 enum Entry {
     Mark,
     Value(Slot),
@@ -186,7 +195,10 @@ struct Machine<'b> {
     input: &'b [u8],
     pos: usize,
     stack: Vec<Entry>,
-    memo: std::collections::HashMap<u64, Slot>,
+    memo: std::collections::HashMap<u64, Memo>,
+    /// Where the string on top of the stack came from, if it was decoded
+    /// from the input just now (`Memo::Utf8`).
+    top_utf8: Option<(usize, usize)>,
     /// Remaining units of work/memory (bytes of text plus `VALUE_COST` per value).
     budget: usize,
 }
@@ -199,6 +211,7 @@ pub fn decode(input: &[u8]) -> Result<PValue, PickleError> {
         pos: 0,
         stack: Vec::new(),
         memo: std::collections::HashMap::new(),
+        top_utf8: None,
         budget: 64 * 1024 + input.len().saturating_mul(8),
     };
     m.run()
@@ -320,15 +333,34 @@ impl<'b> Machine<'b> {
         if self.memo.len() >= 100_000 && !self.memo.contains_key(&key) {
             return err("memo too large");
         }
-        let s = self.top()?.clone();
-        self.charge(cost(&s.value))?;
-        self.memo.insert(key, s);
+        let entry = match self.top_utf8 {
+            Some((start, len)) => Memo::Utf8 { start, len },
+            None => {
+                let s = self.top()?.clone();
+                self.charge(cost(&s.value))?;
+                Memo::Value(s)
+            }
+        };
+        self.memo.insert(key, entry);
+        Ok(())
+    }
+
+    /// A UTF-8 string of `n` bytes from the input (BINUNICODE and friends).
+    fn push_utf8(&mut self, n: usize) -> Result<(), PickleError> {
+        let start = self.pos;
+        let bytes = self.take(n)?;
+        self.push(PValue::Str(utf8_lossy(bytes)))?;
+        self.top_utf8 = Some((start, n));
         Ok(())
     }
 
     fn memo_get(&mut self, key: u64) -> Result<(), PickleError> {
         let s = match self.memo.get(&key) {
-            Some(s) => s.clone(),
+            Some(Memo::Value(s)) => s.clone(),
+            Some(&Memo::Utf8 { start, len }) => Slot {
+                value: PValue::Str(utf8_lossy(&self.input[start..start + len])),
+                depth: 0,
+            },
             None => return err("memo key not found"),
         };
         self.charge(cost(&s.value))?;
@@ -392,12 +424,11 @@ impl<'b> Machine<'b> {
         let PValue::Dict(pairs) = &mut top.value else {
             return err("SETITEM on a value that is not a dict");
         };
+        // Pairs in order; a repeated key's later value wins when the dict
+        // is read (record_from_dict assigns in order), as in Python.
         let mut it = items.into_iter();
         while let (Some(k), Some(v)) = (it.next(), it.next()) {
-            match pairs.iter_mut().find(|(key, _)| *key == k.value) {
-                Some(pair) => pair.1 = v.value,
-                None => pairs.push((k.value, v.value)),
-            }
+            pairs.push((k.value, v.value));
         }
         Ok(())
     }
@@ -430,6 +461,10 @@ impl<'b> Machine<'b> {
     fn run(&mut self) -> Result<PValue, PickleError> {
         loop {
             let op = self.byte()?;
+            // Only a PUT right after the string may remember its place.
+            if !matches!(op, b'p' | b'q' | b'r' | 0x94) {
+                self.top_utf8 = None;
+            }
             match op {
                 b'.' => {
                     let result = self.pop()?;
@@ -536,18 +571,15 @@ impl<'b> Machine<'b> {
                 }
                 b'X' => {
                     let n = self.u32le()?;
-                    let b = self.take(n)?;
-                    self.push(PValue::Str(utf8_lossy(b)))?;
+                    self.push_utf8(n)?;
                 }
                 0x8c => {
                     let n = self.byte()? as usize;
-                    let b = self.take(n)?;
-                    self.push(PValue::Str(utf8_lossy(b)))?;
+                    self.push_utf8(n)?;
                 }
                 0x8d => {
                     let n = self.u64le()?;
-                    let b = self.take(n)?;
-                    self.push(PValue::Str(utf8_lossy(b)))?;
+                    self.push_utf8(n)?;
                 }
                 b'B' => {
                     let n = self.u32le()?;
@@ -760,7 +792,10 @@ fn latin1(bytes: &[u8]) -> String {
 /// UTF-8 as CPython's pickle writes it (`surrogatepass`): lone surrogates
 /// and any invalid sequence become U+FFFD, the rest is kept.
 fn utf8_lossy(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
 }
 
 /// Protocol 0's STRING argument: a quoted Python bytes literal.

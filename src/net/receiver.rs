@@ -339,18 +339,23 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
         cache: HashMap::new(),
     };
     let max = shared.options.max_frame;
-    let mut buf: Vec<u8> = Vec::with_capacity(READ_CHUNK);
+    // `buf[..filled]` holds what was read and not yet delivered. Its bytes
+    // are zeroed once, when it grows, not before every read.
+    let mut buf: Vec<u8> = vec![0; READ_CHUNK];
+    let mut filled = 0;
     let mut last_data = Instant::now();
     loop {
         // Every complete frame in the buffer.
         let mut start = 0;
-        while buf.len() - start >= 4 {
+        let mut wanted = 4;
+        while filled - start >= 4 {
             let prefix: [u8; 4] = buf[start..start + 4].try_into().expect("4 bytes");
             let len = match check_length(prefix, max) {
                 Ok(len) => len,
                 Err(e) => return shared.reject(&e.0),
             };
-            if buf.len() - start - 4 < len {
+            if filled - start - 4 < len {
+                wanted = 4 + len;
                 break;
             }
             let body = &buf[start + 4..start + 4 + len];
@@ -359,45 +364,43 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
             }
             start += 4 + len;
         }
-        buf.drain(..start);
-        let old = buf.len();
-        buf.resize(old + READ_CHUNK, 0);
-        let read = stream.read(&mut buf[old..]);
-        match read {
+        buf.copy_within(start..filled, 0);
+        filled -= start;
+        if filled == 0 && buf.len() > 4 * READ_CHUNK {
+            // A huge frame's buffer must not pin memory once it is gone.
+            buf = vec![0; READ_CHUNK];
+        }
+        // Room for the frame being read (its size is checked: at most max).
+        if buf.len() < wanted.max(READ_CHUNK) {
+            buf.resize(wanted.max(READ_CHUNK), 0);
+        }
+        match stream.read(&mut buf[filled..]) {
             Ok(0) => {
-                buf.truncate(old);
-                if !buf.is_empty() {
+                if filled > 0 {
                     shared.reject("truncated frame (connection closed inside it)");
                 }
                 return;
             }
             Ok(n) => {
-                buf.truncate(old + n);
+                filled += n;
                 last_data = Instant::now();
                 if shared.stopping() && shared.past_drain_deadline() {
                     return;
                 }
             }
-            Err(e) => {
-                buf.truncate(old);
-                match e.kind() {
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
-                        if shared.stopping() {
-                            return;
-                        }
-                        if last_data.elapsed() >= shared.options.idle_timeout {
-                            shared.stats.idle_closed.fetch_add(1, Ordering::Relaxed);
-                            return;
-                        }
+            Err(e) => match e.kind() {
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
+                    if shared.stopping() {
+                        return;
                     }
-                    io::ErrorKind::Interrupted => {}
-                    _ => return,
+                    if last_data.elapsed() >= shared.options.idle_timeout {
+                        shared.stats.idle_closed.fetch_add(1, Ordering::Relaxed);
+                        return;
+                    }
                 }
-            }
-        }
-        // Keep a huge frame's buffer from pinning memory once it is gone.
-        if buf.is_empty() && buf.capacity() > 4 * READ_CHUNK {
-            buf = Vec::with_capacity(READ_CHUNK);
+                io::ErrorKind::Interrupted => {}
+                _ => return,
+            },
         }
     }
 }
