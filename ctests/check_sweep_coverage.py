@@ -17,9 +17,11 @@ def strip_comments(text):
 
 
 def split_args(text, open_paren):
-    """The top-level arguments of the call whose '(' is at open_paren."""
+    """The top-level arguments of the call whose '(' is at open_paren.
+    Commas and parentheses inside string literals are skipped."""
     depth, args, start = 0, [], open_paren + 1
-    for i in range(open_paren, len(text)):
+    i = open_paren
+    while i < len(text):
         c = text[i]
         if c in "([{":
             depth += 1
@@ -32,9 +34,10 @@ def split_args(text, open_paren):
             args.append(text[start:i].strip())
             start = i + 1
         elif c == '"':
-            i2 = i + 1
-            while text[i2] != '"':
-                i2 += 2 if text[i2] == "\\" else 1
+            i += 1
+            while text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+        i += 1
     raise ValueError("unbalanced call")
 
 
@@ -85,7 +88,9 @@ for name, params in sorted(protos.items()):
         used = seen[name].get(i, set())
         if is_ptr and "NULL" not in used:
             problems.append(f"{name}: argument {i + 1} ({decl}) never NULL")
-        if is_str and "bad_utf8" not in used:
+        # An array of strings (const char *const *) is swept with an array
+        # holding bad_utf8, named bad_utf8_array.
+        if is_str and not {"bad_utf8", "bad_utf8_array"} & used:
             problems.append(f"{name}: argument {i + 1} ({decl}) never invalid UTF-8")
 if problems:
     print("null_sweep.c does not cover:\n  " + "\n  ".join(problems))

@@ -439,6 +439,96 @@ int main(void) {
     CHECK(!sawmill_options_get_int(NULL, a_name, NULL));
     CHECK(sawmill_last_error_status() == SAWMILL_ERR_NULL_ARGUMENT);
 
+    /* Records over the network (issue 11). */
+    EXPECT_NULL_RESULT(sawmill_socket_handler_new(NULL, 9020), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_socket_handler_new(bad_utf8, 9020), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_socket_handler_new("localhost", 0), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_socket_handler_new_ex(NULL, 9020, false, 0, 0, 0),
+                       SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_socket_handler_new_ex(bad_utf8, 9020, true, 0, 0, 0),
+                       SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_datagram_handler_new(NULL, 9021), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_datagram_handler_new(bad_utf8, 9021), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_datagram_handler_new("localhost", 70000), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_datagram_handler_new_ex(NULL, 9021, false), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_datagram_handler_new_ex(bad_utf8, 9021, true), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_receiver_start(NULL, NULL, NULL), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_receiver_start(bad_utf8, NULL, NULL), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_receiver_start(NULL, bad_utf8, NULL), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_receiver_start("127.0.0.1:0", NULL, bad_utf8), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_receiver_start("no-port", NULL, NULL), SAWMILL_ERR_INVALID_ARGUMENT);
+    CHECK(sawmill_receiver_port(NULL, false) == -1);
+    CHECK(sawmill_receiver_rejected_count(NULL) == 0);
+    CHECK(sawmill_receiver_received_count(NULL) == 0);
+    EXPECT_NULL_ARG(sawmill_receiver_stop(NULL));
+    EXPECT_NULL_RESULT(sawmill_http_handler_new(NULL, "/", "GET", false, NULL, NULL, false, 0),
+                       SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_http_handler_new("h", NULL, "GET", false, NULL, NULL, false, 0),
+                       SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_http_handler_new(bad_utf8, "/", NULL, false, NULL, NULL, false, 0),
+                       SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_http_handler_new("h", bad_utf8, NULL, false, NULL, NULL, false, 0),
+                       SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_http_handler_new("h", "/", bad_utf8, false, NULL, NULL, false, 0),
+                       SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_http_handler_new("h", "/", "PUT", false, NULL, NULL, false, 0),
+                       SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_http_handler_new("h", "/", "GET", false, bad_utf8, NULL, false, 0),
+                       SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_http_handler_new("h", "/", "GET", false, "u", bad_utf8, false, 0),
+                       SAWMILL_ERR_INVALID_UTF8);
+    {
+        sawmill_handler *hh = sawmill_http_handler_new("h", "/", "post", true, "u", NULL, true, 10);
+        CHECK(hh != NULL);
+        sawmill_handler_release(hh);
+    }
+    {
+        const char *to[] = {"a@example.org", NULL};
+        const char *bad_utf8_array[] = {bad_utf8};
+        EXPECT_NULL_RESULT(sawmill_smtp_handler_new(NULL, 25, "f@example.org", to, 1, "s", NULL,
+                                                    NULL, false, false, 0),
+                           SAWMILL_ERR_NULL_ARGUMENT);
+        EXPECT_NULL_RESULT(sawmill_smtp_handler_new("h", 25, NULL, to, 1, "s", NULL, NULL, false,
+                                                    false, 0),
+                           SAWMILL_ERR_NULL_ARGUMENT);
+        EXPECT_NULL_RESULT(sawmill_smtp_handler_new("h", 25, "f@example.org", NULL, 1, "s", NULL,
+                                                    NULL, false, false, 0),
+                           SAWMILL_ERR_NULL_ARGUMENT);
+        EXPECT_NULL_RESULT(sawmill_smtp_handler_new("h", 25, "f@example.org", to, 2, "s", NULL,
+                                                    NULL, false, false, 0),
+                           SAWMILL_ERR_NULL_ARGUMENT);
+        EXPECT_NULL_RESULT(sawmill_smtp_handler_new("h", 25, "f@example.org", to, 1, NULL, NULL,
+                                                    NULL, false, false, 0),
+                           SAWMILL_ERR_NULL_ARGUMENT);
+        EXPECT_NULL_RESULT(sawmill_smtp_handler_new(bad_utf8, 25, "f@example.org", to, 1, "s",
+                                                    NULL, NULL, false, false, 0),
+                           SAWMILL_ERR_INVALID_UTF8);
+        EXPECT_NULL_RESULT(sawmill_smtp_handler_new("h", 25, bad_utf8, to, 1, "s", NULL, NULL,
+                                                    false, false, 0),
+                           SAWMILL_ERR_INVALID_UTF8);
+        EXPECT_NULL_RESULT(sawmill_smtp_handler_new("h", 25, "f@example.org", bad_utf8_array, 1, "s",
+                                                    NULL, NULL, false, false, 0),
+                           SAWMILL_ERR_INVALID_UTF8);
+        EXPECT_NULL_RESULT(sawmill_smtp_handler_new("h", 25, "f@example.org", to, 1, bad_utf8,
+                                                    NULL, NULL, false, false, 0),
+                           SAWMILL_ERR_INVALID_UTF8);
+        EXPECT_NULL_RESULT(sawmill_smtp_handler_new("h", 25, "f@example.org", to, 1, "s",
+                                                    bad_utf8, NULL, false, false, 0),
+                           SAWMILL_ERR_INVALID_UTF8);
+        EXPECT_NULL_RESULT(sawmill_smtp_handler_new("h", 25, "f@example.org", to, 1, "s", "u",
+                                                    bad_utf8, false, false, 0),
+                           SAWMILL_ERR_INVALID_UTF8);
+        EXPECT_NULL_RESULT(sawmill_smtp_handler_new("h", 25, "no address", to, 1, "s", NULL,
+                                                    NULL, false, false, 0),
+                           SAWMILL_ERR_INVALID_ARGUMENT);
+    }
+    {
+        sawmill_receiver *rcv = sawmill_receiver_start("127.0.0.1:0", "127.0.0.1:0", NULL);
+        CHECK(rcv != NULL);
+        CHECK(sawmill_receiver_port(rcv, false) > 0 && sawmill_receiver_port(rcv, true) > 0);
+        EXPECT_OK(sawmill_receiver_stop(rcv));
+    }
+
     sawmill_handler_release(h);
     sawmill_formatter_release(f);
     sawmill_filter_release(flt);

@@ -75,6 +75,14 @@
  * RFC 3164's TAG limit.
  */
 #define TAG_MAX 32
+ * The default largest body accepted (1 MiB).
+ */
+#define DEFAULT_MAX_FRAME (1 << 20)
+
+/**
+ * The deepest nesting of containers accepted (a record dict is depth 1).
+ */
+#define MAX_DEPTH 64
 
 #define SAWMILL_VERSION_MAJOR 0
 
@@ -221,6 +229,11 @@ typedef struct sawmill_logger sawmill_logger;
  * Valid only during the factory call that received it.
  */
 typedef struct sawmill_options sawmill_options;
+
+/**
+ * A running receiver (see `sawmill_receiver_start`).
+ */
+typedef struct sawmill_receiver sawmill_receiver;
 
 /**
  * One record during a handler or filter callback. Borrowed: valid only
@@ -1026,6 +1039,120 @@ enum sawmill_status sawmill_log(struct sawmill_logger *l, int level, const char 
  * its last value. Thread-safe.
  */
 enum sawmill_status sawmill_log_ex(struct sawmill_logger *l, int level, const char *file, int line, const char *func, const char *msg, const char *exc_text, const char *stack_info, const struct sawmill_extra *extras, size_t n_extras);
+
+/**
+ * Python's `SocketHandler(host, port)`: every record's dict (every key
+ * CPython sends, `msg` merged, `args` and `exc_info` None, `exc_text`
+ * filled) as a pickle behind a 4-byte big-endian length, over TCP, so
+ * CPython's `makeLogRecord` + `Logger.handle` accept it unchanged. Connects
+ * at the first record (1 s connect timeout, 1 s send timeout); after a
+ * failure no connect is tried for 1 s, doubling up to 30 s, and records
+ * logged meanwhile are dropped and counted (`sawmill_handler_dropped_count`).
+ * NULL host → NULL + SAWMILL_ERR_NULL_ARGUMENT; port outside 1..65535 →
+ * SAWMILL_ERR_INVALID_ARGUMENT. The caller owns one reference. Thread-safe.
+ */
+struct sawmill_handler *sawmill_socket_handler_new(const char *host, int port);
+
+/**
+ * `sawmill_socket_handler_new` with its settings: `json` sends the same
+ * dict as a UTF-8 JSON object instead of a pickle; timeouts in
+ * milliseconds (0 keeps the default of 1000); `buffer_records` > 0 keeps up
+ * to that many records while the peer is unreachable and sends them first
+ * once it is back (the oldest is dropped and counted when full). The
+ * caller owns one reference. Thread-safe.
+ */
+struct sawmill_handler *sawmill_socket_handler_new_ex(const char *host, int port, bool json, uint32_t connect_timeout_ms, uint32_t send_timeout_ms, uint32_t buffer_records);
+
+/**
+ * Python's `DatagramHandler(host, port)`: the same bytes as
+ * `sawmill_socket_handler_new` (length prefix included), one UDP datagram
+ * per record; `json` as in `sawmill_socket_handler_new_ex`. A record too
+ * large for a datagram, or a failed send, is counted as an I/O error. NULL
+ * host → NULL + SAWMILL_ERR_NULL_ARGUMENT; bad port →
+ * SAWMILL_ERR_INVALID_ARGUMENT. The caller owns one reference. Thread-safe.
+ */
+struct sawmill_handler *sawmill_datagram_handler_new(const char *host, int port);
+
+/**
+ * `sawmill_datagram_handler_new` sending JSON objects when `json`.
+ * Ownership and errors as there. Thread-safe.
+ */
+struct sawmill_handler *sawmill_datagram_handler_new_ex(const char *host, int port, bool json);
+
+/**
+ * Starts receiving records: CPython's SocketHandler/DatagramHandler frames
+ * (pickles of protocols 0–5, decoded without ever importing or calling
+ * anything) and sawmill's JSON frames, on TCP `tcp_address` and/or UDP
+ * `udp_address` ("host:port", port 0 → ephemeral; NULL → not that one).
+ * Each record is rebuilt as `makeLogRecord` does and handed to
+ * `Logger.handle` of the logger it names, or of `logname` (NULL → the
+ * record's name), so local levels, filters and handlers apply. Limits: 1 MiB
+ * frames, 64-deep nesting, 256 connections, 600 s idle, 10,000 logger
+ * names (further names go to the root logger). A malformed frame closes its
+ * connection and is counted (`sawmill_receiver_rejected_count`). Both
+ * addresses NULL, or a bad address → NULL + SAWMILL_ERR_INVALID_ARGUMENT; a
+ * bind failure → SAWMILL_ERR_IO. The caller owns the receiver and stops it
+ * with `sawmill_receiver_stop`. Thread-safe.
+ */
+struct sawmill_receiver *sawmill_receiver_start(const char *tcp_address, const char *udp_address, const char *logname);
+
+/**
+ * The port the receiver listens on for UDP (`udp`) or TCP; -1 if it does
+ * not listen on that one, or for NULL. Thread-safe.
+ */
+int sawmill_receiver_port(const struct sawmill_receiver *r, bool udp);
+
+/**
+ * Frames refused so far (truncated, empty, over the size limit, not a
+ * pickle or JSON object of a dict, a refused global, nested too deeply).
+ * 0 for NULL. Thread-safe.
+ */
+uint64_t sawmill_receiver_rejected_count(const struct sawmill_receiver *r);
+
+/**
+ * Records handed to a logger so far. 0 for NULL. Thread-safe.
+ */
+uint64_t sawmill_receiver_received_count(const struct sawmill_receiver *r);
+
+/**
+ * Stops the receiver: no new connection is accepted, what the connections
+ * and the UDP socket already hold is read and logged (until a 100 ms pause,
+ * at most 2 s), then every thread is joined and the receiver freed; `r`
+ * is invalid afterwards. Handlers are not flushed or closed (they belong
+ * to the loggers). NULL → SAWMILL_ERR_NULL_ARGUMENT. Call once, from any
+ * thread, with no other call on `r` running.
+ */
+enum sawmill_status sawmill_receiver_stop(struct sawmill_receiver *r);
+
+/**
+ * Python's `HTTPHandler(host, url, method, secure, credentials)`: one
+ * request per record with the record's dict url-encoded as CPython's
+ * `urlencode(record.__dict__)` (GET: appended to `url` after `?` or `&`;
+ * POST: an `application/x-www-form-urlencoded` body); `host` is "host" or
+ * "host:port"; `method` "GET"/"POST" in any case (NULL → GET); `secure` →
+ * HTTPS; `username` non-NULL → a Basic Authorization header with
+ * `password` (NULL → ""). `json` posts the dict as `application/json`
+ * instead. The request is bounded by `timeout_ms` (0 → 5000); the response
+ * is ignored as in CPython, a failed exchange is counted as an I/O error.
+ * NULL host or url → NULL + SAWMILL_ERR_NULL_ARGUMENT; a bad method →
+ * SAWMILL_ERR_INVALID_ARGUMENT. The caller owns one reference. Thread-safe.
+ */
+struct sawmill_handler *sawmill_http_handler_new(const char *host, const char *url, const char *method, bool secure, const char *username, const char *password, bool json, uint32_t timeout_ms);
+
+/**
+ * Python's `SMTPHandler(mailhost, fromaddr, toaddrs, subject, credentials,
+ * secure, timeout)`: one mail per record to the `n_toaddrs` addresses of
+ * `toaddrs`, with From, To, Subject, Date and the formatted record as a
+ * UTF-8 text body. `port` 0 → 25. `username` non-NULL → AUTH with
+ * `password` (NULL → ""); `secure` → STARTTLS after EHLO, only with
+ * credentials (CPython's rule); `ssl` → implicit TLS from the start
+ * (Python's SMTP_SSL). Bounded by `timeout_ms` (0 → 5000). A NULL pointer
+ * (also inside `toaddrs`) → NULL + SAWMILL_ERR_NULL_ARGUMENT; an address
+ * that does not parse or no recipient → SAWMILL_ERR_INVALID_ARGUMENT. A
+ * failed send is counted as an I/O error. The caller owns one reference.
+ * Thread-safe.
+ */
+struct sawmill_handler *sawmill_smtp_handler_new(const char *mailhost, int port, const char *fromaddr, const char *const *toaddrs, size_t n_toaddrs, const char *subject, const char *username, const char *password, bool secure, bool ssl, uint32_t timeout_ms);
 
 /**
  * The logger name. Valid until the callback returns; NULL for a NULL record.

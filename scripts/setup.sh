@@ -42,4 +42,8 @@ if [ ! -x "$SYSLOG_NG_DIR/usr/sbin/syslog-ng" ]; then
   $SUDO mkdir -p "$SYSLOG_NG_DIR"
   $SUDO dpkg -x "$tmp"/syslog-ng-core_*.deb "$SYSLOG_NG_DIR"
   rm -rf "$tmp"
+# issue 11: the SMTP handler's tests run a real SMTP server (aiosmtpd).
+if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then
+  echo "setup: installing aiosmtpd with pip"
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6
 fi

@@ -4,6 +4,7 @@
 //! The core modules are safe Rust and know nothing of C; `ffi` is the only
 //! place with `extern "C"` and raw pointers.
 
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod filter;
@@ -13,6 +14,7 @@ pub mod handler;
 pub mod level;
 pub mod logger;
 pub mod manager;
+pub mod net;
 pub mod record;
 pub mod sync;
 

@@ -782,6 +782,10 @@ pub static HANDLER_CLASSES: &[&dyn HandlerClass] = &[
     &WATCHED_FILE_HANDLER,
     &super::syslog::SYSLOG_HANDLER,
     &super::syslog::JOURNAL_HANDLER,
+    &super::net::SOCKET_HANDLER,
+    &super::net::DATAGRAM_HANDLER,
+    &super::net::HTTP_HANDLER,
+    &super::net::SMTP_HANDLER,
     #[cfg(test)]
     &tests::TARGET_HANDLER,
 ];

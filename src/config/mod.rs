@@ -10,6 +10,7 @@ pub mod ini;
 pub mod listener;
 pub mod literal;
 pub mod syslog;
+pub mod net;
 
 pub use basic::{basic_config, default_format, BasicConfig, BASIC_FORMAT};
 pub use classes::Trust;

@@ -22,6 +22,7 @@ mod formatter;
 mod handler;
 mod listener;
 mod logger;
+mod net;
 mod record;
 mod syslog;
 mod variadic;

@@ -3,13 +3,17 @@
 //! lock into a reused thread-local buffer, so threads only serialise on the write.
 
 mod callback;
+pub mod datagram;
 pub mod file;
 pub mod flusher;
 pub mod journal;
+pub mod http;
 pub(crate) mod list;
 mod null;
 pub mod output;
 mod rotating;
+pub mod smtp;
+pub mod socket;
 mod stream;
 pub mod syslog;
 pub mod syslog_format;
@@ -19,6 +23,7 @@ pub use callback::{CallbackSink, EmitFn, FlushFn};
 pub use file::{request_reopen, FileMode, FileOptions, FileSink, Owner, Rotation};
 pub use null::NullSink;
 pub use output::Buffering;
+pub use socket::NetOptions;
 pub use stream::{StreamOptions, StreamSink};
 
 use std::cell::RefCell;
@@ -559,4 +564,30 @@ pub fn journal_handler(options: journal::JournalOptions) -> Result<Arc<Handler>,
 /// Python's `NullHandler`.
 pub fn null_handler() -> Arc<Handler> {
     Handler::new(Box::new(NullSink))
+}
+
+/// Python's `SocketHandler` (TCP, CPython's frames; see `socket.rs`).
+pub fn socket_handler(options: NetOptions) -> Arc<Handler> {
+    let batching = options.batching;
+    let handler = Handler::new(Box::new(socket::SocketSink::new(options)));
+    if let Some(policy) = batching {
+        // A socket sink takes every policy.
+        let _ = handler.set_buffering(policy);
+    }
+    handler
+}
+
+/// Python's `DatagramHandler` (UDP, one frame per datagram).
+pub fn datagram_handler(options: NetOptions) -> Arc<Handler> {
+    Handler::new(Box::new(datagram::DatagramSink::new(options)))
+}
+
+/// Python's `HTTPHandler` (see `http.rs`).
+pub fn http_handler(options: http::HttpOptions) -> Arc<Handler> {
+    Handler::new(Box::new(http::HttpSink::new(options)))
+}
+
+/// Python's `SMTPHandler` (see `smtp.rs`); bad addresses are refused here.
+pub fn smtp_handler(options: smtp::SmtpOptions) -> Result<Arc<Handler>, String> {
+    Ok(Handler::new(Box::new(smtp::SmtpSink::new(options)?)))
 }

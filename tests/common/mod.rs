@@ -96,3 +96,21 @@ pub fn wait_exit_ok(pid: libc::pid_t, limit: Duration, what: &str) {
         "{what}: child failed (status {status})"
     );
 }
+
+/// A sink that counts the records it gets (network tests).
+#[allow(dead_code)]
+pub struct Count(pub Arc<std::sync::atomic::AtomicU64>);
+
+impl sawmill::handler::Sink for Count {
+    fn kind(&self) -> &'static str {
+        "Count"
+    }
+    fn emit(
+        &mut self,
+        _record: &sawmill::Record<'_>,
+        _text: &mut String,
+    ) -> Result<(), sawmill::handler::EmitError> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}

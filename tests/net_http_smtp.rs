@@ -1,0 +1,258 @@
+//! HTTPHandler against CPython's `http.server` and SMTPHandler against a real
+//! SMTP server (aiosmtpd): the same record is sent by CPython's handler and by
+//! sawmill's, and what the servers received must match.
+
+use std::borrow::Cow;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::Duration;
+
+use sawmill::handler::http::{HttpOptions, Method};
+use sawmill::handler::smtp::SmtpOptions;
+use sawmill::Record;
+
+/// The record both sides send, as CPython's makeLogRecord dict.
+const RECORD_DICT: &str = r#"{'name': 'web.app', 'msg': 'héllo wörld & more=1 ✓ +~*', 'args': (),
+ 'levelname': 'WARNING', 'levelno': 30, 'pathname': '/srv/app/main.py', 'filename': 'main.py',
+ 'module': 'main', 'exc_info': None, 'exc_text': None, 'stack_info': None, 'lineno': 42,
+ 'funcName': 'handle', 'created': 1700000000.25, 'msecs': 250.0, 'relativeCreated': 1234.5,
+ 'thread': 140000000000001, 'threadName': 'Worker-1', 'processName': 'MainProcess',
+ 'process': 4242}"#;
+
+fn the_record() -> Record<'static> {
+    let mut r = Record::stamped(
+        1700000000.25,
+        "web.app",
+        sawmill::WARNING,
+        Some("/srv/app/main.py"),
+        42,
+        Some("handle"),
+        Cow::Borrowed("héllo wörld & more=1 ✓ +~*"),
+        140000000000001,
+        "Worker-1",
+        "MainProcess",
+    );
+    r.msecs = 250.0;
+    r.relative_created = 1234.5;
+    r.process = 4242;
+    r.into_owned()
+}
+
+struct Server {
+    child: Child,
+    out: BufReader<ChildStdout>,
+    port: u16,
+}
+
+impl Server {
+    fn start(script: &str) -> Server {
+        let mut child = Command::new("python3")
+            .args(["-u", "-c", script])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        let port = line.trim().parse().unwrap_or_else(|_| panic!("{line:?}"));
+        Server { child, out, port }
+    }
+
+    fn next(&mut self) -> String {
+        let mut line = String::new();
+        self.out.read_line(&mut line).unwrap();
+        line.trim_end().to_owned()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn python(script: &str) {
+    let mut child = Command::new("python3")
+        .arg("-")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success(), "{script}");
+}
+
+/// Prints one JSON line per request: method, path, the headers that matter,
+/// and the body.
+const HTTP_RECORDER: &str = r#"
+import http.server, json, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def record(self):
+        n = int(self.headers.get('Content-Length') or 0)
+        body = self.rfile.read(n).decode('utf-8')
+        print(json.dumps({'method': self.command, 'path': self.path, 'body': body,
+                          'content_type': self.headers.get('Content-type'),
+                          'authorization': self.headers.get('Authorization')}), flush=True)
+        self.send_response(200)
+        self.send_header('Content-Length', '0')
+        self.end_headers()
+    do_GET = do_POST = record
+    def log_message(self, *a):
+        pass
+s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+"#;
+
+/// Drops 3.12's `taskName` (sawmill sends it; CPython 3.11 has none).
+fn without_task_name(text: &str) -> String {
+    text.replace("&taskName=None", "")
+}
+
+#[test]
+fn http_handler_sends_what_cpython_sends() {
+    let mut server = Server::start(HTTP_RECORDER);
+    let port = server.port;
+    for (method, url, credentials) in [
+        ("GET", "/log", false),
+        ("GET", "/log?tag=a+b", true),
+        ("POST", "/log", true),
+    ] {
+        let creds = if credentials {
+            "('üser', 'p:w')"
+        } else {
+            "None"
+        };
+        python(&format!(
+            "import logging, logging.handlers\n\
+             r = logging.makeLogRecord({RECORD_DICT})\n\
+             h = logging.handlers.HTTPHandler('127.0.0.1:{port}', '{url}', method='{method}', \
+             credentials={creds})\n\
+             h.handle(r)\n"
+        ));
+        let want = server.next();
+        let mut options = HttpOptions::new(&format!("127.0.0.1:{port}"), url);
+        options.method = Method::parse(method).unwrap();
+        if credentials {
+            options.credentials = Some(("üser".into(), "p:w".into()));
+        }
+        let handler = sawmill::handler::http_handler(options);
+        handler.handle(&mut the_record());
+        assert_eq!(handler.error_count(), 0);
+        let got = server.next();
+        assert_eq!(without_task_name(&got), want, "{method} {url}");
+    }
+    // The JSON option posts the same dict as JSON.
+    let mut options = HttpOptions::new(&format!("127.0.0.1:{port}"), "/json");
+    options.json = true;
+    let handler = sawmill::handler::http_handler(options);
+    handler.handle(&mut the_record());
+    let got = server.next();
+    assert!(got.contains(r#""method": "POST""#), "{got}");
+    assert!(
+        got.contains(r#""content_type": "application/json""#),
+        "{got}"
+    );
+    assert!(got.contains(r#"\"thread\":140000000000001"#), "{got}");
+}
+
+#[test]
+fn http_handler_counts_an_unreachable_server_within_its_timeout() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut options = HttpOptions::new(&format!("127.0.0.1:{port}"), "/");
+    options.timeout = Duration::from_millis(500);
+    let handler = sawmill::handler::http_handler(options);
+    let t = std::time::Instant::now();
+    handler.handle(&mut the_record());
+    assert!(t.elapsed() < Duration::from_secs(2));
+    assert_eq!(handler.error_count(), 1);
+}
+
+/// An aiosmtpd server that prints one JSON line per mail, parsed with the
+/// email package; logins as u/p are accepted without TLS.
+const SMTP_RECORDER: &str = r#"
+import asyncio, email, email.policy, json, socket
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+class Recorder:
+    async def handle_DATA(self, server, session, envelope):
+        m = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        print(json.dumps({'mail_from': envelope.mail_from, 'rcpt_tos': envelope.rcpt_tos,
+                          'authenticated': bool(session.authenticated),
+                          'from': str(m['From']),
+                          'to': [a.strip() for a in str(m['To']).split(',')],
+                          'subject': str(m['Subject']), 'has_date': m['Date'] is not None,
+                          'content_type': m.get_content_type(),
+                          'body': m.get_content()}), flush=True)
+        return '250 OK'
+def auth(server, session, envelope, mechanism, data):
+    ok = isinstance(data, LoginPassword) and data.login == b'u' and data.password == b'p'
+    return AuthResult(success=ok, handled=False)
+s = socket.socket(); s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]; s.close()
+c = Controller(Recorder(), hostname='127.0.0.1', port=port, authenticator=auth,
+               auth_require_tls=False)
+c.start()
+print(port, flush=True)
+import time
+while True:
+    time.sleep(60)
+"#;
+
+#[test]
+fn smtp_handler_sends_what_cpython_sends() {
+    let mut server = Server::start(SMTP_RECORDER);
+    let port = server.port;
+    let fmt = "%(levelname)s:%(name)s:%(message)s";
+    for credentials in [false, true] {
+        let creds = if credentials { "('u', 'p')" } else { "None" };
+        python(&format!(
+            "import logging, logging.handlers\n\
+             r = logging.makeLogRecord({RECORD_DICT})\n\
+             h = logging.handlers.SMTPHandler(('127.0.0.1', {port}), 'Lög <log@example.org>', \
+             ['ops@example.org', 'dev@example.net'], 'Alert ✓ from web', credentials={creds}, \
+             timeout=5)\n\
+             h.setFormatter(logging.Formatter('{fmt}'))\n\
+             h.handle(r)\n"
+        ));
+        let want = server.next();
+        let mut options = SmtpOptions::new(
+            "127.0.0.1",
+            "Lög <log@example.org>",
+            &["ops@example.org", "dev@example.net"],
+            "Alert ✓ from web",
+        );
+        options.port = port;
+        if credentials {
+            options.credentials = Some(("u".into(), "p".into()));
+        }
+        let handler = sawmill::handler::smtp_handler(options).unwrap();
+        handler.set_formatter(Some(std::sync::Arc::new(
+            sawmill::Formatter::new(Some(fmt), None, sawmill::Style::Percent).unwrap(),
+        )));
+        handler.handle(&mut the_record());
+        assert_eq!(handler.error_count(), 0);
+        let got = server.next();
+        assert_eq!(got, want, "credentials: {credentials}");
+        assert!(
+            got.contains(&format!("\"authenticated\": {credentials}")),
+            "{got}"
+        );
+    }
+}
+
+#[test]
+fn smtp_handler_refuses_bad_addresses_when_made() {
+    let options = SmtpOptions::new("127.0.0.1", "not an address", &["a@b.c"], "s");
+    assert!(sawmill::handler::smtp_handler(options).is_err());
+    let options = SmtpOptions::new("127.0.0.1", "a@b.c", &[], "s");
+    assert!(sawmill::handler::smtp_handler(options).is_err());
+}
