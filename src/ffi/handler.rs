@@ -66,7 +66,7 @@ pub(crate) unsafe fn handler_ref<'a>(h: *const sawmill_handler) -> FfiResult<&'a
 /// pthread_self), 0 when none. Written only under the handler's lock, which
 /// the callback runs inside: a call that needs that lock, made from that
 /// thread, would wait forever.
-type RunningMark = Arc<AtomicUsize>;
+pub(crate) type RunningMark = Arc<AtomicUsize>;
 
 /// The C API's callback handlers and their marks, read only by the calls
 /// that check for such a deadlock (rare), so that marking a callback costs
@@ -91,6 +91,39 @@ fn in_callback<R>(mark: &AtomicUsize, callback: impl FnOnce() -> R) -> R {
     mark.store(this_thread(), Ordering::Relaxed);
     let _unmark = Unmark(mark);
     callback()
+}
+
+/// A new mark for a handler whose sink calls out (C callbacks, or a
+/// memory handler delivering to its target) and the guard that sets it
+/// around each call; `register_mark` adds it to the wait-for graph.
+pub(crate) fn new_mark() -> (RunningMark, crate::handler::memory::DeliveryGuard) {
+    let mark = RunningMark::default();
+    let inner = mark.clone();
+    (
+        mark,
+        Box::new(move |call: &mut dyn FnMut()| in_callback(&inner, call)),
+    )
+}
+
+/// The mark `register_mark` gave `handler`, if any.
+pub(crate) fn mark_of(handler: &Handler) -> Option<RunningMark> {
+    CALLBACK_MARKS
+        .lock()
+        .iter()
+        .find(|(h, _)| std::ptr::eq(h.as_ptr(), handler))
+        .map(|(_, mark)| mark.clone())
+}
+
+/// Runs `call` with `mark` naming this thread (see `new_mark`).
+pub(crate) fn marked<R>(mark: &AtomicUsize, call: impl FnOnce() -> R) -> R {
+    in_callback(mark, call)
+}
+
+/// Puts `handler`'s mark into the wait-for graph (see `sawmill_emit_fn`).
+pub(crate) fn register_mark(handler: &Arc<Handler>, mark: RunningMark) {
+    let mut marks = CALLBACK_MARKS.lock();
+    marks.retain(|(h, _)| h.strong_count() > 0);
+    marks.push((Arc::downgrade(handler), mark));
 }
 
 /// Whether this thread runs a C callback of a handler `which` accepts.
@@ -201,7 +234,7 @@ pub(crate) fn enter_handler_lock(handler: &Handler, what: &str) -> FfiResult<Wai
 
 /// A handler that is about to take its own lock, with this thread's wait
 /// registered (see `enter_handler_lock`); refused if that would deadlock.
-unsafe fn lockable_handler<'a>(
+pub(crate) unsafe fn lockable_handler<'a>(
     h: *const sawmill_handler,
     what: &str,
 ) -> FfiResult<(&'a Handler, WaitRegistration)> {
@@ -357,10 +390,7 @@ pub extern "C" fn sawmill_callback_handler_new(
         });
         drop(data);
         let handler = Handler::new(Box::new(CallbackSink::new(emit_fn, flush_fn)));
-        let mut marks = CALLBACK_MARKS.lock();
-        marks.retain(|(h, _)| h.strong_count() > 0);
-        marks.push((Arc::downgrade(&handler), mark));
-        drop(marks);
+        register_mark(&handler, mark);
         Ok(into_c(handler))
     })
 }

@@ -20,6 +20,7 @@ mod filter;
 mod formatter;
 mod handler;
 mod logger;
+mod memory;
 mod record;
 mod variadic;
 

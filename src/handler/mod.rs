@@ -6,6 +6,7 @@ mod callback;
 pub mod file;
 pub mod flusher;
 pub(crate) mod list;
+pub mod memory;
 mod null;
 pub mod output;
 mod rotating;
@@ -87,6 +88,27 @@ pub trait Sink: Send {
     /// failing while its buffer was full (see `output::FdOutput`); None for
     /// sinks that never drop. Read once, when the handler is built.
     fn dropped_counter(&self) -> Option<Arc<AtomicU64>> {
+        None
+    }
+
+    /// True for sinks that keep or forward whole records (memory, queue):
+    /// the handler hands them to `accept` without formatting them.
+    fn takes_records(&self) -> bool {
+        false
+    }
+
+    /// Takes one record (sinks whose `takes_records` is true).
+    fn accept(&mut self, _record: &Record<'_>) -> Result<(), EmitError> {
+        Ok(())
+    }
+
+    /// The handlers this sink hands records to (for cycle checks).
+    fn targets(&self) -> Vec<Arc<Handler>> {
+        Vec::new()
+    }
+
+    /// The memory sink behind a MemoryHandler.
+    fn as_memory(&mut self) -> Option<&mut memory::MemorySink> {
         None
     }
 
@@ -222,6 +244,8 @@ pub struct Handler {
     /// Read once from the sink: whether records must be formatted at all.
     /// The sink is a stub (see `Sink::is_stub`).
     stub: bool,
+    /// Read once from the sink: it takes whole records, unformatted.
+    records: bool,
     /// The sink's kind, for error reports.
     kind: &'static str,
     /// The sink's dropped-record count (see `Sink::dropped_counter`).
@@ -259,6 +283,7 @@ impl Handler {
     pub fn new(sink: Box<dyn Sink>) -> Arc<Handler> {
         let handler = Arc::new(Handler {
             stub: sink.is_stub(),
+            records: sink.takes_records(),
             kind: sink.kind(),
             dropped: sink.dropped_counter(),
             core: HandlerCore {
@@ -351,8 +376,19 @@ impl Handler {
         if record.levelno < self.level() {
             return false;
         }
+        self.handle_unleveled(record)
+    }
+
+    /// Python's `Handler.handle` itself, without the level check (what a
+    /// MemoryHandler or a queue listener calls on its targets).
+    pub fn handle_unleveled(&self, record: &mut Record<'_>) -> bool {
         if self.stub || !self.core.filters.passes(record) {
             return false;
+        }
+        if self.records {
+            let result = self.sink.lock().accept(record);
+            self.report(result);
+            return true;
         }
         let emitted = FORMAT_BUFFER.try_with(|cell| match cell.try_borrow_mut() {
             Ok(mut buffer) => self.format_and_emit(record, &mut buffer),
@@ -439,6 +475,11 @@ impl Handler {
             flusher::ensure_running(policy.flush_interval);
         }
         Ok(())
+    }
+
+    /// The handlers this one hands records to (memory and queue handlers).
+    pub fn targets(&self) -> Vec<Arc<Handler>> {
+        self.sink.lock().targets()
     }
 
     /// Runs `f` with the sink locked (for handler-specific settings).
