@@ -23,7 +23,7 @@ pub type ShouldFlushFn = Box<dyn FnMut(&Record<'_>, usize, usize) -> bool + Send
 /// Runs a delivery to the target (the C API marks the thread with it, so a
 /// call that needs this handler's lock from inside the target is refused
 /// instead of deadlocking).
-pub type DeliveryGuard = Box<dyn Fn(&mut dyn FnMut()) + Send>;
+pub type DeliveryGuard = Box<dyn Fn(&mut dyn FnMut()) + Send + Sync>;
 
 /// Everything a MemoryHandler is built from (Python's keyword names).
 pub struct MemoryOptions {

@@ -9,6 +9,7 @@ pub(crate) mod list;
 pub mod memory;
 mod null;
 pub mod output;
+pub mod queue;
 mod rotating;
 mod stream;
 pub mod timed;
@@ -109,6 +110,17 @@ pub trait Sink: Send {
 
     /// The memory sink behind a MemoryHandler.
     fn as_memory(&mut self) -> Option<&mut memory::MemorySink> {
+        None
+    }
+
+    /// The queue sink behind a QueueHandler.
+    fn as_queue(&mut self) -> Option<&mut queue::QueueSink> {
+        None
+    }
+
+    /// A way to hand records over without the handler's lock (the queue's
+    /// producers share none); read once, when the handler is built.
+    fn acceptor(&self) -> Option<Arc<dyn queue::Accept>> {
         None
     }
 
@@ -246,6 +258,8 @@ pub struct Handler {
     stub: bool,
     /// Read once from the sink: it takes whole records, unformatted.
     records: bool,
+    /// Read once from the sink: takes records without the lock.
+    acceptor: Option<Arc<dyn queue::Accept>>,
     /// The sink's kind, for error reports.
     kind: &'static str,
     /// The sink's dropped-record count (see `Sink::dropped_counter`).
@@ -284,6 +298,7 @@ impl Handler {
         let handler = Arc::new(Handler {
             stub: sink.is_stub(),
             records: sink.takes_records(),
+            acceptor: sink.acceptor(),
             kind: sink.kind(),
             dropped: sink.dropped_counter(),
             core: HandlerCore {
@@ -384,6 +399,11 @@ impl Handler {
     pub fn handle_unleveled(&self, record: &mut Record<'_>) -> bool {
         if self.stub || !self.core.filters.passes(record) {
             return false;
+        }
+        if let Some(acceptor) = &self.acceptor {
+            let result = acceptor.accept(record);
+            self.report(result);
+            return true;
         }
         if self.records {
             let result = self.sink.lock().accept(record);
