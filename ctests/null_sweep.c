@@ -220,6 +220,55 @@ int main(void) {
     CHECK(sawmill_handler_retain(NULL) == NULL);
     sawmill_handler_release(NULL);
 
+    /* Memory handlers and the log-only-if-errors scope. */
+    {
+        sawmill_handler *m = sawmill_memory_handler_new(4, SAWMILL_LEVEL_ERROR, NULL, true);
+        sawmill_errors_scope *scope;
+        CHECK(m != NULL);
+        EXPECT_NULL_ARG(sawmill_memory_handler_set_target(NULL, h));
+        EXPECT_OK(sawmill_memory_handler_set_target(m, NULL));
+        EXPECT_STATUS(sawmill_memory_handler_set_target(m, m), SAWMILL_ERR_INVALID_ARGUMENT);
+        EXPECT_STATUS(sawmill_memory_handler_set_target(h, m), SAWMILL_ERR_INVALID_ARGUMENT);
+        EXPECT_NULL_ARG(sawmill_memory_handler_set_should_flush(NULL, NULL, NULL, NULL));
+        EXPECT_OK(sawmill_memory_handler_set_should_flush(m, NULL, NULL, NULL));
+        EXPECT_NULL_ARG(sawmill_memory_handler_discard(NULL));
+        EXPECT_STATUS(sawmill_memory_handler_discard(h), SAWMILL_ERR_INVALID_ARGUMENT);
+        EXPECT_OK(sawmill_memory_handler_discard(m));
+        sawmill_handler_release(m);
+        EXPECT_NULL_RESULT(sawmill_log_if_errors_begin(NULL, NULL, -1, 0), SAWMILL_ERR_NULL_ARGUMENT);
+        EXPECT_NULL_ARG(sawmill_log_if_errors_fail(NULL, NULL, 0, NULL, NULL));
+        EXPECT_OK(sawmill_log_if_errors_end(NULL));
+        scope = sawmill_log_if_errors_begin(l, h, -1, 0);
+        CHECK(scope != NULL);
+        EXPECT_OK(sawmill_log_if_errors_fail(scope, NULL, 0, NULL, NULL));
+        EXPECT_OK(sawmill_log_if_errors_fail(scope, bad_utf8, 1, bad_utf8, bad_utf8));
+        EXPECT_OK(sawmill_log_if_errors_end(scope));
+    }
+
+    /* Queue handlers. */
+    {
+        sawmill_handler *targets[2];
+        sawmill_handler *q;
+        targets[0] = h;
+        targets[1] = NULL;
+        EXPECT_NULL_RESULT(sawmill_queue_handler_new(NULL, 1, false, 16, SAWMILL_OVERFLOW_BLOCK, 0),
+                           SAWMILL_ERR_NULL_ARGUMENT);
+        EXPECT_NULL_RESULT(sawmill_queue_handler_new(targets, 2, false, 16, SAWMILL_OVERFLOW_BLOCK, 0),
+                           SAWMILL_ERR_NULL_ARGUMENT);
+        EXPECT_NULL_RESULT(sawmill_queue_handler_new(targets, 1, false, 16, 99, 0),
+                           SAWMILL_ERR_INVALID_ARGUMENT);
+        q = sawmill_queue_handler_new(targets, 1, true, 16, SAWMILL_OVERFLOW_DROP_OLDEST, 0);
+        CHECK(q != NULL);
+        EXPECT_NULL_ARG(sawmill_queue_handler_set_sync_level(NULL, 40));
+        EXPECT_STATUS(sawmill_queue_handler_set_sync_level(h, 40), SAWMILL_ERR_INVALID_ARGUMENT);
+        EXPECT_OK(sawmill_queue_handler_set_sync_level(q, 40));
+        EXPECT_OK(sawmill_handler_flush(q));
+        sawmill_handler_release(q);
+        q = sawmill_queue_handler_new(NULL, 0, false, 0, SAWMILL_OVERFLOW_TIMEOUT, 5);
+        CHECK(q != NULL);
+        sawmill_handler_release(q);
+    }
+
     /* File handlers of every kind. */
     EXPECT_NULL_RESULT(sawmill_rotating_file_handler_new(NULL, "a", 100, 1, true), SAWMILL_ERR_NULL_ARGUMENT);
     EXPECT_NULL_RESULT(sawmill_rotating_file_handler_new(bad_utf8, "a", 100, 1, true), SAWMILL_ERR_INVALID_UTF8);

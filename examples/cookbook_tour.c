@@ -21,6 +21,7 @@ static const struct recipe recipes[] = {
     {"3 Multiple handlers and formatters", recipe03_run},
     {"4 Logging to multiple destinations", recipe04_run},
     {"9 Using file rotation", recipe09_run},
+    {"17 Buffering and output only if errors", recipe17_run},
 };
 
 static void show_files(const char *dir) {

@@ -206,6 +206,11 @@ impl Drop for WaitRegistration {
 /// first; it is refused, returns from its callback and lets the others on.
 pub(crate) fn enter_handler_lock(handler: &Handler, what: &str) -> FfiResult<WaitRegistration> {
     refuse_in_own_callback(handler, what)?;
+    if handler.kind() == "QueueHandler" {
+        // Its flush waits for the listener, which may wait for the lock of
+        // the handler whose callback this thread runs: not in the graph.
+        refuse_in_any_callback(what)?;
+    }
     if !running_callback_of(|_| true) {
         // Holds no handler lock: cannot be part of a cycle.
         return Ok(WaitRegistration(None));

@@ -21,6 +21,7 @@ mod formatter;
 mod handler;
 mod logger;
 mod memory;
+mod queue;
 mod record;
 mod variadic;
 
