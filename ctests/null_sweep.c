@@ -269,6 +269,29 @@ int main(void) {
         sawmill_handler_release(q);
     }
 
+    /* Command handlers. */
+    {
+        const char *argv_ok[] = {"true", "{message}"};
+        const char *argv_null[] = {"true", NULL};
+        const char *argv_bad_utf8[2];
+        const char *argv_placeholder[] = {"true", "{oops"};
+        sawmill_handler *c;
+        argv_bad_utf8[0] = "true";
+        argv_bad_utf8[1] = bad_utf8;
+        EXPECT_NULL_RESULT(sawmill_command_handler_new(NULL, 1, NULL, false, true, 0, 1), SAWMILL_ERR_NULL_ARGUMENT);
+        EXPECT_NULL_RESULT(sawmill_command_handler_new(argv_null, 2, NULL, false, true, 0, 1), SAWMILL_ERR_NULL_ARGUMENT);
+        EXPECT_NULL_RESULT(sawmill_command_handler_new(argv_bad_utf8, 2, NULL, false, true, 0, 1), SAWMILL_ERR_INVALID_UTF8);
+        EXPECT_NULL_RESULT(sawmill_command_handler_new(argv_ok, 2, bad_utf8, false, true, 0, 1), SAWMILL_ERR_INVALID_UTF8);
+        EXPECT_NULL_RESULT(sawmill_command_handler_new(argv_placeholder, 2, NULL, false, true, 0, 1), SAWMILL_ERR_INVALID_ARGUMENT);
+        EXPECT_NULL_RESULT(sawmill_command_handler_new(argv_ok, 0, NULL, false, true, 0, 1), SAWMILL_ERR_INVALID_ARGUMENT);
+        c = sawmill_command_handler_new(argv_ok, 2, "/tmp/{seq}", true, false, 100, 2);
+        CHECK(c != NULL);
+        CHECK(sawmill_command_handler_failed_count(NULL) == 0);
+        CHECK(sawmill_command_handler_failed_count(c) == 0);
+        CHECK(sawmill_command_handler_failed_count(h) == 0);
+        sawmill_handler_release(c);
+    }
+
     /* File handlers of every kind. */
     EXPECT_NULL_RESULT(sawmill_rotating_file_handler_new(NULL, "a", 100, 1, true), SAWMILL_ERR_NULL_ARGUMENT);
     EXPECT_NULL_RESULT(sawmill_rotating_file_handler_new(bad_utf8, "a", 100, 1, true), SAWMILL_ERR_INVALID_UTF8);

@@ -334,6 +334,37 @@ uint64_t sawmill_reentrant_drop_count(void);
 void sawmill_shutdown(void);
 
 /**
+ * `sawmill.CommandHandler`: runs a program for each record, from the
+ * `argc` strings of `argv` (program first; looked up in PATH; never run
+ * through a shell). In each argument and in `path` (NULL: none),
+ * `{message}` is the formatted record, `{path}` the expanded `path`,
+ * `{seq}` 1, 2, … per handler, and any other `{name}` the record's
+ * attribute of that name (`{levelname}`, `{lineno}`, an extra); `{{` and
+ * `}}` are braces. With `message_on_stdin` the message and a newline are
+ * also written to the program's stdin. With `wait` each record waits for
+ * its program (recipe 16's way; put a QueueHandler in front to keep the
+ * caller fast); otherwise up to `max_concurrent` (0 → 1) run at once and
+ * a record waits for a free slot. A program still running after
+ * `timeout_ms` (0: no limit) is killed. An exit status other than 0, a
+ * kill, or a program that cannot start is a handler error
+ * (`sawmill_handler_error_count`) and counted in
+ * `sawmill_command_handler_failed_count`. The program's stdout and stderr
+ * are discarded. Strings are copied. NULL `argv` or entry → NULL +
+ * SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8; no
+ * program or a bad placeholder → SAWMILL_ERR_INVALID_ARGUMENT. The caller
+ * owns one reference. Thread-safe.
+ */
+struct sawmill_handler *sawmill_command_handler_new(const char *const *argv, size_t argc, const char *path, bool message_on_stdin, bool wait, uint32_t timeout_ms, size_t max_concurrent);
+
+/**
+ * How many programs of a CommandHandler failed (exit status ≠ 0, killed
+ * after the timeout, or not started). 0 for NULL or another kind of
+ * handler. Waits while the handler runs a program it waits for.
+ * Thread-safe.
+ */
+uint64_t sawmill_command_handler_failed_count(const struct sawmill_handler *h);
+
+/**
  * Python's `logging.basicConfig(**cfg)`: if the root logger has no handlers
  * (or `force` is set), adds a stream or file handler with the format
  * (default: the style's default, `%(levelname)s:%(name)s:%(message)s`,

@@ -3,6 +3,7 @@
 //! lock into a reused thread-local buffer, so threads only serialise on the write.
 
 mod callback;
+pub mod command;
 pub mod file;
 pub mod flusher;
 pub(crate) mod list;
@@ -110,6 +111,11 @@ pub trait Sink: Send {
 
     /// The memory sink behind a MemoryHandler.
     fn as_memory(&mut self) -> Option<&mut memory::MemorySink> {
+        None
+    }
+
+    /// The command sink behind a CommandHandler.
+    fn as_command(&mut self) -> Option<&mut command::CommandSink> {
         None
     }
 

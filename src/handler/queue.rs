@@ -393,7 +393,7 @@ impl QueueSink {
         } else {
             options.maxsize
         };
-        QueueSink {
+        let sink = QueueSink {
             shared: Arc::new(Shared {
                 ring: ArcSwap::from_pointee(Ring::new(maxsize)),
                 maxsize,
@@ -405,7 +405,10 @@ impl QueueSink {
                 guard,
                 closed: AtomicBool::new(false),
             }),
-        }
+        };
+        // Started now, so the first record does not pay for the thread.
+        sink.shared.ensure_listener(&sink.shared.ring.load_full());
+        sink
     }
 
     /// Records at or above `level` are handled on the logging thread.
