@@ -277,7 +277,7 @@ pub struct Handler {
 /// that are only read (level, filters, formatter): two logging threads
 /// otherwise invalidate each other's copy of those on every record.
 #[repr(align(128))]
-struct CacheLine<T>(T);
+pub(crate) struct CacheLine<T>(pub(crate) T);
 
 impl<T> std::ops::Deref for CacheLine<T> {
     type Target = T;

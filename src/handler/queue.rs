@@ -15,24 +15,33 @@
 //! queued) and its own listener, started on first use. SIGKILL loses what
 //! is queued.
 //!
+//! Each record's texts are copied into one buffer taken from a pool the
+//! listener refills, so the steady state allocates nothing (extras and
+//! custom level names excepted).
+//!
 //! Departures from Python: the ring is bounded (`maxsize` 0 means
 //! `DEFAULT_MAXSIZE`, not unbounded); records are passed unchanged (Python's
 //! `prepare` replaces the message with the queue handler's formatted text
 //! and clears `exc_text`; with the default formatter the handlers print the
-//! same); the record copy allocates its strings.
+//! same).
 
+use std::borrow::Cow;
 use std::io;
+use std::ops::Range;
 use std::sync::atomic::{fence, AtomicBool, AtomicI32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{JoinHandle, ThreadId};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use crossbeam_queue::ArrayQueue;
 
 use super::memory::DeliveryGuard;
-use super::{EmitError, ErrorKind, Handler, Sink};
-use crate::record::Record;
+use super::{CacheLine, EmitError, ErrorKind, Handler, Sink};
+use crate::record::{Record, Value};
+
+/// How long an idle listener keeps looking before it sleeps.
+const LISTENER_SPIN: Duration = Duration::from_micros(50);
 
 /// The ring's size when none is given.
 pub const DEFAULT_MAXSIZE: usize = 8192;
@@ -91,12 +100,109 @@ impl Default for QueueOptions {
     }
 }
 
+/// A record copied into one reused text buffer: the logging thread packs
+/// it, the listener hands out a borrowed `Record` view of it, and the
+/// buffer goes back to a pool, so the steady state allocates nothing.
+#[derive(Default)]
+struct Packed {
+    text: String,
+    name: Range<usize>,
+    pathname: Option<Range<usize>>,
+    func_name: Option<Range<usize>>,
+    message: Range<usize>,
+    thread_name: Range<usize>,
+    process_name: Range<usize>,
+    exc_text: Option<Range<usize>>,
+    stack_info: Option<Range<usize>>,
+    levelno: i32,
+    levelname: Cow<'static, str>,
+    lineno: u32,
+    created: f64,
+    msecs: f64,
+    relative_created: f64,
+    thread: u64,
+    process: u32,
+    extras: Vec<(Cow<'static, str>, Value<'static>)>,
+}
+
+/// Buffers the pool keeps beyond the ring's size (see `Ring::new`).
+const POOL_HEADROOM: usize = 64;
+
+/// A buffer larger than this is not kept for reuse.
+const POOLED_TEXT_MAX: usize = 16 * 1024;
+
+impl Packed {
+    fn fill(&mut self, record: &Record<'_>) {
+        fn put(text: &mut String, s: &str) -> Range<usize> {
+            let start = text.len();
+            text.push_str(s);
+            start..text.len()
+        }
+        let text = &mut self.text;
+        text.clear();
+        self.name = put(text, &record.name);
+        self.pathname = record.pathname.as_deref().map(|s| put(text, s));
+        self.func_name = record.func_name.as_deref().map(|s| put(text, s));
+        self.message = put(text, &record.message);
+        self.thread_name = put(text, &record.thread_name);
+        self.process_name = put(text, &record.process_name);
+        self.exc_text = record.exc_text.as_deref().map(|s| put(text, s));
+        self.stack_info = record.stack_info.as_deref().map(|s| put(text, s));
+        self.levelno = record.levelno;
+        self.levelname = record.levelname.clone();
+        self.lineno = record.lineno;
+        self.created = record.created;
+        self.msecs = record.msecs;
+        self.relative_created = record.relative_created;
+        self.thread = record.thread;
+        self.process = record.process;
+        self.extras.clear();
+        self.extras.extend(
+            record
+                .extras
+                .iter()
+                .map(|(k, v)| (Cow::Owned(k.to_string()), v.clone().into_owned())),
+        );
+    }
+
+    fn record(&self) -> Record<'_> {
+        let at = |r: &Range<usize>| Cow::Borrowed(&self.text[r.clone()]);
+        Record {
+            name: at(&self.name),
+            levelno: self.levelno,
+            levelname: self.levelname.clone(),
+            pathname: self.pathname.as_ref().map(at),
+            lineno: self.lineno,
+            func_name: self.func_name.as_ref().map(at),
+            message: at(&self.message),
+            created: self.created,
+            msecs: self.msecs,
+            relative_created: self.relative_created,
+            thread: self.thread,
+            thread_name: at(&self.thread_name),
+            process: self.process,
+            process_name: at(&self.process_name),
+            exc_text: self.exc_text.as_ref().map(at),
+            stack_info: self.stack_info.as_ref().map(at),
+            extras: self
+                .extras
+                .iter()
+                .map(|(k, v)| (Cow::Borrowed(&**k), v.clone()))
+                .collect(),
+        }
+    }
+}
+
 /// One queue and its listener. A fork child gets a fresh one.
 struct Ring {
-    queue: ArrayQueue<Record<'static>>,
-    /// Records put in the ring / taken out of it (handled or displaced).
-    enqueued: AtomicU64,
-    finished: AtomicU64,
+    queue: ArrayQueue<Packed>,
+    /// Emptied buffers on their way back to the logging threads.
+    pool: ArrayQueue<Packed>,
+    /// Records put in the ring / taken out of it (handled or displaced),
+    /// each on its own cache line: producers write one, the listener the
+    /// other.
+    enqueued: CacheLine<AtomicU64>,
+    finished: CacheLine<AtomicU64>,
     /// Guards the sleeps below; never held on the fast path.
     signal: Mutex<()>,
     listener_wake: Condvar,
@@ -115,8 +221,11 @@ impl Ring {
     fn new(capacity: usize) -> Ring {
         Ring {
             queue: ArrayQueue::new(capacity),
-            enqueued: AtomicU64::new(0),
-            finished: AtomicU64::new(0),
+            // Room for every buffer in the ring, with the listener and
+            // the logging threads: once warm, a buffer is always there.
+            pool: ArrayQueue::new(capacity + POOL_HEADROOM),
+            enqueued: CacheLine(AtomicU64::new(0)),
+            finished: CacheLine(AtomicU64::new(0)),
             signal: Mutex::new(()),
             listener_wake: Condvar::new(),
             space: Condvar::new(),
@@ -191,6 +300,20 @@ impl Shared {
         });
     }
 
+    /// Hands a packed record to the handlers and its buffer back to the pool.
+    fn deliver_packed(&self, ring: &Ring, packed: Packed, marked: bool) {
+        let mut record = packed.record();
+        if marked {
+            self.deliver_marked(&mut record);
+        } else {
+            self.deliver(&mut record);
+        }
+        drop(record);
+        if packed.text.capacity() <= POOLED_TEXT_MAX {
+            let _ = ring.pool.push(packed);
+        }
+    }
+
     fn deliver_marked(&self, record: &mut Record<'_>) {
         match self.guard.as_ref() {
             Some(guard) => guard(&mut || self.deliver(record)),
@@ -227,14 +350,26 @@ impl Shared {
     /// The listener's loop: records in order until stopped and empty.
     fn listen(&self, ring: &Ring) {
         loop {
-            if let Some(mut record) = ring.queue.pop() {
-                self.deliver_marked(&mut record);
+            if let Some(packed) = ring.queue.pop() {
+                self.deliver_packed(ring, packed, true);
                 ring.finished.fetch_add(1, Ordering::SeqCst);
                 ring.wake_waiters();
                 continue;
             }
             if ring.stop.load(Ordering::SeqCst) {
                 break;
+            }
+            // Records come in bursts: look again for a short while before
+            // sleeping, so a burst after a short pause needs no wake-up.
+            let spin_until = Instant::now() + LISTENER_SPIN;
+            while ring.queue.is_empty()
+                && !ring.stop.load(Ordering::Relaxed)
+                && Instant::now() < spin_until
+            {
+                std::hint::spin_loop();
+            }
+            if !ring.queue.is_empty() {
+                continue;
             }
             let g = ring.signal();
             ring.listener_sleeping.store(true, Ordering::SeqCst);
@@ -257,9 +392,11 @@ impl Shared {
             self.deliver(&mut record);
             return Ok(());
         }
-        let ring = self.ring.load_full();
+        // A guard, not a clone: no reference count shared by every record.
+        let ring = self.ring.load();
         self.ensure_listener(&ring);
-        let mut owned = record.clone().into_owned();
+        let mut owned = ring.pool.pop().unwrap_or_default();
+        owned.fill(record);
         match self.overflow {
             Overflow::DropOldest => {
                 if ring.queue.force_push(owned).is_some() {
@@ -291,7 +428,7 @@ impl Shared {
                     }
                     if ring.is_listener() || !ring.running.load(Ordering::Acquire) {
                         // Nobody else would make room: handle it here.
-                        self.deliver(&mut owned);
+                        self.deliver_packed(&ring, owned, false);
                         break;
                     }
                     let wait = match deadline {
@@ -334,8 +471,8 @@ impl Shared {
         let target = ring.enqueued.load(Ordering::SeqCst);
         if !ring.running.load(Ordering::Acquire) {
             // No listener (never started, stopped, or no thread): drain here.
-            while let Some(mut record) = ring.queue.pop() {
-                self.deliver(&mut record);
+            while let Some(packed) = ring.queue.pop() {
+                self.deliver_packed(&ring, packed, false);
                 ring.finished.fetch_add(1, Ordering::SeqCst);
             }
             return Ok(());
@@ -369,8 +506,8 @@ impl Shared {
         }
         ring.running.store(false, Ordering::Release);
         // Whatever raced in after the listener's last look.
-        while let Some(mut record) = ring.queue.pop() {
-            self.deliver(&mut record);
+        while let Some(packed) = ring.queue.pop() {
+            self.deliver_packed(&ring, packed, false);
             ring.finished.fetch_add(1, Ordering::SeqCst);
         }
     }
