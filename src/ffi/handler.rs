@@ -119,6 +119,16 @@ pub(crate) fn marked<R>(mark: &AtomicUsize, call: impl FnOnce() -> R) -> R {
     in_callback(mark, call)
 }
 
+/// The delivery hook (see `handler::set_delivery_hook`): a memory or queue
+/// handler's deliveries to its targets mark the delivering thread, so a
+/// call needing its lock from inside a target's callback is refused
+/// (SAWMILL_ERR_WOULD_DEADLOCK) instead of waiting forever.
+pub(crate) fn mark_deliveries(handler: &Arc<Handler>) {
+    let (mark, guard) = new_mark();
+    handler.with_sink(|sink| sink.set_delivery_guard(guard));
+    register_mark(handler, mark);
+}
+
 /// Puts `handler`'s mark into the wait-for graph (see `sawmill_emit_fn`).
 pub(crate) fn register_mark(handler: &Arc<Handler>, mark: RunningMark) {
     let mut marks = CALLBACK_MARKS.lock();

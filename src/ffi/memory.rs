@@ -4,13 +4,13 @@ use std::ffi::{c_char, c_int, c_void};
 use std::sync::Arc;
 
 use super::handler::{
-    enter_handler_lock, handler_arc, into_c, lockable_handler, mark_of, marked, new_mark,
-    register_mark, sawmill_destroy_fn, sawmill_handler, UserData,
+    enter_handler_lock, handler_arc, into_c, lockable_handler, mark_of, marked, sawmill_destroy_fn,
+    sawmill_handler, UserData,
 };
 use super::logger::{logger_ref, sawmill_logger};
 use super::record::{sawmill_record, RecordView};
 use super::{pointer_call, sawmill_status, status_call, FfiError};
-use crate::handler::memory::{self, MemoryOptions, MemorySink};
+use crate::handler::memory::{self, MemoryOptions};
 use crate::handler::{self, Handler};
 use crate::logger::Logger;
 
@@ -72,13 +72,10 @@ fn optional_handler(h: *mut sawmill_handler) -> Result<Option<Arc<Handler>>, Ffi
     }
 }
 
-/// A memory handler whose deliveries are marked in the wait-for graph.
+/// A memory handler (its deliveries marked in the wait-for graph by the
+/// delivery hook, see `handler::mark_deliveries`).
 fn new_memory_handler(options: MemoryOptions) -> Arc<Handler> {
-    let (mark, guard) = new_mark();
-    let sink = MemorySink::new(options).with_delivery_guard(guard);
-    let handler = Handler::new(Box::new(sink));
-    register_mark(&handler, mark);
-    handler
+    memory::memory_handler(options)
 }
 
 /// Python's `setTarget`: later flushes go to `target` (NULL: none; records

@@ -110,6 +110,11 @@ thread_local! {
     static LAST_STATUS: Cell<sawmill_status> = const { Cell::new(sawmill_status::SAWMILL_OK) };
 }
 
+/// At library load: the hooks the core calls into this layer through.
+pub(crate) fn install() {
+    crate::handler::set_delivery_hook(handler::mark_deliveries);
+}
+
 /// In a fork child: releases the FFI layer's locks (the name caches).
 pub(crate) fn reset_locks_after_fork() {
     record::reset_locks_after_fork();

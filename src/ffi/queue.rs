@@ -3,12 +3,9 @@
 use std::ffi::c_int;
 use std::time::Duration;
 
-use super::handler::{
-    handler_arc, into_c, lockable_handler, new_mark, register_mark, sawmill_handler,
-};
+use super::handler::{handler_arc, into_c, lockable_handler, sawmill_handler};
 use super::{check_not_null, pointer_call, sawmill_status, status_call, FfiError};
-use crate::handler::queue::{self, Overflow, QueueOptions, QueueSink};
-use crate::handler::Handler;
+use crate::handler::queue::{self, Overflow, QueueOptions};
 
 /// What a full QueueHandler does with a new record (see
 /// `sawmill_queue_handler_new`).
@@ -86,13 +83,8 @@ pub unsafe extern "C" fn sawmill_queue_handler_new(
             overflow,
             sync_level: None,
         };
-        let (mark, guard) = new_mark();
-        let handler = Handler::new(Box::new(QueueSink::with_delivery_guard(
-            options,
-            Some(guard),
-        )));
-        register_mark(&handler, mark);
-        Ok(into_c(handler))
+        // (The delivery hook marks its listener in the wait-for graph.)
+        Ok(into_c(queue::queue_handler(options)))
     })
 }
 

@@ -73,11 +73,6 @@ impl MemorySink {
         self.should_flush = test;
     }
 
-    pub fn with_delivery_guard(mut self, guard: DeliveryGuard) -> MemorySink {
-        self.guard = Some(guard);
-        self
-    }
-
     /// Python's `setTarget` (the caller has checked for cycles).
     pub fn set_target(&mut self, target: Option<Arc<Handler>>) {
         self.options.target = target;
@@ -177,6 +172,10 @@ impl Sink for MemorySink {
 
     fn as_memory(&mut self) -> Option<&mut MemorySink> {
         Some(self)
+    }
+
+    fn set_delivery_guard(&mut self, guard: DeliveryGuard) {
+        self.guard = Some(guard);
     }
 }
 

@@ -130,6 +130,10 @@ pub trait Sink: Send {
         None
     }
 
+    /// Runs each hand-over to other handlers inside `guard` (memory and
+    /// queue sinks; see `set_delivery_hook`).
+    fn set_delivery_guard(&mut self, _guard: memory::DeliveryGuard) {}
+
     /// Changes the durability policy; sinks without an output buffer refuse.
     fn set_buffering(&mut self, _policy: Buffering) -> Result<(), String> {
         Err(format!("{} has no output buffer to configure", self.kind()))
@@ -318,6 +322,11 @@ impl Handler {
             sink: CacheLine(Lock::new(sink)),
         });
         register(&handler);
+        if handler.records {
+            if let Some(hook) = DELIVERY_HOOK.get() {
+                hook(&handler);
+            }
+        }
         handler
     }
 
@@ -519,6 +528,16 @@ impl Drop for Handler {
     fn drop(&mut self) {
         let _ = self.sink.get_mut().flush();
     }
+}
+
+/// Called with each new handler that hands records to other handlers
+/// (memory, queue): the C layer gives it a delivery guard that marks the
+/// delivering thread in its wait-for graph of handler locks.
+static DELIVERY_HOOK: std::sync::OnceLock<fn(&Arc<Handler>)> = std::sync::OnceLock::new();
+
+/// Sets the hook (once; later calls are ignored).
+pub fn set_delivery_hook(hook: fn(&Arc<Handler>)) {
+    let _ = DELIVERY_HOOK.set(hook);
 }
 
 // ---- every live handler, for shutdown ---------------------------------------

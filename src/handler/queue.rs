@@ -29,7 +29,7 @@ use std::borrow::Cow;
 use std::io;
 use std::ops::Range;
 use std::sync::atomic::{fence, AtomicBool, AtomicI32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::thread::{JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
@@ -284,7 +284,8 @@ struct Shared {
     overflow: Overflow,
     sync_level: AtomicI32,
     dropped: Arc<AtomicU64>,
-    guard: Option<DeliveryGuard>,
+    /// Set once, by the C layer (see `handler::set_delivery_hook`).
+    guard: OnceLock<DeliveryGuard>,
     closed: AtomicBool,
 }
 
@@ -315,7 +316,7 @@ impl Shared {
     }
 
     fn deliver_marked(&self, record: &mut Record<'_>) {
-        match self.guard.as_ref() {
+        match self.guard.get() {
             Some(guard) => guard(&mut || self.deliver(record)),
             None => self.deliver(record),
         }
@@ -519,12 +520,6 @@ pub struct QueueSink {
 
 impl QueueSink {
     pub fn new(options: QueueOptions) -> QueueSink {
-        QueueSink::with_delivery_guard(options, None)
-    }
-
-    /// Like `new`, each delivery of the listener running inside `guard` (the
-    /// C API marks the listener thread in the wait-for graph with it).
-    pub fn with_delivery_guard(options: QueueOptions, guard: Option<DeliveryGuard>) -> QueueSink {
         let maxsize = if options.maxsize == 0 {
             DEFAULT_MAXSIZE
         } else {
@@ -539,7 +534,7 @@ impl QueueSink {
                 overflow: options.overflow,
                 sync_level: AtomicI32::new(options.sync_level.unwrap_or(i32::MAX)),
                 dropped: Arc::default(),
-                guard,
+                guard: OnceLock::new(),
                 closed: AtomicBool::new(false),
             }),
         };
@@ -611,6 +606,10 @@ impl Sink for QueueSink {
 
     fn as_queue(&mut self) -> Option<&mut QueueSink> {
         Some(self)
+    }
+
+    fn set_delivery_guard(&mut self, guard: DeliveryGuard) {
+        let _ = self.shared.guard.set(guard);
     }
 
     /// In a fork child: a fresh, empty ring (the parent handles what it
