@@ -9,6 +9,9 @@
 #include "check.h"
 
 static const char *bad_utf8 = "\xff\xfe";
+static const char *not_json = "[1,";
+static const char *a_name = "x";
+static const char *sweep_name = "sweep_factory";
 
 #define EXPECT_STATUS(call, status)                                                    \
     do {                                                                              \
@@ -43,6 +46,26 @@ static const char *bad_utf8 = "\xff\xfe";
             check_failures++;                                                         \
         }                                                                             \
     } while (0)
+
+/* A factory that sweeps the options calls that need a real view. */
+static sawmill_handler *sweep_factory(void *u, const sawmill_options *o) {
+    int64_t n = 0;
+    (void)u;
+    EXPECT_NULL_RESULT(sawmill_options_get_str(o, NULL), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_options_get_str(o, bad_utf8), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_options_get_str_at(o, NULL, 0), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_options_get_str_at(o, bad_utf8, 0), SAWMILL_ERR_INVALID_UTF8);
+    CHECK(!sawmill_options_get_int(o, NULL, &n));
+    CHECK(sawmill_last_error_status() == SAWMILL_ERR_NULL_ARGUMENT);
+    CHECK(!sawmill_options_get_int(o, bad_utf8, &n));
+    CHECK(sawmill_last_error_status() == SAWMILL_ERR_INVALID_UTF8);
+    CHECK(!sawmill_options_get_int(o, a_name, NULL));
+    CHECK(sawmill_last_error_status() == SAWMILL_ERR_NULL_ARGUMENT);
+    return sawmill_null_handler_new();
+}
+static const char *sweep_config =
+    "{\"version\": 1, \"disable_existing_loggers\": false,"
+    " \"handlers\": {\"s\": {\"()\": \"sweep_factory\"}}}";
 
 static int emit_nothing(void *u, const sawmill_record *r, const char *t, size_t n) {
     (void)u; (void)r; (void)t; (void)n;
@@ -391,6 +414,45 @@ int main(void) {
     EXPECT_OK(sawmill_basic_config_apply(NULL));
     CHECK(sawmill_logger_has_handlers(sawmill_get_logger(NULL)));
     CHECK(sawmill_logger_get_level(sawmill_get_logger(NULL)) == SAWMILL_LEVEL_WARNING);
+
+    /* dictConfig, handler lookup and factories (issue 9). */
+    {
+        sawmill_formatter *fd = sawmill_formatter_new_with_defaults(NULL, NULL, 0, NULL);
+        CHECK(fd != NULL);
+        sawmill_formatter_release(fd);
+    }
+    EXPECT_NULL_RESULT(sawmill_formatter_new_with_defaults(bad_utf8, NULL, 0, NULL),
+                       SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_formatter_new_with_defaults(NULL, bad_utf8, 0, NULL),
+                       SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_formatter_new_with_defaults(NULL, NULL, 0, bad_utf8),
+                       SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_formatter_new_with_defaults(NULL, NULL, 0, not_json),
+                       SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_ARG(sawmill_dict_config_json(NULL));
+    EXPECT_BAD_UTF8(sawmill_dict_config_json(bad_utf8));
+    EXPECT_STATUS(sawmill_dict_config_json(not_json), SAWMILL_ERR_CONFIG);
+    EXPECT_NULL_ARG(sawmill_dict_config_file(NULL));
+    EXPECT_BAD_UTF8(sawmill_dict_config_file(bad_utf8));
+    EXPECT_NULL_RESULT(sawmill_get_handler_by_name(NULL), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_get_handler_by_name(bad_utf8), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_ARG(sawmill_register_handler_factory(NULL, NULL, NULL, NULL));
+    EXPECT_BAD_UTF8(sawmill_register_handler_factory(bad_utf8, NULL, NULL, NULL));
+    EXPECT_NULL_ARG(sawmill_register_handler_factory(a_name, NULL, NULL, NULL));
+    EXPECT_NULL_ARG(sawmill_register_filter_factory(NULL, NULL, NULL, NULL));
+    EXPECT_BAD_UTF8(sawmill_register_filter_factory(bad_utf8, NULL, NULL, NULL));
+    EXPECT_NULL_ARG(sawmill_register_filter_factory(a_name, NULL, NULL, NULL));
+    EXPECT_NULL_ARG(sawmill_register_formatter_factory(NULL, NULL, NULL, NULL));
+    EXPECT_BAD_UTF8(sawmill_register_formatter_factory(bad_utf8, NULL, NULL, NULL));
+    EXPECT_NULL_ARG(sawmill_register_formatter_factory(a_name, NULL, NULL, NULL));
+    EXPECT_OK(sawmill_register_handler_factory(sweep_name, sweep_factory, NULL, NULL));
+    EXPECT_OK(sawmill_dict_config_json(sweep_config));
+    EXPECT_NULL_RESULT(sawmill_options_get_str_at(NULL, a_name, 0), SAWMILL_ERR_NULL_ARGUMENT);
+    CHECK(sawmill_options_json(NULL)[0] == '\0');
+    CHECK(sawmill_last_error_status() == SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_options_get_str(NULL, a_name), SAWMILL_ERR_NULL_ARGUMENT);
+    CHECK(!sawmill_options_get_int(NULL, a_name, NULL));
+    CHECK(sawmill_last_error_status() == SAWMILL_ERR_NULL_ARGUMENT);
 
     sawmill_handler_release(h);
     sawmill_formatter_release(f);

@@ -20,6 +20,11 @@
 #include <stdint.h>
 
 /**
+ * Largest configuration text accepted.
+ */
+#define MAX_CONFIG_BYTES (16 << 20)
+
+/**
  * Python's `Formatter.format` tail: `exc_text`, then `stack_info`, each on a
  * new line unless the record's text so far (from `start`) already ends with one.
  * The longest record text a formatter makes (64 MiB). Widths and
@@ -160,6 +165,13 @@ typedef struct sawmill_handler sawmill_handler;
 typedef struct sawmill_logger sawmill_logger;
 
 /**
+ * The keys of a configuration entry other than `()` (and the handler keys
+ * `class`, `level`, `formatter`, `filters`, `.`), as a factory reads them.
+ * Valid only during the factory call that received it.
+ */
+typedef struct sawmill_options sawmill_options;
+
+/**
  * One record during a handler or filter callback. Borrowed: valid only
  * until the callback returns.
  */
@@ -184,17 +196,34 @@ typedef struct sawmill_basic_config {
 } sawmill_basic_config;
 
 /**
- * Decides whether a record goes on: nonzero keeps it. May add or change
- * attributes with `sawmill_record_set_*`. Runs on whatever thread logged;
- * records logged from inside it on the same thread are dropped and counted.
+ * Builds a handler for a `()` entry: the options view is valid during the
+ * call. Return a new handler (the configuration takes over that reference)
+ * or NULL to refuse the configuration.
  */
-typedef int (*sawmill_filter_fn)(void *user_data, struct sawmill_record *r);
+typedef struct sawmill_handler *(*sawmill_handler_factory_fn)(void *user_data, const struct sawmill_options *o);
 
 /**
  * Releases `user_data`; called exactly once, when the last reference to the
  * handler or filter holding it is gone.
  */
 typedef void (*sawmill_destroy_fn)(void *user_data);
+
+/**
+ * Builds a filter for a `()` entry (as `sawmill_handler_factory_fn`).
+ */
+typedef struct sawmill_filter *(*sawmill_filter_factory_fn)(void *user_data, const struct sawmill_options *o);
+
+/**
+ * Builds a formatter for a `()` entry (as `sawmill_handler_factory_fn`).
+ */
+typedef struct sawmill_formatter *(*sawmill_formatter_factory_fn)(void *user_data, const struct sawmill_options *o);
+
+/**
+ * Decides whether a record goes on: nonzero keeps it. May add or change
+ * attributes with `sawmill_record_set_*`. Runs on whatever thread logged;
+ * records logged from inside it on the same thread are dropped and counted.
+ */
+typedef int (*sawmill_filter_fn)(void *user_data, struct sawmill_record *r);
 
 /**
  * Receives one formatted record: `text` is NUL-terminated, `len` bytes long
@@ -382,6 +411,91 @@ uint64_t sawmill_command_handler_failed_count(const struct sawmill_handler *h);
 enum sawmill_status sawmill_basic_config_apply(const struct sawmill_basic_config *cfg);
 
 /**
+ * Python's `logging.config.dictConfig(json.loads(json))`: CPython 3.12's
+ * schema (version 1; formatters, filters, handlers, loggers, root,
+ * incremental, disable_existing_loggers; `cfg://` and `ext://`; `()`
+ * naming a registered factory). Applied atomically: everything is parsed,
+ * checked and built first; on any error nothing changes and the status is
+ * SAWMILL_ERR_CONFIG with the section, entry and key in
+ * `sawmill_last_error()`. Handlers of the previous configuration are
+ * flushed and closed. NULL → SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 →
+ * SAWMILL_ERR_INVALID_UTF8. The text is only read during the call.
+ * Thread-safe (configurations are applied one at a time); calling it from
+ * inside a factory it runs → SAWMILL_ERR_WOULD_DEADLOCK.
+ */
+enum sawmill_status sawmill_dict_config_json(const char *json);
+
+/**
+ * `sawmill_dict_config_json` with the text of the file at `path` (read
+ * whole; an unreadable file → SAWMILL_ERR_CONFIG). NULL →
+ * SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 (path or contents) →
+ * SAWMILL_ERR_INVALID_UTF8 / SAWMILL_ERR_CONFIG. Thread-safe.
+ */
+enum sawmill_status sawmill_dict_config_file(const char *path);
+
+/**
+ * The handler the current configuration named `name` (Python 3.12's
+ * `logging.getHandlerByName`): a new reference the caller releases, or
+ * NULL when there is none (SAWMILL_ERR_INVALID_ARGUMENT in
+ * `sawmill_last_error()`). NULL `name` → NULL + SAWMILL_ERR_NULL_ARGUMENT.
+ * Thread-safe.
+ */
+struct sawmill_handler *sawmill_get_handler_by_name(const char *name);
+
+/**
+ * The whole entry (less `()`) as a JSON object text, valid during the
+ * factory call. NULL `o` → "" + SAWMILL_ERR_NULL_ARGUMENT. Thread-safe.
+ */
+const char *sawmill_options_json(const struct sawmill_options *o);
+
+/**
+ * The string value of `key`, valid during the factory call; NULL when the
+ * key is absent or not a string (or on a NULL argument, which also sets
+ * SAWMILL_ERR_NULL_ARGUMENT). Thread-safe.
+ */
+const char *sawmill_options_get_str(const struct sawmill_options *o, const char *key);
+
+/**
+ * Item `index` of the list value of `key` if it is a string (recipe 13's
+ * `"owner": ["pulse", "pulse"]`), valid during the factory call; NULL
+ * when the key is absent, not a list, too short, or the item is not a
+ * string (or on a NULL argument, which also sets
+ * SAWMILL_ERR_NULL_ARGUMENT). Thread-safe.
+ */
+const char *sawmill_options_get_str_at(const struct sawmill_options *o, const char *key, size_t index);
+
+/**
+ * Stores the integer value of `key` in `*out` and returns true; false
+ * when the key is absent or not an integer (or on a NULL argument, which
+ * also sets SAWMILL_ERR_NULL_ARGUMENT). Thread-safe.
+ */
+bool sawmill_options_get_int(const struct sawmill_options *o, const char *key, int64_t *out);
+
+/**
+ * Registers `fn` as the handler factory `name` (a `()` value names it by
+ * its full dotted name or its last component); a second registration of
+ * the same name replaces the first. `destroy` (may be NULL) runs once on
+ * `user_data` when the factory is replaced. A factory may be registered
+ * before or after the configuration naming it is written, and must exist
+ * when that configuration is applied. NULL `name`/`fn` →
+ * SAWMILL_ERR_NULL_ARGUMENT (destroy still runs). Thread-safe; the factory
+ * is called on the thread applying the configuration.
+ */
+enum sawmill_status sawmill_register_handler_factory(const char *name, sawmill_handler_factory_fn fn, void *user_data, sawmill_destroy_fn destroy);
+
+/**
+ * Registers `fn` as the filter factory `name` (rules of
+ * `sawmill_register_handler_factory`).
+ */
+enum sawmill_status sawmill_register_filter_factory(const char *name, sawmill_filter_factory_fn fn, void *user_data, sawmill_destroy_fn destroy);
+
+/**
+ * Registers `fn` as the formatter factory `name` (rules of
+ * `sawmill_register_handler_factory`).
+ */
+enum sawmill_status sawmill_register_formatter_factory(const char *name, sawmill_formatter_factory_fn fn, void *user_data, sawmill_destroy_fn destroy);
+
+/**
  * Python's `RotatingFileHandler`: before a record would make the file reach
  * `max_bytes`, the file becomes `path.1` (older backups shift to `.2` …
  * `.backup_count`, the oldest is dropped) and a new file starts. Either
@@ -495,6 +609,16 @@ void sawmill_filter_release(struct sawmill_filter *f);
  * Strings are copied. The caller owns one reference. Thread-safe.
  */
 struct sawmill_formatter *sawmill_formatter_new(const char *fmt, const char *datefmt, char style);
+
+/**
+ * `sawmill_formatter_new` with Python 3.10's `defaults=`: values for
+ * fields a record lacks, given as a JSON object text whose values are
+ * strings, numbers, booleans or null (`{"ip": "-", "user_id": 0}`);
+ * NULL `defaults_json` means none. A bad format or bad JSON → NULL +
+ * SAWMILL_ERR_INVALID_ARGUMENT; invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8.
+ * Strings are copied. The caller owns one reference. Thread-safe.
+ */
+struct sawmill_formatter *sawmill_formatter_new_with_defaults(const char *fmt, const char *datefmt, char style, const char *defaults_json);
 
 /**
  * Times in UTC (true) or local time (false, the default), for every handler

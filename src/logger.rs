@@ -208,6 +208,15 @@ impl Logger {
             .unwrap_or_default()
     }
 
+    /// Replaces the handler list in one step (dictConfig): a record logged
+    /// meanwhile sees the old list or the new one, never none. Returns the
+    /// replaced list.
+    pub fn set_handlers(&self, handlers: Vec<Arc<Handler>>) -> Arc<Vec<Arc<Handler>>> {
+        self.handlers
+            .replace(|_| Some(handlers))
+            .unwrap_or_default()
+    }
+
     pub fn has_handlers(&self) -> bool {
         let mut logger = Some(self);
         while let Some(l) = logger {

@@ -1,9 +1,21 @@
-//! Configuration entry points: basicConfig now; dictConfig and friends later.
+//! Configuration entry points: basicConfig, dictConfig (JSON) and the
+//! class registry and factories they build from.
 
 mod basic;
+pub mod classes;
+pub mod dict;
+pub mod factories;
 
-pub(crate) use basic::reset_locks_after_fork;
 pub use basic::{basic_config, default_format, BasicConfig, BASIC_FORMAT};
+pub use classes::Trust;
+pub use dict::{dict_config_file, dict_config_json, handler_by_name, ApplyOptions};
+
+/// In a fork child: every configuration lock a vanished thread may hold.
+pub(crate) fn reset_locks_after_fork() {
+    basic::reset_locks_after_fork();
+    dict::reset_locks_after_fork();
+    factories::reset_locks_after_fork();
+}
 
 use std::fmt;
 

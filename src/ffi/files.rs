@@ -2,7 +2,7 @@
 //! settings every file handler shares (multi-process mode, mode bits,
 //! owner, reopen).
 
-use std::ffi::{c_char, c_int, CString};
+use std::ffi::{c_char, c_int};
 
 use super::handler::{enter_handler_lock, handler_ref, into_c, sawmill_handler};
 use super::{
@@ -158,58 +158,23 @@ pub unsafe extern "C" fn sawmill_file_handler_set_permissions(
     })
 }
 
-/// A user or group given by decimal id or by name (looked up with
-/// `lookup(name, scratch buffer)`).
-fn id_of(
-    name: &str,
-    what: &str,
-    lookup: impl FnOnce(&CString, &mut [c_char]) -> Option<u32>,
-) -> FfiResult<u32> {
-    if let Ok(id) = name.parse::<u32>() {
-        return Ok(id);
+/// A user or group given by decimal id or by name.
+fn id_of(name: &str, user: bool) -> FfiResult<u32> {
+    if name.contains('\0') {
+        return Err(FfiError::invalid("name contains NUL"));
     }
-    let c_name =
-        CString::new(name).map_err(|_| FfiError::invalid(format!("{what} name contains NUL")))?;
-    let mut buf = vec![0 as c_char; 16384];
-    lookup(&c_name, &mut buf).ok_or_else(|| FfiError::invalid(format!("no such {what} {name:?}")))
+    crate::handler::file::lookup_id(name, user).ok_or_else(|| {
+        let what = if user { "user" } else { "group" };
+        FfiError::invalid(format!("no such {what} {name:?}"))
+    })
 }
 
 fn user_id(name: &str) -> FfiResult<u32> {
-    id_of(name, "user", |c_name, buf| {
-        // SAFETY: a zeroed passwd is a valid out-parameter; all pointers are
-        // valid for the call.
-        let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
-        let mut found: *mut libc::passwd = std::ptr::null_mut();
-        let rc = unsafe {
-            libc::getpwnam_r(
-                c_name.as_ptr(),
-                &mut entry,
-                buf.as_mut_ptr(),
-                buf.len(),
-                &mut found,
-            )
-        };
-        (rc == 0 && !found.is_null()).then_some(entry.pw_uid)
-    })
+    id_of(name, true)
 }
 
 fn group_id(name: &str) -> FfiResult<u32> {
-    id_of(name, "group", |c_name, buf| {
-        // SAFETY: a zeroed group is a valid out-parameter; all pointers are
-        // valid for the call.
-        let mut entry: libc::group = unsafe { std::mem::zeroed() };
-        let mut found: *mut libc::group = std::ptr::null_mut();
-        let rc = unsafe {
-            libc::getgrnam_r(
-                c_name.as_ptr(),
-                &mut entry,
-                buf.as_mut_ptr(),
-                buf.len(),
-                &mut found,
-            )
-        };
-        (rc == 0 && !found.is_null()).then_some(entry.gr_gid)
-    })
+    id_of(name, false)
 }
 
 /// Owner (user and/or group, by name or decimal id; NULL leaves that part

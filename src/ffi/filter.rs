@@ -32,6 +32,14 @@ pub(crate) unsafe fn filter_arc(f: *const sawmill_filter) -> FfiResult<Arc<dyn F
     Ok(unsafe { &*(f as *const FilterHandle) }.0.clone())
 }
 
+/// Takes over the reference a filter factory returned.
+pub(crate) unsafe fn filter_from_factory(f: *mut sawmill_filter) -> Arc<dyn Filter> {
+    // SAFETY: the caller passes a non-NULL handle from `into_c` whose
+    // reference it owns.
+    let handle = unsafe { Arc::from_raw(f as *const FilterHandle) };
+    handle.0.clone()
+}
+
 fn into_c(filter: Arc<dyn Filter>) -> *mut sawmill_filter {
     Arc::into_raw(Arc::new(FilterHandle(filter))) as *mut sawmill_filter
 }

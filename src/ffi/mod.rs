@@ -16,6 +16,7 @@
 
 mod command;
 mod config;
+mod dict;
 mod files;
 mod filter;
 mod formatter;

@@ -595,6 +595,16 @@ impl FileSink {
         Ok(())
     }
 
+    /// Opens the file now if it is not open yet (a configuration opens a
+    /// delayed "w" file only once it is committed, so a refused one never
+    /// truncates anything).
+    pub fn open_now(&mut self) -> io::Result<()> {
+        if self.file.is_none() && !self.closed {
+            self.open_file()?;
+        }
+        Ok(())
+    }
+
     /// TimedRotatingFileHandler's `atTime` (MIDNIGHT and W0-W6 only).
     pub fn set_at_time(&mut self, at: (u32, u32, u32)) -> Result<(), String> {
         let start = self
@@ -611,6 +621,81 @@ impl FileSink {
             }
             _ => Err("at_time applies to timed rotating handlers only".into()),
         }
+    }
+}
+
+/// Whether `path` could be opened for appending, without creating,
+/// truncating or keeping anything: an existing file must open for writing;
+/// a missing one needs a writable directory. Configuration checks use it.
+pub fn check_openable(path: &Path) -> io::Result<()> {
+    let path = absolute(path)?;
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_dir() => Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            format!("{} is a directory", path.display()),
+        )),
+        Ok(_) => OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .map(drop)
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display()))),
+        Err(_) => {
+            let dir = path.parent().unwrap_or(Path::new("/"));
+            let c_dir = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes())
+                .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in path"))?;
+            // SAFETY: access(2) on a NUL-terminated path we own.
+            if unsafe { libc::access(c_dir.as_ptr(), libc::W_OK | libc::X_OK) } != 0 {
+                let e = io::Error::last_os_error();
+                return Err(io::Error::new(
+                    e.kind(),
+                    format!("cannot open {}: {e}", path.display()),
+                ));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A user (`user`) or group id given as a decimal id or a name (looked up
+/// in the system's databases); None if there is no such name.
+pub fn lookup_id(name: &str, user: bool) -> Option<u32> {
+    if let Ok(id) = name.parse::<u32>() {
+        return Some(id);
+    }
+    let c_name = std::ffi::CString::new(name).ok()?;
+    let mut buf = vec![0 as libc::c_char; 16384];
+    if user {
+        // SAFETY: a zeroed passwd is a valid out-parameter; all pointers are
+        // valid for the call.
+        let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
+        let mut found: *mut libc::passwd = std::ptr::null_mut();
+        // SAFETY: as above.
+        let rc = unsafe {
+            libc::getpwnam_r(
+                c_name.as_ptr(),
+                &mut entry,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut found,
+            )
+        };
+        (rc == 0 && !found.is_null()).then_some(entry.pw_uid)
+    } else {
+        // SAFETY: a zeroed group is a valid out-parameter; all pointers are
+        // valid for the call.
+        let mut entry: libc::group = unsafe { std::mem::zeroed() };
+        let mut found: *mut libc::group = std::ptr::null_mut();
+        // SAFETY: as above.
+        let rc = unsafe {
+            libc::getgrnam_r(
+                c_name.as_ptr(),
+                &mut entry,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut found,
+            )
+        };
+        (rc == 0 && !found.is_null()).then_some(entry.gr_gid)
     }
 }
 

@@ -19,7 +19,7 @@ pub use callback::{CallbackSink, EmitFn, FlushFn};
 pub use file::{request_reopen, FileMode, FileOptions, FileSink, Owner, Rotation};
 pub use null::NullSink;
 pub use output::Buffering;
-pub use stream::StreamSink;
+pub use stream::{StreamOptions, StreamSink};
 
 use std::cell::RefCell;
 use std::fmt;
@@ -606,6 +606,17 @@ pub(crate) fn flush_for_exit() {
 /// Python's `StreamHandler` writing to a file descriptor (not closed by us).
 pub fn stream_handler(fd: i32) -> Arc<Handler> {
     Handler::new(Box::new(StreamSink::new(fd)))
+}
+
+/// Python's `StreamHandler` from its options (terminator, buffering).
+pub fn stream_handler_with(options: StreamOptions) -> Result<Arc<Handler>, String> {
+    let buffered = !options.buffering.is_write_through();
+    let interval = options.buffering.flush_interval;
+    let sink = StreamSink::with_options(options).map_err(|e| e.to_string())?;
+    if buffered && !interval.is_zero() {
+        flusher::ensure_running(interval);
+    }
+    Ok(Handler::new(Box::new(sink)))
 }
 
 /// Python's `FileHandler`.

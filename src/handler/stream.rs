@@ -7,6 +7,25 @@ use super::output::{Buffering, FdOutput};
 use super::{EmitError, Sink};
 use crate::record::Record;
 
+/// Everything a stream handler is built from.
+#[derive(Clone, Debug)]
+pub struct StreamOptions {
+    /// 1 = stdout, 2 = stderr (default), or any descriptor the caller owns.
+    pub fd: RawFd,
+    pub terminator: String,
+    pub buffering: Buffering,
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        StreamOptions {
+            fd: 2,
+            terminator: "\n".to_owned(),
+            buffering: Buffering::WRITE_THROUGH,
+        }
+    }
+}
+
 pub struct StreamSink {
     output: FdOutput,
     terminator: String,
@@ -20,6 +39,16 @@ impl StreamSink {
             output: FdOutput::new(fd),
             terminator: "\n".to_owned(),
         }
+    }
+}
+
+impl StreamSink {
+    /// A stream sink from its options.
+    pub fn with_options(options: StreamOptions) -> io::Result<StreamSink> {
+        let mut sink = StreamSink::new(options.fd);
+        sink.terminator = options.terminator;
+        sink.output.set_buffering(options.buffering)?;
+        Ok(sink)
     }
 }
 
