@@ -780,6 +780,10 @@ pub static HANDLER_CLASSES: &[&dyn HandlerClass] = &[
     &ROTATING_FILE_HANDLER,
     &TIMED_ROTATING_FILE_HANDLER,
     &WATCHED_FILE_HANDLER,
+    // Issue 12: handlers that pass records on.
+    &super::relay_classes::MEMORY_HANDLER,
+    &super::relay_classes::QUEUE_HANDLER,
+    &super::relay_classes::COMMAND_HANDLER,
     #[cfg(test)]
     &tests::TARGET_HANDLER,
 ];

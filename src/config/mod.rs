@@ -5,6 +5,7 @@ mod basic;
 pub mod classes;
 pub mod dict;
 pub mod factories;
+pub mod relay_classes;
 
 pub use basic::{basic_config, default_format, BasicConfig, BASIC_FORMAT};
 pub use classes::Trust;

@@ -69,7 +69,7 @@ pub unsafe extern "C" fn sawmill_queue_handler_new(
             0 => Overflow::Block,
             1 => Overflow::DropNewest,
             2 => Overflow::DropOldest,
-            3 => Overflow::Timeout(Duration::from_millis(timeout_ms.into())),
+            3 => Overflow::Timeout,
             other => {
                 return Err(FfiError::invalid(format!(
                     "unknown overflow policy {other}"
@@ -81,6 +81,7 @@ pub unsafe extern "C" fn sawmill_queue_handler_new(
             respect_handler_level,
             maxsize,
             overflow,
+            timeout: Duration::from_millis(timeout_ms.into()),
             sync_level: None,
         };
         // (The delivery hook marks its listener in the wait-for graph.)

@@ -52,19 +52,19 @@ pub enum Overflow {
     Block,
     DropNewest,
     DropOldest,
-    /// Wait up to this long for room, then drop the new record.
-    Timeout(Duration),
+    /// Wait up to `QueueOptions::timeout` for room, then drop the new record.
+    Timeout,
 }
 
 impl Overflow {
     /// The configuration's names: "block", "drop_newest", "drop_oldest",
     /// "timeout" (with `timeout_ms`).
-    pub fn parse(name: &str, timeout_ms: u64) -> Result<Overflow, String> {
+    pub fn parse(name: &str) -> Result<Overflow, String> {
         Ok(match name {
             "block" => Overflow::Block,
             "drop_newest" => Overflow::DropNewest,
             "drop_oldest" => Overflow::DropOldest,
-            "timeout" => Overflow::Timeout(Duration::from_millis(timeout_ms)),
+            "timeout" => Overflow::Timeout,
             other => {
                 return Err(format!(
                     "unknown overflow policy '{other}' (block, drop_newest, drop_oldest, timeout)"
@@ -83,6 +83,8 @@ pub struct QueueOptions {
     /// Records the ring holds (`queue: {maxsize}`); 0 → DEFAULT_MAXSIZE.
     pub maxsize: usize,
     pub overflow: Overflow,
+    /// How long `Overflow::Timeout` waits for room.
+    pub timeout: Duration,
     /// Records at or above this level are handled on the logging thread
     /// (None: all go through the queue).
     pub sync_level: Option<i32>,
@@ -95,6 +97,7 @@ impl Default for QueueOptions {
             respect_handler_level: false,
             maxsize: 0,
             overflow: Overflow::Block,
+            timeout: Duration::ZERO,
             sync_level: None,
         }
     }
@@ -282,6 +285,7 @@ struct Shared {
     handlers: Vec<Arc<Handler>>,
     respect_handler_level: bool,
     overflow: Overflow,
+    timeout: Duration,
     sync_level: AtomicI32,
     dropped: Arc<AtomicU64>,
     /// Set once, by the C layer (see `handler::set_delivery_hook`).
@@ -414,9 +418,9 @@ impl Shared {
                     self.dropped.fetch_add(1, Ordering::Relaxed);
                 }
             },
-            Overflow::Block | Overflow::Timeout(_) => {
+            Overflow::Block | Overflow::Timeout => {
                 let deadline = match self.overflow {
-                    Overflow::Timeout(t) => Some(std::time::Instant::now() + t),
+                    Overflow::Timeout => Some(Instant::now() + self.timeout),
                     _ => None,
                 };
                 loop {
@@ -433,7 +437,7 @@ impl Shared {
                         break;
                     }
                     let wait = match deadline {
-                        Some(d) => match d.checked_duration_since(std::time::Instant::now()) {
+                        Some(d) => match d.checked_duration_since(Instant::now()) {
                             Some(left) if !left.is_zero() => left.min(Duration::from_millis(10)),
                             _ => {
                                 self.dropped.fetch_add(1, Ordering::Relaxed);
@@ -532,6 +536,7 @@ impl QueueSink {
                 handlers: options.handlers,
                 respect_handler_level: options.respect_handler_level,
                 overflow: options.overflow,
+                timeout: options.timeout,
                 sync_level: AtomicI32::new(options.sync_level.unwrap_or(i32::MAX)),
                 dropped: Arc::default(),
                 guard: OnceLock::new(),
