@@ -10,7 +10,7 @@ use super::handler::{
 use super::logger::{logger_ref, sawmill_logger};
 use super::record::{sawmill_record, RecordView};
 use super::{pointer_call, sawmill_status, status_call, FfiError};
-use crate::handler::memory::{self, MemoryOptions};
+use crate::handler::memory::{self, MemoryOptions, MemorySink};
 use crate::handler::{self, Handler};
 use crate::logger::Logger;
 
@@ -135,16 +135,8 @@ pub unsafe extern "C" fn sawmill_memory_handler_set_should_flush(
                 },
             ) as memory::ShouldFlushFn
         });
-        handler.with_sink(|sink| match sink.as_memory() {
-            Some(memory) => {
-                memory.set_should_flush(test);
-                Ok(())
-            }
-            None => Err(FfiError::invalid(format!(
-                "{} is not a MemoryHandler",
-                sink.kind()
-            ))),
-        })
+        memory::with_memory(handler, |memory| memory.set_should_flush(test))
+            .map_err(FfiError::invalid)
     })
 }
 
@@ -163,16 +155,7 @@ pub unsafe extern "C" fn sawmill_memory_handler_discard(h: *mut sawmill_handler)
 }
 
 fn discard(handler: &Handler) -> Result<(), FfiError> {
-    handler.with_sink(|sink| match sink.as_memory() {
-        Some(memory) => {
-            memory.discard();
-            Ok(())
-        }
-        None => Err(FfiError::invalid(format!(
-            "{} is not a MemoryHandler",
-            sink.kind()
-        ))),
-    })
+    memory::with_memory(handler, MemorySink::discard).map_err(FfiError::invalid)
 }
 
 /// Recipe 17's "log only if errors" scope on one logger: a MemoryHandler

@@ -203,6 +203,17 @@ pub fn would_cycle(handler: &Handler, target: &Arc<Handler>) -> bool {
     false
 }
 
+/// Runs `f` on the handler's memory sink (locked); other handlers refuse.
+pub fn with_memory<R>(
+    handler: &Handler,
+    f: impl FnOnce(&mut MemorySink) -> R,
+) -> Result<R, String> {
+    handler.with_sink(|sink| match sink.as_memory() {
+        Some(memory) => Ok(f(memory)),
+        None => Err(format!("{} is not a MemoryHandler", sink.kind())),
+    })
+}
+
 /// Python's `setTarget`; a target that would hand records back to this
 /// handler is refused.
 pub fn set_target(handler: &Handler, target: Option<Arc<Handler>>) -> Result<(), String> {
@@ -211,11 +222,5 @@ pub fn set_target(handler: &Handler, target: Option<Arc<Handler>>) -> Result<(),
             return Err("the target hands records back to this handler (a cycle)".into());
         }
     }
-    handler.with_sink(|sink| match sink.as_memory() {
-        Some(memory) => {
-            memory.set_target(target);
-            Ok(())
-        }
-        None => Err(format!("{} is not a MemoryHandler", sink.kind())),
-    })
+    with_memory(handler, |memory| memory.set_target(target))
 }
