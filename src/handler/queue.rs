@@ -198,9 +198,9 @@ impl Packed {
 
 /// One queue and its listener. A fork child gets a fresh one.
 struct Ring {
-    queue: ArrayQueue<Packed>,
+    queue: ArrayQueue<Box<Packed>>,
     /// Emptied buffers on their way back to the logging threads.
-    pool: ArrayQueue<Packed>,
+    pool: ArrayQueue<Box<Packed>>,
     /// Records put in the ring / taken out of it (handled or displaced),
     /// each on its own cache line: producers write one, the listener the
     /// other.
@@ -306,7 +306,7 @@ impl Shared {
     }
 
     /// Hands a packed record to the handlers and its buffer back to the pool.
-    fn deliver_packed(&self, ring: &Ring, packed: Packed, marked: bool) {
+    fn deliver_packed(&self, ring: &Ring, packed: Box<Packed>, marked: bool) {
         let mut record = packed.record();
         if marked {
             self.deliver_marked(&mut record);
