@@ -240,3 +240,30 @@ fn forks_while_two_threads_log_through_the_queue() {
     }
     assert_eq!(seen.values().filter(|&&c| c != 1).count(), 0);
 }
+
+#[test]
+fn a_panicking_handler_does_not_stop_the_listener() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink_seen = seen.clone();
+    let emit = Box::new(move |_: &Record<'_>, text: &str| {
+        if text == "panic" {
+            panic!("a handler bug");
+        }
+        sink_seen.lock().unwrap().push(text.to_owned());
+        Ok(())
+    });
+    let q = queue::queue_handler(QueueOptions {
+        handlers: vec![Handler::new(Box::new(CallbackSink::new(emit, None)))],
+        maxsize: 4,
+        ..QueueOptions::default()
+    });
+    let logger = sawmill::get_logger("queue.panic");
+    logger.set_propagate(false);
+    logger.add_handler(q.clone());
+    logger.log(sawmill::WARNING, None, 0, None, "panic");
+    for i in 0..20 {
+        logger.log(sawmill::WARNING, None, 0, None, &format!("after {i}"));
+    }
+    q.flush().unwrap();
+    assert_eq!(seen.lock().unwrap().len(), 20);
+}

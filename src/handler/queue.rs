@@ -356,7 +356,12 @@ impl Shared {
     fn listen(&self, ring: &Ring) {
         loop {
             if let Some(packed) = ring.queue.pop() {
-                self.deliver_packed(ring, packed, true);
+                // A panicking handler must not end the listener: the
+                // logging threads would then wait for it forever.
+                let delivered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    self.deliver_packed(ring, packed, true)
+                }));
+                drop(delivered);
                 ring.finished.fetch_add(1, Ordering::SeqCst);
                 ring.wake_waiters();
                 continue;
