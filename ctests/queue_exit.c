@@ -3,7 +3,9 @@
  * from main's work (exit), or by calling exit() from another thread while
  * the main thread waits; the parent checks every record reached the file,
  * once, in order. Also: a handler's callback that flushes the queue gets
- * SAWMILL_ERR_WOULD_DEADLOCK instead of waiting for itself. */
+ * SAWMILL_ERR_WOULD_DEADLOCK instead of waiting for itself, and with
+ * drop_newest / drop_oldest the records written plus the dropped count
+ * read from C equal the records logged. */
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -104,6 +106,32 @@ static int flush_inside(void *u, const sawmill_record *r, const char *text, size
     return 0;
 }
 
+static int slow_count(void *u, const sawmill_record *r, const char *text, size_t len) {
+    struct timespec t = {0, 200000};
+    (void)r; (void)text; (void)len;
+    nanosleep(&t, NULL);
+    (*(int *)u)++;
+    return 0;
+}
+
+static void check_drops(int overflow) {
+    int written = 0, i;
+    sawmill_logger *l = sawmill_get_logger(overflow == SAWMILL_OVERFLOW_DROP_NEWEST ? "queue.dn" : "queue.do");
+    sawmill_handler *slow = sawmill_callback_handler_new(slow_count, NULL, &written, NULL);
+    sawmill_handler *q = sawmill_queue_handler_new(&slow, 1, false, 8, overflow, 0);
+    sawmill_logger_set_propagate(l, false);
+    sawmill_logger_add_handler(l, q);
+    for (i = 0; i < 300; i++) {
+        SAWMILL_WARNING(l, "r %d", i);
+    }
+    CHECK(sawmill_handler_flush(q) == SAWMILL_OK);
+    CHECK(sawmill_handler_dropped_count(q) > 0);
+    CHECK((unsigned long long)written + sawmill_handler_dropped_count(q) == 300);
+    sawmill_logger_remove_handler(l, q);
+    sawmill_handler_release(slow);
+    sawmill_handler_release(q);
+}
+
 int main(void) {
     char path[256];
     snprintf(path, sizeof path, "/tmp/sawmill-queue-exit-%d.log", (int)getpid());
@@ -113,6 +141,8 @@ int main(void) {
     CHECK(run_child(1, path));
     CHECK(check_file(path, "exit() from a thread"));
     unlink(path);
+    check_drops(SAWMILL_OVERFLOW_DROP_NEWEST);
+    check_drops(SAWMILL_OVERFLOW_DROP_OLDEST);
 
     {
         sawmill_logger *l = sawmill_get_logger("queue.inside");
