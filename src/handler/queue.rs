@@ -43,6 +43,9 @@ use crate::record::{Record, Value};
 /// How long an idle listener keeps looking before it sleeps.
 const LISTENER_SPIN: Duration = Duration::from_micros(50);
 
+/// Pause instructions between two looks of the idle listener.
+const LISTENER_SPIN_PAUSES: u32 = 32;
+
 /// The ring's size when none is given.
 pub const DEFAULT_MAXSIZE: usize = 8192;
 
@@ -371,12 +374,16 @@ impl Shared {
             }
             // Records come in bursts: look again for a short while before
             // sleeping, so a burst after a short pause needs no wake-up.
+            // Looks about once a microsecond, not in a tight loop: every look
+            // reads the cache line the logging threads write on each push.
             let spin_until = Instant::now() + LISTENER_SPIN;
             while ring.queue.is_empty()
                 && !ring.stop.load(Ordering::Relaxed)
                 && Instant::now() < spin_until
             {
-                std::hint::spin_loop();
+                for _ in 0..LISTENER_SPIN_PAUSES {
+                    std::hint::spin_loop();
+                }
             }
             if !ring.queue.is_empty() {
                 continue;
