@@ -244,6 +244,78 @@ int main(void) {
     CHECK(sawmill_handler_retain(NULL) == NULL);
     sawmill_handler_release(NULL);
 
+    /* Memory handlers and the log-only-if-errors scope. */
+    {
+        sawmill_handler *m = sawmill_memory_handler_new(4, SAWMILL_LEVEL_ERROR, NULL, true);
+        sawmill_errors_scope *scope;
+        CHECK(m != NULL);
+        EXPECT_NULL_ARG(sawmill_memory_handler_set_target(NULL, h));
+        EXPECT_OK(sawmill_memory_handler_set_target(m, NULL));
+        EXPECT_STATUS(sawmill_memory_handler_set_target(m, m), SAWMILL_ERR_INVALID_ARGUMENT);
+        EXPECT_STATUS(sawmill_memory_handler_set_target(h, m), SAWMILL_ERR_INVALID_ARGUMENT);
+        EXPECT_NULL_ARG(sawmill_memory_handler_set_should_flush(NULL, NULL, NULL, NULL));
+        EXPECT_OK(sawmill_memory_handler_set_should_flush(m, NULL, NULL, NULL));
+        EXPECT_NULL_ARG(sawmill_memory_handler_discard(NULL));
+        EXPECT_STATUS(sawmill_memory_handler_discard(h), SAWMILL_ERR_INVALID_ARGUMENT);
+        EXPECT_OK(sawmill_memory_handler_discard(m));
+        sawmill_handler_release(m);
+        EXPECT_NULL_RESULT(sawmill_log_if_errors_begin(NULL, NULL, -1, 0), SAWMILL_ERR_NULL_ARGUMENT);
+        EXPECT_NULL_ARG(sawmill_log_if_errors_fail(NULL, NULL, 0, NULL, NULL));
+        EXPECT_OK(sawmill_log_if_errors_end(NULL));
+        scope = sawmill_log_if_errors_begin(l, h, -1, 0);
+        CHECK(scope != NULL);
+        EXPECT_OK(sawmill_log_if_errors_fail(scope, NULL, 0, NULL, NULL));
+        EXPECT_OK(sawmill_log_if_errors_fail(scope, bad_utf8, 1, bad_utf8, bad_utf8));
+        EXPECT_OK(sawmill_log_if_errors_end(scope));
+    }
+
+    /* Queue handlers. */
+    {
+        sawmill_handler *targets[2];
+        sawmill_handler *q;
+        targets[0] = h;
+        targets[1] = NULL;
+        EXPECT_NULL_RESULT(sawmill_queue_handler_new(NULL, 1, false, 16, SAWMILL_OVERFLOW_BLOCK, 0),
+                           SAWMILL_ERR_NULL_ARGUMENT);
+        EXPECT_NULL_RESULT(sawmill_queue_handler_new(targets, 2, false, 16, SAWMILL_OVERFLOW_BLOCK, 0),
+                           SAWMILL_ERR_NULL_ARGUMENT);
+        EXPECT_NULL_RESULT(sawmill_queue_handler_new(targets, 1, false, 16, 99, 0),
+                           SAWMILL_ERR_INVALID_ARGUMENT);
+        q = sawmill_queue_handler_new(targets, 1, true, 16, SAWMILL_OVERFLOW_DROP_OLDEST, 0);
+        CHECK(q != NULL);
+        EXPECT_NULL_ARG(sawmill_queue_handler_set_sync_level(NULL, 40));
+        EXPECT_STATUS(sawmill_queue_handler_set_sync_level(h, 40), SAWMILL_ERR_INVALID_ARGUMENT);
+        EXPECT_OK(sawmill_queue_handler_set_sync_level(q, 40));
+        EXPECT_OK(sawmill_handler_flush(q));
+        sawmill_handler_release(q);
+        q = sawmill_queue_handler_new(NULL, 0, false, 0, SAWMILL_OVERFLOW_TIMEOUT, 5);
+        CHECK(q != NULL);
+        sawmill_handler_release(q);
+    }
+
+    /* Command handlers. */
+    {
+        const char *argv_ok[] = {"true", "{message}"};
+        const char *argv_null[] = {"true", NULL};
+        const char *argv_bad_utf8[2];
+        const char *argv_placeholder[] = {"true", "{oops"};
+        sawmill_handler *c;
+        argv_bad_utf8[0] = "true";
+        argv_bad_utf8[1] = bad_utf8;
+        EXPECT_NULL_RESULT(sawmill_command_handler_new(NULL, 1, NULL, false, true, 0, 1), SAWMILL_ERR_NULL_ARGUMENT);
+        EXPECT_NULL_RESULT(sawmill_command_handler_new(argv_null, 2, NULL, false, true, 0, 1), SAWMILL_ERR_NULL_ARGUMENT);
+        EXPECT_NULL_RESULT(sawmill_command_handler_new(argv_bad_utf8, 2, NULL, false, true, 0, 1), SAWMILL_ERR_INVALID_UTF8);
+        EXPECT_NULL_RESULT(sawmill_command_handler_new(argv_ok, 2, bad_utf8, false, true, 0, 1), SAWMILL_ERR_INVALID_UTF8);
+        EXPECT_NULL_RESULT(sawmill_command_handler_new(argv_placeholder, 2, NULL, false, true, 0, 1), SAWMILL_ERR_INVALID_ARGUMENT);
+        EXPECT_NULL_RESULT(sawmill_command_handler_new(argv_ok, 0, NULL, false, true, 0, 1), SAWMILL_ERR_INVALID_ARGUMENT);
+        c = sawmill_command_handler_new(argv_ok, 2, "/tmp/{seq}", true, false, 100, 2);
+        CHECK(c != NULL);
+        CHECK(sawmill_command_handler_failed_count(NULL) == 0);
+        CHECK(sawmill_command_handler_failed_count(c) == 0);
+        CHECK(sawmill_command_handler_failed_count(h) == 0);
+        sawmill_handler_release(c);
+    }
+
     /* File handlers of every kind. */
     EXPECT_NULL_RESULT(sawmill_rotating_file_handler_new(NULL, "a", 100, 1, true), SAWMILL_ERR_NULL_ARGUMENT);
     EXPECT_NULL_RESULT(sawmill_rotating_file_handler_new(bad_utf8, "a", 100, 1, true), SAWMILL_ERR_INVALID_UTF8);

@@ -9,5 +9,7 @@ int recipe02_run(const char *outdir);
 int recipe03_run(const char *outdir);
 int recipe04_run(const char *outdir);
 int recipe09_run(const char *outdir);
+int recipe16_run(const char *outdir);
+int recipe17_run(const char *outdir);
 
 #endif

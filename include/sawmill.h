@@ -83,6 +83,9 @@
  * The deepest nesting of containers accepted (a record dict is depth 1).
  */
 #define MAX_DEPTH 64
+ * The ring's size when none is given.
+ */
+#define DEFAULT_MAXSIZE 8192
 
 #define SAWMILL_VERSION_MAJOR 0
 
@@ -101,6 +104,29 @@ typedef enum sawmill_level {
   SAWMILL_LEVEL_ERROR = 40,
   SAWMILL_LEVEL_CRITICAL = 50,
 } sawmill_level;
+
+/**
+ * What a full QueueHandler does with a new record (see
+ * `sawmill_queue_handler_new`).
+ */
+typedef enum sawmill_overflow {
+  /**
+   * Wait for room: nothing is lost (the default).
+   */
+  SAWMILL_OVERFLOW_BLOCK = 0,
+  /**
+   * Drop the new record.
+   */
+  SAWMILL_OVERFLOW_DROP_NEWEST = 1,
+  /**
+   * Drop the oldest queued record to make room.
+   */
+  SAWMILL_OVERFLOW_DROP_OLDEST = 2,
+  /**
+   * Wait up to `timeout_ms`, then drop the new record.
+   */
+  SAWMILL_OVERFLOW_TIMEOUT = 3,
+} sawmill_overflow;
 
 /**
  * Result of a sawmill call. `SAWMILL_OK` is 0; on any other value
@@ -199,6 +225,13 @@ typedef enum sawmill_value_kind {
   SAWMILL_VALUE_FLOAT = 3,
   SAWMILL_VALUE_BOOL = 4,
 } sawmill_value_kind;
+
+/**
+ * Recipe 17's "log only if errors" scope on one logger: a MemoryHandler
+ * attached to the logger between `sawmill_log_if_errors_begin` and
+ * `sawmill_log_if_errors_end`. Owned by the caller until `_end`.
+ */
+typedef struct sawmill_errors_scope sawmill_errors_scope;
 
 /**
  * A filter. Reference-counted (`sawmill_filter_retain` /
@@ -406,6 +439,15 @@ typedef struct sawmill_journal_options {
   size_t fields_len;
   uint32_t timeout_ms;
 } sawmill_journal_options;
+ * Decides, after a record was added to a MemoryHandler's buffer, whether
+ * to flush it to the target now (a BufferingHandler subclass's
+ * `shouldFlush`): `r` is the record just added (valid only during the
+ * call), `buffered` the number of records held including it, `capacity` the
+ * handler's. Called with the handler's lock held, on the thread that
+ * logged; the rules of `sawmill_emit_fn` apply (calls needing this
+ * handler's lock return SAWMILL_ERR_WOULD_DEADLOCK).
+ */
+typedef bool (*sawmill_should_flush_fn)(void *user_data, const struct sawmill_record *r, size_t buffered, size_t capacity);
 
 #ifdef __cplusplus
 extern "C" {
@@ -493,6 +535,37 @@ uint64_t sawmill_reentrant_drop_count(void);
  * running the callback. Thread-safe.
  */
 void sawmill_shutdown(void);
+
+/**
+ * `sawmill.CommandHandler`: runs a program for each record, from the
+ * `argc` strings of `argv` (program first; looked up in PATH; never run
+ * through a shell). In each argument and in `path` (NULL: none),
+ * `{message}` is the formatted record, `{path}` the expanded `path`,
+ * `{seq}` 1, 2, … per handler, and any other `{name}` the record's
+ * attribute of that name (`{levelname}`, `{lineno}`, an extra); `{{` and
+ * `}}` are braces. With `message_on_stdin` the message and a newline are
+ * also written to the program's stdin. With `wait` each record waits for
+ * its program (recipe 16's way; put a QueueHandler in front to keep the
+ * caller fast); otherwise up to `max_concurrent` (0 → 1) run at once and
+ * a record waits for a free slot. A program still running after
+ * `timeout_ms` (0: no limit) is killed. An exit status other than 0, a
+ * kill, or a program that cannot start is a handler error
+ * (`sawmill_handler_error_count`) and counted in
+ * `sawmill_command_handler_failed_count`. The program's stdout and stderr
+ * are discarded. Strings are copied. NULL `argv` or entry → NULL +
+ * SAWMILL_ERR_NULL_ARGUMENT; invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8; no
+ * program or a bad placeholder → SAWMILL_ERR_INVALID_ARGUMENT. The caller
+ * owns one reference. Thread-safe.
+ */
+struct sawmill_handler *sawmill_command_handler_new(const char *const *argv, size_t argc, const char *path, bool message_on_stdin, bool wait, uint32_t timeout_ms, size_t max_concurrent);
+
+/**
+ * How many programs of a CommandHandler failed (exit status ≠ 0, killed
+ * after the timeout, or not started). 0 for NULL or another kind of
+ * handler. Waits while the handler runs a program it waits for.
+ * Thread-safe.
+ */
+uint64_t sawmill_command_handler_failed_count(const struct sawmill_handler *h);
 
 /**
  * Python's `logging.basicConfig(**cfg)`: if the root logger has no handlers
@@ -1153,6 +1226,122 @@ struct sawmill_handler *sawmill_http_handler_new(const char *host, const char *u
  * Thread-safe.
  */
 struct sawmill_handler *sawmill_smtp_handler_new(const char *mailhost, int port, const char *fromaddr, const char *const *toaddrs, size_t n_toaddrs, const char *subject, const char *username, const char *password, bool secure, bool ssl, uint32_t timeout_ms);
+ * Python's `MemoryHandler(capacity, flushLevel, target, flushOnClose)`:
+ * records are buffered (owned copies keeping their created time, thread
+ * and location) and handed in order to `target`'s filters and output —
+ * not its level, as in Python — when `capacity` records are held, when a
+ * record at or above `flush_level` arrives, on `sawmill_handler_flush`, at
+ * process exit, and on close when `flush_on_close`. `target` may be NULL
+ * (records are kept until one is set; set later with
+ * `sawmill_memory_handler_set_target`); the handler takes its own reference
+ * to it. Memory is bounded: at most `capacity` records (at least one) are
+ * held; without a target the oldest is dropped for a new one and counted in
+ * `sawmill_handler_dropped_count` (Python keeps them all). A call needing
+ * this handler's lock made from inside the target's callbacks during a
+ * flush returns SAWMILL_ERR_WOULD_DEADLOCK, and records logged there are
+ * dropped as re-entrant. The caller owns one reference. Thread-safe.
+ */
+struct sawmill_handler *sawmill_memory_handler_new(size_t capacity, int flush_level, struct sawmill_handler *target, bool flush_on_close);
+
+/**
+ * Python's `setTarget`: later flushes go to `target` (NULL: none; records
+ * are then kept, see `sawmill_memory_handler_new`). The handler takes its
+ * own reference. A target that hands records back to `h` (directly or
+ * through other memory or queue handlers) → SAWMILL_ERR_INVALID_ARGUMENT;
+ * `h` not a MemoryHandler → SAWMILL_ERR_INVALID_ARGUMENT; from inside the
+ * target's callbacks during a flush → SAWMILL_ERR_WOULD_DEADLOCK.
+ * Thread-safe.
+ */
+enum sawmill_status sawmill_memory_handler_set_target(struct sawmill_handler *h, struct sawmill_handler *target);
+
+/**
+ * Replaces the flush test (full, or at/above the flush level) with `test`
+ * (see `sawmill_should_flush_fn`); NULL restores the default. `destroy`
+ * (may be NULL) releases `user_data` once, when the test is replaced or the
+ * handler freed. Not a MemoryHandler → SAWMILL_ERR_INVALID_ARGUMENT (and
+ * `destroy` runs); from inside the target's callbacks during a flush →
+ * SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe; `test` may run on any thread
+ * that logs.
+ */
+enum sawmill_status sawmill_memory_handler_set_should_flush(struct sawmill_handler *h, sawmill_should_flush_fn test, void *user_data, sawmill_destroy_fn destroy);
+
+/**
+ * Python's `BufferingHandler.flush` (recipe 17's
+ * `super(MemoryHandler, handler).flush()`): forgets the buffered records
+ * without handing them to the target. Not a MemoryHandler →
+ * SAWMILL_ERR_INVALID_ARGUMENT; from inside the target's callbacks during a
+ * flush → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
+ */
+enum sawmill_status sawmill_memory_handler_discard(struct sawmill_handler *h);
+
+/**
+ * Starts buffering `l`'s records (recipe 17's decorator, on entry): a
+ * MemoryHandler with `capacity` (0 → the recipe's 100) and `flush_level`
+ * (negative → ERROR) handing records to `target` (NULL → a new
+ * StreamHandler on stderr; otherwise the scope takes its own reference) is
+ * added to `l`. Records below the flush level are written only if one at or
+ * above it follows before `sawmill_log_if_errors_end`, which discards the
+ * rest. Returns the scope, owned by the caller and freed by `_end`; NULL
+ * `l` → NULL + SAWMILL_ERR_NULL_ARGUMENT. Scopes on one logger may nest or
+ * overlap (each has its own handler). Thread-safe, though records of every
+ * thread logging to `l` meanwhile are buffered too, as in the recipe.
+ */
+struct sawmill_errors_scope *sawmill_log_if_errors_begin(struct sawmill_logger *l, struct sawmill_handler *target, int flush_level, size_t capacity);
+
+/**
+ * Recipe 17's `logger.exception('call failed')`: logs "call failed" at
+ * ERROR on the scope's logger with `exc_text` (NULL for none) as the
+ * exception text and the given location (NULL file/func allowed), which
+ * flushes the buffered records before it. NULL `s` →
+ * SAWMILL_ERR_NULL_ARGUMENT. Thread-safe.
+ */
+enum sawmill_status sawmill_log_if_errors_fail(struct sawmill_errors_scope *s, const char *file, int line, const char *func, const char *exc_text);
+
+/**
+ * Ends the scope (recipe 17's `finally:`): the records still buffered are
+ * discarded, the handler is removed from the logger and the scope freed
+ * (even when the status is not OK). NULL is a no-op. From inside the
+ * target's callbacks during a flush → SAWMILL_ERR_WOULD_DEADLOCK and the
+ * scope stays alive (call again later). Not thread-safe for one scope: end
+ * it once, after every other call on it has returned.
+ */
+enum sawmill_status sawmill_log_if_errors_end(struct sawmill_errors_scope *s);
+
+/**
+ * Python's `QueueHandler` with a started `QueueListener` (3.12's
+ * `handlers` and `respect_handler_level`): logging calls copy the record
+ * (its created time, thread and location kept) into a ring of `maxsize`
+ * records (0 → 8192; never unbounded) and return; one background thread
+ * hands the records, in order, to the `n_handlers` handlers of `handlers`
+ * (the queue takes its own references; the array is only read during the
+ * call), checking each handler's level only when `respect_handler_level`.
+ * A full ring follows `overflow` (a `sawmill_overflow` value; with
+ * SAWMILL_OVERFLOW_TIMEOUT, `timeout_ms`); every record dropped is counted
+ * in `sawmill_handler_dropped_count`, so written + dropped == logged.
+ * `sawmill_handler_flush` waits until everything queued before it is
+ * handled, then flushes the handlers; normal process exit (return from
+ * main, or exit() from any thread) does the same, and later records are
+ * handled on the logging thread. `sawmill_handler_close` drains and stops
+ * the listener (the handlers stay open); later records are handled on the
+ * logging thread. A fork child starts with an empty queue (the parent
+ * writes what it queued) and its own listener. SIGKILL loses what is
+ * queued. Flushing, closing or changing the queue handler from inside any
+ * handler's callback → SAWMILL_ERR_WOULD_DEADLOCK (the listener may be
+ * waiting for that callback's handler). NULL `handlers` with `n_handlers` >
+ * 0, or a NULL entry → NULL + SAWMILL_ERR_NULL_ARGUMENT; an unknown
+ * `overflow` → NULL + SAWMILL_ERR_INVALID_ARGUMENT. The caller owns one
+ * reference. Thread-safe.
+ */
+struct sawmill_handler *sawmill_queue_handler_new(struct sawmill_handler *const *handlers, size_t n_handlers, bool respect_handler_level, size_t maxsize, int overflow, uint32_t timeout_ms);
+
+/**
+ * Records at or above `level` are handled on the logging thread, after
+ * everything queued before them (so an ERROR before a crash reaches its
+ * handlers); a negative level turns this off (the default). Not a
+ * QueueHandler → SAWMILL_ERR_INVALID_ARGUMENT; from inside a handler's
+ * callback → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
+ */
+enum sawmill_status sawmill_queue_handler_set_sync_level(struct sawmill_handler *h, int level);
 
 /**
  * The logger name. Valid until the callback returns; NULL for a NULL record.

@@ -8,6 +8,7 @@
 #define SAWMILL_HPP
 
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -99,6 +100,12 @@ public:
         return Handler(detail::check_ptr(sawmill_file_handler_new(path, mode, delay)));
     }
     static Handler null() { return Handler(detail::check_ptr(sawmill_null_handler_new())); }
+    // Python's MemoryHandler(capacity, flushLevel, target, flushOnClose).
+    static Handler memory(std::size_t capacity, int flush_level = SAWMILL_LEVEL_ERROR,
+                          const Handler *target = nullptr, bool flush_on_close = true) {
+        return Handler(detail::check_ptr(sawmill_memory_handler_new(
+            capacity, flush_level, target ? target->get() : nullptr, flush_on_close)));
+    }
     static Handler callback(EmitFn emit) {
         EmitFn *boxed = new EmitFn(std::move(emit));
         return Handler(detail::check_ptr(sawmill_callback_handler_new(&call, nullptr, boxed, &destroy)));
@@ -160,6 +167,45 @@ public:
 private:
     explicit Logger(sawmill_logger *l) : l_(l) {}
     sawmill_logger *l_;
+};
+
+// Recipe 17's "log only if errors" as an RAII guard: while it lives, the
+// logger's records are buffered and written (to `target`, by default a new
+// StreamHandler on stderr) only once one at or above `flush_level` arrives;
+// the rest are discarded when the guard ends. `fail()` is the recipe's
+// logger.exception('call failed'); `run()` calls a function and does that
+// for an exception escaping it (its what() as the exception text) before
+// rethrowing.
+class LogIfErrors {
+public:
+    explicit LogIfErrors(const Logger &logger, const Handler *target = nullptr, int flush_level = -1,
+                         std::size_t capacity = 0)
+        : scope_(detail::check_ptr(sawmill_log_if_errors_begin(
+              logger.handle(), target ? target->get() : nullptr, flush_level, capacity))) {}
+    LogIfErrors(const LogIfErrors &) = delete;
+    LogIfErrors &operator=(const LogIfErrors &) = delete;
+    ~LogIfErrors() { (void)sawmill_log_if_errors_end(scope_); }
+
+    void fail(const char *exc_text = nullptr, const char *file = nullptr, int line = 0,
+              const char *func = nullptr) {
+        (void)sawmill_log_if_errors_fail(scope_, file, line, func, exc_text);
+    }
+
+    template <typename F>
+    auto run(F &&fn) -> decltype(fn()) {
+        try {
+            return fn();
+        } catch (const std::exception &e) {
+            fail(e.what());
+            throw;
+        } catch (...) {
+            fail("unknown exception");
+            throw;
+        }
+    }
+
+private:
+    sawmill_errors_scope *scope_;
 };
 
 inline void shutdown() { sawmill_shutdown(); }

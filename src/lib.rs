@@ -34,6 +34,7 @@ pub use record::{Record, Value};
 extern "C" fn on_load() {
     let _ = clock::start_time();
     fork::install();
+    ffi::install();
 }
 
 #[used]

@@ -54,6 +54,32 @@ impl Drop for DispatchGuard<'_> {
     }
 }
 
+/// Runs `f` as if inside a logging call's dispatch: records logged on this
+/// thread meanwhile are dropped as re-entrant (a handler delivering records
+/// to its targets outside a logging call, e.g. a MemoryHandler's flush).
+pub(crate) fn as_dispatch<R>(f: impl FnOnce() -> R) -> R {
+    let mut f = Some(f);
+    let mut result = None;
+    let done = IN_DISPATCH.try_with(|flag| {
+        let was = flag.replace(true);
+        let _restore = RestoreDispatch(flag, was);
+        result = f.take().map(|f| f());
+    });
+    match (done, result) {
+        (Ok(()), Some(r)) => r,
+        _ => (f.take().expect("not yet run"))(),
+    }
+}
+
+/// Puts this thread's IN_DISPATCH flag back as it was when dropped.
+struct RestoreDispatch<'a>(&'a Cell<bool>, bool);
+
+impl Drop for RestoreDispatch<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.1);
+    }
+}
+
 static REENTRANT_DROPS: AtomicU64 = AtomicU64::new(0);
 
 /// Records dropped because they were logged from inside a filter or handler

@@ -217,3 +217,54 @@ fn hierarchy_path_is_allocation_free_in_steady_state() {
     }
     assert_eq!(n, 0, "{n} allocations over 20,000 records through 3 levels");
 }
+
+#[test]
+fn queue_handler_caller_side_is_allocation_free_once_warm() {
+    use sawmill::handler::queue::{self, QueueOptions};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    const SLOTS: usize = 256;
+    // The handler waits while `gate` is shut, so the warm-up fills the
+    // ring and the pool of buffers reaches its working size.
+    let gate = Arc::new(AtomicBool::new(false));
+    let open = gate.clone();
+    let emit = Box::new(move |_: &sawmill::Record<'_>, _: &str| {
+        while !open.load(Ordering::Acquire) {
+            std::thread::yield_now();
+        }
+        Ok(())
+    });
+    let target = sawmill::Handler::new(Box::new(handler::CallbackSink::new(emit, None)));
+    let q = queue::queue_handler(QueueOptions {
+        handlers: vec![target],
+        maxsize: SLOTS,
+        ..QueueOptions::default()
+    });
+    let logger = sawmill::get_logger("zero.queue");
+    logger.set_level(sawmill::DEBUG);
+    logger.set_propagate(false);
+    logger.add_handler(q.clone());
+    let log = |n: usize| {
+        for _ in 0..n {
+            logger.log(
+                sawmill::INFO,
+                Some("/src/app/main.c"),
+                42,
+                Some("main"),
+                "Hello logger",
+            );
+        }
+    };
+    log(SLOTS + 1); // the ring full, one record in the handler
+    gate.store(true, Ordering::Release);
+    q.flush().expect("flush");
+    let n = allocations_in(|| {
+        log(10_000);
+        q.flush().expect("flush");
+    });
+    // At most one: the pool may need one buffer more than the warm-up made
+    // (ring + the handler's + the caller's), never more.
+    assert!(
+        n <= 1,
+        "{n} allocations over 10,000 records through the queue"
+    );
+}

@@ -786,6 +786,10 @@ pub static HANDLER_CLASSES: &[&dyn HandlerClass] = &[
     &super::net::DATAGRAM_HANDLER,
     &super::net::HTTP_HANDLER,
     &super::net::SMTP_HANDLER,
+    // Issue 12: handlers that pass records on.
+    &super::relay_classes::MEMORY_HANDLER,
+    &super::relay_classes::QUEUE_HANDLER,
+    &super::relay_classes::COMMAND_HANDLER,
     #[cfg(test)]
     &tests::TARGET_HANDLER,
 ];

@@ -11,6 +11,7 @@ pub mod listener;
 pub mod literal;
 pub mod syslog;
 pub mod net;
+pub mod relay_classes;
 
 pub use basic::{basic_config, default_format, BasicConfig, BASIC_FORMAT};
 pub use classes::Trust;

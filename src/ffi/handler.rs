@@ -66,7 +66,7 @@ pub(crate) unsafe fn handler_ref<'a>(h: *const sawmill_handler) -> FfiResult<&'a
 /// pthread_self), 0 when none. Written only under the handler's lock, which
 /// the callback runs inside: a call that needs that lock, made from that
 /// thread, would wait forever.
-type RunningMark = Arc<AtomicUsize>;
+pub(crate) type RunningMark = Arc<AtomicUsize>;
 
 /// The C API's callback handlers and their marks, read only by the calls
 /// that check for such a deadlock (rare), so that marking a callback costs
@@ -91,6 +91,49 @@ fn in_callback<R>(mark: &AtomicUsize, callback: impl FnOnce() -> R) -> R {
     mark.store(this_thread(), Ordering::Relaxed);
     let _unmark = Unmark(mark);
     callback()
+}
+
+/// A new mark for a handler whose sink calls out (C callbacks, or a
+/// memory handler delivering to its target) and the guard that sets it
+/// around each call; `register_mark` adds it to the wait-for graph.
+pub(crate) fn new_mark() -> (RunningMark, crate::handler::memory::DeliveryGuard) {
+    let mark = RunningMark::default();
+    let inner = mark.clone();
+    (
+        mark,
+        Box::new(move |call: &mut dyn FnMut()| in_callback(&inner, call)),
+    )
+}
+
+/// The mark `register_mark` gave `handler`, if any.
+pub(crate) fn mark_of(handler: &Handler) -> Option<RunningMark> {
+    CALLBACK_MARKS
+        .lock()
+        .iter()
+        .find(|(h, _)| std::ptr::eq(h.as_ptr(), handler))
+        .map(|(_, mark)| mark.clone())
+}
+
+/// Runs `call` with `mark` naming this thread (see `new_mark`).
+pub(crate) fn marked<R>(mark: &AtomicUsize, call: impl FnOnce() -> R) -> R {
+    in_callback(mark, call)
+}
+
+/// The delivery hook (see `handler::set_delivery_hook`): a memory or queue
+/// handler's deliveries to its targets mark the delivering thread, so a
+/// call needing its lock from inside a target's callback is refused
+/// (SAWMILL_ERR_WOULD_DEADLOCK) instead of waiting forever.
+pub(crate) fn mark_deliveries(handler: &Arc<Handler>) {
+    let (mark, guard) = new_mark();
+    handler.with_sink(|sink| sink.set_delivery_guard(guard));
+    register_mark(handler, mark);
+}
+
+/// Puts `handler`'s mark into the wait-for graph (see `sawmill_emit_fn`).
+pub(crate) fn register_mark(handler: &Arc<Handler>, mark: RunningMark) {
+    let mut marks = CALLBACK_MARKS.lock();
+    marks.retain(|(h, _)| h.strong_count() > 0);
+    marks.push((Arc::downgrade(handler), mark));
 }
 
 /// Whether this thread runs a C callback of a handler `which` accepts.
@@ -173,6 +216,11 @@ impl Drop for WaitRegistration {
 /// first; it is refused, returns from its callback and lets the others on.
 pub(crate) fn enter_handler_lock(handler: &Handler, what: &str) -> FfiResult<WaitRegistration> {
     refuse_in_own_callback(handler, what)?;
+    if handler.kind() == "QueueHandler" {
+        // Its flush waits for the listener, which may wait for the lock of
+        // the handler whose callback this thread runs: not in the graph.
+        refuse_in_any_callback(what)?;
+    }
     if !running_callback_of(|_| true) {
         // Holds no handler lock: cannot be part of a cycle.
         return Ok(WaitRegistration(None));
@@ -201,7 +249,7 @@ pub(crate) fn enter_handler_lock(handler: &Handler, what: &str) -> FfiResult<Wai
 
 /// A handler that is about to take its own lock, with this thread's wait
 /// registered (see `enter_handler_lock`); refused if that would deadlock.
-unsafe fn lockable_handler<'a>(
+pub(crate) unsafe fn lockable_handler<'a>(
     h: *const sawmill_handler,
     what: &str,
 ) -> FfiResult<(&'a Handler, WaitRegistration)> {
@@ -357,10 +405,7 @@ pub extern "C" fn sawmill_callback_handler_new(
         });
         drop(data);
         let handler = Handler::new(Box::new(CallbackSink::new(emit_fn, flush_fn)));
-        let mut marks = CALLBACK_MARKS.lock();
-        marks.retain(|(h, _)| h.strong_count() > 0);
-        marks.push((Arc::downgrade(&handler), mark));
-        drop(marks);
+        register_mark(&handler, mark);
         Ok(into_c(handler))
     })
 }

@@ -14,6 +14,7 @@
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)]
 
+mod command;
 mod config;
 mod dict;
 mod files;
@@ -23,6 +24,8 @@ mod handler;
 mod listener;
 mod logger;
 mod net;
+mod memory;
+mod queue;
 mod record;
 mod syslog;
 mod variadic;
@@ -109,6 +112,11 @@ pub(crate) type FfiResult<T> = Result<T, FfiError>;
 thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
     static LAST_STATUS: Cell<sawmill_status> = const { Cell::new(sawmill_status::SAWMILL_OK) };
+}
+
+/// At library load: the hooks the core calls into this layer through.
+pub(crate) fn install() {
+    crate::handler::set_delivery_hook(handler::mark_deliveries);
 }
 
 /// In a fork child: releases the FFI layer's locks (the name caches).

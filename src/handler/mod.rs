@@ -4,13 +4,16 @@
 
 mod callback;
 pub mod datagram;
+pub mod command;
 pub mod file;
 pub mod flusher;
 pub mod journal;
 pub mod http;
 pub(crate) mod list;
+pub mod memory;
 mod null;
 pub mod output;
+pub mod queue;
 mod rotating;
 pub mod smtp;
 pub mod socket;
@@ -102,6 +105,47 @@ pub trait Sink: Send {
     fn dropped_counter(&self) -> Option<Arc<AtomicU64>> {
         None
     }
+
+    /// True for sinks that keep or forward whole records (memory, queue):
+    /// the handler hands them to `accept` without formatting them.
+    fn takes_records(&self) -> bool {
+        false
+    }
+
+    /// Takes one record (sinks whose `takes_records` is true).
+    fn accept(&mut self, _record: &Record<'_>) -> Result<(), EmitError> {
+        Ok(())
+    }
+
+    /// The handlers this sink hands records to (for cycle checks).
+    fn targets(&self) -> Vec<Arc<Handler>> {
+        Vec::new()
+    }
+
+    /// The memory sink behind a MemoryHandler.
+    fn as_memory(&mut self) -> Option<&mut memory::MemorySink> {
+        None
+    }
+
+    /// The command sink behind a CommandHandler.
+    fn as_command(&mut self) -> Option<&mut command::CommandSink> {
+        None
+    }
+
+    /// The queue sink behind a QueueHandler.
+    fn as_queue(&mut self) -> Option<&mut queue::QueueSink> {
+        None
+    }
+
+    /// A way to hand records over without the handler's lock (the queue's
+    /// producers share none); read once, when the handler is built.
+    fn acceptor(&self) -> Option<Arc<dyn queue::Accept>> {
+        None
+    }
+
+    /// Runs each hand-over to other handlers inside `guard` (memory and
+    /// queue sinks; see `set_delivery_hook`).
+    fn set_delivery_guard(&mut self, _guard: memory::DeliveryGuard) {}
 
     /// Changes the durability policy; sinks without an output buffer refuse.
     fn set_buffering(&mut self, _policy: Buffering) -> Result<(), String> {
@@ -235,6 +279,10 @@ pub struct Handler {
     /// Read once from the sink: whether records must be formatted at all.
     /// The sink is a stub (see `Sink::is_stub`).
     stub: bool,
+    /// Read once from the sink: it takes whole records, unformatted.
+    records: bool,
+    /// Read once from the sink: takes records without the lock.
+    acceptor: Option<Arc<dyn queue::Accept>>,
     /// The sink's kind, for error reports.
     kind: &'static str,
     /// The sink's dropped-record count (see `Sink::dropped_counter`).
@@ -246,7 +294,7 @@ pub struct Handler {
 /// that are only read (level, filters, formatter): two logging threads
 /// otherwise invalidate each other's copy of those on every record.
 #[repr(align(128))]
-struct CacheLine<T>(T);
+pub(crate) struct CacheLine<T>(pub(crate) T);
 
 impl<T> std::ops::Deref for CacheLine<T> {
     type Target = T;
@@ -272,6 +320,8 @@ impl Handler {
     pub fn new(sink: Box<dyn Sink>) -> Arc<Handler> {
         let handler = Arc::new(Handler {
             stub: sink.is_stub(),
+            records: sink.takes_records(),
+            acceptor: sink.acceptor(),
             kind: sink.kind(),
             dropped: sink.dropped_counter(),
             core: HandlerCore {
@@ -285,6 +335,11 @@ impl Handler {
             sink: CacheLine(Lock::new(sink)),
         });
         register(&handler);
+        if handler.records {
+            if let Some(hook) = DELIVERY_HOOK.get() {
+                hook(&handler);
+            }
+        }
         handler
     }
 
@@ -364,8 +419,24 @@ impl Handler {
         if record.levelno < self.level() {
             return false;
         }
+        self.handle_unleveled(record)
+    }
+
+    /// Python's `Handler.handle` itself, without the level check (what a
+    /// MemoryHandler or a queue listener calls on its targets).
+    pub fn handle_unleveled(&self, record: &mut Record<'_>) -> bool {
         if self.stub || !self.core.filters.passes(record) {
             return false;
+        }
+        if let Some(acceptor) = &self.acceptor {
+            let result = acceptor.accept(record);
+            self.report(result);
+            return true;
+        }
+        if self.records {
+            let result = self.sink.lock().accept(record);
+            self.report(result);
+            return true;
         }
         let emitted = FORMAT_BUFFER.try_with(|cell| match cell.try_borrow_mut() {
             Ok(mut buffer) => self.format_and_emit(record, &mut buffer),
@@ -454,6 +525,11 @@ impl Handler {
         Ok(())
     }
 
+    /// The handlers this one hands records to (memory and queue handlers).
+    pub fn targets(&self) -> Vec<Arc<Handler>> {
+        self.sink.lock().targets()
+    }
+
     /// Runs `f` with the sink locked (for handler-specific settings).
     pub fn with_sink<R>(&self, f: impl FnOnce(&mut dyn Sink) -> R) -> R {
         f(&mut **self.sink.lock())
@@ -465,6 +541,16 @@ impl Drop for Handler {
     fn drop(&mut self) {
         let _ = self.sink.get_mut().flush();
     }
+}
+
+/// Called with each new handler that hands records to other handlers
+/// (memory, queue): the C layer gives it a delivery guard that marks the
+/// delivering thread in its wait-for graph of handler locks.
+static DELIVERY_HOOK: std::sync::OnceLock<fn(&Arc<Handler>)> = std::sync::OnceLock::new();
+
+/// Sets the hook (once; later calls are ignored).
+pub fn set_delivery_hook(hook: fn(&Arc<Handler>)) {
+    let _ = DELIVERY_HOOK.set(hook);
 }
 
 // ---- every live handler, for shutdown ---------------------------------------
