@@ -57,6 +57,11 @@
 #define MAX_DATEFMT_LEN 65536
 
 /**
+ * The ring's size when none is given.
+ */
+#define DEFAULT_MAXSIZE 8192
+
+/**
  * The largest UDP payload over IPv4.
  */
 #define DEFAULT_MAX_DATAGRAM 65507
@@ -75,6 +80,8 @@
  * RFC 3164's TAG limit.
  */
 #define TAG_MAX 32
+
+/**
  * The default largest body accepted (1 MiB).
  */
 #define DEFAULT_MAX_FRAME (1 << 20)
@@ -83,9 +90,6 @@
  * The deepest nesting of containers accepted (a record dict is depth 1).
  */
 #define MAX_DEPTH 64
- * The ring's size when none is given.
- */
-#define DEFAULT_MAXSIZE 8192
 
 #define SAWMILL_VERSION_MAJOR 0
 
@@ -369,6 +373,17 @@ typedef struct sawmill_extra {
 } sawmill_extra;
 
 /**
+ * Decides, after a record was added to a MemoryHandler's buffer, whether
+ * to flush it to the target now (a BufferingHandler subclass's
+ * `shouldFlush`): `r` is the record just added (valid only during the
+ * call), `buffered` the number of records held including it, `capacity` the
+ * handler's. Called with the handler's lock held, on the thread that
+ * logged; the rules of `sawmill_emit_fn` apply (calls needing this
+ * handler's lock return SAWMILL_ERR_WOULD_DEADLOCK).
+ */
+typedef bool (*sawmill_should_flush_fn)(void *user_data, const struct sawmill_record *r, size_t buffered, size_t capacity);
+
+/**
  * One RFC 5424 SD-PARAM: consecutive entries with the same `sd_id` form
  * one SD-ELEMENT. All three strings are required.
  */
@@ -439,15 +454,6 @@ typedef struct sawmill_journal_options {
   size_t fields_len;
   uint32_t timeout_ms;
 } sawmill_journal_options;
- * Decides, after a record was added to a MemoryHandler's buffer, whether
- * to flush it to the target now (a BufferingHandler subclass's
- * `shouldFlush`): `r` is the record just added (valid only during the
- * call), `buffered` the number of records held including it, `capacity` the
- * handler's. Called with the handler's lock held, on the thread that
- * logged; the rules of `sawmill_emit_fn` apply (calls needing this
- * handler's lock return SAWMILL_ERR_WOULD_DEADLOCK).
- */
-typedef bool (*sawmill_should_flush_fn)(void *user_data, const struct sawmill_record *r, size_t buffered, size_t capacity);
 
 #ifdef __cplusplus
 extern "C" {
@@ -1226,6 +1232,8 @@ struct sawmill_handler *sawmill_http_handler_new(const char *host, const char *u
  * Thread-safe.
  */
 struct sawmill_handler *sawmill_smtp_handler_new(const char *mailhost, int port, const char *fromaddr, const char *const *toaddrs, size_t n_toaddrs, const char *subject, const char *username, const char *password, bool secure, bool ssl, uint32_t timeout_ms);
+
+/**
  * Python's `MemoryHandler(capacity, flushLevel, target, flushOnClose)`:
  * records are buffered (owned copies keeping their created time, thread
  * and location) and handed in order to `target`'s filters and output —

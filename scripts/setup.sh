@@ -44,6 +44,7 @@ if [ ! -x "$SYSLOG_NG_DIR/usr/sbin/syslog-ng" ]; then
   $SUDO mkdir -p "$SYSLOG_NG_DIR"
   $SUDO dpkg -x "$tmp"/syslog-ng-core_*.deb "$SYSLOG_NG_DIR"
   rm -rf "$tmp"
+fi
 # issue 11: the SMTP handler's tests run a real SMTP server (aiosmtpd).
 if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then
   echo "setup: installing aiosmtpd with pip"

@@ -7,9 +7,9 @@
 
 use std::path::Path;
 
-use sawmill::config::dict::apply_json;
-use sawmill::config::file::file_config_text;
-use sawmill::config::{ApplyOptions, Trust};
+use crate::config::dict::apply_json;
+use crate::config::file::file_config_text;
+use crate::config::{ApplyOptions, Trust};
 
 /// Runs the verb; returns the exit status.
 pub fn run(args: &[String]) -> i32 {

@@ -9,9 +9,9 @@ pub mod file;
 pub mod ini;
 pub mod listener;
 pub mod literal;
-pub mod syslog;
 pub mod net;
 pub mod relay_classes;
+pub mod syslog;
 
 pub use basic::{basic_config, default_format, BasicConfig, BASIC_FORMAT};
 pub use classes::Trust;

@@ -3,12 +3,12 @@
 //! lock into a reused thread-local buffer, so threads only serialise on the write.
 
 mod callback;
-pub mod datagram;
 pub mod command;
+pub mod datagram;
 pub mod file;
 pub mod flusher;
-pub mod journal;
 pub mod http;
+pub mod journal;
 pub(crate) mod list;
 pub mod memory;
 mod null;
