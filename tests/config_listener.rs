@@ -345,3 +345,28 @@ fn fork_while_listening() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn wildcard_addresses_listen_and_stop() {
+    let _turn = turn();
+    for host in ["0.0.0.0", "::"] {
+        let options = ListenOptions {
+            host: host.into(),
+            ..ListenOptions::default()
+        };
+        let Ok(port) = listener::listen(options) else {
+            assert_eq!(host, "::", "IPv4 wildcard must bind");
+            continue; // no IPv6 here
+        };
+        let before = listener::stats().applied;
+        send(port, b"{\"version\": 1, \"incremental\": true}");
+        wait_for("applied", || listener::stats().applied > before);
+        let start = Instant::now();
+        listener::stop_listening().expect("stop");
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "{host}: stop took {:?}",
+            start.elapsed()
+        );
+    }
+}

@@ -14,7 +14,7 @@
 //! traceback) and counted; the running configuration stays as it was.
 
 use std::io::Read;
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -133,7 +133,11 @@ pub fn listen(options: ListenOptions) -> Result<u16, ConfigError> {
         .map_err(|e| ConfigError(format!("config listener: {e}")))?;
     let mut wake = bound;
     if wake.ip().is_unspecified() {
-        wake.set_ip(Ipv4Addr::LOCALHOST.into());
+        wake.set_ip(if wake.is_ipv6() {
+            Ipv6Addr::LOCALHOST.into()
+        } else {
+            Ipv4Addr::LOCALHOST.into()
+        });
     }
     let stop = Arc::new(AtomicBool::new(false));
     let thread = {
