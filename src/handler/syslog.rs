@@ -8,9 +8,10 @@
 //! - after a failed connect or a dropped stream, no new connect is tried
 //!   before a backoff (50 ms doubling to 2 s) has passed; records logged
 //!   meanwhile are counted as I/O errors at once, without a syscall;
-//! - a datagram longer than `max_datagram` bytes is cut to it at a UTF-8
-//!   character boundary (a final NUL is kept), sent, and counted as one
-//!   I/O error naming the cut, so no loss is silent.
+//! - a datagram longer than `max_datagram` bytes (RFC 3164: 1024 at most)
+//!   is cut to it at a UTF-8 character boundary (a final NUL is kept),
+//!   sent, and counted as one I/O error naming the cut, so no loss is
+//!   silent. Streams are never cut.
 
 use std::io::{self, Write};
 use std::net::{TcpStream, ToSocketAddrs, UdpSocket};
@@ -639,7 +640,12 @@ impl SyslogSink {
         self.transport.ensure_connected()?;
         if !self.transport.is_stream() {
             let before = self.wire.len();
-            let cut = wire::truncate_datagram(&mut self.wire, self.max_datagram);
+            // RFC 3164 packets are 1024 bytes at most.
+            let limit = match self.protocol {
+                Protocol::Rfc3164 => self.max_datagram.min(wire::RFC3164_MAX),
+                _ => self.max_datagram,
+            };
+            let cut = wire::truncate_datagram(&mut self.wire, limit);
             let policy = self.transport.buffering;
             if policy.is_write_through() {
                 self.transport.send_datagram(&self.wire)?;
@@ -659,9 +665,8 @@ impl SyslogSink {
                 return Err(EmitError {
                     kind: ErrorKind::Io,
                     detail: format!(
-                        "a record of {before} bytes was cut to {} (max_datagram {})",
-                        self.wire.len(),
-                        self.max_datagram
+                        "a record of {before} bytes was cut to {} (datagram limit {limit})",
+                        self.wire.len()
                     ),
                 });
             }
