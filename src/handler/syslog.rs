@@ -166,6 +166,10 @@ struct Transport {
     /// The socket's send timeout now (the full timeout, or less while a
     /// call that spent part of its time connecting is writing).
     sock_timeout: Duration,
+    /// The host's addresses, resolved at the first connect and kept (as
+    /// CPython resolves once, in the constructor): a reconnect never waits
+    /// for DNS.
+    resolved: Vec<std::net::SocketAddr>,
 }
 
 fn timed_out() -> io::Error {
@@ -189,6 +193,7 @@ impl Transport {
             last_flush: Instant::now(),
             deadline: Instant::now(),
             sock_timeout: timeout,
+            resolved: Vec::new(),
         }
     }
 
@@ -241,7 +246,7 @@ impl Transport {
         self.sock_timeout = t;
     }
 
-    fn connect(&self) -> io::Result<Conn> {
+    fn connect(&mut self) -> io::Result<Conn> {
         let t = Some(self.timeout.max(Duration::from_millis(1)));
         match &self.address {
             Address::Unix(path) => {
@@ -263,8 +268,11 @@ impl Transport {
                 Ok(Conn::UnixStream(s))
             }
             Address::Inet(host, port) => {
+                if self.resolved.is_empty() {
+                    self.resolved = (host.as_str(), *port).to_socket_addrs()?.collect();
+                }
                 let mut last = io::Error::new(io::ErrorKind::NotFound, "no address for host");
-                for addr in (host.as_str(), *port).to_socket_addrs()? {
+                for &addr in &self.resolved {
                     let attempt = if self.socktype == SockType::Stream {
                         TcpStream::connect_timeout(&addr, self.remaining()).and_then(|s| {
                             s.set_write_timeout(t)?;
