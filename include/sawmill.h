@@ -90,6 +90,9 @@
  * The deepest nesting of containers accepted (a record dict is depth 1).
  */
 #define MAX_DEPTH 64
+ * RFC 3164's packet limit (datagram transports).
+ */
+#define RFC3164_MAX 1024
 
 #define SAWMILL_VERSION_MAJOR 0
 
@@ -1476,7 +1479,8 @@ enum sawmill_status sawmill_record_set_null(struct sawmill_record *r, const char
  * after a backoff (50 ms doubling to 2 s). Bad values (facility, enum
  * values, an invalid SD-ID or PARAM-NAME) → NULL +
  * SAWMILL_ERR_INVALID_ARGUMENT; a NULL string inside
- * `structured_data` → SAWMILL_ERR_NULL_ARGUMENT. Strings are copied. The
+ * `structured_data` (or NULL `structured_data` with a length) →
+ * SAWMILL_ERR_NULL_ARGUMENT. Strings are copied. The
  * caller owns one reference. Thread-safe.
  */
 struct sawmill_handler *sawmill_syslog_handler_new(const struct sawmill_syslog_options *opts);
@@ -1484,8 +1488,9 @@ struct sawmill_handler *sawmill_syslog_handler_new(const struct sawmill_syslog_o
 /**
  * Maps the level named `levelname` to a syslog severity (0-7), as adding
  * to Python's `SysLogHandler.priority_map` does (keyed by level name; a
- * name without an entry maps to warning, 4). Severity out of range or not a
- * syslog handler → SAWMILL_ERR_INVALID_ARGUMENT. Thread-safe.
+ * name without an entry maps to warning, 4). NULL `h` or `levelname` →
+ * SAWMILL_ERR_NULL_ARGUMENT; severity out of range or not a syslog handler
+ * → SAWMILL_ERR_INVALID_ARGUMENT. The name is copied. Thread-safe.
  */
 enum sawmill_status sawmill_syslog_handler_map_level(struct sawmill_handler *h, const char *levelname, int severity);
 
@@ -1496,8 +1501,10 @@ enum sawmill_status sawmill_syslog_handler_map_level(struct sawmill_handler *h, 
  * the record's extras with upper-cased names; a record too large for one
  * datagram goes in a sealed memfd). NULL `opts` = all defaults. Connects
  * at the first record: an absent journald makes records counted handler
- * errors. An invalid field name → NULL + SAWMILL_ERR_INVALID_ARGUMENT. The
- * caller owns one reference. Thread-safe.
+ * errors. An invalid field name → NULL + SAWMILL_ERR_INVALID_ARGUMENT; a
+ * NULL string inside `fields` (or NULL `fields` with a length) →
+ * SAWMILL_ERR_NULL_ARGUMENT. Strings are copied. The caller owns one
+ * reference. Thread-safe.
  */
 struct sawmill_handler *sawmill_journal_handler_new(const struct sawmill_journal_options *opts);
 

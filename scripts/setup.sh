@@ -37,6 +37,7 @@ if [ ! -x "$SYSLOG_NG_DIR/usr/sbin/syslog-ng" ]; then
   echo "setup: unpacking syslog-ng-core into $SYSLOG_NG_DIR"
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libivykis0 libjson-c5 libnet1 \
     libpcre3 libwrap0 libglib2.0-0 libcap2 >/dev/null
   tmp=$(mktemp -d)

@@ -338,3 +338,25 @@ fn write_through_to_a_stuck_unix_daemon_backs_off() {
     assert!(h.error_count() >= 1);
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn rfc3164_datagrams_are_cut_to_1024_bytes() {
+    let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
+    receiver
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let port = receiver.local_addr().unwrap().port();
+    let h = sawmill::handler::syslog_handler(SyslogOptions {
+        address: Address::Inet("127.0.0.1".into(), port),
+        protocol: sawmill::handler::syslog_format::Protocol::Rfc3164,
+        timeout: TIMEOUT,
+        ..SyslogOptions::default()
+    })
+    .unwrap();
+    log(&h, &"ü".repeat(1500));
+    let mut buf = vec![0u8; 4096];
+    let n = receiver.recv(&mut buf).unwrap();
+    assert!(n <= 1024 && n > 1000, "{n} bytes");
+    assert!(std::str::from_utf8(&buf[..n]).is_ok());
+    assert_eq!(h.error_count(), 1, "the cut is counted");
+}

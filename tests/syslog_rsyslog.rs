@@ -421,3 +421,37 @@ fn syslog_ng_parses_the_same_fields() {
         assert_eq!(s(r, "MESSAGE"), e.text, "{what}");
     });
 }
+
+#[test]
+fn rsyslog_parses_rfc3164() {
+    let daemon = syslogd::rsyslog();
+    let mut sent = Vec::new();
+    for (i, t) in transports(&daemon).iter().enumerate() {
+        let h = handler(t, None, |o| o.protocol = Protocol::Rfc3164);
+        let msg = format!("bsd style message ünï T3164C{i}");
+        let mut record = Record::at(
+            BASE_TIME + 0.5,
+            "app",
+            40,
+            None,
+            1,
+            None,
+            Cow::Borrowed(&msg),
+        );
+        assert!(h.handle(&mut record));
+        h.close().unwrap();
+        assert_eq!(h.error_count(), 0, "{}", t.name);
+        sent.push(msg);
+    }
+    let records = daemon.wait_records(|r| r.len() >= sent.len());
+    for msg in &sent {
+        let r = records
+            .iter()
+            .find(|r| s(r, "msg").trim_start() == msg)
+            .unwrap_or_else(|| panic!("{msg} missing from {records:?}"));
+        assert_eq!(s(r, "pri"), "155"); // local3.err
+        assert_eq!(s(r, "hostname"), "testhost");
+        assert_eq!(s(r, "app_name"), "sawtest");
+        assert_eq!(s(r, "procid"), "4242");
+    }
+}

@@ -249,7 +249,7 @@ static SYSLOG_KEYS: &[Key<SyslogConfig>] = &[
         name: "structured_data",
         python: false,
         refs: Refs::None,
-        doc: "{SD-ID: {PARAM: value}} sent with every RFC 5424 record",
+        doc: "{SD-ID: {PARAM: value}} sent with every RFC 5424 record; a record extra named \"SD-ID PARAM\" adds one parameter to that record",
         set: |o, v, _| {
             o.options.structured_data = structured_data(v)?;
             Ok(())
@@ -289,7 +289,7 @@ static SYSLOG_KEYS: &[Key<SyslogConfig>] = &[
         name: "timeout_ms",
         python: false,
         refs: Refs::None,
-        doc: "connect and send timeout in milliseconds (default 1000)",
+        doc: "the longest a logging call waits, connect and send together, in milliseconds (default 1000)",
         set: |o, v, _| {
             o.options.timeout = Duration::from_millis(u64::from(as_u32(v)?.max(1)));
             Ok(())

@@ -220,7 +220,8 @@ unsafe fn options_from_c(c: &sawmill_syslog_options) -> FfiResult<SyslogOptions>
 /// after a backoff (50 ms doubling to 2 s). Bad values (facility, enum
 /// values, an invalid SD-ID or PARAM-NAME) → NULL +
 /// SAWMILL_ERR_INVALID_ARGUMENT; a NULL string inside
-/// `structured_data` → SAWMILL_ERR_NULL_ARGUMENT. Strings are copied. The
+/// `structured_data` (or NULL `structured_data` with a length) →
+/// SAWMILL_ERR_NULL_ARGUMENT. Strings are copied. The
 /// caller owns one reference. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_syslog_handler_new(
@@ -240,8 +241,9 @@ pub unsafe extern "C" fn sawmill_syslog_handler_new(
 
 /// Maps the level named `levelname` to a syslog severity (0-7), as adding
 /// to Python's `SysLogHandler.priority_map` does (keyed by level name; a
-/// name without an entry maps to warning, 4). Severity out of range or not a
-/// syslog handler → SAWMILL_ERR_INVALID_ARGUMENT. Thread-safe.
+/// name without an entry maps to warning, 4). NULL `h` or `levelname` →
+/// SAWMILL_ERR_NULL_ARGUMENT; severity out of range or not a syslog handler
+/// → SAWMILL_ERR_INVALID_ARGUMENT. The name is copied. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_syslog_handler_map_level(
     h: *mut sawmill_handler,
@@ -319,8 +321,10 @@ unsafe fn journal_options_from_c(
 /// the record's extras with upper-cased names; a record too large for one
 /// datagram goes in a sealed memfd). NULL `opts` = all defaults. Connects
 /// at the first record: an absent journald makes records counted handler
-/// errors. An invalid field name → NULL + SAWMILL_ERR_INVALID_ARGUMENT. The
-/// caller owns one reference. Thread-safe.
+/// errors. An invalid field name → NULL + SAWMILL_ERR_INVALID_ARGUMENT; a
+/// NULL string inside `fields` (or NULL `fields` with a length) →
+/// SAWMILL_ERR_NULL_ARGUMENT. Strings are copied. The caller owns one
+/// reference. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_journal_handler_new(
     opts: *const sawmill_journal_options,

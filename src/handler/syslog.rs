@@ -8,9 +8,10 @@
 //! - after a failed connect or a dropped stream, no new connect is tried
 //!   before a backoff (50 ms doubling to 2 s) has passed; records logged
 //!   meanwhile are counted as I/O errors at once, without a syscall;
-//! - a datagram longer than `max_datagram` bytes is cut to it at a UTF-8
-//!   character boundary (a final NUL is kept), sent, and counted as one
-//!   I/O error naming the cut, so no loss is silent.
+//! - a datagram longer than `max_datagram` bytes (RFC 3164: 1024 at most)
+//!   is cut to it at a UTF-8 character boundary (a final NUL is kept),
+//!   sent, and counted as one I/O error naming the cut, so no loss is
+//!   silent. Streams are never cut.
 
 use std::io::{self, Write};
 use std::net::{TcpStream, ToSocketAddrs, UdpSocket};
@@ -165,6 +166,10 @@ struct Transport {
     /// The socket's send timeout now (the full timeout, or less while a
     /// call that spent part of its time connecting is writing).
     sock_timeout: Duration,
+    /// The host's addresses, resolved at the first connect and kept (as
+    /// CPython resolves once, in the constructor): a reconnect never waits
+    /// for DNS.
+    resolved: Vec<std::net::SocketAddr>,
 }
 
 fn timed_out() -> io::Error {
@@ -188,6 +193,7 @@ impl Transport {
             last_flush: Instant::now(),
             deadline: Instant::now(),
             sock_timeout: timeout,
+            resolved: Vec::new(),
         }
     }
 
@@ -240,7 +246,7 @@ impl Transport {
         self.sock_timeout = t;
     }
 
-    fn connect(&self) -> io::Result<Conn> {
+    fn connect(&mut self) -> io::Result<Conn> {
         let t = Some(self.timeout.max(Duration::from_millis(1)));
         match &self.address {
             Address::Unix(path) => {
@@ -262,8 +268,11 @@ impl Transport {
                 Ok(Conn::UnixStream(s))
             }
             Address::Inet(host, port) => {
+                if self.resolved.is_empty() {
+                    self.resolved = (host.as_str(), *port).to_socket_addrs()?.collect();
+                }
                 let mut last = io::Error::new(io::ErrorKind::NotFound, "no address for host");
-                for addr in (host.as_str(), *port).to_socket_addrs()? {
+                for &addr in &self.resolved {
                     let attempt = if self.socktype == SockType::Stream {
                         TcpStream::connect_timeout(&addr, self.remaining()).and_then(|s| {
                             s.set_write_timeout(t)?;
@@ -639,7 +648,12 @@ impl SyslogSink {
         self.transport.ensure_connected()?;
         if !self.transport.is_stream() {
             let before = self.wire.len();
-            let cut = wire::truncate_datagram(&mut self.wire, self.max_datagram);
+            // RFC 3164 packets are 1024 bytes at most.
+            let limit = match self.protocol {
+                Protocol::Rfc3164 => self.max_datagram.min(wire::RFC3164_MAX),
+                _ => self.max_datagram,
+            };
+            let cut = wire::truncate_datagram(&mut self.wire, limit);
             let policy = self.transport.buffering;
             if policy.is_write_through() {
                 self.transport.send_datagram(&self.wire)?;
@@ -659,9 +673,8 @@ impl SyslogSink {
                 return Err(EmitError {
                     kind: ErrorKind::Io,
                     detail: format!(
-                        "a record of {before} bytes was cut to {} (max_datagram {})",
-                        self.wire.len(),
-                        self.max_datagram
+                        "a record of {before} bytes was cut to {} (datagram limit {limit})",
+                        self.wire.len()
                     ),
                 });
             }

@@ -73,6 +73,8 @@ pub const MSGID_MAX: usize = 32;
 pub const SD_NAME_MAX: usize = 32;
 /// RFC 3164's TAG limit.
 pub const TAG_MAX: usize = 32;
+/// RFC 3164's packet limit (datagram transports).
+pub const RFC3164_MAX: usize = 1024;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// SD-IDs without `@` that IANA registered (RFC 5424 section 7).
