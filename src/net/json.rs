@@ -107,11 +107,11 @@ fn convert(value: serde_json::Value) -> PValue {
             (None, Some(u)) => PValue::Int(u.into()),
             _ => PValue::Float(n.as_f64().unwrap_or(f64::NAN)),
         },
-        J::String(s) => PValue::Str(s),
+        J::String(s) => PValue::Str(s.into()),
         J::Array(items) => PValue::List(items.into_iter().map(convert).collect()),
         J::Object(map) => PValue::Dict(
             map.into_iter()
-                .map(|(k, v)| (PValue::Str(k), convert(v)))
+                .map(|(k, v)| (PValue::Str(k.into()), convert(v)))
                 .collect(),
         ),
     }

@@ -149,7 +149,7 @@ fn set_f64(slot: &mut f64, value: PValue) -> Option<PValue> {
 fn set_str(slot: &mut Cow<'static, str>, value: PValue) -> Option<PValue> {
     match value {
         PValue::Str(s) => {
-            *slot = Cow::Owned(s);
+            *slot = s;
             None
         }
         other => Some(other),
@@ -165,7 +165,7 @@ fn to_value(v: PValue) -> Value<'static> {
             Err(_) => Value::Str(Cow::Owned(i.to_string())),
         },
         PValue::Float(f) => Value::Float(f),
-        PValue::Str(s) => Value::Str(Cow::Owned(s)),
+        PValue::Str(s) => Value::Str(s),
         other => Value::Str(Cow::Owned(other.to_python_str())),
     }
 }
@@ -197,20 +197,20 @@ pub fn record_from_dict(pairs: Vec<(PValue, PValue)>) -> Result<Record<'static>,
     for (key, value) in pairs {
         let key = match key {
             PValue::Str(k) => k,
-            other => other.to_python_str(),
+            other => Cow::Owned(other.to_python_str()),
         };
         // A value that does not fit the typed attribute stays an extra,
         // which formats print as it is.
-        let misfit = match key.as_str() {
+        let misfit = match key.as_ref() {
             "name" => {
                 record.name = Cow::Owned(value.to_python_str());
                 (!matches!(value, PValue::Str(_))).then_some(value)
             }
             "msg" => {
-                record.message = Cow::Owned(match value {
+                record.message = match value {
                     PValue::Str(s) => s,
-                    other => other.to_python_str(),
-                });
+                    other => Cow::Owned(other.to_python_str()),
+                };
                 None
             }
             "levelno" => match value {
@@ -279,7 +279,7 @@ pub fn record_from_dict(pairs: Vec<(PValue, PValue)>) -> Result<Record<'static>,
             // Recomputed by every formatter, or never sent by CPython.
             "message" | "asctime" | "args" | "exc_info" => None,
             "filename" | "module" => {
-                derived.push((key.clone(), value));
+                derived.push((key.to_string(), value));
                 None
             }
             _ => Some(value),

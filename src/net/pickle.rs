@@ -10,6 +10,7 @@
 //! multiple of the frame's size, values nest at most `MAX_DEPTH` deep (so
 //! dropping one never recurses deeply), and the memo is capped.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::Item;
@@ -21,6 +22,9 @@ pub const MAX_DEPTH: usize = 64;
 /// What one value costs against the budget, near its size in memory.
 const VALUE_COST: usize = 64;
 
+/// Memo keys below this live in a vector (see `Machine::memo`).
+const SMALL_MEMO: u64 = 4096;
+
 /// A decoded pickle value: data only.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PValue {
@@ -30,7 +34,9 @@ pub enum PValue {
     /// An integer too wide for i128, kept as its size only.
     BigInt(usize),
     Float(f64),
-    Str(String),
+    /// Text; the standard record keys and a few common values are
+    /// shared statics instead of copies.
+    Str(Cow<'static, str>),
     Bytes(Vec<u8>),
     List(Vec<PValue>),
     Tuple(Vec<PValue>),
@@ -69,7 +75,7 @@ impl PValue {
     /// Python's `str()` of the value, as a formatter would print it.
     pub fn to_python_str(&self) -> String {
         match self {
-            PValue::Str(s) => s.clone(),
+            PValue::Str(s) => s.to_string(),
             other => {
                 let mut out = String::new();
                 other.write_repr(&mut out);
@@ -195,7 +201,11 @@ struct Machine<'b> {
     input: &'b [u8],
     pos: usize,
     stack: Vec<Entry>,
-    memo: std::collections::HashMap<u64, Memo>,
+    /// Keys below `SMALL_MEMO` (CPython counts from 0) index `memo`;
+    /// others go to `memo_far`.
+    memo: Vec<Option<Memo>>,
+    memo_far: std::collections::HashMap<u64, Memo>,
+    memo_count: usize,
     /// Where the string on top of the stack came from, if it was decoded
     /// from the input just now (`Memo::Utf8`).
     top_utf8: Option<(usize, usize)>,
@@ -209,8 +219,10 @@ pub fn decode(input: &[u8]) -> Result<PValue, PickleError> {
     let mut m = Machine {
         input,
         pos: 0,
-        stack: Vec::new(),
-        memo: std::collections::HashMap::new(),
+        stack: Vec::with_capacity(64),
+        memo: Vec::new(),
+        memo_far: std::collections::HashMap::new(),
+        memo_count: 0,
         top_utf8: None,
         budget: 64 * 1024 + input.len().saturating_mul(8),
     };
@@ -330,7 +342,7 @@ impl<'b> Machine<'b> {
     }
 
     fn memo_put(&mut self, key: u64) -> Result<(), PickleError> {
-        if self.memo.len() >= 100_000 && !self.memo.contains_key(&key) {
+        if self.memo_count >= 100_000 {
             return err("memo too large");
         }
         let entry = match self.top_utf8 {
@@ -341,7 +353,16 @@ impl<'b> Machine<'b> {
                 Memo::Value(s)
             }
         };
-        self.memo.insert(key, entry);
+        self.memo_count += 1;
+        if key < SMALL_MEMO {
+            let i = key as usize;
+            if self.memo.len() <= i {
+                self.memo.resize_with(i + 1, || None);
+            }
+            self.memo[i] = Some(entry);
+        } else {
+            self.memo_far.insert(key, entry);
+        }
         Ok(())
     }
 
@@ -349,16 +370,25 @@ impl<'b> Machine<'b> {
     fn push_utf8(&mut self, n: usize) -> Result<(), PickleError> {
         let start = self.pos;
         let bytes = self.take(n)?;
-        self.push(PValue::Str(utf8_lossy(bytes)))?;
+        let text = match intern(bytes) {
+            Some(known) => Cow::Borrowed(known),
+            None => Cow::Owned(utf8_lossy(bytes)),
+        };
+        self.push(PValue::Str(text))?;
         self.top_utf8 = Some((start, n));
         Ok(())
     }
 
     fn memo_get(&mut self, key: u64) -> Result<(), PickleError> {
-        let s = match self.memo.get(&key) {
+        let entry = if key < SMALL_MEMO {
+            self.memo.get(key as usize).and_then(Option::as_ref)
+        } else {
+            self.memo_far.get(&key)
+        };
+        let s = match entry {
             Some(Memo::Value(s)) => s.clone(),
             Some(&Memo::Utf8 { start, len }) => Slot {
-                value: PValue::Str(utf8_lossy(&self.input[start..start + len])),
+                value: PValue::Str(Cow::Owned(utf8_lossy(&self.input[start..start + len]))),
                 depth: 0,
             },
             None => return err("memo key not found"),
@@ -553,21 +583,23 @@ impl<'b> Machine<'b> {
                 b'S' => {
                     let line = self.line()?;
                     let bytes = unquote_string(line)?;
-                    self.push(PValue::Str(String::from_utf8_lossy(&bytes).into_owned()))?;
+                    self.push(PValue::Str(Cow::Owned(
+                        String::from_utf8_lossy(&bytes).into_owned(),
+                    )))?;
                 }
                 b'T' => {
                     let n = self.u32le()?;
                     let b = self.take(n)?;
-                    self.push(PValue::Str(latin1(b)))?;
+                    self.push(PValue::Str(Cow::Owned(latin1(b))))?;
                 }
                 b'U' => {
                     let n = self.byte()? as usize;
                     let b = self.take(n)?;
-                    self.push(PValue::Str(latin1(b)))?;
+                    self.push(PValue::Str(Cow::Owned(latin1(b))))?;
                 }
                 b'V' => {
                     let line = self.line()?;
-                    self.push(PValue::Str(raw_unicode_escape(line)))?;
+                    self.push(PValue::Str(Cow::Owned(raw_unicode_escape(line))))?;
                 }
                 b'X' => {
                     let n = self.u32le()?;
@@ -601,7 +633,7 @@ impl<'b> Machine<'b> {
                 }
                 b')' => self.push_container(PValue::Tuple(Vec::new()), &[])?,
                 b']' => self.push_container(PValue::List(Vec::new()), &[])?,
-                b'}' => self.push_container(PValue::Dict(Vec::new()), &[])?,
+                b'}' => self.push_container(PValue::Dict(Vec::with_capacity(24)), &[])?,
                 0x8f => self.push_container(PValue::Set(Vec::new()), &[])?,
                 b't' => {
                     let items = self.pop_mark()?;
@@ -654,7 +686,7 @@ impl<'b> Machine<'b> {
                     self.memo_put(key as u64)?;
                 }
                 0x94 => {
-                    let key = self.memo.len() as u64;
+                    let key = self.memo_count as u64;
                     self.memo_put(key)?;
                 }
                 b'g' => {
@@ -791,6 +823,46 @@ fn latin1(bytes: &[u8]) -> String {
 
 /// UTF-8 as CPython's pickle writes it (`surrogatepass`): lone surrogates
 /// and any invalid sequence become U+FFFD, the rest is kept.
+/// The record's standard keys and common values, shared rather than copied
+/// (a record's dict repeats them in every frame).
+fn intern(bytes: &[u8]) -> Option<&'static str> {
+    Some(match bytes {
+        b"name" => "name",
+        b"msg" => "msg",
+        b"args" => "args",
+        b"levelname" => "levelname",
+        b"levelno" => "levelno",
+        b"pathname" => "pathname",
+        b"filename" => "filename",
+        b"module" => "module",
+        b"exc_info" => "exc_info",
+        b"exc_text" => "exc_text",
+        b"stack_info" => "stack_info",
+        b"lineno" => "lineno",
+        b"funcName" => "funcName",
+        b"created" => "created",
+        b"msecs" => "msecs",
+        b"relativeCreated" => "relativeCreated",
+        b"thread" => "thread",
+        b"threadName" => "threadName",
+        b"processName" => "processName",
+        b"process" => "process",
+        b"taskName" => "taskName",
+        b"message" => "message",
+        b"asctime" => "asctime",
+        b"DEBUG" => "DEBUG",
+        b"INFO" => "INFO",
+        b"WARNING" => "WARNING",
+        b"ERROR" => "ERROR",
+        b"CRITICAL" => "CRITICAL",
+        b"MainThread" => "MainThread",
+        b"MainProcess" => "MainProcess",
+        b"root" => "root",
+        b"<module>" => "<module>",
+        _ => return None,
+    })
+}
+
 fn utf8_lossy(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),
