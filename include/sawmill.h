@@ -82,6 +82,11 @@
 #define TAG_MAX 32
 
 /**
+ * RFC 3164's packet limit (datagram transports).
+ */
+#define RFC3164_MAX 1024
+
+/**
  * The default largest body accepted (1 MiB).
  */
 #define DEFAULT_MAX_FRAME (1 << 20)
@@ -90,9 +95,6 @@
  * The deepest nesting of containers accepted (a record dict is depth 1).
  */
 #define MAX_DEPTH 64
- * RFC 3164's packet limit (datagram transports).
- */
-#define RFC3164_MAX 1024
 
 #define SAWMILL_VERSION_MAJOR 0
 
@@ -1123,6 +1125,88 @@ enum sawmill_status sawmill_log(struct sawmill_logger *l, int level, const char 
 enum sawmill_status sawmill_log_ex(struct sawmill_logger *l, int level, const char *file, int line, const char *func, const char *msg, const char *exc_text, const char *stack_info, const struct sawmill_extra *extras, size_t n_extras);
 
 /**
+ * Python's `MemoryHandler(capacity, flushLevel, target, flushOnClose)`:
+ * records are buffered (owned copies keeping their created time, thread
+ * and location) and handed in order to `target`'s filters and output —
+ * not its level, as in Python — when `capacity` records are held, when a
+ * record at or above `flush_level` arrives, on `sawmill_handler_flush`, at
+ * process exit, and on close when `flush_on_close`. `target` may be NULL
+ * (records are kept until one is set; set later with
+ * `sawmill_memory_handler_set_target`); the handler takes its own reference
+ * to it. Memory is bounded: at most `capacity` records (at least one) are
+ * held; without a target the oldest is dropped for a new one and counted in
+ * `sawmill_handler_dropped_count` (Python keeps them all). A call needing
+ * this handler's lock made from inside the target's callbacks during a
+ * flush returns SAWMILL_ERR_WOULD_DEADLOCK, and records logged there are
+ * dropped as re-entrant. The caller owns one reference. Thread-safe.
+ */
+struct sawmill_handler *sawmill_memory_handler_new(size_t capacity, int flush_level, struct sawmill_handler *target, bool flush_on_close);
+
+/**
+ * Python's `setTarget`: later flushes go to `target` (NULL: none; records
+ * are then kept, see `sawmill_memory_handler_new`). The handler takes its
+ * own reference. A target that hands records back to `h` (directly or
+ * through other memory or queue handlers) → SAWMILL_ERR_INVALID_ARGUMENT;
+ * `h` not a MemoryHandler → SAWMILL_ERR_INVALID_ARGUMENT; from inside the
+ * target's callbacks during a flush → SAWMILL_ERR_WOULD_DEADLOCK.
+ * Thread-safe.
+ */
+enum sawmill_status sawmill_memory_handler_set_target(struct sawmill_handler *h, struct sawmill_handler *target);
+
+/**
+ * Replaces the flush test (full, or at/above the flush level) with `test`
+ * (see `sawmill_should_flush_fn`); NULL restores the default. `destroy`
+ * (may be NULL) releases `user_data` once, when the test is replaced or the
+ * handler freed. Not a MemoryHandler → SAWMILL_ERR_INVALID_ARGUMENT (and
+ * `destroy` runs); from inside the target's callbacks during a flush →
+ * SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe; `test` may run on any thread
+ * that logs.
+ */
+enum sawmill_status sawmill_memory_handler_set_should_flush(struct sawmill_handler *h, sawmill_should_flush_fn test, void *user_data, sawmill_destroy_fn destroy);
+
+/**
+ * Python's `BufferingHandler.flush` (recipe 17's
+ * `super(MemoryHandler, handler).flush()`): forgets the buffered records
+ * without handing them to the target. Not a MemoryHandler →
+ * SAWMILL_ERR_INVALID_ARGUMENT; from inside the target's callbacks during a
+ * flush → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
+ */
+enum sawmill_status sawmill_memory_handler_discard(struct sawmill_handler *h);
+
+/**
+ * Starts buffering `l`'s records (recipe 17's decorator, on entry): a
+ * MemoryHandler with `capacity` (0 → the recipe's 100) and `flush_level`
+ * (negative → ERROR) handing records to `target` (NULL → a new
+ * StreamHandler on stderr; otherwise the scope takes its own reference) is
+ * added to `l`. Records below the flush level are written only if one at or
+ * above it follows before `sawmill_log_if_errors_end`, which discards the
+ * rest. Returns the scope, owned by the caller and freed by `_end`; NULL
+ * `l` → NULL + SAWMILL_ERR_NULL_ARGUMENT. Scopes on one logger may nest or
+ * overlap (each has its own handler). Thread-safe, though records of every
+ * thread logging to `l` meanwhile are buffered too, as in the recipe.
+ */
+struct sawmill_errors_scope *sawmill_log_if_errors_begin(struct sawmill_logger *l, struct sawmill_handler *target, int flush_level, size_t capacity);
+
+/**
+ * Recipe 17's `logger.exception('call failed')`: logs "call failed" at
+ * ERROR on the scope's logger with `exc_text` (NULL for none) as the
+ * exception text and the given location (NULL file/func allowed), which
+ * flushes the buffered records before it. NULL `s` →
+ * SAWMILL_ERR_NULL_ARGUMENT. Thread-safe.
+ */
+enum sawmill_status sawmill_log_if_errors_fail(struct sawmill_errors_scope *s, const char *file, int line, const char *func, const char *exc_text);
+
+/**
+ * Ends the scope (recipe 17's `finally:`): the records still buffered are
+ * discarded, the handler is removed from the logger and the scope freed
+ * (even when the status is not OK). NULL is a no-op. From inside the
+ * target's callbacks during a flush → SAWMILL_ERR_WOULD_DEADLOCK and the
+ * scope stays alive (call again later). Not thread-safe for one scope: end
+ * it once, after every other call on it has returned.
+ */
+enum sawmill_status sawmill_log_if_errors_end(struct sawmill_errors_scope *s);
+
+/**
  * Python's `SocketHandler(host, port)`: every record's dict (every key
  * CPython sends, `msg` merged, `args` and `exc_info` None, `exc_text`
  * filled) as a pickle behind a 4-byte big-endian length, over TCP, so
@@ -1235,88 +1319,6 @@ struct sawmill_handler *sawmill_http_handler_new(const char *host, const char *u
  * Thread-safe.
  */
 struct sawmill_handler *sawmill_smtp_handler_new(const char *mailhost, int port, const char *fromaddr, const char *const *toaddrs, size_t n_toaddrs, const char *subject, const char *username, const char *password, bool secure, bool ssl, uint32_t timeout_ms);
-
-/**
- * Python's `MemoryHandler(capacity, flushLevel, target, flushOnClose)`:
- * records are buffered (owned copies keeping their created time, thread
- * and location) and handed in order to `target`'s filters and output —
- * not its level, as in Python — when `capacity` records are held, when a
- * record at or above `flush_level` arrives, on `sawmill_handler_flush`, at
- * process exit, and on close when `flush_on_close`. `target` may be NULL
- * (records are kept until one is set; set later with
- * `sawmill_memory_handler_set_target`); the handler takes its own reference
- * to it. Memory is bounded: at most `capacity` records (at least one) are
- * held; without a target the oldest is dropped for a new one and counted in
- * `sawmill_handler_dropped_count` (Python keeps them all). A call needing
- * this handler's lock made from inside the target's callbacks during a
- * flush returns SAWMILL_ERR_WOULD_DEADLOCK, and records logged there are
- * dropped as re-entrant. The caller owns one reference. Thread-safe.
- */
-struct sawmill_handler *sawmill_memory_handler_new(size_t capacity, int flush_level, struct sawmill_handler *target, bool flush_on_close);
-
-/**
- * Python's `setTarget`: later flushes go to `target` (NULL: none; records
- * are then kept, see `sawmill_memory_handler_new`). The handler takes its
- * own reference. A target that hands records back to `h` (directly or
- * through other memory or queue handlers) → SAWMILL_ERR_INVALID_ARGUMENT;
- * `h` not a MemoryHandler → SAWMILL_ERR_INVALID_ARGUMENT; from inside the
- * target's callbacks during a flush → SAWMILL_ERR_WOULD_DEADLOCK.
- * Thread-safe.
- */
-enum sawmill_status sawmill_memory_handler_set_target(struct sawmill_handler *h, struct sawmill_handler *target);
-
-/**
- * Replaces the flush test (full, or at/above the flush level) with `test`
- * (see `sawmill_should_flush_fn`); NULL restores the default. `destroy`
- * (may be NULL) releases `user_data` once, when the test is replaced or the
- * handler freed. Not a MemoryHandler → SAWMILL_ERR_INVALID_ARGUMENT (and
- * `destroy` runs); from inside the target's callbacks during a flush →
- * SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe; `test` may run on any thread
- * that logs.
- */
-enum sawmill_status sawmill_memory_handler_set_should_flush(struct sawmill_handler *h, sawmill_should_flush_fn test, void *user_data, sawmill_destroy_fn destroy);
-
-/**
- * Python's `BufferingHandler.flush` (recipe 17's
- * `super(MemoryHandler, handler).flush()`): forgets the buffered records
- * without handing them to the target. Not a MemoryHandler →
- * SAWMILL_ERR_INVALID_ARGUMENT; from inside the target's callbacks during a
- * flush → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
- */
-enum sawmill_status sawmill_memory_handler_discard(struct sawmill_handler *h);
-
-/**
- * Starts buffering `l`'s records (recipe 17's decorator, on entry): a
- * MemoryHandler with `capacity` (0 → the recipe's 100) and `flush_level`
- * (negative → ERROR) handing records to `target` (NULL → a new
- * StreamHandler on stderr; otherwise the scope takes its own reference) is
- * added to `l`. Records below the flush level are written only if one at or
- * above it follows before `sawmill_log_if_errors_end`, which discards the
- * rest. Returns the scope, owned by the caller and freed by `_end`; NULL
- * `l` → NULL + SAWMILL_ERR_NULL_ARGUMENT. Scopes on one logger may nest or
- * overlap (each has its own handler). Thread-safe, though records of every
- * thread logging to `l` meanwhile are buffered too, as in the recipe.
- */
-struct sawmill_errors_scope *sawmill_log_if_errors_begin(struct sawmill_logger *l, struct sawmill_handler *target, int flush_level, size_t capacity);
-
-/**
- * Recipe 17's `logger.exception('call failed')`: logs "call failed" at
- * ERROR on the scope's logger with `exc_text` (NULL for none) as the
- * exception text and the given location (NULL file/func allowed), which
- * flushes the buffered records before it. NULL `s` →
- * SAWMILL_ERR_NULL_ARGUMENT. Thread-safe.
- */
-enum sawmill_status sawmill_log_if_errors_fail(struct sawmill_errors_scope *s, const char *file, int line, const char *func, const char *exc_text);
-
-/**
- * Ends the scope (recipe 17's `finally:`): the records still buffered are
- * discarded, the handler is removed from the logger and the scope freed
- * (even when the status is not OK). NULL is a no-op. From inside the
- * target's callbacks during a flush → SAWMILL_ERR_WOULD_DEADLOCK and the
- * scope stays alive (call again later). Not thread-safe for one scope: end
- * it once, after every other call on it has returned.
- */
-enum sawmill_status sawmill_log_if_errors_end(struct sawmill_errors_scope *s);
 
 /**
  * Python's `QueueHandler` with a started `QueueListener` (3.12's
