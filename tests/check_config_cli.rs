@@ -73,6 +73,27 @@ fn check_config_reports_and_applies_nothing() {
             &["handler 'file'", "maxbytes", "maxBytes"],
         ),
         ("broken.json", "{\"version\": 1,".into(), 1, &["JSON"]),
+        (
+            // Three independent mistakes: each is reported, and the logger
+            // that uses the broken handler is not reported as well.
+            "three.json",
+            serde_json::json!({"version": 1,
+                "formatters": {"f": {"format": "%(message)s", "style": "?"}},
+                "handlers": {"file": {"class": "logging.handlers.RotatingFileHandler",
+                                      "filename": log, "maxbytes": 10},
+                             "out": {"class": "logging.StreamHandler", "formatter": "f"}},
+                "loggers": {"app": {"level": "LOUD"}, "db": {"handlers": ["file"]}},
+                "root": {"handlers": ["file", "out"]}})
+            .to_string(),
+            1,
+            &[
+                "formatter 'f'",
+                "handler 'file'",
+                "maxbytes",
+                "logger 'app'",
+                "LOUD",
+            ],
+        ),
     ];
     for (name, text, status, needles) in cases {
         let path = dir.join(name);
@@ -81,6 +102,9 @@ fn check_config_reports_and_applies_nothing() {
         assert_eq!(code, status, "{name}: {out}");
         for n in needles {
             assert!(out.contains(n), "{name}: {out:?} lacks {n:?}");
+        }
+        if name == "three.json" {
+            assert_eq!(out.lines().count(), 3, "one line per error: {out}");
         }
     }
     assert!(!log.exists(), "check-config must not open log files");
