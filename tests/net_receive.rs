@@ -290,36 +290,45 @@ log.error('ok')
 }
 
 #[test]
-fn receive_with_a_dict_config_writes_where_the_configuration_says() {
+fn receive_with_a_config_file_writes_where_the_configuration_says() {
     let dir = std::env::temp_dir().join(format!("sawmill-net-config-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let log = dir.join("received.log");
-    let config = dir.join("config.json");
-    std::fs::write(
-        &config,
-        format!(
-            r#"{{"version": 1,
-                "formatters": {{"f": {{"format": "%(name)s/%(levelname)s/%(message)s"}}}},
-                "handlers": {{"file": {{"class": "logging.FileHandler", "filename": {:?},
-                                       "formatter": "f"}}}},
-                "root": {{"handlers": ["file"]}}}}"#,
-            log.to_str().unwrap()
-        ),
-    )
-    .unwrap();
-    let running = sawmill_receive(&["--config", config.to_str().unwrap()]);
-    let client = root().join("examples/python/recipe06_client.py");
-    python(&[client.to_str().unwrap(), &running.tcp.to_string()]);
-    std::thread::sleep(Duration::from_millis(200));
-    let (_, err) = stop(running);
-    assert_eq!(err, "");
-    assert_eq!(
-        std::fs::read_to_string(&log).unwrap(),
-        "root/INFO/Jackdaws love my big sphinx of quartz.\n\
-         myapp.area1/DEBUG/Quick zephyrs blow, vexing daft Jim.\n\
-         myapp.area1/INFO/How quickly daft jumping zebras vex.\n\
-         myapp.area2/WARNING/Jail zesty vixen who grabbed pay from quack.\n\
-         myapp.area2/ERROR/The five boxing wizards jump quickly.\n"
+    let json = format!(
+        r#"{{"version": 1,
+            "formatters": {{"f": {{"format": "%(name)s/%(levelname)s/%(message)s"}}}},
+            "handlers": {{"file": {{"class": "logging.FileHandler", "filename": {:?},
+                                   "formatter": "f"}}}},
+            "root": {{"handlers": ["file"]}}}}"#,
+        log.to_str().unwrap()
     );
+    let ini = format!(
+        "[loggers]\nkeys=root\n[handlers]\nkeys=file\n[formatters]\nkeys=f\n\
+         [logger_root]\nlevel=NOTSET\nhandlers=file\n\
+         [handler_file]\nclass=FileHandler\nformatter=f\nargs=({:?},)\n\
+         [formatter_f]\nformat=%(name)s/%(levelname)s/%(message)s\n",
+        log.to_str().unwrap()
+    );
+    // A .json file is read as dictConfig, anything else as fileConfig INI.
+    for (name, text) in [("config.json", json), ("config.ini", ini)] {
+        let _ = std::fs::remove_file(&log);
+        let config = dir.join(name);
+        std::fs::write(&config, text).unwrap();
+        let running = sawmill_receive(&["--config", config.to_str().unwrap()]);
+        let client = root().join("examples/python/recipe06_client.py");
+        python(&[client.to_str().unwrap(), &running.tcp.to_string()]);
+        std::thread::sleep(Duration::from_millis(200));
+        let (_, err) = stop(running);
+        assert_eq!(err, "", "{name}");
+        assert_eq!(
+            std::fs::read_to_string(&log).unwrap(),
+            "root/INFO/Jackdaws love my big sphinx of quartz.\n\
+             myapp.area1/DEBUG/Quick zephyrs blow, vexing daft Jim.\n\
+             myapp.area1/INFO/How quickly daft jumping zebras vex.\n\
+             myapp.area2/WARNING/Jail zesty vixen who grabbed pay from quack.\n\
+             myapp.area2/ERROR/The five boxing wizards jump quickly.\n",
+            "{name}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

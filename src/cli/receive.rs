@@ -23,13 +23,13 @@ pub const DEFAULT_FORMAT: &str = "%(relativeCreated)5d %(name)-15s %(levelname)-
 
 const USAGE: &str = "usage: sawmill receive [--tcp HOST:PORT] [--udp HOST:PORT] [--logname NAME]
                        [--format FMT] [--file PATH [--max-bytes N] [--backup-count N]
-                       [--buffer BYTES]] [--max-frame BYTES] [--config FILE.json]
+                       [--buffer BYTES]] [--max-frame BYTES] [--config FILE]
   Receives records from Python's (or sawmill's) SocketHandler / DatagramHandler
   and logs them locally. Without --tcp/--udp: TCP 127.0.0.1:9020 and UDP
   127.0.0.1:9021; with one of them, only that one. Port 0 picks a free port.
   Output: stderr in the cookbook receiver's format, or --file (a
-  RotatingFileHandler when --max-bytes is given), or what a dictConfig JSON
-  file given with --config sets up (then --format/--file are not used). Prints 'listening tcp=… udp=…'
+  RotatingFileHandler when --max-bytes is given), or what --config FILE sets
+  up (a .json file as dictConfig, anything else as fileConfig INI) (then --format/--file are not used). Prints 'listening tcp=… udp=…'
   on stdout once ready. SIGTERM/SIGINT stop it with everything written;
   SIGHUP reopens the files.";
 
@@ -97,9 +97,18 @@ fn parse(args: &[String]) -> Result<Args, String> {
 /// Sets up the output the receiver's records go to (on the root logger).
 fn install_output(args: &Args) -> Result<(), String> {
     if let Some(config) = &args.config {
-        // The configuration decides where records go (dictConfig JSON).
-        return crate::config::dict_config_file(std::path::Path::new(config))
-            .map_err(|e| format!("--config: {e}"));
+        // The configuration decides where records go: a .json file as
+        // dictConfig, anything else as fileConfig INI (as check-config reads them).
+        let path = std::path::Path::new(config);
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let applied = if is_json {
+            crate::config::dict_config_file(path)
+        } else {
+            crate::config::file::file_config(path, true)
+        };
+        return applied.map_err(|e| format!("--config: {e}"));
     }
     let formatter = Formatter::new(Some(&args.format), None, Style::Percent)
         .map_err(|e| format!("--format: {e}"))?;

@@ -20,13 +20,9 @@ pub fn encode_record(record: &Record<'_>, out: &mut Vec<u8>) {
         match item {
             Item::Str(s) => write_str(out, s),
             Item::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
-            // JSON has no NaN or infinity; Python's json writes these names.
-            Item::Float(f) if f.is_nan() => out.extend_from_slice(b"NaN"),
-            Item::Float(f) if f.is_infinite() => out.extend_from_slice(if f > 0.0 {
-                b"Infinity".as_slice()
-            } else {
-                b"-Infinity".as_slice()
-            }),
+            // JSON has no NaN or infinity (Python's json writes names a
+            // strict parser refuses): null, as for a missing number.
+            Item::Float(f) if !f.is_finite() => out.extend_from_slice(b"null"),
             Item::Float(f) => out.extend_from_slice(crate::format::python_float_repr(f).as_bytes()),
             Item::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
             Item::None => out.extend_from_slice(b"null"),
@@ -114,5 +110,20 @@ fn convert(value: serde_json::Value) -> PValue {
                 .map(|(k, v)| (PValue::Str(k.into()), convert(v)))
                 .collect(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn non_finite_floats_are_written_as_null_and_read_back() {
+        let mut record = crate::Record::new("n", 20, None, 0, None, "m".into());
+        record.created = f64::NAN;
+        record.relative_created = f64::INFINITY;
+        let mut out = Vec::new();
+        super::encode_record(&record, &mut out);
+        let back = crate::net::decode_record(&out).unwrap();
+        assert_eq!(back.message, "m");
+        assert!(back.created.is_finite());
     }
 }
