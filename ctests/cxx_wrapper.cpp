@@ -85,6 +85,16 @@ int main() {
     l.remove_handler(counting);
     l.remove_handler(throwing);
 
+    // The `{}` front end (std::format in C++20 where available).
+    CHECK(sawmill::format("a={} b={} {{x}}", 1, "two") == "a=1 b=two {x}");
+    std::string last;
+    sawmill::Handler keep = sawmill::Handler::callback(
+        [&last](const sawmill_record *, const char *text, std::size_t len) { return last.assign(text, len), 0; });
+    l.add_handler(keep);
+    sawmill::logf(l, SAWMILL_LEVEL_WARNING, "n={}", 42);
+    CHECK(last == "n=42");
+    l.remove_handler(keep);
+
     for (const char *f : {"/r.log", "/t.log", "/w.log"}) {
         (void)unlink((d + f).c_str());
     }

@@ -270,4 +270,67 @@ inline void shutdown() { sawmill_shutdown(); }
 
 }  // namespace sawmill
 
+// --- install helper (issue 14 item 2): `{}`-style front end ---
+// sawmill::format("x={} y={}", x, y): C++20 std::format where the standard
+// library has it; otherwise each `{}` is replaced by the next argument
+// written with operator<< (`{{` and `}}` are literal braces; no format
+// specs). Logger::logf and the info_f/... helpers format only when enabled.
+#if defined(__has_include)
+#if __has_include(<version>)
+#include <version>
+#endif
+#endif
+#if defined(__cpp_lib_format) && __cpp_lib_format >= 201907L
+#include <format>
+namespace sawmill {
+template <typename... Args>
+std::string format(const char *fmt, Args &&...args) {
+    return std::vformat(fmt, std::make_format_args(args...));
+}
+}  // namespace sawmill
+#else
+#include <sstream>
+namespace sawmill {
+namespace detail {
+inline void format_rest(std::ostringstream &out, const char *p) {
+    for (; *p != '\0'; p++) {
+        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+            p++;
+        }
+        out << *p;
+    }
+}
+template <typename T, typename... Rest>
+void format_rest(std::ostringstream &out, const char *p, const T &first, const Rest &...rest) {
+    for (; *p != '\0'; p++) {
+        if (p[0] == '{' && p[1] == '}') {
+            out << first;
+            format_rest(out, p + 2, rest...);
+            return;
+        }
+        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+            p++;
+        }
+        out << *p;
+    }
+}
+}  // namespace detail
+template <typename... Args>
+std::string format(const char *fmt, const Args &...args) {
+    std::ostringstream out;
+    detail::format_rest(out, fmt, args...);
+    return out.str();
+}
+}  // namespace sawmill
+#endif
+namespace sawmill {
+template <typename... Args>
+void logf(const Logger &l, int level, const char *fmt, const Args &...args) {
+    if (l.enabled_for(level)) {
+        l.log(level, sawmill::format(fmt, args...));
+    }
+}
+}  // namespace sawmill
+// --- end install helper block ---
+
 #endif  // SAWMILL_HPP
