@@ -39,7 +39,10 @@ int main() {
     sawmill::Handler q = sawmill::Handler::queue(&watched, 1);
     const char *argv[] = {"true"};
     sawmill::Handler cmd = sawmill::Handler::command(argv, 1);
-    const sawmill::Handler all[] = {rot, timed, watched, sys, journal, sock, dgram, mem, q, cmd};
+    sawmill::Handler http = sawmill::Handler::http("127.0.0.1:9", "/log", "POST");
+    const char *to[] = {"ops@example.com"};
+    sawmill::Handler smtp = sawmill::Handler::smtp("127.0.0.1", 9, "app@example.com", to, 1, "subject");
+    const sawmill::Handler all[] = {rot, timed, watched, sys, journal, sock, dgram, mem, q, cmd, http, smtp};
     for (const sawmill::Handler &h : all) {
         CHECK(h.get() != nullptr);
     }

@@ -152,6 +152,20 @@ public:
         return Handler(detail::check_ptr(sawmill_command_handler_new(argv, argc, path, message_on_stdin, wait,
                                                                      timeout_ms, max_concurrent)));
     }
+    static Handler http(const char *host, const char *url, const char *method = "GET", bool secure = false,
+                        const char *username = nullptr, const char *password = nullptr, bool json = false,
+                        uint32_t timeout_ms = 0) {
+        return Handler(detail::check_ptr(
+            sawmill_http_handler_new(host, url, method, secure, username, password, json, timeout_ms)));
+    }
+    static Handler smtp(const char *mailhost, int port, const char *fromaddr, const char *const *toaddrs,
+                        std::size_t n_toaddrs, const char *subject, const char *username = nullptr,
+                        const char *password = nullptr, bool secure = false, bool ssl = false,
+                        uint32_t timeout_ms = 0) {
+        return Handler(detail::check_ptr(sawmill_smtp_handler_new(mailhost, port, fromaddr, toaddrs, n_toaddrs,
+                                                                  subject, username, password, secure, ssl,
+                                                                  timeout_ms)));
+    }
     // --- end install helper block ---
     using EmitFn = std::function<int(const sawmill_record *, const char *, std::size_t)>;
     static Handler stream(int fd = 2) { return Handler(detail::check_ptr(sawmill_stream_handler_new(fd))); }
