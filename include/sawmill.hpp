@@ -3,7 +3,12 @@
 // Handles own one reference each (copying retains, destruction releases);
 // constructors throw sawmill::Error carrying the status and
 // sawmill_last_error() text. Logging calls never throw: handler failures are
-// counted by the library, as in the C API.
+// counted by the library, as in the C API. A C++ callback never unwinds into
+// the library: a throwing Filter::callback drops the record, a throwing
+// Handler::callback counts a handler error (error_count()) and writes nothing.
+// Default-constructed handles are empty (get() == nullptr); a handle made
+// through the C API is adopted with the pointer constructor (takes its
+// reference) or shared with retain() (takes a new one).
 #ifndef SAWMILL_HPP
 #define SAWMILL_HPP
 
@@ -13,6 +18,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "sawmill.h"
 
@@ -71,6 +77,11 @@ public:
 
 class Filter : public Handle<sawmill_filter, sawmill_filter_retain, sawmill_filter_release> {
 public:
+    Filter() = default;  // empty
+    // Adopts a filter made through the C API: takes over its reference.
+    explicit Filter(sawmill_filter *owned) : Handle(owned) {}
+    // Shares a filter made through the C API: takes a new reference.
+    static Filter retain(sawmill_filter *borrowed) { return Filter(sawmill_filter_retain(borrowed)); }
     using Fn = std::function<bool(sawmill_record *)>;
     static Filter name(const char *logger_name) {
         return Filter(detail::check_ptr(sawmill_name_filter_new(logger_name)));
@@ -81,12 +92,11 @@ public:
     }
 
 private:
-    explicit Filter(sawmill_filter *owned) : Handle(owned) {}
     static int call(void *user_data, sawmill_record *r) {
         try {
             return (*static_cast<Fn *>(user_data))(r) ? 1 : 0;
         } catch (...) {
-            return 1;  // a throwing filter must not unwind into the library
+            return 0;  // a throwing filter drops the record (never unwinds into C)
         }
     }
     static void destroy(void *user_data) { delete static_cast<Fn *>(user_data); }
@@ -94,6 +104,69 @@ private:
 
 class Handler : public Handle<sawmill_handler, sawmill_handler_retain, sawmill_handler_release> {
 public:
+    Handler() = default;  // empty
+    // Adopts a handler made through the C API: takes over its reference.
+    explicit Handler(sawmill_handler *owned) : Handle(owned) {}
+    // Shares a handler made through the C API: takes a new reference.
+    static Handler retain(sawmill_handler *borrowed) { return Handler(sawmill_handler_retain(borrowed)); }
+
+    // --- install helper (issue 14 item 2): every handler kind of the C API ---
+    static Handler rotating_file(const char *path, uint64_t max_bytes, uint32_t backup_count,
+                                 const char *mode = "a", bool delay = false) {
+        return Handler(
+            detail::check_ptr(sawmill_rotating_file_handler_new(path, mode, max_bytes, backup_count, delay)));
+    }
+    static Handler timed_rotating_file(const char *path, const char *when = "H", uint32_t interval = 1,
+                                       uint32_t backup_count = 0, bool utc = false) {
+        return Handler(detail::check_ptr(
+            sawmill_timed_rotating_file_handler_new(path, when, interval, backup_count, utc)));
+    }
+    static Handler watched_file(const char *path, const char *mode = "a", bool delay = false) {
+        return Handler(detail::check_ptr(sawmill_watched_file_handler_new(path, mode, delay)));
+    }
+    static Handler syslog(const sawmill_syslog_options *opts = nullptr) {
+        return Handler(detail::check_ptr(sawmill_syslog_handler_new(opts)));
+    }
+    static Handler journal(const sawmill_journal_options *opts = nullptr) {
+        return Handler(detail::check_ptr(sawmill_journal_handler_new(opts)));
+    }
+    static Handler socket(const char *host, int port) {
+        return Handler(detail::check_ptr(sawmill_socket_handler_new(host, port)));
+    }
+    static Handler datagram(const char *host, int port) {
+        return Handler(detail::check_ptr(sawmill_datagram_handler_new(host, port)));
+    }
+    // Python's QueueHandler + started QueueListener over `handlers`.
+    static Handler queue(const Handler *handlers, std::size_t n, bool respect_handler_level = false,
+                         std::size_t maxsize = 0, int overflow = 0, uint32_t timeout_ms = 0) {
+        std::vector<sawmill_handler *> raw;
+        for (std::size_t i = 0; i < n; i++) {
+            raw.push_back(handlers[i].get());
+        }
+        return Handler(detail::check_ptr(sawmill_queue_handler_new(raw.data(), raw.size(), respect_handler_level,
+                                                                   maxsize, overflow, timeout_ms)));
+    }
+    static Handler command(const char *const *argv, std::size_t argc, const char *path = nullptr,
+                           bool message_on_stdin = true, bool wait = true, uint32_t timeout_ms = 0,
+                           std::size_t max_concurrent = 0) {
+        return Handler(detail::check_ptr(sawmill_command_handler_new(argv, argc, path, message_on_stdin, wait,
+                                                                     timeout_ms, max_concurrent)));
+    }
+    static Handler http(const char *host, const char *url, const char *method = "GET", bool secure = false,
+                        const char *username = nullptr, const char *password = nullptr, bool json = false,
+                        uint32_t timeout_ms = 0) {
+        return Handler(detail::check_ptr(
+            sawmill_http_handler_new(host, url, method, secure, username, password, json, timeout_ms)));
+    }
+    static Handler smtp(const char *mailhost, int port, const char *fromaddr, const char *const *toaddrs,
+                        std::size_t n_toaddrs, const char *subject, const char *username = nullptr,
+                        const char *password = nullptr, bool secure = false, bool ssl = false,
+                        uint32_t timeout_ms = 0) {
+        return Handler(detail::check_ptr(sawmill_smtp_handler_new(mailhost, port, fromaddr, toaddrs, n_toaddrs,
+                                                                  subject, username, password, secure, ssl,
+                                                                  timeout_ms)));
+    }
+    // --- end install helper block ---
     using EmitFn = std::function<int(const sawmill_record *, const char *, std::size_t)>;
     static Handler stream(int fd = 2) { return Handler(detail::check_ptr(sawmill_stream_handler_new(fd))); }
     static Handler file(const char *path, const char *mode = "a", bool delay = false) {
@@ -122,7 +195,6 @@ public:
     uint64_t dropped_count() const { return sawmill_handler_dropped_count(get()); }
 
 private:
-    explicit Handler(sawmill_handler *owned) : Handle(owned) {}
     static int call(void *user_data, const sawmill_record *r, const char *text, std::size_t len) {
         try {
             return (*static_cast<EmitFn *>(user_data))(r, text, len);
@@ -211,5 +283,68 @@ private:
 inline void shutdown() { sawmill_shutdown(); }
 
 }  // namespace sawmill
+
+// --- install helper (issue 14 item 2): `{}`-style front end ---
+// sawmill::format("x={} y={}", x, y): C++20 std::format where the standard
+// library has it; otherwise each `{}` is replaced by the next argument
+// written with operator<< (`{{` and `}}` are literal braces; no format
+// specs). Logger::logf and the info_f/... helpers format only when enabled.
+#if defined(__has_include)
+#if __has_include(<version>)
+#include <version>
+#endif
+#endif
+#if defined(__cpp_lib_format) && __cpp_lib_format >= 201907L
+#include <format>
+namespace sawmill {
+template <typename... Args>
+std::string format(const char *fmt, Args &&...args) {
+    return std::vformat(fmt, std::make_format_args(args...));
+}
+}  // namespace sawmill
+#else
+#include <sstream>
+namespace sawmill {
+namespace detail {
+inline void format_rest(std::ostringstream &out, const char *p) {
+    for (; *p != '\0'; p++) {
+        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+            p++;
+        }
+        out << *p;
+    }
+}
+template <typename T, typename... Rest>
+void format_rest(std::ostringstream &out, const char *p, const T &first, const Rest &...rest) {
+    for (; *p != '\0'; p++) {
+        if (p[0] == '{' && p[1] == '}') {
+            out << first;
+            format_rest(out, p + 2, rest...);
+            return;
+        }
+        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+            p++;
+        }
+        out << *p;
+    }
+}
+}  // namespace detail
+template <typename... Args>
+std::string format(const char *fmt, const Args &...args) {
+    std::ostringstream out;
+    detail::format_rest(out, fmt, args...);
+    return out.str();
+}
+}  // namespace sawmill
+#endif
+namespace sawmill {
+template <typename... Args>
+void logf(const Logger &l, int level, const char *fmt, const Args &...args) {
+    if (l.enabled_for(level)) {
+        l.log(level, sawmill::format(fmt, args...));
+    }
+}
+}  // namespace sawmill
+// --- end install helper block ---
 
 #endif  // SAWMILL_HPP
