@@ -215,3 +215,48 @@ fn recipe_12_prefix_and_ensure_ascii() {
         r#"message 1 >>> {"snowman": "\u2603"}"#
     );
 }
+
+#[test]
+fn dict_config_names_the_class_with_class_or_factory() {
+    let config = r#"{
+        "version": 1,
+        "formatters": {
+            "by_class": {"class": "sawmill.JSONFormatter", "fields": ["levelname", "message"],
+                         "ensure_ascii": false, "nan": "null"},
+            "by_factory": {"()": "sawmill.JSONFormatter", "fmt": "%(message)s >>> ",
+                           "fields": []}
+        },
+        "handlers": {
+            "a": {"class": "logging.NullHandler", "formatter": "by_class"},
+            "b": {"class": "logging.NullHandler", "formatter": "by_factory"}
+        },
+        "root": {"handlers": ["a", "b"]}
+    }"#;
+    sawmill::config::dict_config_json(config).expect("config applies");
+    let formatter = |name: &str| {
+        sawmill::config::handler_by_name(name)
+            .expect("handler")
+            .formatter()
+            .expect("formatter")
+    };
+    let mut record = Record::at(0.0, "root", 30, None, 0, None, Cow::Borrowed("snow ☃"));
+    record.set_extra("x", Value::Float(f64::NAN));
+    assert_eq!(
+        formatter("a").format_to_string(&record).expect("formats"),
+        r#"{"levelname": "WARNING", "message": "snow ☃", "x": null}"#
+    );
+    assert_eq!(
+        formatter("b").format_to_string(&record).expect("formats"),
+        r#"snow ☃ >>> {"x": NaN}"#
+    );
+    let refused = sawmill::config::dict_config_json(
+        r#"{"version": 1, "formatters": {"f": {"format": "%(message)s", "fields": []}}}"#,
+    )
+    .expect_err("fields is a JSONFormatter key");
+    assert!(refused.to_string().contains("fields"), "{refused}");
+    let refused = sawmill::config::dict_config_json(
+        r#"{"version": 1, "formatters": {"f": {"class": "sawmill.JSONFormatter", "nan": "x"}}}"#,
+    )
+    .expect_err("bad nan");
+    assert!(refused.to_string().contains("nan"), "{refused}");
+}
