@@ -10,6 +10,7 @@
 
 static const char *bad_utf8 = "\xff\xfe";
 static const char *not_json = "[1,";
+static const char *not_object = "[]";
 static const char *a_name = "x";
 static const char *sweep_name = "sweep_factory";
 
@@ -178,6 +179,13 @@ int main(void) {
     extra.key = "k";
     extra.kind = SAWMILL_VALUE_STR;
     EXPECT_NULL_ARG(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, &extra, 1));
+    extra.kind = SAWMILL_VALUE_JSON; /* JSON text: NULL, bad UTF-8, not JSON refused */
+    EXPECT_NULL_ARG(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, &extra, 1));
+    extra.str_value = bad_utf8;
+    EXPECT_BAD_UTF8(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, &extra, 1));
+    extra.str_value = not_json;
+    EXPECT_STATUS(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, &extra, 1), SAWMILL_ERR_INVALID_ARGUMENT);
+    extra.str_value = NULL;
     extra.kind = 99;
     EXPECT_STATUS(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, &extra, 1), SAWMILL_ERR_INVALID_ARGUMENT);
 
@@ -357,6 +365,15 @@ int main(void) {
                        SAWMILL_ERR_INVALID_UTF8);
     EXPECT_NULL_RESULT(sawmill_formatter_new_with_defaults(NULL, NULL, 0, not_json),
                        SAWMILL_ERR_INVALID_ARGUMENT);
+    /* sawmill.JSONFormatter (issue 13): NULL options are the defaults. */
+    {
+        sawmill_formatter *fj = sawmill_json_formatter_new(NULL);
+        CHECK(fj != NULL);
+        sawmill_formatter_release(fj);
+    }
+    EXPECT_NULL_RESULT(sawmill_json_formatter_new(bad_utf8), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_json_formatter_new(not_json), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_json_formatter_new(not_object), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_dict_config_json(NULL));
     EXPECT_BAD_UTF8(sawmill_dict_config_json(bad_utf8));
     EXPECT_STATUS(sawmill_dict_config_json(not_json), SAWMILL_ERR_CONFIG);

@@ -104,6 +104,13 @@ typedef enum sawmill_value_kind {
   SAWMILL_VALUE_INT = 2,
   SAWMILL_VALUE_FLOAT = 3,
   SAWMILL_VALUE_BOOL = 4,
+  /**
+   * `str_value` is JSON text (a nested list or object, any JSON value):
+   * refused unless valid JSON in UTF-8 (SAWMILL_ERR_INVALID_ARGUMENT /
+   * SAWMILL_ERR_INVALID_UTF8); `sawmill.JSONFormatter` nests it,
+   * `%(key)s` prints the text.
+   */
+  SAWMILL_VALUE_JSON = 5,
 } sawmill_value_kind;
 
 /**
@@ -543,6 +550,18 @@ struct sawmill_formatter *sawmill_formatter_new(const char *fmt, const char *dat
  * Strings are copied. The caller owns one reference. Thread-safe.
  */
 struct sawmill_formatter *sawmill_formatter_new_with_defaults(const char *fmt, const char *datefmt, char style, const char *defaults_json);
+
+/**
+ * `sawmill.JSONFormatter`: one JSON object per record, as CPython's
+ * `json.dumps` writes it. `options_json` is a JSON object of the keys a
+ * dictConfig entry of that class takes (`fields`, `extras`,
+ * `ensure_ascii`, `nan`, `format` printed before the object, `datefmt`,
+ * `utc`, `defaults`; docs/configuration.md); NULL means the defaults.
+ * An unknown key or bad value → NULL + SAWMILL_ERR_INVALID_ARGUMENT naming
+ * the key; invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8. The text is copied.
+ * The caller owns one reference. Thread-safe.
+ */
+struct sawmill_formatter *sawmill_json_formatter_new(const char *options_json);
 
 /**
  * Times in UTC (true) or local time (false, the default), for every handler

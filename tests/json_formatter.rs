@@ -260,3 +260,21 @@ fn dict_config_names_the_class_with_class_or_factory() {
     .expect_err("bad nan");
     assert!(refused.to_string().contains("nan"), "{refused}");
 }
+
+#[test]
+fn raw_json_extras_are_nested_in_json_dumps_style() {
+    let json = JsonOptions {
+        fields: vec!["message".into()],
+        ..JsonOptions::default()
+    };
+    let f = Formatter::json(FormatterOptions::default(), json).expect("formatter");
+    let mut record = Record::at(0.0, "root", 20, None, 0, None, Cow::Borrowed("m"));
+    record.set_extra(
+        "nested",
+        Value::Json(r#"{"b":[1,2.50,"☃\n",-0.0,1e300],"a":null,"c":{}}"#.into()),
+    );
+    assert_eq!(
+        f.format_to_string(&record).expect("formats"),
+        r#"{"message": "m", "nested": {"b": [1, 2.5, "\u2603\n", -0.0, 1e+300], "a": null, "c": {}}}"#
+    );
+}

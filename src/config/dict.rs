@@ -676,6 +676,21 @@ fn set_handler_properties(handler: &Arc<Handler>, props: &Json) -> Result<(), Is
     Ok(())
 }
 
+/// A `sawmill.JSONFormatter` from a JSON object of its dictConfig keys
+/// (`{"fields": ["levelname", "message"], "ensure_ascii": false}`); the
+/// C API's `sawmill_json_formatter_new`. The error names the key.
+pub fn json_formatter_from_json(text: &str) -> Result<Arc<Formatter>, String> {
+    let value: Json = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let Json::Object(mut entry) = value else {
+        return Err(format!("expected an object, got {}", kind_of(&value)));
+    };
+    entry.insert("class".into(), Json::String(classes::JSON_FORMATTER.into()));
+    build_formatter(&entry).map_err(|issue| match issue.key {
+        Some(key) => format!("'{key}': {}", issue.message),
+        None => issue.message,
+    })
+}
+
 fn build_formatter(entry: &Entry) -> Result<Arc<Formatter>, Issue> {
     let mut config = FormatterConfig::default();
     let lookup = |_: &str| None;

@@ -14,11 +14,13 @@
 //! `repr` (shortest round-trip digits); NaN, +inf and -inf as CPython's
 //! `NaN`, `Infinity`, `-Infinity` (which `json.loads` reads back), or as
 //! `null` with `nan: "null"` for strict JSON readers; `None` as `null`;
+//! a raw JSON extra (`Value::Json`) parsed and written again in the same
+//! style (keys in their order; a number too big for 64 bits as a float);
 //! `args` as `[]`. Text is UTF-8 by construction: invalid UTF-8 from C was
 //! already repaired to U+FFFD at the call (as `bytes.decode('utf-8',
 //! 'replace')` does).
 
-use crate::record::{AttrRef, Field, Record};
+use crate::record::{AttrRef, Field, Record, Value};
 
 use super::{render, FormatError, Formatter};
 
@@ -139,7 +141,7 @@ impl JsonLayout {
             // A field the record lacks (an extra it was not given) is left out.
             if let Some(value) = value {
                 key(out, name);
-                self.write_value(out, value);
+                self.write_value(out, raw_json(record, name), value);
             }
         }
         for (name, text) in [
@@ -163,7 +165,7 @@ impl JsonLayout {
                 }
                 if let Some(value) = record.lookup(name) {
                     key(out, name);
-                    self.write_value(out, value);
+                    self.write_value(out, raw_json(record, name), value);
                 }
             }
         }
@@ -171,7 +173,17 @@ impl JsonLayout {
         super::check_record_len(out, start).inspect_err(|_| out.truncate(start))
     }
 
-    fn write_value(&self, out: &mut String, value: AttrRef<'_>) {
+    /// Writes `value`, or `raw` (an extra's JSON text) as it is.
+    fn write_value(&self, out: &mut String, raw: Option<&str>, value: AttrRef<'_>) {
+        if let Some(raw) = raw {
+            // Re-rendered the way json.dumps writes it (one line, the
+            // separators and escaping of this formatter), keys in order.
+            match serde_json::from_str::<serde_json::Value>(raw) {
+                Ok(parsed) => self.write_nested(out, &parsed),
+                Err(_) => self.write_str(out, raw),
+            }
+            return;
+        }
         match value {
             AttrRef::Str(s) => self.write_str(out, s),
             AttrRef::Int(i) => {
@@ -192,8 +204,52 @@ impl JsonLayout {
         }
     }
 
+    fn write_nested(&self, out: &mut String, value: &serde_json::Value) {
+        use serde_json::Value as J;
+        match value {
+            J::Null => out.push_str("null"),
+            J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            J::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) => self.write_value(out, None, AttrRef::Int(i.into())),
+                (_, Some(u), _) => self.write_value(out, None, AttrRef::Int(u.into())),
+                (_, _, f) => self.write_value(out, None, AttrRef::Float(f.unwrap_or(f64::NAN))),
+            },
+            J::String(text) => self.write_str(out, text),
+            J::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.write_nested(out, item);
+                }
+                out.push(']');
+            }
+            J::Object(map) => {
+                out.push('{');
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.write_str(out, k);
+                    out.push_str(": ");
+                    self.write_nested(out, v);
+                }
+                out.push('}');
+            }
+        }
+    }
+
     fn write_str(&self, out: &mut String, text: &str) {
         write_json_str(out, text, self.options.ensure_ascii);
+    }
+}
+
+/// The JSON text of the extra `name` when it is a `Value::Json`.
+fn raw_json<'r>(record: &'r Record<'_>, name: &str) -> Option<&'r str> {
+    match record.extra(name) {
+        Some(Value::Json(text)) => Some(text),
+        _ => None,
     }
 }
 

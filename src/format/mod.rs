@@ -256,7 +256,7 @@ impl Formatter {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| match v {
-                Value::Str(s) => AttrRef::Str(s),
+                Value::Str(s) | Value::Json(s) => AttrRef::Str(s),
                 Value::Int(i) => AttrRef::Int((*i).into()),
                 Value::Float(f) => AttrRef::Float(*f),
                 Value::Bool(b) => AttrRef::Bool(*b),
