@@ -8,7 +8,10 @@ wrapped function."""
 import re
 import sys
 
-ALIASES = {"vlogf_call": ("sawmill_vlogf", {0: 0, 1: 2, 2: 4, 3: 5})}
+ALIASES = {
+    "vlogf_call": ("sawmill_vlogf", {0: 0, 1: 2, 2: 4, 3: 5}),
+    "adapter_vlogf_call": ("sawmill_adapter_vlogf", {0: 0, 1: 2, 2: 4, 3: 5}),
+}
 
 
 def strip_comments(text):

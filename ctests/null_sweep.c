@@ -11,6 +11,7 @@
 static const char *bad_utf8 = "\xff\xfe";
 static const char *not_json = "[1,";
 static const char *missing_ini = "/nonexistent/sawmill.ini";
+static const char *not_object = "[]";
 static const char *a_name = "x";
 static const char *sweep_name = "sweep_factory";
 
@@ -85,6 +86,21 @@ static sawmill_status vlogf_call(sawmill_logger *l, const char *file, const char
     s = sawmill_vlogf(l, SAWMILL_LEVEL_ERROR, file, 1, func, fmt, ap);
     va_end(ap);
     return s;
+}
+
+static sawmill_status adapter_vlogf_call(sawmill_adapter *a, const char *file, const char *func,
+                                         const char *fmt, ...) {
+    va_list ap;
+    sawmill_status s;
+    va_start(ap, fmt);
+    s = sawmill_adapter_vlogf(a, SAWMILL_LEVEL_ERROR, file, 1, func, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+static void adapter_noop(void *u, sawmill_record *r) {
+    (void)u;
+    (void)r;
 }
 
 /* The record functions on a real record: a filter's record is writable. */
@@ -179,6 +195,13 @@ int main(void) {
     extra.key = "k";
     extra.kind = SAWMILL_VALUE_STR;
     EXPECT_NULL_ARG(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, &extra, 1));
+    extra.kind = SAWMILL_VALUE_JSON; /* JSON text: NULL, bad UTF-8, not JSON refused */
+    EXPECT_NULL_ARG(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, &extra, 1));
+    extra.str_value = bad_utf8;
+    EXPECT_BAD_UTF8(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, &extra, 1));
+    extra.str_value = not_json;
+    EXPECT_STATUS(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, &extra, 1), SAWMILL_ERR_INVALID_ARGUMENT);
+    extra.str_value = NULL;
     extra.kind = 99;
     EXPECT_STATUS(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, &extra, 1), SAWMILL_ERR_INVALID_ARGUMENT);
 
@@ -474,6 +497,48 @@ int main(void) {
                        SAWMILL_ERR_INVALID_UTF8);
     EXPECT_NULL_RESULT(sawmill_formatter_new_with_defaults(NULL, NULL, 0, not_json),
                        SAWMILL_ERR_INVALID_ARGUMENT);
+    /* LoggerAdapters (issue 13). */
+    {
+        sawmill_extra ax = {a_name, SAWMILL_VALUE_INT, NULL, 1, 0.0, false};
+        sawmill_logger *al = sawmill_get_logger(a_name);
+        sawmill_adapter *ad = sawmill_adapter_new(al, &ax, 1, adapter_noop, NULL, NULL);
+        CHECK(ad != NULL);
+        sawmill_adapter *bare = sawmill_adapter_new(al, NULL, 0, NULL, NULL, NULL);
+        CHECK(bare != NULL);
+        sawmill_adapter_release(bare);
+        EXPECT_NULL_RESULT(sawmill_adapter_new(NULL, NULL, 0, NULL, NULL, NULL),
+                           SAWMILL_ERR_NULL_ARGUMENT);
+        EXPECT_NULL_RESULT(sawmill_adapter_new(al, NULL, 1, NULL, NULL, NULL),
+                           SAWMILL_ERR_NULL_ARGUMENT);
+        ax.key = bad_utf8;
+        EXPECT_NULL_RESULT(sawmill_adapter_new(al, &ax, 1, NULL, NULL, NULL),
+                           SAWMILL_ERR_INVALID_UTF8);
+        CHECK(sawmill_adapter_logger(NULL) == NULL);
+        CHECK(sawmill_adapter_logger(ad) == al);
+        EXPECT_NULL_ARG(sawmill_adapter_log(NULL, 40, NULL, 0, NULL, a_name));
+        EXPECT_NULL_ARG(sawmill_adapter_log(ad, 40, NULL, 0, NULL, NULL));
+        EXPECT_OK(sawmill_adapter_log(ad, 40, bad_utf8, 0, bad_utf8, bad_utf8));
+        EXPECT_NULL_ARG(sawmill_adapter_logf(NULL, 40, NULL, 0, NULL, a_name));
+        EXPECT_NULL_ARG(sawmill_adapter_logf(ad, 40, NULL, 0, NULL, NULL));
+        EXPECT_OK(sawmill_adapter_logf(ad, 40, bad_utf8, 0, bad_utf8, bad_utf8));
+        EXPECT_NULL_ARG(adapter_vlogf_call(NULL, NULL, NULL, a_name));
+        EXPECT_NULL_ARG(adapter_vlogf_call(ad, NULL, NULL, NULL));
+        EXPECT_OK(adapter_vlogf_call(ad, bad_utf8, bad_utf8, bad_utf8));
+        CHECK(sawmill_adapter_retain(NULL) == NULL);
+        CHECK(sawmill_adapter_retain(ad) == ad);
+        sawmill_adapter_release(ad);
+        sawmill_adapter_release(ad);
+        sawmill_adapter_release(NULL);
+    }
+    /* sawmill.JSONFormatter (issue 13): NULL options are the defaults. */
+    {
+        sawmill_formatter *fj = sawmill_json_formatter_new(NULL);
+        CHECK(fj != NULL);
+        sawmill_formatter_release(fj);
+    }
+    EXPECT_NULL_RESULT(sawmill_json_formatter_new(bad_utf8), SAWMILL_ERR_INVALID_UTF8);
+    EXPECT_NULL_RESULT(sawmill_json_formatter_new(not_json), SAWMILL_ERR_INVALID_ARGUMENT);
+    EXPECT_NULL_RESULT(sawmill_json_formatter_new(not_object), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_dict_config_json(NULL));
     EXPECT_BAD_UTF8(sawmill_dict_config_json(bad_utf8));
     EXPECT_STATUS(sawmill_dict_config_json(not_json), SAWMILL_ERR_CONFIG);

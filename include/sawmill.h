@@ -233,7 +233,21 @@ typedef enum sawmill_value_kind {
   SAWMILL_VALUE_INT = 2,
   SAWMILL_VALUE_FLOAT = 3,
   SAWMILL_VALUE_BOOL = 4,
+  /**
+   * `str_value` is JSON text (a nested list or object, any JSON value):
+   * refused unless valid JSON in UTF-8 (SAWMILL_ERR_INVALID_ARGUMENT /
+   * SAWMILL_ERR_INVALID_UTF8); `sawmill.JSONFormatter` nests it,
+   * `%(key)s` prints the text.
+   */
+  SAWMILL_VALUE_JSON = 5,
 } sawmill_value_kind;
+
+/**
+ * A logger with key/values merged into every record it logs (Python's
+ * `LoggerAdapter`). Reference-counted (`sawmill_adapter_retain` /
+ * `sawmill_adapter_release`); immutable.
+ */
+typedef struct sawmill_adapter sawmill_adapter;
 
 /**
  * Recipe 17's "log only if errors" scope on one logger: a MemoryHandler
@@ -284,6 +298,35 @@ typedef struct sawmill_receiver sawmill_receiver;
 typedef struct sawmill_record sawmill_record;
 
 /**
+ * One `extra=` attribute for `sawmill_log_ex`: `key` and the field named by
+ * `kind` (a `sawmill_value_kind`) are read; the others are ignored. Strings
+ * are copied.
+ */
+typedef struct sawmill_extra {
+  const char *key;
+  int kind;
+  const char *str_value;
+  int64_t int_value;
+  double float_value;
+  bool bool_value;
+} sawmill_extra;
+
+/**
+ * An adapter's `process` step: called with the record (the adapter's
+ * extras already merged) before the logger's filters, on the logging
+ * thread. It may rewrite the message (`sawmill_record_set_str(r, "msg",
+ * ...)`), read (`sawmill_record_get_str`) and set extras — values computed
+ * per record included.
+ */
+typedef void (*sawmill_adapter_process_fn)(void *user_data, struct sawmill_record *r);
+
+/**
+ * Releases `user_data`; called exactly once, when the last reference to the
+ * handler or filter holding it is gone.
+ */
+typedef void (*sawmill_destroy_fn)(void *user_data);
+
+/**
  * Python's `basicConfig` arguments. A zeroed struct means "all defaults":
  * `level` 0 leaves the root's level as it is; NULL strings are "not given";
  * `style` 0 is '%'; `stream_fd` 0 means stderr (a stream cannot be given
@@ -307,12 +350,6 @@ typedef struct sawmill_basic_config {
  * or NULL to refuse the configuration.
  */
 typedef struct sawmill_handler *(*sawmill_handler_factory_fn)(void *user_data, const struct sawmill_options *o);
-
-/**
- * Releases `user_data`; called exactly once, when the last reference to the
- * handler or filter holding it is gone.
- */
-typedef void (*sawmill_destroy_fn)(void *user_data);
 
 /**
  * Builds a filter for a `()` entry (as `sawmill_handler_factory_fn`).
@@ -362,20 +399,6 @@ typedef int (*sawmill_flush_fn)(void *user_data);
  * the message. Called from a connection thread of the server.
  */
 typedef bool (*sawmill_verify_fn)(void *user_data, const char *data, size_t len);
-
-/**
- * One `extra=` attribute for `sawmill_log_ex`: `key` and the field named by
- * `kind` (a `sawmill_value_kind`) are read; the others are ignored. Strings
- * are copied.
- */
-typedef struct sawmill_extra {
-  const char *key;
-  int kind;
-  const char *str_value;
-  int64_t int_value;
-  double float_value;
-  bool bool_value;
-} sawmill_extra;
 
 /**
  * Decides, after a record was added to a MemoryHandler's buffer, whether
@@ -546,6 +569,41 @@ uint64_t sawmill_reentrant_drop_count(void);
  * running the callback. Thread-safe.
  */
 void sawmill_shutdown(void);
+
+/**
+ * A new adapter of logger `l` with `n_extras` typed extras (`extras` may
+ * be NULL when `n_extras` is 0; keys and strings are copied; a key naming
+ * a LogRecord attribute is refused as `sawmill_log_ex` refuses it) and an
+ * optional `process` (NULL: none) called with `user_data`; `destroy` (may
+ * be NULL) runs once with `user_data` when the last reference is gone
+ * (at once when this call fails or `process` is NULL). NULL `l` → NULL + SAWMILL_ERR_NULL_ARGUMENT.
+ * The caller owns one reference. Thread-safe.
+ */
+struct sawmill_adapter *sawmill_adapter_new(struct sawmill_logger *l, const struct sawmill_extra *extras, size_t n_extras, sawmill_adapter_process_fn process, void *user_data, sawmill_destroy_fn destroy);
+
+/**
+ * The adapter's logger (borrowed, lives until the process ends); NULL for
+ * a NULL adapter. Thread-safe.
+ */
+struct sawmill_logger *sawmill_adapter_logger(const struct sawmill_adapter *a);
+
+/**
+ * `sawmill_log` through the adapter: its extras merged, its `process`
+ * run. `msg` must not be NULL (invalid UTF-8 repaired). Nothing is done
+ * when the logger does not log `level`. Thread-safe.
+ */
+enum sawmill_status sawmill_adapter_log(struct sawmill_adapter *a, int level, const char *file, int line, const char *func, const char *msg);
+
+/**
+ * Adds a reference; returns `a` (NULL stays NULL). Thread-safe.
+ */
+struct sawmill_adapter *sawmill_adapter_retain(struct sawmill_adapter *a);
+
+/**
+ * Gives back one reference; the last one frees the adapter (and runs its
+ * `destroy`). NULL is a no-op. Thread-safe.
+ */
+void sawmill_adapter_release(struct sawmill_adapter *a);
 
 /**
  * `sawmill.CommandHandler`: runs a program for each record, from the
@@ -820,6 +878,18 @@ struct sawmill_formatter *sawmill_formatter_new(const char *fmt, const char *dat
  * Strings are copied. The caller owns one reference. Thread-safe.
  */
 struct sawmill_formatter *sawmill_formatter_new_with_defaults(const char *fmt, const char *datefmt, char style, const char *defaults_json);
+
+/**
+ * `sawmill.JSONFormatter`: one JSON object per record, as CPython's
+ * `json.dumps` writes it. `options_json` is a JSON object of the keys a
+ * dictConfig entry of that class takes (`fields`, `extras`,
+ * `ensure_ascii`, `nan`, `format` printed before the object, `datefmt`,
+ * `utc`, `defaults`; docs/configuration.md); NULL means the defaults.
+ * An unknown key or bad value → NULL + SAWMILL_ERR_INVALID_ARGUMENT naming
+ * the key; invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8. The text is copied.
+ * The caller owns one reference. Thread-safe.
+ */
+struct sawmill_formatter *sawmill_json_formatter_new(const char *options_json);
 
 /**
  * Times in UTC (true) or local time (false, the default), for every handler
@@ -1537,6 +1607,18 @@ sawmill_status sawmill_logf(sawmill_logger *l, int level, const char *file, int 
 sawmill_status sawmill_vlogf(sawmill_logger *l, int level, const char *file, int line,
                              const char *func, const char *fmt, va_list ap);
 
+/* sawmill_logf through an adapter (its extras merged, its process run). */
+sawmill_status sawmill_adapter_logf(sawmill_adapter *a, int level, const char *file, int line,
+                                    const char *func, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+/* sawmill_adapter_logf with a va_list. */
+sawmill_status sawmill_adapter_vlogf(sawmill_adapter *a, int level, const char *file, int line,
+                                     const char *func, const char *fmt, va_list ap);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
@@ -1572,4 +1654,18 @@ static inline long long sawmill_logger_threshold_(const sawmill_logger *l) {
 #define SAWMILL_WARNING(l, ...) SAWMILL_LOG((l), SAWMILL_LEVEL_WARNING, __VA_ARGS__)
 #define SAWMILL_ERROR(l, ...) SAWMILL_LOG((l), SAWMILL_LEVEL_ERROR, __VA_ARGS__)
 #define SAWMILL_CRITICAL(l, ...) SAWMILL_LOG((l), SAWMILL_LEVEL_CRITICAL, __VA_ARGS__)
+
+/* Not API: an adapter's first field is its logger (read without a call). */
+static inline sawmill_logger *sawmill_adapter_logger_(const sawmill_adapter *a) {
+    return *(sawmill_logger *const *)(const void *)a;
+}
+
+/* SAWMILL_ADAPTER_LOG(adapter, level, fmt, ...): SAWMILL_LOG through an
+ * adapter; the same inline level check (a NULL adapter logs nothing). */
+#define SAWMILL_ADAPTER_LOG(a, level, ...)                                                   do {                                                                                     sawmill_adapter *sawmill_adapter_ = (a);                                             int sawmill_alevel_ = (level);                                                       if (sawmill_adapter_ != NULL &&                                                      (long long)sawmill_alevel_ >=                                                    sawmill_logger_threshold_(sawmill_adapter_logger_(sawmill_adapter_))) {      (void)sawmill_adapter_logf(sawmill_adapter_, sawmill_alevel_, __FILE__, __LINE__, __func__, __VA_ARGS__);                               }                                                                                    } while (0)
+#define SAWMILL_ADAPTER_DEBUG(a, ...) SAWMILL_ADAPTER_LOG((a), SAWMILL_LEVEL_DEBUG, __VA_ARGS__)
+#define SAWMILL_ADAPTER_INFO(a, ...) SAWMILL_ADAPTER_LOG((a), SAWMILL_LEVEL_INFO, __VA_ARGS__)
+#define SAWMILL_ADAPTER_WARNING(a, ...) SAWMILL_ADAPTER_LOG((a), SAWMILL_LEVEL_WARNING, __VA_ARGS__)
+#define SAWMILL_ADAPTER_ERROR(a, ...) SAWMILL_ADAPTER_LOG((a), SAWMILL_LEVEL_ERROR, __VA_ARGS__)
+#define SAWMILL_ADAPTER_CRITICAL(a, ...) SAWMILL_ADAPTER_LOG((a), SAWMILL_LEVEL_CRITICAL, __VA_ARGS__)
 #endif /* SAWMILL_H_TRAILER */

@@ -4,6 +4,7 @@
 //! The core modules are safe Rust and know nothing of C; `ffi` is the only
 //! place with `extern "C"` and raw pointers.
 
+pub mod adapter;
 pub mod cli;
 pub mod clock;
 pub mod config;

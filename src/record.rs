@@ -16,6 +16,10 @@ pub enum Value<'a> {
     Float(f64),
     Bool(bool),
     Null,
+    /// Raw JSON text (a nested list or object), checked to be valid JSON
+    /// where it enters (C: `SAWMILL_VALUE_JSON`). `sawmill.JSONFormatter`
+    /// embeds it as given; `%(key)s` prints the text.
+    Json(Cow<'a, str>),
 }
 
 impl Value<'_> {
@@ -26,6 +30,7 @@ impl Value<'_> {
             Value::Float(f) => Value::Float(f),
             Value::Bool(b) => Value::Bool(b),
             Value::Null => Value::Null,
+            Value::Json(s) => Value::Json(Cow::Owned(s.into_owned())),
         }
     }
 }
@@ -399,7 +404,7 @@ impl<'a> Record<'a> {
     pub fn lookup(&self, key: &str) -> Option<AttrRef<'_>> {
         if let Some(value) = self.extra(key) {
             return Some(match value {
-                Value::Str(s) => AttrRef::Str(s),
+                Value::Str(s) | Value::Json(s) => AttrRef::Str(s),
                 Value::Int(i) => AttrRef::Int((*i).into()),
                 Value::Float(f) => AttrRef::Float(*f),
                 Value::Bool(b) => AttrRef::Bool(*b),
@@ -443,7 +448,7 @@ impl<'a> Record<'a> {
 /// Python's truth value of an attribute value.
 fn truthy(value: &Value<'_>) -> bool {
     match value {
-        Value::Str(s) => !s.is_empty(),
+        Value::Str(s) | Value::Json(s) => !s.is_empty(),
         Value::Int(i) => *i != 0,
         Value::Float(f) => *f != 0.0,
         Value::Bool(b) => *b,
@@ -457,7 +462,7 @@ fn number(value: &Value<'_>) -> Option<f64> {
         Value::Int(i) => Some(*i as f64),
         Value::Float(f) => Some(*f),
         Value::Bool(b) => Some(f64::from(u8::from(*b))),
-        Value::Str(_) | Value::Null => None,
+        Value::Str(_) | Value::Null | Value::Json(_) => None,
     }
 }
 
@@ -468,13 +473,14 @@ fn value_type(value: &Value<'_>) -> &'static str {
         Value::Float(_) => "float",
         Value::Bool(_) => "bool",
         Value::Null => "NoneType",
+        Value::Json(_) => "json",
     }
 }
 
 /// Python's `str(value)`: what `getMessage()` makes of an assigned `msg`.
 fn python_str<'a>(value: &Value<'a>) -> Cow<'a, str> {
     match value {
-        Value::Str(s) => s.clone(),
+        Value::Str(s) | Value::Json(s) => s.clone(),
         Value::Int(i) => Cow::Owned(i.to_string()),
         Value::Float(f) => Cow::Owned(crate::format::python_float_repr(*f)),
         Value::Bool(b) => Cow::Borrowed(if *b { "True" } else { "False" }),

@@ -57,6 +57,7 @@ fn json_of(value: &Value<'_>) -> Json {
         Value::Float(f) => json!(f),
         Value::Bool(b) => json!(b),
         Value::Null => Json::Null,
+        Value::Json(text) => serde_json::from_str(text).expect("valid JSON"),
     }
 }
 

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value as Json};
 
-use crate::format::{FormatterOptions, Style};
+use crate::format::{FormatterOptions, JsonOptions, NonFinite, Style};
 use crate::handler::file::{FileMode, Owner, Rotation};
 use crate::handler::timed::{TimedOptions, When};
 use crate::handler::{self, Buffering, FileOptions, Handler, StreamOptions};
@@ -816,6 +816,8 @@ pub fn handler_class_names() -> Vec<&'static str> {
 pub struct FormatterConfig {
     pub options: FormatterOptions,
     pub validate: bool,
+    /// `Some` for `sawmill.JSONFormatter` (its keys are JSON_FORMATTER_KEYS).
+    pub json: Option<JsonOptions>,
 }
 
 impl Default for FormatterConfig {
@@ -823,6 +825,7 @@ impl Default for FormatterConfig {
         FormatterConfig {
             options: FormatterOptions::default(),
             validate: true,
+            json: None,
         }
     }
 }
@@ -921,7 +924,70 @@ pub fn json_to_value(v: &Json) -> Result<Value<'static>, String> {
 }
 
 /// Formatter classes a config can name in `class` (or `()`).
-pub static FORMATTER_CLASSES: &[&str] = &["logging.Formatter", "Formatter"];
+pub static FORMATTER_CLASSES: &[&str] = &["logging.Formatter", "Formatter", JSON_FORMATTER];
+
+/// `sawmill.JSONFormatter`'s class name.
+pub const JSON_FORMATTER: &str = "sawmill.JSONFormatter";
+
+/// The keys `sawmill.JSONFormatter` adds to FORMATTER_KEYS (there `format`,
+/// when given, is printed before the object).
+pub static JSON_FORMATTER_KEYS: &[Key<FormatterConfig>] = &[
+    Key {
+        name: "fields",
+        python: false,
+        refs: Refs::None,
+        doc: "list of record attributes printed first, in this order (default `[\"created\", \"levelname\", \"name\", \"message\"]`); then `exc_text`/`stack_info` when present, then the extras in the order set",
+        set: |o, v, _| {
+            let Json::Array(items) = v else {
+                return Err(format!("expected a list, got {}", kind_of(v)));
+            };
+            let fields = items
+                .iter()
+                .map(|i| as_str(i).map(str::to_owned))
+                .collect::<Result<Vec<_>, _>>()?;
+            json_options(o).fields = fields;
+            Ok(())
+        },
+    },
+    Key {
+        name: "extras",
+        python: false,
+        refs: Refs::None,
+        doc: "bool (default true): print the record's extra attributes after the fields",
+        set: |o, v, _| {
+            json_options(o).extras = as_bool(v)?;
+            Ok(())
+        },
+    },
+    Key {
+        name: "ensure_ascii",
+        python: false,
+        refs: Refs::None,
+        doc: "bool (default true, as `json.dumps`): non-ASCII text as `\\uXXXX`",
+        set: |o, v, _| {
+            json_options(o).ensure_ascii = as_bool(v)?;
+            Ok(())
+        },
+    },
+    Key {
+        name: "nan",
+        python: false,
+        refs: Refs::None,
+        doc: "\"python\" (default: `NaN`, `Infinity`, `-Infinity` as `json.dumps` writes them) or \"null\" (strict JSON)",
+        set: |o, v, _| {
+            json_options(o).non_finite = match as_str(v)? {
+                "python" => NonFinite::Python,
+                "null" => NonFinite::Null,
+                other => return Err(format!("expected \"python\" or \"null\", got {other:?}")),
+            };
+            Ok(())
+        },
+    },
+];
+
+fn json_options(o: &mut FormatterConfig) -> &mut JsonOptions {
+    o.json.get_or_insert_with(JsonOptions::default)
+}
 
 /// The keys of a filter entry (besides `()`).
 pub static FILTER_KEYS: &[&str] = &["name"];
@@ -1009,6 +1075,20 @@ pub fn configuration_markdown() -> String {
         })
         .collect();
     key_rows(&mut out, &formatter_keys);
+    out.push_str(&format!(
+        "\n### `{JSON_FORMATTER}`\n\nOne JSON object per record, as CPython's `json.dumps` \
+         writes it. Besides the keys above (`format`, when given, is printed before the \
+         object):\n\n"
+    ));
+    let json_keys: Vec<KeyDoc> = JSON_FORMATTER_KEYS
+        .iter()
+        .map(|k| KeyDoc {
+            name: k.name,
+            python: k.python,
+            doc: k.doc,
+        })
+        .collect();
+    key_rows(&mut out, &json_keys);
     out.push_str(
         "\n## Filters\n\n`name` (Python's `logging.Filter(name)`), or `()`: a filter \
          factory registered from C (`sawmill_register_filter_factory`) or `logging.Filter`; \

@@ -26,7 +26,7 @@ use super::classes::{
 use super::factories;
 use super::ConfigError;
 use crate::filter::{Filter, NameFilter};
-use crate::format::Formatter;
+use crate::format::{Formatter, JsonOptions};
 use crate::handler::Handler;
 use crate::logger::Logger;
 use crate::manager;
@@ -676,6 +676,21 @@ fn set_handler_properties(handler: &Arc<Handler>, props: &Json) -> Result<(), Is
     Ok(())
 }
 
+/// A `sawmill.JSONFormatter` from a JSON object of its dictConfig keys
+/// (`{"fields": ["levelname", "message"], "ensure_ascii": false}`); the
+/// C API's `sawmill_json_formatter_new`. The error names the key.
+pub fn json_formatter_from_json(text: &str) -> Result<Arc<Formatter>, String> {
+    let value: Json = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let Json::Object(mut entry) = value else {
+        return Err(format!("expected an object, got {}", kind_of(&value)));
+    };
+    entry.insert("class".into(), Json::String(classes::JSON_FORMATTER.into()));
+    build_formatter(&entry).map_err(|issue| match issue.key {
+        Some(key) => format!("'{key}': {}", issue.message),
+        None => issue.message,
+    })
+}
+
 fn build_formatter(entry: &Entry) -> Result<Arc<Formatter>, Issue> {
     let mut config = FormatterConfig::default();
     let lookup = |_: &str| None;
@@ -703,6 +718,14 @@ fn build_formatter(entry: &Entry) -> Result<Arc<Formatter>, Issue> {
         }
     }
     let called = entry.contains_key("()");
+    let class = entry
+        .get("()")
+        .or_else(|| entry.get("class"))
+        .and_then(Json::as_str)
+        .map(|n| n.strip_prefix("ext://").unwrap_or(n));
+    if class == Some(classes::JSON_FORMATTER) {
+        config.json = Some(JsonOptions::default());
+    }
     for (key, value) in entry {
         // Called through `()`, the keys are Formatter's keyword arguments:
         // `fmt` (CPython retries `format` as `fmt`, so both work).
@@ -729,15 +752,30 @@ fn build_formatter(entry: &Entry) -> Result<Arc<Formatter>, Issue> {
             }
             _ => {}
         }
-        let Some(spec) = FORMATTER_KEYS.iter().find(|k| k.name == key) else {
-            let mut known: Vec<&str> = FORMATTER_KEYS.iter().map(|k| k.name).collect();
+        let json_keys = match config.json {
+            Some(_) => classes::JSON_FORMATTER_KEYS,
+            None => &[],
+        };
+        let Some(spec) = FORMATTER_KEYS
+            .iter()
+            .chain(json_keys)
+            .find(|k| k.name == key)
+        else {
+            let mut known: Vec<&str> = FORMATTER_KEYS
+                .iter()
+                .chain(json_keys)
+                .map(|k| k.name)
+                .collect();
             known.push("class");
             return Err(Issue::at(key, unknown_key(key, &known)));
         };
         (spec.set)(&mut config, value, &ctx).map_err(|e| Issue::at(key, e))?;
     }
-    let formatter =
-        Arc::new(Formatter::with_options(config.options).map_err(|e| Issue::at("format", e.0))?);
+    let built = match config.json {
+        Some(json) => Formatter::json(config.options, json),
+        None => Formatter::with_options(config.options),
+    };
+    let formatter = Arc::new(built.map_err(|e| Issue::at("format", e.0))?);
     if let Some(props) = entry.get(".") {
         set_formatter_properties(&formatter, props)?;
     }

@@ -88,6 +88,27 @@ pub unsafe extern "C" fn sawmill_formatter_new_with_defaults(
     })
 }
 
+/// `sawmill.JSONFormatter`: one JSON object per record, as CPython's
+/// `json.dumps` writes it. `options_json` is a JSON object of the keys a
+/// dictConfig entry of that class takes (`fields`, `extras`,
+/// `ensure_ascii`, `nan`, `format` printed before the object, `datefmt`,
+/// `utc`, `defaults`; docs/configuration.md); NULL means the defaults.
+/// An unknown key or bad value → NULL + SAWMILL_ERR_INVALID_ARGUMENT naming
+/// the key; invalid UTF-8 → SAWMILL_ERR_INVALID_UTF8. The text is copied.
+/// The caller owns one reference. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_json_formatter_new(
+    options_json: *const c_char,
+) -> *mut sawmill_formatter {
+    pointer_call(|| {
+        // SAFETY: C contract: NUL-terminated string or NULL.
+        let text = unsafe { optional_str(options_json, "options_json") }?;
+        let formatter = crate::config::dict::json_formatter_from_json(text.unwrap_or("{}"))
+            .map_err(FfiError::invalid)?;
+        Ok(Arc::into_raw(formatter) as *mut sawmill_formatter)
+    })
+}
+
 pub(crate) fn style_from_c(style: c_char) -> FfiResult<Style> {
     if style == 0 {
         return Ok(Style::Percent);

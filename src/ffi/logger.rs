@@ -197,7 +197,7 @@ pub unsafe extern "C" fn sawmill_logger_remove_filter(
     })
 }
 
-fn line_number(line: c_int) -> u32 {
+pub(crate) fn line_number(line: c_int) -> u32 {
     u32::try_from(line).unwrap_or(0)
 }
 

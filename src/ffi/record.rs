@@ -384,6 +384,11 @@ pub enum sawmill_value_kind {
     SAWMILL_VALUE_INT = 2,
     SAWMILL_VALUE_FLOAT = 3,
     SAWMILL_VALUE_BOOL = 4,
+    /// `str_value` is JSON text (a nested list or object, any JSON value):
+    /// refused unless valid JSON in UTF-8 (SAWMILL_ERR_INVALID_ARGUMENT /
+    /// SAWMILL_ERR_INVALID_UTF8); `sawmill.JSONFormatter` nests it,
+    /// `%(key)s` prints the text.
+    SAWMILL_VALUE_JSON = 5,
 }
 
 /// One `extra=` attribute for `sawmill_log_ex`: `key` and the field named by
@@ -427,6 +432,7 @@ pub(crate) unsafe fn extras_from_c<'a>(
         const INT: c_int = sawmill_value_kind::SAWMILL_VALUE_INT as c_int;
         const FLOAT: c_int = sawmill_value_kind::SAWMILL_VALUE_FLOAT as c_int;
         const BOOL: c_int = sawmill_value_kind::SAWMILL_VALUE_BOOL as c_int;
+        const JSON: c_int = sawmill_value_kind::SAWMILL_VALUE_JSON as c_int;
         let value = match entry.kind {
             NULL => Value::Null,
             STR => {
@@ -441,6 +447,14 @@ pub(crate) unsafe fn extras_from_c<'a>(
             INT => Value::Int(entry.int_value),
             FLOAT => Value::Float(entry.float_value),
             BOOL => Value::Bool(entry.bool_value),
+            JSON => {
+                // SAFETY: C contract: NUL-terminated string.
+                let text = unsafe { required_str(entry.str_value, "extra str_value") }?;
+                if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+                    return Err(FfiError::invalid(format!("extra {key:?}: not JSON: {e}")));
+                }
+                Value::Json(Cow::Owned(text.to_owned()))
+            }
             other => {
                 return Err(FfiError::invalid(format!(
                     "extra {key:?}: unknown value kind {other}"

@@ -15,6 +15,10 @@ sawmill_status sawmill_internal_set_error(sawmill_status status, const char *mes
 sawmill_status sawmill_internal_log_formatted(sawmill_logger *l, int level, const char *file,
                                               int line, const char *func, const char *msg,
                                               size_t len);
+sawmill_status sawmill_internal_adapter_log_formatted(sawmill_adapter *a, int level,
+                                                      const char *file, int line,
+                                                      const char *func, const char *msg,
+                                                      size_t len);
 
 /* The implementations are hidden: the exported sawmill_logf/sawmill_vlogf are
  * Rust trampolines (src/ffi/variadic.rs) that jump here, because the shared
@@ -23,6 +27,14 @@ sawmill_status sawmill_internal_log_formatted(sawmill_logger *l, int level, cons
 SAWMILL_SHIM_HIDDEN sawmill_status sawmill_shim_vlogf(sawmill_logger *l, int level, const char *file,
                                                       int line, const char *func, const char *fmt,
                                                       va_list ap);
+SAWMILL_SHIM_HIDDEN sawmill_status sawmill_shim_adapter_vlogf(sawmill_adapter *a, int level,
+                                                              const char *file, int line,
+                                                              const char *func, const char *fmt,
+                                                              va_list ap);
+SAWMILL_SHIM_HIDDEN sawmill_status sawmill_shim_adapter_logf(sawmill_adapter *a, int level,
+                                                             const char *file, int line,
+                                                             const char *func, const char *fmt,
+                                                             ...);
 SAWMILL_SHIM_HIDDEN sawmill_status sawmill_shim_logf(sawmill_logger *l, int level, const char *file,
                                                      int line, const char *func, const char *fmt, ...);
 
@@ -158,18 +170,27 @@ static int fast_vformat(char *out, size_t cap, const char *fmt, va_list ap) {
     return (int)len;
 }
 
-sawmill_status sawmill_shim_vlogf(sawmill_logger *l, int level, const char *file, int line,
-                                  const char *func, const char *fmt, va_list ap) {
+/* Delivers a formatted message to the adapter `a`, or to the logger `l`
+ * when `a` is NULL (constant at each call site: the compiler may specialise both). */
+static sawmill_status
+deliver(sawmill_logger *l, sawmill_adapter *a, int level, const char *file, int line,
+        const char *func, const char *msg, size_t len) {
+    if (a != NULL) {
+        return sawmill_internal_adapter_log_formatted(a, level, file, line, func, msg, len);
+    }
+    return sawmill_internal_log_formatted(l, level, file, line, func, msg, len);
+}
+
+/* Formats and delivers (see deliver); `l` and `fmt` are not NULL. */
+static sawmill_status
+format_and_deliver(sawmill_logger *l, sawmill_adapter *a, int level, const char *file, int line,
+                   const char *func, const char *fmt, va_list ap) {
     char stack[SAWMILL_STACK_MESSAGE];
     char *heap;
     va_list fast, again;
     int n;
     sawmill_status status;
 
-    if (l == NULL || fmt == NULL) {
-        /* sawmill_log reports which argument was NULL. */
-        return sawmill_log(l, level, file, line, func, fmt);
-    }
     /* The header's inline read, as SAWMILL_LOG does: no call to ask. */
     if ((long long)level < sawmill_logger_threshold_(l)) {
         return SAWMILL_OK;
@@ -178,7 +199,7 @@ sawmill_status sawmill_shim_vlogf(sawmill_logger *l, int level, const char *file
     n = fast_vformat(stack, sizeof stack, fmt, fast);
     va_end(fast);
     if (n >= 0) {
-        return sawmill_internal_log_formatted(l, level, file, line, func, stack, (size_t)n);
+        return deliver(l, a, level, file, line, func, stack, (size_t)n);
     }
     va_copy(again, ap);
     n = vsnprintf(stack, sizeof stack, fmt, ap);
@@ -189,7 +210,7 @@ sawmill_status sawmill_shim_vlogf(sawmill_logger *l, int level, const char *file
     }
     if ((size_t)n < sizeof stack) {
         va_end(again);
-        return sawmill_internal_log_formatted(l, level, file, line, func, stack, (size_t)n);
+        return deliver(l, a, level, file, line, func, stack, (size_t)n);
     }
     if ((size_t)n > SAWMILL_MAX_MESSAGE) {
         va_end(again);
@@ -203,8 +224,37 @@ sawmill_status sawmill_shim_vlogf(sawmill_logger *l, int level, const char *file
     }
     vsnprintf(heap, (size_t)n + 1, fmt, again);
     va_end(again);
-    status = sawmill_internal_log_formatted(l, level, file, line, func, heap, (size_t)n);
+    status = deliver(l, a, level, file, line, func, heap, (size_t)n);
     free(heap);
+    return status;
+}
+
+sawmill_status sawmill_shim_vlogf(sawmill_logger *l, int level, const char *file, int line,
+                                  const char *func, const char *fmt, va_list ap) {
+    if (l == NULL || fmt == NULL) {
+        /* sawmill_log reports which argument was NULL. */
+        return sawmill_log(l, level, file, line, func, fmt);
+    }
+    return format_and_deliver(l, NULL, level, file, line, func, fmt, ap);
+}
+
+sawmill_status sawmill_shim_adapter_vlogf(sawmill_adapter *a, int level, const char *file,
+                                          int line, const char *func, const char *fmt,
+                                          va_list ap) {
+    if (a == NULL || fmt == NULL) {
+        /* sawmill_adapter_log reports which argument was NULL. */
+        return sawmill_adapter_log(a, level, file, line, func, fmt);
+    }
+    return format_and_deliver(sawmill_adapter_logger_(a), a, level, file, line, func, fmt, ap);
+}
+
+sawmill_status sawmill_shim_adapter_logf(sawmill_adapter *a, int level, const char *file,
+                                         int line, const char *func, const char *fmt, ...) {
+    va_list ap;
+    sawmill_status status;
+    va_start(ap, fmt);
+    status = sawmill_shim_adapter_vlogf(a, level, file, line, func, fmt, ap);
+    va_end(ap);
     return status;
 }
 

@@ -9,6 +9,8 @@
 extern "C" {
     fn sawmill_shim_logf();
     fn sawmill_shim_vlogf();
+    fn sawmill_shim_adapter_logf();
+    fn sawmill_shim_adapter_vlogf();
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -40,3 +42,5 @@ macro_rules! trampoline {
 
 trampoline!(sawmill_logf => sawmill_shim_logf);
 trampoline!(sawmill_vlogf => sawmill_shim_vlogf);
+trampoline!(sawmill_adapter_logf => sawmill_shim_adapter_logf);
+trampoline!(sawmill_adapter_vlogf => sawmill_shim_adapter_vlogf);

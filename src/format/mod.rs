@@ -3,12 +3,14 @@
 //! resolved at compile time; the date text is cached per second.
 
 mod brace;
+mod json;
 #[rustfmt::skip]
 mod printable;
 mod render;
 mod spec;
 mod time;
 
+pub use json::{write_json_str, JsonOptions, NonFinite};
 pub use render::{python_float_repr, write_float_repr, write_str_repr};
 pub use time::MAX_DATEFMT_LEN;
 
@@ -106,6 +108,8 @@ pub struct Formatter {
     uses_time: bool,
     utc: AtomicBool,
     dates: time::DateCache,
+    /// `sawmill.JSONFormatter`'s layout (then `plain_program` is `None`).
+    json: Option<Box<json::JsonLayout>>,
 }
 
 impl Formatter {
@@ -167,7 +171,27 @@ impl Formatter {
             uses_time,
             dates,
             options,
+            json: None,
         })
+    }
+
+    /// `sawmill.JSONFormatter`: one JSON object per record (see
+    /// `format/json.rs` for the key order and value mappings). `options`
+    /// gives `datefmt`/`utc`/`defaults`, and a `format`, when set, is printed
+    /// before the object (recipe 12's `%(message)s >>> `).
+    pub fn json(options: FormatterOptions, json: JsonOptions) -> Result<Formatter, FormatError> {
+        let prefix = options.format.as_deref().is_some_and(|f| !f.is_empty());
+        let mut formatter = Formatter::with_options(options)?;
+        let layout = json::JsonLayout::new(json)?;
+        formatter.uses_time = layout.uses_time() || (prefix && formatter.uses_time);
+        formatter.plain_program = None;
+        formatter.json = Some(Box::new(layout));
+        Ok(formatter)
+    }
+
+    /// The JSON options, when this is a `sawmill.JSONFormatter`.
+    pub fn json_options(&self) -> Option<&JsonOptions> {
+        self.json.as_deref().map(|j| &j.options)
     }
 
     /// Python's `logging._defaultFormatter` (`%(message)s`).
@@ -222,19 +246,22 @@ impl Formatter {
             Key::Standard(field) if record.extras.is_empty() => Some(record.field(*field)),
             _ => record.lookup(key.name()),
         };
-        found.or_else(|| {
-            self.options
-                .defaults
-                .iter()
-                .find(|(k, _)| k == key.name())
-                .map(|(_, v)| match v {
-                    Value::Str(s) => AttrRef::Str(s),
-                    Value::Int(i) => AttrRef::Int((*i).into()),
-                    Value::Float(f) => AttrRef::Float(*f),
-                    Value::Bool(b) => AttrRef::Bool(*b),
-                    Value::Null => AttrRef::None,
-                })
-        })
+        found.or_else(|| self.default_value(key.name()))
+    }
+
+    /// Python 3.10's `defaults=` value for `name`, if any.
+    fn default_value(&self, name: &str) -> Option<AttrRef<'_>> {
+        self.options
+            .defaults
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| match v {
+                Value::Str(s) | Value::Json(s) => AttrRef::Str(s),
+                Value::Int(i) => AttrRef::Int((*i).into()),
+                Value::Float(f) => AttrRef::Float(*f),
+                Value::Bool(b) => AttrRef::Bool(*b),
+                Value::Null => AttrRef::None,
+            })
     }
 
     /// `lookup` for the fields of a nested spec (rare: not inlined).
@@ -262,6 +289,9 @@ impl Formatter {
                 }
             }
             _ => {
+                if let Some(json) = &self.json {
+                    return json.format(self, record, out);
+                }
                 if !record.extras.is_empty() {
                     let default_msecs = self.options.datefmt.as_deref().is_none_or(str::is_empty);
                     if let Some(e) = record.assigned_attr_error(self.uses_time, default_msecs) {

@@ -167,7 +167,7 @@ impl JournalSink {
             }
             self.value.clear();
             match value {
-                Value::Str(s) => self.value.push_str(s),
+                Value::Str(s) | Value::Json(s) => self.value.push_str(s),
                 Value::Int(i) => {
                     let _ = std::fmt::Write::write_fmt(&mut self.value, format_args!("{i}"));
                 }

@@ -239,7 +239,7 @@ pub fn sd_extra_key(key: &str) -> Option<(&str, &str)> {
 
 fn value_text(out: &mut String, value: &Value<'_>) {
     match value {
-        Value::Str(s) => escape_param_value(out, s),
+        Value::Str(s) | Value::Json(s) => escape_param_value(out, s),
         Value::Int(i) => {
             let _ = write!(out, "{i}");
         }

@@ -65,7 +65,8 @@ pub fn for_each_item<'r>(record: &'r Record<'_>, mut f: impl FnMut(&str, Item<'r
             continue;
         }
         let item = match value {
-            Value::Str(s) => Item::Str(s),
+            // Raw JSON goes as its text, as `%(key)s` prints it.
+            Value::Str(s) | Value::Json(s) => Item::Str(s),
             Value::Int(i) => Item::Int((*i).into()),
             Value::Float(x) => Item::Float(*x),
             Value::Bool(b) => Item::Bool(*b),

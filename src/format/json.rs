@@ -1,0 +1,290 @@
+//! `sawmill.JSONFormatter`: one JSON object per record, written as Python's
+//! `json.dumps(obj, ensure_ascii=...)` writes it (separators `", "` and
+//! `": "`), so a line equals CPython's own encoding of the same object.
+//!
+//! Key order (stable, documented in docs/configuration.md): the chosen
+//! `fields` in the order given, then `exc_text` and `stack_info` when the
+//! record has them and they are not among the fields, then every extra in the
+//! order it was set (an extra named like a chosen field is printed once, in
+//! the field's place, as Python's `record.__dict__` would hold it).
+//!
+//! Values: text as JSON strings (every control character escaped; with
+//! `ensure_ascii` every non-ASCII character too, as `\uXXXX` or a surrogate
+//! pair, lower-case hex as CPython writes it); ints exact; floats as Python's
+//! `repr` (shortest round-trip digits); NaN, +inf and -inf as CPython's
+//! `NaN`, `Infinity`, `-Infinity` (which `json.loads` reads back), or as
+//! `null` with `nan: "null"` for strict JSON readers; `None` as `null`;
+//! a raw JSON extra (`Value::Json`) parsed and written again in the same
+//! style (keys in their order; a number too big for 64 bits as a float);
+//! `args` as `[]`. Text is UTF-8 by construction: invalid UTF-8 from C was
+//! already repaired to U+FFFD at the call (as `bytes.decode('utf-8',
+//! 'replace')` does).
+
+use crate::record::{AttrRef, Field, Record, Value};
+
+use super::{render, FormatError, Formatter};
+
+/// How non-finite floats are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NonFinite {
+    /// `NaN`, `Infinity`, `-Infinity`: CPython's `json.dumps` default.
+    Python,
+    /// `null`: strict JSON.
+    Null,
+}
+
+/// The options of `sawmill.JSONFormatter` (besides the Formatter's own
+/// `datefmt`/`utc`, which steer `asctime`, and `format`, which, when given,
+/// is printed before the object: recipe 12's `%(message)s >>> ` prefix).
+#[derive(Clone, Debug)]
+pub struct JsonOptions {
+    /// Record attributes to print, in this order (any LogRecord attribute
+    /// name, `asctime` and `message` included, or an extra's name).
+    pub fields: Vec<String>,
+    /// Print the record's extras after the fields (default true).
+    pub extras: bool,
+    /// Python's `ensure_ascii` (default true, as `json.dumps`).
+    pub ensure_ascii: bool,
+    pub non_finite: NonFinite,
+}
+
+impl Default for JsonOptions {
+    fn default() -> Self {
+        JsonOptions {
+            fields: ["created", "levelname", "name", "message"]
+                .map(str::to_owned)
+                .to_vec(),
+            extras: true,
+            ensure_ascii: true,
+            non_finite: NonFinite::Python,
+        }
+    }
+}
+
+impl JsonOptions {
+    /// Checks the options (a field name must not be empty).
+    pub fn check(&self) -> Result<(), FormatError> {
+        if self.fields.iter().any(String::is_empty) {
+            return Err(FormatError("JSONFormatter: an empty field name".into()));
+        }
+        Ok(())
+    }
+}
+
+/// The compiled JSON layout a [`Formatter`] carries.
+#[derive(Debug)]
+pub(super) struct JsonLayout {
+    pub(super) options: JsonOptions,
+    /// Per field: the standard attribute it names, when it names one.
+    standard: Vec<Option<Field>>,
+    uses_time: bool,
+}
+
+impl JsonLayout {
+    pub(super) fn new(options: JsonOptions) -> Result<JsonLayout, FormatError> {
+        options.check()?;
+        let standard = options.fields.iter().map(|f| Field::from_name(f)).collect();
+        let uses_time = options.fields.iter().any(|f| f == "asctime");
+        Ok(JsonLayout {
+            options,
+            standard,
+            uses_time,
+        })
+    }
+
+    pub(super) fn uses_time(&self) -> bool {
+        self.uses_time
+    }
+
+    /// Appends the record's line (without terminator): the prefix the
+    /// formatter's own format makes, when it has one, then the object.
+    pub(super) fn format(
+        &self,
+        formatter: &Formatter,
+        record: &Record<'_>,
+        out: &mut String,
+    ) -> Result<(), FormatError> {
+        let start = out.len();
+        if formatter
+            .options
+            .format
+            .as_deref()
+            .is_some_and(|f| !f.is_empty())
+        {
+            formatter.format_pieces(record, out)?;
+        }
+        let mut asctime = super::time::DateText::new();
+        if self.uses_time {
+            if let Err(e) = formatter.dates.write(record, formatter.utc(), &mut asctime) {
+                out.truncate(start);
+                return Err(e);
+            }
+        }
+        out.push('{');
+        let mut first = true;
+        let mut key = |out: &mut String, name: &str| {
+            if !first {
+                out.push_str(", ");
+            }
+            first = false;
+            self.write_str(out, name);
+            out.push_str(": ");
+        };
+        for (name, field) in self.options.fields.iter().zip(&self.standard) {
+            let value = match field {
+                Some(Field::Asctime) => Some(AttrRef::Str(asctime.as_str())),
+                Some(Field::Message) => Some(record.field(Field::Message)),
+                Some(f) if record.extras.is_empty() => Some(record.field(*f)),
+                _ => record.lookup(name),
+            };
+            let value = value.or_else(|| formatter.default_value(name));
+            // A field the record lacks (an extra it was not given) is left out.
+            if let Some(value) = value {
+                key(out, name);
+                self.write_value(out, raw_json(record, name), value);
+            }
+        }
+        for (name, text) in [
+            ("exc_text", &record.exc_text),
+            ("stack_info", &record.stack_info),
+        ] {
+            if let Some(text) = text {
+                if !self.options.fields.iter().any(|f| f == name) {
+                    key(out, name);
+                    self.write_str(out, text);
+                }
+            }
+        }
+        if self.options.extras {
+            for (i, (name, _)) in record.extras.iter().enumerate() {
+                // A key set twice is printed once, as a dict holds it.
+                if self.options.fields.iter().any(|f| f == name)
+                    || record.extras[..i].iter().any(|(k, _)| k == name)
+                {
+                    continue;
+                }
+                if let Some(value) = record.lookup(name) {
+                    key(out, name);
+                    self.write_value(out, raw_json(record, name), value);
+                }
+            }
+        }
+        out.push('}');
+        super::check_record_len(out, start).inspect_err(|_| out.truncate(start))
+    }
+
+    /// Writes `value`, or `raw` (an extra's JSON text) as it is.
+    fn write_value(&self, out: &mut String, raw: Option<&str>, value: AttrRef<'_>) {
+        if let Some(raw) = raw {
+            // Re-rendered the way json.dumps writes it (one line, the
+            // separators and escaping of this formatter), keys in order.
+            match serde_json::from_str::<serde_json::Value>(raw) {
+                Ok(parsed) => self.write_nested(out, &parsed),
+                Err(_) => self.write_str(out, raw),
+            }
+            return;
+        }
+        match value {
+            AttrRef::Str(s) => self.write_str(out, s),
+            AttrRef::Int(i) => {
+                use std::fmt::Write;
+                let _ = write!(out, "{i}");
+            }
+            AttrRef::Float(f) if f.is_finite() => render::write_float_repr(out, f),
+            AttrRef::Float(f) => out.push_str(match (self.options.non_finite, f) {
+                (NonFinite::Null, _) => "null",
+                (NonFinite::Python, f) if f.is_nan() => "NaN",
+                (NonFinite::Python, f) if f > 0.0 => "Infinity",
+                (NonFinite::Python, _) => "-Infinity",
+            }),
+            AttrRef::Bool(true) => out.push_str("true"),
+            AttrRef::Bool(false) => out.push_str("false"),
+            AttrRef::None => out.push_str("null"),
+            AttrRef::EmptyTuple => out.push_str("[]"),
+        }
+    }
+
+    fn write_nested(&self, out: &mut String, value: &serde_json::Value) {
+        use serde_json::Value as J;
+        match value {
+            J::Null => out.push_str("null"),
+            J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            J::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) => self.write_value(out, None, AttrRef::Int(i.into())),
+                (_, Some(u), _) => self.write_value(out, None, AttrRef::Int(u.into())),
+                (_, _, f) => self.write_value(out, None, AttrRef::Float(f.unwrap_or(f64::NAN))),
+            },
+            J::String(text) => self.write_str(out, text),
+            J::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.write_nested(out, item);
+                }
+                out.push(']');
+            }
+            J::Object(map) => {
+                out.push('{');
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.write_str(out, k);
+                    out.push_str(": ");
+                    self.write_nested(out, v);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    fn write_str(&self, out: &mut String, text: &str) {
+        write_json_str(out, text, self.options.ensure_ascii);
+    }
+}
+
+/// The JSON text of the extra `name` when it is a `Value::Json`.
+fn raw_json<'r>(record: &'r Record<'_>, name: &str) -> Option<&'r str> {
+    match record.extra(name) {
+        Some(Value::Json(text)) => Some(text),
+        _ => None,
+    }
+}
+
+/// A JSON string literal as CPython's `json.dumps` writes it: `"` and `\`
+/// escaped, `\n \r \t \b \f` by name, other characters below U+0020 (and,
+/// with `ensure_ascii`, U+007F and everything non-ASCII) as `\u` + four
+/// lower-case hex digits, astral characters as a surrogate pair.
+pub fn write_json_str(out: &mut String, text: &str, ensure_ascii: bool) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let needs = |c: char| c < ' ' || c == '"' || c == '\\' || (ensure_ascii && c > '~');
+    let mut rest = text;
+    while let Some(at) = rest.find(needs) {
+        out.push_str(&rest[..at]);
+        let c = rest[at..].chars().next().unwrap_or('\u{fffd}');
+        rest = &rest[at + c.len_utf8()..];
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            other => {
+                let mut units = [0u16; 2];
+                for unit in other.encode_utf16(&mut units) {
+                    out.push_str("\\u");
+                    for shift in [12, 8, 4, 0] {
+                        out.push(HEX[usize::from((*unit >> shift) & 0xf)] as char);
+                    }
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out.push('"');
+}
