@@ -8,18 +8,10 @@
 //! `SAWMILL_INI_SEED` / `SAWMILL_INI_CASES` change the seed (default
 //! 20261203) and the number of texts (default 1,000).
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use sawmill::config::ini::Ini;
 use serde_json::{json, Value as Json};
 
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+mod common;
 
 /// The oracle's shape for sawmill's reading of `text`.
 fn ours(text: &str) -> Json {
@@ -56,21 +48,7 @@ fn ours(text: &str) -> Json {
 
 #[test]
 fn ini_matches_configparser() {
-    let seed = env_or("SAWMILL_INI_SEED", 20261203);
-    let count = env_or("SAWMILL_INI_CASES", 1000);
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/ini_oracle.py");
-    let out = Command::new("python3")
-        .arg(&script)
-        .arg(seed.to_string())
-        .arg(count.to_string())
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let cases: Vec<Json> = serde_json::from_slice(&out.stdout).expect("oracle JSON");
+    let cases = common::oracle_cases("ini_oracle.py", "SAWMILL_INI", 1000);
     let (mut read, mut refused) = (0, 0);
     let mut failures = Vec::new();
     for mut case in cases.iter().cloned() {

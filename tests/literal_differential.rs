@@ -10,11 +10,10 @@
 //! `SAWMILL_LITERAL_SEED` / `SAWMILL_LITERAL_CASES` change the seed (default
 //! 20261203) and the number of texts (default 1,500).
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use sawmill::config::literal::{parse, Literal, StdStream};
 use serde_json::{json, Value as Json};
+
+mod common;
 
 fn encode(v: &Literal) -> Json {
     match v {
@@ -38,30 +37,9 @@ fn encode(v: &Literal) -> Json {
     }
 }
 
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[test]
 fn literals_match_cpython() {
-    let seed = env_or("SAWMILL_LITERAL_SEED", 20261203);
-    let count = env_or("SAWMILL_LITERAL_CASES", 1500);
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/literal_oracle.py");
-    let out = Command::new("python3")
-        .arg(&script)
-        .arg(seed.to_string())
-        .arg(count.to_string())
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let cases: Vec<Json> = serde_json::from_slice(&out.stdout).expect("oracle JSON");
+    let cases = common::oracle_cases("literal_oracle.py", "SAWMILL_LITERAL", 1500);
     let (mut accepted, mut refused, mut departures) = (0, 0, 0);
     let mut failures = Vec::new();
     for case in &cases {

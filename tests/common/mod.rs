@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests that fork.
+//! Helpers shared by the integration tests (fork storms, Python oracles).
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -113,4 +113,33 @@ impl sawmill::handler::Sink for Count {
         self.0.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
+}
+
+/// The cases a Python oracle script in tests/oracle/ generates: runs
+/// `python3 tests/oracle/<script> SEED COUNT` (SEED and COUNT from the
+/// environment variables `<env>_SEED` and `<env>_CASES`, else the defaults)
+/// and reads the JSON list it prints.
+#[allow(dead_code)]
+pub fn oracle_cases(script: &str, env: &str, count: u64) -> Vec<serde_json::Value> {
+    let var = |suffix: &str, default: u64| {
+        std::env::var(format!("{env}_{suffix}"))
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/oracle")
+        .join(script);
+    let out = std::process::Command::new("python3")
+        .arg(&path)
+        .arg(var("SEED", 20261203).to_string())
+        .arg(var("CASES", count).to_string())
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("oracle JSON")
 }
