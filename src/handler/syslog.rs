@@ -663,7 +663,7 @@ impl SyslogSink {
         if let Some((name, sev)) = options.severities.iter().find(|(_, s)| *s > 7) {
             return Err(format!("severity {sev} for {name:?} is not 0-7"));
         }
-        let sd = wire::render_static_sd(&options.structured_data)?;
+        wire::render_static_sd(&options.structured_data)?;
         let hostname = options.hostname.unwrap_or_else(wire::local_hostname);
         let app_name = options.app_name.unwrap_or_else(wire::program_name);
         let procid = options
@@ -678,7 +678,13 @@ impl SyslogSink {
             framing: options.framing,
             bom: options.bom,
             max_datagram: options.max_datagram,
-            header: Header::new(&hostname, &app_name, &procid, &msgid, sd),
+            header: Header::new(
+                &hostname,
+                &app_name,
+                &procid,
+                &msgid,
+                &options.structured_data,
+            ),
             severities: options.severities,
             transport: Transport {
                 outage_limit: options.outage_buffer,
