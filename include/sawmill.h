@@ -454,6 +454,13 @@ typedef struct sawmill_syslog_options {
   int bom;
   uint32_t timeout_ms;
   uint32_t max_datagram;
+  /**
+   * Bytes of records kept while the daemon is unreachable and sent in
+   * order when it is back (write-through only); beyond it the oldest
+   * are dropped and counted in `sawmill_handler_dropped_count`.
+   * 0 = none kept: each such record is a handler error.
+   */
+  uint32_t outage_buffer;
 } sawmill_syslog_options;
 
 /**

@@ -360,3 +360,95 @@ fn rfc3164_datagrams_are_cut_to_1024_bytes() {
     assert!(std::str::from_utf8(&buf[..n]).is_ok());
     assert_eq!(h.error_count(), 1, "the cut is counted");
 }
+
+/// A TCP handler that keeps up to `bound` bytes of records during an outage.
+fn keeping(port: u16, bound: usize) -> Arc<Handler> {
+    sawmill::handler::syslog_handler(SyslogOptions {
+        address: Address::Inet("127.0.0.1".into(), port),
+        socktype: SockType::Stream,
+        timeout: TIMEOUT,
+        outage_buffer: bound,
+        ..SyslogOptions::default()
+    })
+    .unwrap()
+}
+
+/// Stops the daemon, logs `n` records, restarts it on the same port and
+/// flushes until it has a connection; returns every frame then received.
+fn outage_then_restart(h: &Handler, listener: TcpListener, n: usize) -> Vec<String> {
+    let port = listener.local_addr().unwrap().port();
+    log(h, "before");
+    let (mut conn, _) = listener.accept().unwrap();
+    assert_eq!(read_frames(&mut conn, 1), ["<14>before\0"]);
+    drop(conn);
+    drop(listener);
+    std::thread::sleep(Duration::from_millis(20));
+    for i in 0..n {
+        log(h, &format!("outage {i}"));
+    }
+    assert_eq!(h.error_count(), 0, "kept records are not errors");
+    let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut conn = loop {
+        let _ = h.flush();
+        if let Ok((c, _)) = listener.accept() {
+            break c;
+        }
+        assert!(Instant::now() < deadline, "never reconnected");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    conn.set_nonblocking(false).unwrap();
+    // Flushes that found no daemon failed (and were counted); whatever the
+    // first successful one could not finish, the next ones send.
+    for _ in 0..5 {
+        h.flush().unwrap();
+    }
+    let mut frames = Vec::new();
+    conn.set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(k) = conn.read(&mut buf) {
+        if k == 0 {
+            break;
+        }
+        data.extend_from_slice(&buf[..k]);
+    }
+    while let Some(sp) = data.iter().position(|b| *b == b' ') {
+        let len: usize = std::str::from_utf8(&data[..sp]).unwrap().parse().unwrap();
+        frames.push(String::from_utf8(data[sp + 1..sp + 1 + len].to_vec()).unwrap());
+        data.drain(..sp + 1 + len);
+    }
+    assert!(data.is_empty(), "a cut frame: {data:?}");
+    frames
+}
+
+#[test]
+fn outage_buffer_sends_kept_records_in_order_exactly_once() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let h = keeping(listener.local_addr().unwrap().port(), 64 * 1024);
+    let n = 200;
+    let frames = outage_then_restart(&h, listener, n);
+    let want: Vec<String> = (0..n).map(|i| format!("<14>outage {i}\0")).collect();
+    assert_eq!(frames, want);
+    assert_eq!(h.dropped_count(), 0);
+}
+
+#[test]
+fn outage_buffer_drops_the_oldest_beyond_its_bound() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    // Room for about 20 of the 15-byte records.
+    let h = keeping(listener.local_addr().unwrap().port(), 300);
+    let n = 200;
+    let frames = outage_then_restart(&h, listener, n);
+    let written = frames.len();
+    let dropped = h.dropped_count() as usize;
+    assert_eq!(written + dropped, n, "written {written}, dropped {dropped}");
+    assert!(written > 0 && written <= 300 / 14, "written {written}");
+    // The newest are kept, in order; the dropped are never written later.
+    let want: Vec<String> = (n - written..n)
+        .map(|i| format!("<14>outage {i}\0"))
+        .collect();
+    assert_eq!(frames, want);
+}

@@ -7,7 +7,8 @@
 //! 0-191, an RFC 3339 timestamp (<= 6 fraction digits, `Z` or `±hh:mm`) or
 //! NILVALUE, header fields of PRINTUSASCII within their limits (the given
 //! value sanitised and cut, or `-` when empty), well-formed SD elements
-//! with valid SD-NAMEs and escaped values, and MSG equal to the formatted
+//! with valid SD-NAMEs and escaped values, each SD-ID once (an extra
+//! naming an SD-ID of the option joins its element), and MSG equal to the formatted
 //! text, preceded by a BOM exactly when the `bom` rule says so.
 #![no_main]
 
@@ -197,8 +198,9 @@ fuzz_target!(|data: &[u8]| {
             ))
         })
         .collect();
-    let static_sd = wire::render_static_sd(&static_list).unwrap_or_default();
-    let header = Header::new(&hostname, &app, &procid, &msgid, static_sd);
+    let static_ok = wire::render_static_sd(&static_list).is_ok();
+    let option: &[_] = if static_ok { &static_list } else { &[] };
+    let header = Header::new(&hostname, &app, &procid, &msgid, option);
     let mut record = Record::at(created, "fuzz", 20, None, 1, None, Cow::Borrowed(""));
     for kv in p.iter().skip(7) {
         let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
@@ -246,6 +248,12 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(ps.field(32), sanitized(&msgid, 32));
     ps.eat(b' ');
     let sd = ps.sd();
+    for (i, (id, _)) in sd.iter().enumerate() {
+        assert!(
+            sd[..i].iter().all(|(other, _)| other != id),
+            "SD-ID {id:?} appears twice"
+        );
+    }
     for (id, params) in &sd {
         assert!(wire::valid_sd_id(id), "SD-ID {id:?}");
         for (name, _) in params {

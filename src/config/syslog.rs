@@ -306,6 +306,16 @@ static SYSLOG_KEYS: &[Key<SyslogConfig>] = &[
         },
     },
     Key {
+        name: "outage_buffer",
+        python: false,
+        refs: Refs::None,
+        doc: "bytes of records kept while the daemon is unreachable, sent in order when it is back; beyond it the oldest are dropped and counted (default 0: none kept, each is an error)",
+        set: |o, v, _| {
+            o.options.outage_buffer = as_u32(v)? as usize;
+            Ok(())
+        },
+    },
+    Key {
         name: "buffering",
         python: false,
         refs: Refs::None,

@@ -85,6 +85,11 @@ pub struct sawmill_syslog_options {
     pub bom: c_int,
     pub timeout_ms: u32,
     pub max_datagram: u32,
+    /// Bytes of records kept while the daemon is unreachable and sent in
+    /// order when it is back (write-through only); beyond it the oldest
+    /// are dropped and counted in `sawmill_handler_dropped_count`.
+    /// 0 = none kept: each such record is a handler error.
+    pub outage_buffer: u32,
 }
 
 fn pick<T: Copy>(value: c_int, what: &str, choices: &[(c_int, T)]) -> FfiResult<T> {
@@ -210,6 +215,7 @@ unsafe fn options_from_c(c: &sawmill_syslog_options) -> FfiResult<SyslogOptions>
     if c.max_datagram != 0 {
         o.max_datagram = c.max_datagram as usize;
     }
+    o.outage_buffer = c.outage_buffer as usize;
     Ok(o)
 }
 

@@ -12,7 +12,20 @@
 //!   is cut to it at a UTF-8 character boundary (a final NUL is kept),
 //!   sent, and counted as one I/O error naming the cut, so no loss is
 //!   silent. Streams are never cut.
+//!
+//! Outage buffer (`outage_buffer` bytes, 0 = off, write-through only):
+//! a record that cannot be sent (no daemon, backoff running, send failed,
+//! or a stream whose peer has closed — checked before each write, so a
+//! record is not written into a connection the daemon has already left)
+//! is kept instead of counted as an error. Kept records are sent first, in
+//! order, by the next call or flush that finds the daemon back, as far as
+//! that call's timeout allows. Beyond the bound the oldest are dropped and
+//! counted in the handler's dropped count; a dropped record is never sent
+//! later. Records kept at close are dropped and counted. Records the daemon
+//! had accepted into its socket but not read when it stopped are lost (no
+//! acknowledgement exists in syslog to find them).
 
+use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::net::{TcpStream, ToSocketAddrs, UdpSocket};
 use std::os::fd::AsRawFd;
@@ -103,6 +116,9 @@ pub struct SyslogOptions {
     pub max_datagram: usize,
     /// Level name → severity overrides of Python's `priority_map`.
     pub severities: Vec<(String, u8)>,
+    /// Bytes of records kept during an outage (0: none kept, each is an
+    /// error); see the module's notes.
+    pub outage_buffer: usize,
 }
 
 impl Default for SyslogOptions {
@@ -124,6 +140,7 @@ impl Default for SyslogOptions {
             timeout: DEFAULT_TIMEOUT,
             max_datagram: DEFAULT_MAX_DATAGRAM,
             severities: Vec::new(),
+            outage_buffer: 0,
         }
     }
 }
@@ -170,6 +187,12 @@ struct Transport {
     /// CPython resolves once, in the constructor): a reconnect never waits
     /// for DNS.
     resolved: Vec<std::net::SocketAddr>,
+    /// Records (unframed) kept during an outage, oldest first.
+    outage: VecDeque<Vec<u8>>,
+    /// Their total length.
+    outage_bytes: usize,
+    /// The bound on `outage_bytes` (0 = no outage buffer).
+    outage_limit: usize,
 }
 
 fn timed_out() -> io::Error {
@@ -194,7 +217,61 @@ impl Transport {
             deadline: Instant::now(),
             sock_timeout: timeout,
             resolved: Vec::new(),
+            outage: VecDeque::new(),
+            outage_bytes: 0,
+            outage_limit: 0,
         }
+    }
+
+    /// Keeps a record that could not be sent, dropping (and counting) the
+    /// oldest beyond the bound.
+    fn keep(&mut self, record: Vec<u8>) {
+        self.outage_bytes += record.len();
+        self.outage.push_back(record);
+        while self.outage_bytes > self.outage_limit {
+            let Some(old) = self.outage.pop_front() else {
+                break;
+            };
+            self.outage_bytes -= old.len();
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Forgets the kept records, counting them as dropped.
+    fn drop_outage(&mut self) {
+        self.dropped
+            .fetch_add(self.outage.len() as u64, Ordering::Relaxed);
+        self.outage.clear();
+        self.outage_bytes = 0;
+    }
+
+    /// Whether the stream's peer has closed its end (a syslog daemon never
+    /// writes to us, so anything readable is an end of file or a reset).
+    fn peer_closed(&self) -> bool {
+        let fd = match self.conn.as_ref() {
+            Some(Conn::Tcp(s)) => s.as_raw_fd(),
+            Some(Conn::UnixStream(s)) => s.as_raw_fd(),
+            _ => return false,
+        };
+        let mut byte = 0u8;
+        // SAFETY: a one-byte buffer alive for the call; MSG_PEEK|MSG_DONTWAIT
+        // neither consumes nor blocks.
+        let n = unsafe {
+            libc::recv(
+                fd,
+                (&mut byte as *mut u8).cast(),
+                1,
+                libc::MSG_PEEK | libc::MSG_DONTWAIT,
+            )
+        };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            return !matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+            );
+        }
+        n == 0
     }
 
     fn is_stream(&self) -> bool {
@@ -523,6 +600,23 @@ impl Transport {
     }
 }
 
+/// Frames one record for the stream `conn` (RFC 6587) into `out`.
+fn frame(out: &mut Vec<u8>, conn: Option<&Conn>, framing: Framing, record: &[u8]) {
+    out.clear();
+    match (conn, framing) {
+        // CPython writes no framing on a Unix stream (its NUL ends a record).
+        (Some(Conn::UnixStream(_)), _) => out.extend_from_slice(record),
+        (_, Framing::OctetCounting) => {
+            let _ = write!(out, "{} ", record.len());
+            out.extend_from_slice(record);
+        }
+        (_, Framing::Lf) => {
+            out.extend_from_slice(record);
+            out.push(b'\n');
+        }
+    }
+}
+
 /// Waits until `fd` can take a datagram, at most `limit`.
 fn wait_writable(fd: std::os::fd::RawFd, limit: Duration) -> bool {
     let mut pfd = libc::pollfd {
@@ -569,7 +663,7 @@ impl SyslogSink {
         if let Some((name, sev)) = options.severities.iter().find(|(_, s)| *s > 7) {
             return Err(format!("severity {sev} for {name:?} is not 0-7"));
         }
-        let sd = wire::render_static_sd(&options.structured_data)?;
+        wire::render_static_sd(&options.structured_data)?;
         let hostname = options.hostname.unwrap_or_else(wire::local_hostname);
         let app_name = options.app_name.unwrap_or_else(wire::program_name);
         let procid = options
@@ -584,9 +678,18 @@ impl SyslogSink {
             framing: options.framing,
             bom: options.bom,
             max_datagram: options.max_datagram,
-            header: Header::new(&hostname, &app_name, &procid, &msgid, sd),
+            header: Header::new(
+                &hostname,
+                &app_name,
+                &procid,
+                &msgid,
+                &options.structured_data,
+            ),
             severities: options.severities,
-            transport: Transport::new(options.address, options.socktype, options.timeout),
+            transport: Transport {
+                outage_limit: options.outage_buffer,
+                ..Transport::new(options.address, options.socktype, options.timeout)
+            },
             clock: ClockCache::default(),
             wire: Vec::with_capacity(512),
             framed: Vec::with_capacity(512),
@@ -645,14 +748,13 @@ impl SyslogSink {
 
     /// Sends `self.wire` on the connected transport.
     fn send(&mut self, levelno: i32) -> Result<(), EmitError> {
+        if self.transport.outage_limit > 0 && self.transport.buffering.is_write_through() {
+            return self.send_or_keep();
+        }
         self.transport.ensure_connected()?;
         if !self.transport.is_stream() {
             let before = self.wire.len();
-            // RFC 3164 packets are 1024 bytes at most.
-            let limit = match self.protocol {
-                Protocol::Rfc3164 => self.max_datagram.min(wire::RFC3164_MAX),
-                _ => self.max_datagram,
-            };
+            let limit = self.datagram_limit();
             let cut = wire::truncate_datagram(&mut self.wire, limit);
             let policy = self.transport.buffering;
             if policy.is_write_through() {
@@ -680,19 +782,12 @@ impl SyslogSink {
             }
             return Ok(());
         }
-        self.framed.clear();
-        match (&self.transport.conn, self.framing) {
-            // CPython writes no framing on a Unix stream (its NUL ends a record).
-            (Some(Conn::UnixStream(_)), _) => self.framed.extend_from_slice(&self.wire),
-            (_, Framing::OctetCounting) => {
-                let _ = write!(self.framed, "{} ", self.wire.len());
-                self.framed.extend_from_slice(&self.wire);
-            }
-            (_, Framing::Lf) => {
-                self.framed.extend_from_slice(&self.wire);
-                self.framed.push(b'\n');
-            }
-        }
+        frame(
+            &mut self.framed,
+            self.transport.conn.as_ref(),
+            self.framing,
+            &self.wire,
+        );
         let policy = self.transport.buffering;
         if policy.is_write_through() {
             return Ok(self.transport.write_stream(&self.framed)?);
@@ -709,7 +804,71 @@ impl SyslogSink {
     }
 
     fn flush_batch(&mut self) -> io::Result<()> {
-        self.transport.flush()
+        self.transport.flush()?;
+        if !self.transport.outage.is_empty() {
+            self.drain_outage()?;
+        }
+        Ok(())
+    }
+
+    /// The datagram limit of the protocol.
+    fn datagram_limit(&self) -> usize {
+        match self.protocol {
+            // RFC 3164 packets are 1024 bytes at most.
+            Protocol::Rfc3164 => self.max_datagram.min(wire::RFC3164_MAX),
+            _ => self.max_datagram,
+        }
+    }
+
+    /// Writes one unframed record now (write-through), refusing a stream
+    /// whose daemon has gone.
+    fn deliver(&mut self, record: &[u8]) -> io::Result<()> {
+        let limit = self.datagram_limit();
+        let t = &mut self.transport;
+        if t.peer_closed() {
+            t.fail();
+        }
+        t.ensure_connected()?;
+        if !t.is_stream() {
+            let mut bytes = record.to_vec();
+            wire::truncate_datagram(&mut bytes, limit);
+            return t.send_datagram(&bytes);
+        }
+        frame(&mut self.framed, t.conn.as_ref(), self.framing, record);
+        t.write_stream(&self.framed)
+    }
+
+    /// Sends the kept records in order while the call has time left.
+    fn drain_outage(&mut self) -> io::Result<()> {
+        while let Some(record) = self.transport.outage.pop_front() {
+            let result = if Instant::now() >= self.transport.deadline {
+                Err(timed_out())
+            } else {
+                self.deliver(&record)
+            };
+            if let Err(e) = result {
+                self.transport.outage.push_front(record);
+                return Err(e);
+            }
+            self.transport.outage_bytes -= record.len();
+        }
+        Ok(())
+    }
+
+    /// Write-through with an outage buffer: kept records first, then this
+    /// one; what cannot be sent is kept, not counted as an error.
+    fn send_or_keep(&mut self) -> Result<(), EmitError> {
+        let record = std::mem::take(&mut self.wire);
+        let sent = if self.transport.outage.is_empty() || self.drain_outage().is_ok() {
+            self.deliver(&record)
+        } else {
+            Err(timed_out())
+        };
+        if sent.is_err() {
+            self.transport.keep(record.clone());
+        }
+        self.wire = record;
+        Ok(())
     }
 }
 
@@ -732,6 +891,7 @@ impl Sink for SyslogSink {
     fn close(&mut self) -> io::Result<()> {
         self.transport.start();
         let result = self.flush_batch();
+        self.transport.drop_outage();
         self.transport.conn = None;
         result
     }
@@ -756,6 +916,8 @@ impl Sink for SyslogSink {
         }
         self.transport.pending.clear();
         self.transport.pending_records = 0;
+        self.transport.outage.clear();
+        self.transport.outage_bytes = 0;
     }
 
     fn as_syslog(&mut self) -> Option<&mut SyslogSink> {

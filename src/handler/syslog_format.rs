@@ -211,10 +211,23 @@ fn escape_param_value(out: &mut String, value: &str) {
 /// The `structured_data` option: SD-ID → [(PARAM-NAME, value)], in order.
 pub type StructuredData = Vec<(String, Vec<(String, String)>)>;
 
+/// The `structured_data` option with each SD-ID once (RFC 5424 wants them
+/// unique): the params of a repeated SD-ID join its first element.
+pub fn merge_sd(sd: &[(String, Vec<(String, String)>)]) -> StructuredData {
+    let mut out: StructuredData = Vec::new();
+    for (id, params) in sd {
+        match out.iter_mut().find(|(seen, _)| seen == id) {
+            Some((_, have)) => have.extend(params.iter().cloned()),
+            None => out.push((id.clone(), params.clone())),
+        }
+    }
+    out
+}
+
 /// Checks and renders the `structured_data` option once, at construction.
 pub fn render_static_sd(sd: &[(String, Vec<(String, String)>)]) -> Result<String, String> {
     let mut out = String::new();
-    for (id, params) in sd {
+    for (id, params) in &merge_sd(sd) {
         if !valid_sd_id(id) {
             return Err(format!(
                 "invalid SD-ID {id:?} (1-32 printable ASCII without = ] \" or space; \
@@ -249,14 +262,70 @@ fn value_text(out: &mut String, value: &Value<'_>) {
     }
 }
 
+/// Appends the params of SD-ID `id` named by record extras.
+fn write_extra_params(out: &mut String, record: &Record<'_>, id: &str) {
+    for (k, v) in &record.extras {
+        if let Some((other, name)) = sd_extra_key(k) {
+            if other == id {
+                out.push(' ');
+                out.push_str(name);
+                out.push_str("=\"");
+                value_text(out, v);
+                out.push('"');
+            }
+        }
+    }
+}
+
+/// Whether a record extra names SD param `name` of SD-ID `id` (`None`: any).
+fn extra_names(record: &Record<'_>, id: &str, name: Option<&str>) -> bool {
+    record.extras.iter().any(|(k, _)| {
+        sd_extra_key(k).is_some_and(|(i, n)| i == id && name.is_none_or(|want| want == n))
+    })
+}
+
+/// Appends the `structured_data` option's elements; an element whose SD-ID
+/// a record extra also names takes the extras' params in (each SD-ID
+/// appears once; for the same PARAM-NAME the extras win).
+fn write_static_sd(out: &mut String, header: &Header, record: &Record<'_>) {
+    let merged = !record.extras.is_empty()
+        && header
+            .static_elements
+            .iter()
+            .any(|(id, _)| extra_names(record, id, None));
+    if !merged {
+        out.push_str(&header.static_sd);
+        return;
+    }
+    for (id, params) in &header.static_elements {
+        out.push('[');
+        out.push_str(id);
+        for (name, value) in params {
+            if !extra_names(record, id, Some(name)) {
+                out.push(' ');
+                out.push_str(name);
+                out.push_str("=\"");
+                escape_param_value(out, value);
+                out.push('"');
+            }
+        }
+        write_extra_params(out, record, id);
+        out.push(']');
+    }
+}
+
 /// Appends the SD elements named by record extras (grouped by SD-ID in the
-/// order the IDs first appear). Returns whether any was written.
-fn write_extra_sd(out: &mut String, record: &Record<'_>) -> bool {
+/// order the IDs first appear), except those of `skip` (the option's,
+/// written merged by `write_static_sd`). Returns whether any was written.
+fn write_extra_sd(out: &mut String, record: &Record<'_>, skip: &StructuredData) -> bool {
     let mut any = false;
     for (i, (key, _)) in record.extras.iter().enumerate() {
         let Some((id, _)) = sd_extra_key(key) else {
             continue;
         };
+        if skip.iter().any(|(s, _)| s == id) {
+            continue;
+        }
         // Only the first extra of each SD-ID opens its element.
         let seen = record.extras[..i]
             .iter()
@@ -267,17 +336,7 @@ fn write_extra_sd(out: &mut String, record: &Record<'_>) -> bool {
         any = true;
         out.push('[');
         out.push_str(id);
-        for (k, v) in &record.extras[i..] {
-            if let Some((other, name)) = sd_extra_key(k) {
-                if other == id {
-                    out.push(' ');
-                    out.push_str(name);
-                    out.push_str("=\"");
-                    value_text(out, v);
-                    out.push('"');
-                }
-            }
-        }
+        write_extra_params(out, record, id);
         out.push(']');
     }
     any
@@ -292,6 +351,8 @@ pub struct Header {
     pub msgid: String,
     /// The rendered `structured_data` option ("" when none).
     pub static_sd: String,
+    /// The option's elements, each SD-ID once (for merging with extras).
+    pub static_elements: StructuredData,
     /// RFC 3164's TAG (app name cut to 32).
     pub tag: String,
 }
@@ -302,14 +363,20 @@ impl Header {
         app_name: &str,
         procid: &str,
         msgid: &str,
-        static_sd: String,
+        structured_data: &[(String, Vec<(String, String)>)],
     ) -> Header {
+        let static_elements = merge_sd(structured_data);
+        let mut static_sd = String::new();
+        for (id, params) in &static_elements {
+            write_sd_element(&mut static_sd, id, params);
+        }
         Header {
             hostname: sanitize_field(hostname, HOSTNAME_MAX),
             app_name: sanitize_field(app_name, APP_NAME_MAX),
             procid: sanitize_field(procid, PROCID_MAX),
             msgid: sanitize_field(msgid, MSGID_MAX),
             static_sd,
+            static_elements,
             tag: sanitize_field(app_name, TAG_MAX),
         }
     }
@@ -467,8 +534,8 @@ pub fn rfc5424(
     }
     out.push(b' ');
     scratch.clear();
-    scratch.push_str(&header.static_sd);
-    write_extra_sd(scratch, record);
+    write_static_sd(scratch, header, record);
+    write_extra_sd(scratch, record, &header.static_elements);
     if scratch.is_empty() {
         out.extend_from_slice(NILVALUE.as_bytes());
     } else {
@@ -534,7 +601,7 @@ mod tests {
     }
 
     fn header() -> Header {
-        Header::new("host", "app", "42", "", String::new())
+        Header::new("host", "app", "42", "", &[])
     }
 
     fn five(rec: &Record<'_>, text: &str, bom: Bom, h: &Header) -> Vec<u8> {
@@ -610,7 +677,7 @@ mod tests {
     #[test]
     fn header_fields_are_sanitised_and_cut() {
         let long = "h".repeat(300);
-        let h = Header::new(&long, "my app é", "", &"m".repeat(40), String::new());
+        let h = Header::new(&long, "my app é", "", &"m".repeat(40), &[]);
         assert_eq!(h.hostname.len(), 255);
         assert_eq!(h.app_name, "my_app__");
         assert_eq!(h.procid, "-");
@@ -619,16 +686,16 @@ mod tests {
 
     #[test]
     fn structured_data_from_option_and_extras() {
-        let sd = render_static_sd(&[(
+        let option = [(
             "ex@32473".to_owned(),
             vec![("a".to_owned(), "q\"b\\c]d".to_owned())],
-        )])
-        .unwrap();
+        )];
+        let sd = render_static_sd(&option).unwrap();
         assert_eq!(sd, r#"[ex@32473 a="q\"b\\c\]d"]"#);
         assert!(render_static_sd(&[("bad id".to_owned(), vec![])]).is_err());
         assert!(render_static_sd(&[("private".to_owned(), vec![])]).is_err());
         assert!(render_static_sd(&[("origin".to_owned(), vec![])]).is_ok());
-        let h = Header::new("h", "a", "1", "m", sd);
+        let h = Header::new("h", "a", "1", "m", &option);
         let mut rec = record("x");
         rec.extras.push((Cow::Borrowed("o@1 n"), Value::Int(5)));
         rec.extras.push((Cow::Borrowed("plain"), Value::Int(6)));
@@ -637,6 +704,43 @@ mod tests {
         let out = String::from_utf8(five(&rec, "x", Bom::Auto, &h)).unwrap();
         assert!(
             out.ends_with(r#" h a 1 m [ex@32473 a="q\"b\\c\]d"][o@1 n="5" s="\]"] x"#),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn an_sd_id_in_option_and_extras_appears_once() {
+        let p = |n: &str, v: &str| (n.to_owned(), v.to_owned());
+        let option = [
+            ("ex@1".to_owned(), vec![p("a", "1"), p("b", "2")]),
+            ("meta".to_owned(), vec![p("sequenceId", "7")]),
+            // A repeated SD-ID in the option joins its first element.
+            ("ex@1".to_owned(), vec![p("c", "3")]),
+        ];
+        assert_eq!(
+            render_static_sd(&option).unwrap(),
+            r#"[ex@1 a="1" b="2" c="3"][meta sequenceId="7"]"#
+        );
+        let h = Header::new("h", "a", "1", "m", &option);
+        let mut rec = record("x");
+        rec.extras.push((Cow::Borrowed("o@2 z"), Value::Int(9)));
+        rec.extras
+            .push((Cow::Borrowed("ex@1 b"), Value::Str("x]".into())));
+        rec.extras.push((Cow::Borrowed("ex@1 d"), Value::Int(4)));
+        let out = String::from_utf8(five(&rec, "x", Bom::Auto, &h)).unwrap();
+        // The extra's `b` wins; its new `d` joins; other IDs keep their place.
+        assert!(
+            out.ends_with(
+                r#" m [ex@1 a="1" c="3" b="x\]" d="4"][meta sequenceId="7"][o@2 z="9"] x"#
+            ),
+            "{out}"
+        );
+        // Without a shared SD-ID the option's rendering is used as is.
+        let mut rec = record("x");
+        rec.extras.push((Cow::Borrowed("o@2 z"), Value::Int(9)));
+        let out = String::from_utf8(five(&rec, "x", Bom::Auto, &h)).unwrap();
+        assert!(
+            out.ends_with(r#" m [ex@1 a="1" b="2" c="3"][meta sequenceId="7"][o@2 z="9"] x"#),
             "{out}"
         );
     }
