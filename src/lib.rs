@@ -8,6 +8,7 @@ pub mod adapter;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod context;
 pub mod filter;
 pub mod fork;
 pub mod format;

@@ -291,6 +291,9 @@ impl Logger {
         if self.disabled() {
             return;
         }
+        if crate::context::ever_used() {
+            crate::context::apply(record);
+        }
         let dispatched = IN_DISPATCH.try_with(|flag| {
             if flag.replace(true) {
                 REENTRANT_DROPS.fetch_add(1, Ordering::Relaxed);

@@ -17,6 +17,7 @@
 mod adapter;
 mod command;
 mod config;
+mod context;
 mod dict;
 mod files;
 mod filter;
