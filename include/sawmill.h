@@ -654,6 +654,43 @@ uint64_t sawmill_command_handler_failed_count(const struct sawmill_handler *h);
 enum sawmill_status sawmill_basic_config_apply(const struct sawmill_basic_config *cfg);
 
 /**
+ * Pushes one typed key/value (`entry->key`, `entry->kind` and its value,
+ * copied; a key naming a LogRecord attribute is refused as in
+ * `sawmill_log_ex`) on the calling thread's context and writes its token
+ * to `*token_out` (written only on success). Until `sawmill_context_pop`
+ * of that token, every record handled by a logger on this thread carries
+ * it as an extra (a key given on the log call itself wins; of one key
+ * pushed twice the newer wins). NULL `entry`/`token_out` →
+ * SAWMILL_ERR_NULL_ARGUMENT. Thread-safe: touches only this thread's context.
+ */
+enum sawmill_status sawmill_context_push(const struct sawmill_extra *entry, uint64_t *token_out);
+
+/**
+ * `sawmill_context_push` of a string value: `key` and `value` copied
+ * (invalid UTF-8 in `value` repaired, in `key` refused). NULL `key`,
+ * `value` or `token_out` → SAWMILL_ERR_NULL_ARGUMENT. Thread-safe.
+ */
+enum sawmill_status sawmill_context_push_str(const char *key, const char *value, uint64_t *token_out);
+
+/**
+ * Removes the entry of `token` from the calling thread's context (entries
+ * may be popped in any order). A token this thread does not hold (popped
+ * already, 0, or pushed by another thread) → SAWMILL_ERR_INVALID_ARGUMENT.
+ * Thread-safe.
+ */
+enum sawmill_status sawmill_context_pop(uint64_t token);
+
+/**
+ * Removes every entry of the calling thread's context. Thread-safe.
+ */
+enum sawmill_status sawmill_context_clear(void);
+
+/**
+ * Number of distinct keys in the calling thread's context. Thread-safe.
+ */
+size_t sawmill_context_len(void);
+
+/**
  * Python's `logging.config.dictConfig(json.loads(json))`: CPython 3.12's
  * schema (version 1; formatters, filters, handlers, loggers, root,
  * incremental, disable_existing_loggers; `cfg://` and `ext://`; `()`

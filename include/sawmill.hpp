@@ -347,4 +347,41 @@ void logf(const Logger &l, int level, const char *fmt, const Args &...args) {
 }  // namespace sawmill
 // --- end install helper block ---
 
+// --- thread context (issue 13 item 2) ---
+// sawmill::ContextScope pushes a key/value on the calling thread's context
+// and pops it when the scope ends: every record this thread logs meanwhile
+// carries it as an extra (a key given on the call wins). Not copyable, not
+// movable: it belongs to the thread and scope that made it.
+namespace sawmill {
+class ContextScope {
+public:
+    ContextScope(const char *key, const char *value) {
+        detail::check(sawmill_context_push_str(key, value, &token_));
+    }
+    ContextScope(const std::string &key, const std::string &value)
+        : ContextScope(key.c_str(), value.c_str()) {}
+    ContextScope(const char *key, long long value) {
+        sawmill_extra e = {key, SAWMILL_VALUE_INT, nullptr, value, 0.0, false};
+        detail::check(sawmill_context_push(&e, &token_));
+    }
+    ContextScope(const char *key, int value) : ContextScope(key, static_cast<long long>(value)) {}
+    ContextScope(const char *key, double value) {
+        sawmill_extra e = {key, SAWMILL_VALUE_FLOAT, nullptr, 0, value, false};
+        detail::check(sawmill_context_push(&e, &token_));
+    }
+    ContextScope(const char *key, bool value) {
+        sawmill_extra e = {key, SAWMILL_VALUE_BOOL, nullptr, 0, 0.0, value};
+        detail::check(sawmill_context_push(&e, &token_));
+    }
+    ~ContextScope() { (void)sawmill_context_pop(token_); }
+    ContextScope(const ContextScope &) = delete;
+    ContextScope &operator=(const ContextScope &) = delete;
+    uint64_t token() const { return token_; }
+
+private:
+    uint64_t token_ = 0;
+};
+}  // namespace sawmill
+// --- end thread context block ---
+
 #endif  // SAWMILL_HPP

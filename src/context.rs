@@ -135,7 +135,10 @@ pub(crate) fn ever_used() -> bool {
 }
 
 /// Adds this thread's context to `record` as extras; keys the record already
-/// holds are kept.
+/// holds are kept. Out of line and cold so a logger's hot path keeps only
+/// the `ever_used` test.
+#[cold]
+#[inline(never)]
 pub(crate) fn apply(record: &mut Record<'_>) {
     let _ = STACK.try_with(|s| {
         let s = s.borrow();
@@ -173,7 +176,10 @@ mod tests {
         );
         assert!(pop(c));
         assert!(!pop(c));
-        assert_eq!(snapshot()[0], ("user".to_owned(), Value::Str("alice".into())));
+        assert_eq!(
+            snapshot()[0],
+            ("user".to_owned(), Value::Str("alice".into()))
+        );
         assert!(pop(a));
         assert!(pop(b));
         assert!(snapshot().is_empty());

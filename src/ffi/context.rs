@@ -90,4 +90,3 @@ pub extern "C" fn sawmill_context_clear() -> super::sawmill_status {
 pub extern "C" fn sawmill_context_len() -> usize {
     super::boundary(|_| 0, || Ok(context::snapshot().len()))
 }
-
