@@ -30,6 +30,7 @@ int main(void) {
     sawmill_handler *h = capture_handler(&out, "%(user)s|%(req)s|%(message)s");
     logger = sawmill_get_logger("thread.context");
     sawmill_logger_set_propagate(logger, false);
+    sawmill_logger_set_level(logger, SAWMILL_LEVEL_DEBUG);
     CHECK(sawmill_logger_add_handler(logger, h) == SAWMILL_OK);
 
     sawmill_extra req_entry = {"req", SAWMILL_VALUE_INT, NULL, 42, 0.0, false};
