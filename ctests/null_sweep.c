@@ -549,6 +549,21 @@ int main(void) {
         EXPECT_OK(sawmill_context_clear());
         CHECK(sawmill_context_len() == 0);
     }
+    /* Scoped logging context (issue 13, recipe 19). */
+    {
+        sawmill_logger *cl = sawmill_get_logger(a_name);
+        sawmill_handler *ch = sawmill_null_handler_new();
+        EXPECT_NULL_RESULT(sawmill_logging_context_begin(NULL, true, 10, NULL, false),
+                           SAWMILL_ERR_NULL_ARGUMENT);
+        sawmill_logging_context *c = sawmill_logging_context_begin(cl, false, 0, NULL, false);
+        CHECK(c != NULL);
+        EXPECT_OK(sawmill_logging_context_end(c));
+        c = sawmill_logging_context_begin(cl, true, 10, ch, true);
+        CHECK(c != NULL);
+        EXPECT_OK(sawmill_logging_context_end(c));
+        EXPECT_OK(sawmill_logging_context_end(NULL));
+        sawmill_handler_release(ch);
+    }
     /* sawmill.JSONFormatter (issue 13): NULL options are the defaults. */
     {
         sawmill_formatter *fj = sawmill_json_formatter_new(NULL);

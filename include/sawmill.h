@@ -280,6 +280,12 @@ typedef struct sawmill_handler sawmill_handler;
 typedef struct sawmill_logger sawmill_logger;
 
 /**
+ * An open scoped logging context (cookbook recipe 19), owned by the caller
+ * from `sawmill_logging_context_begin` until `sawmill_logging_context_end`.
+ */
+typedef struct sawmill_logging_context sawmill_logging_context;
+
+/**
  * The keys of a configuration entry other than `()` (and the handler keys
  * `class`, `level`, `formatter`, `filters`, `.`), as a factory reads them.
  * Valid only during the factory call that received it.
@@ -1230,6 +1236,27 @@ enum sawmill_status sawmill_log(struct sawmill_logger *l, int level, const char 
  * its last value. Thread-safe.
  */
 enum sawmill_status sawmill_log_ex(struct sawmill_logger *l, int level, const char *file, int line, const char *func, const char *msg, const char *exc_text, const char *stack_info, const struct sawmill_extra *extras, size_t n_extras);
+
+/**
+ * Enters recipe 19's `LoggingContext` on `l`: when `set_level` is true,
+ * `l`'s level becomes `level` (its own level, NOTSET included, is put back
+ * at the end); when `h` is not NULL it is attached to `l` (the context
+ * takes its own reference). `close`: `sawmill_logging_context_end` also
+ * closes `h`. Returns the context, owned by the caller; NULL `l` → NULL +
+ * SAWMILL_ERR_NULL_ARGUMENT. Thread-safe; contexts on one logger must end
+ * in reverse order of their beginnings for the level to be restored as
+ * Python's `with` blocks restore it.
+ */
+struct sawmill_logging_context *sawmill_logging_context_begin(struct sawmill_logger *l, bool set_level, int level, struct sawmill_handler *h, bool close);
+
+/**
+ * Leaves the context: the level put back, the handler detached and, when
+ * asked, closed (a close failure is returned as SAWMILL_ERR_IO after the
+ * context is freed). NULL is a no-op. From inside the handler's own
+ * callbacks while it must close → SAWMILL_ERR_WOULD_DEADLOCK and the
+ * context stays open (call again later). End it once, from one thread.
+ */
+enum sawmill_status sawmill_logging_context_end(struct sawmill_logging_context *c);
 
 /**
  * Python's `MemoryHandler(capacity, flushLevel, target, flushOnClose)`:

@@ -384,4 +384,26 @@ private:
 }  // namespace sawmill
 // --- end thread context block ---
 
+// --- scoped logging context (issue 13 item 5, cookbook recipe 19) ---
+// sawmill::LoggingContext sets a logger's level and/or attaches a handler
+// for the lifetime of the object; its destructor puts the level back,
+// detaches the handler and, when `close` is true, closes it.
+namespace sawmill {
+class LoggingContext {
+public:
+    static constexpr int keep_level = -1;  // `level` meaning: leave it alone
+    explicit LoggingContext(const Logger &l, int level = keep_level, const Handler *h = nullptr,
+                            bool close = true)
+        : c_(detail::check_ptr(sawmill_logging_context_begin(
+              l.handle(), level != keep_level, level, h != nullptr ? h->get() : nullptr, close))) {}
+    ~LoggingContext() { (void)sawmill_logging_context_end(c_); }
+    LoggingContext(const LoggingContext &) = delete;
+    LoggingContext &operator=(const LoggingContext &) = delete;
+
+private:
+    sawmill_logging_context *c_;
+};
+}  // namespace sawmill
+// --- end scoped logging context block ---
+
 #endif  // SAWMILL_HPP

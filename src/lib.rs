@@ -15,6 +15,7 @@ pub mod format;
 pub mod handler;
 pub mod level;
 pub mod logger;
+pub mod logging_context;
 pub mod manager;
 pub mod net;
 pub mod record;

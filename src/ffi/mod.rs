@@ -25,6 +25,7 @@ mod formatter;
 mod handler;
 mod listener;
 mod logger;
+mod logging_context;
 mod memory;
 mod net;
 mod queue;
