@@ -108,6 +108,10 @@ int main() {
         CHECK(sawmill_context_len() == 2);
         l.warning("in");
         CHECK(last == "alice|7|in");
+        sawmill::ContextScope n64("n", static_cast<int64_t>(-8));
+        sawmill::ContextScope nll("user", 9LL);
+        l.warning("in");
+        CHECK(last == "9|-8|in");
     }
     CHECK(sawmill_context_len() == 0);
     l.remove_handler(keep);

@@ -352,6 +352,7 @@ void logf(const Logger &l, int level, const char *fmt, const Args &...args) {
 // and pops it when the scope ends: every record this thread logs meanwhile
 // carries it as an extra (a key given on the call wins). Not copyable, not
 // movable: it belongs to the thread and scope that made it.
+#include <type_traits>
 namespace sawmill {
 class ContextScope {
 public:
@@ -360,11 +361,14 @@ public:
     }
     ContextScope(const std::string &key, const std::string &value)
         : ContextScope(key.c_str(), value.c_str()) {}
-    ContextScope(const char *key, long long value) {
-        sawmill_extra e = {key, SAWMILL_VALUE_INT, nullptr, value, 0.0, false};
+    // Any integer type but bool (which has its own constructor).
+    template <typename Int, typename std::enable_if<std::is_integral<Int>::value &&
+                                                        !std::is_same<Int, bool>::value,
+                                                    int>::type = 0>
+    ContextScope(const char *key, Int value) {
+        sawmill_extra e = {key, SAWMILL_VALUE_INT, nullptr, static_cast<int64_t>(value), 0.0, false};
         detail::check(sawmill_context_push(&e, &token_));
     }
-    ContextScope(const char *key, int value) : ContextScope(key, static_cast<long long>(value)) {}
     ContextScope(const char *key, double value) {
         sawmill_extra e = {key, SAWMILL_VALUE_FLOAT, nullptr, 0, value, false};
         detail::check(sawmill_context_push(&e, &token_));
