@@ -98,6 +98,24 @@ int main() {
     CHECK(last == "n=42");
     l.remove_handler(keep);
 
+    // Thread context: a ContextScope's key/value is on every record until
+    // the scope ends (issue 13).
+    keep.set_formatter(sawmill::Formatter("%(user)s|%(n)s|%(message)s"));
+    l.add_handler(keep);
+    {
+        sawmill::ContextScope user("user", "alice");
+        sawmill::ContextScope n("n", 7);
+        CHECK(sawmill_context_len() == 2);
+        l.warning("in");
+        CHECK(last == "alice|7|in");
+        sawmill::ContextScope n64("n", static_cast<int64_t>(-8));
+        sawmill::ContextScope nll("user", 9LL);
+        l.warning("in");
+        CHECK(last == "9|-8|in");
+    }
+    CHECK(sawmill_context_len() == 0);
+    l.remove_handler(keep);
+
     for (const char *f : {"/r.log", "/t.log", "/w.log"}) {
         (void)unlink((d + f).c_str());
     }

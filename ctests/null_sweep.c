@@ -530,6 +530,40 @@ int main(void) {
         sawmill_adapter_release(ad);
         sawmill_adapter_release(NULL);
     }
+    /* Thread context (issue 13). */
+    {
+        uint64_t tok = 0;
+        sawmill_extra cx = {a_name, SAWMILL_VALUE_INT, NULL, 1, 0.0, false};
+        EXPECT_NULL_ARG(sawmill_context_push(NULL, &tok));
+        EXPECT_NULL_ARG(sawmill_context_push(&cx, NULL));
+        EXPECT_NULL_ARG(sawmill_context_push_str(NULL, a_name, &tok));
+        EXPECT_NULL_ARG(sawmill_context_push_str(a_name, NULL, &tok));
+        EXPECT_NULL_ARG(sawmill_context_push_str(a_name, a_name, NULL));
+        EXPECT_BAD_UTF8(sawmill_context_push_str(bad_utf8, a_name, &tok));
+        EXPECT_OK(sawmill_context_push_str(a_name, bad_utf8, &tok));
+        EXPECT_OK(sawmill_context_pop(tok));
+        EXPECT_STATUS(sawmill_context_pop(tok), SAWMILL_ERR_INVALID_ARGUMENT);
+        EXPECT_STATUS(sawmill_context_pop(0), SAWMILL_ERR_INVALID_ARGUMENT);
+        EXPECT_OK(sawmill_context_push(&cx, &tok));
+        CHECK(sawmill_context_len() == 1);
+        EXPECT_OK(sawmill_context_clear());
+        CHECK(sawmill_context_len() == 0);
+    }
+    /* Scoped logging context (issue 13, recipe 19). */
+    {
+        sawmill_logger *cl = sawmill_get_logger(a_name);
+        sawmill_handler *ch = sawmill_null_handler_new();
+        EXPECT_NULL_RESULT(sawmill_logging_context_begin(NULL, true, 10, NULL, false),
+                           SAWMILL_ERR_NULL_ARGUMENT);
+        sawmill_logging_context *c = sawmill_logging_context_begin(cl, false, 0, NULL, false);
+        CHECK(c != NULL);
+        EXPECT_OK(sawmill_logging_context_end(c));
+        c = sawmill_logging_context_begin(cl, true, 10, ch, true);
+        CHECK(c != NULL);
+        EXPECT_OK(sawmill_logging_context_end(c));
+        EXPECT_OK(sawmill_logging_context_end(NULL));
+        sawmill_handler_release(ch);
+    }
     /* sawmill.JSONFormatter (issue 13): NULL options are the defaults. */
     {
         sawmill_formatter *fj = sawmill_json_formatter_new(NULL);

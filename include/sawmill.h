@@ -280,6 +280,12 @@ typedef struct sawmill_handler sawmill_handler;
 typedef struct sawmill_logger sawmill_logger;
 
 /**
+ * An open scoped logging context (cookbook recipe 19), owned by the caller
+ * from `sawmill_logging_context_begin` until `sawmill_logging_context_end`.
+ */
+typedef struct sawmill_logging_context sawmill_logging_context;
+
+/**
  * The keys of a configuration entry other than `()` (and the handler keys
  * `class`, `level`, `formatter`, `filters`, `.`), as a factory reads them.
  * Valid only during the factory call that received it.
@@ -659,6 +665,43 @@ uint64_t sawmill_command_handler_failed_count(const struct sawmill_handler *h);
  * SAWMILL_ERR_WOULD_DEADLOCK. Strings are copied. Thread-safe.
  */
 enum sawmill_status sawmill_basic_config_apply(const struct sawmill_basic_config *cfg);
+
+/**
+ * Pushes one typed key/value (`entry->key`, `entry->kind` and its value,
+ * copied; a key naming a LogRecord attribute is refused as in
+ * `sawmill_log_ex`) on the calling thread's context and writes its token
+ * to `*token_out` (written only on success). Until `sawmill_context_pop`
+ * of that token, every record handled by a logger on this thread carries
+ * it as an extra (a key given on the log call itself wins; of one key
+ * pushed twice the newer wins). NULL `entry`/`token_out` →
+ * SAWMILL_ERR_NULL_ARGUMENT. Thread-safe: touches only this thread's context.
+ */
+enum sawmill_status sawmill_context_push(const struct sawmill_extra *entry, uint64_t *token_out);
+
+/**
+ * `sawmill_context_push` of a string value: `key` and `value` copied
+ * (invalid UTF-8 in `value` repaired, in `key` refused). NULL `key`,
+ * `value` or `token_out` → SAWMILL_ERR_NULL_ARGUMENT. Thread-safe.
+ */
+enum sawmill_status sawmill_context_push_str(const char *key, const char *value, uint64_t *token_out);
+
+/**
+ * Removes the entry of `token` from the calling thread's context (entries
+ * may be popped in any order). A token this thread does not hold (popped
+ * already, 0, or pushed by another thread) → SAWMILL_ERR_INVALID_ARGUMENT.
+ * Thread-safe.
+ */
+enum sawmill_status sawmill_context_pop(uint64_t token);
+
+/**
+ * Removes every entry of the calling thread's context. Thread-safe.
+ */
+enum sawmill_status sawmill_context_clear(void);
+
+/**
+ * Number of distinct keys in the calling thread's context. Thread-safe.
+ */
+size_t sawmill_context_len(void);
 
 /**
  * Python's `logging.config.dictConfig(json.loads(json))`: CPython 3.12's
@@ -1200,6 +1243,27 @@ enum sawmill_status sawmill_log(struct sawmill_logger *l, int level, const char 
  * its last value. Thread-safe.
  */
 enum sawmill_status sawmill_log_ex(struct sawmill_logger *l, int level, const char *file, int line, const char *func, const char *msg, const char *exc_text, const char *stack_info, const struct sawmill_extra *extras, size_t n_extras);
+
+/**
+ * Enters recipe 19's `LoggingContext` on `l`: when `set_level` is true,
+ * `l`'s level becomes `level` (its own level, NOTSET included, is put back
+ * at the end); when `h` is not NULL it is attached to `l` (the context
+ * takes its own reference). `close`: `sawmill_logging_context_end` also
+ * closes `h`. Returns the context, owned by the caller; NULL `l` → NULL +
+ * SAWMILL_ERR_NULL_ARGUMENT. Thread-safe; contexts on one logger must end
+ * in reverse order of their beginnings for the level to be restored as
+ * Python's `with` blocks restore it.
+ */
+struct sawmill_logging_context *sawmill_logging_context_begin(struct sawmill_logger *l, bool set_level, int level, struct sawmill_handler *h, bool close);
+
+/**
+ * Leaves the context: the level put back, the handler detached and, when
+ * asked, closed (a close failure is returned as SAWMILL_ERR_IO after the
+ * context is freed). NULL is a no-op. From inside the handler's own
+ * callbacks while it must close → SAWMILL_ERR_WOULD_DEADLOCK and the
+ * context stays open (call again later). End it once, from one thread.
+ */
+enum sawmill_status sawmill_logging_context_end(struct sawmill_logging_context *c);
 
 /**
  * Python's `MemoryHandler(capacity, flushLevel, target, flushOnClose)`:

@@ -347,4 +347,67 @@ void logf(const Logger &l, int level, const char *fmt, const Args &...args) {
 }  // namespace sawmill
 // --- end install helper block ---
 
+// --- thread context (issue 13 item 2) ---
+// sawmill::ContextScope pushes a key/value on the calling thread's context
+// and pops it when the scope ends: every record this thread logs meanwhile
+// carries it as an extra (a key given on the call wins). Not copyable, not
+// movable: it belongs to the thread and scope that made it.
+#include <type_traits>
+namespace sawmill {
+class ContextScope {
+public:
+    ContextScope(const char *key, const char *value) {
+        detail::check(sawmill_context_push_str(key, value, &token_));
+    }
+    ContextScope(const std::string &key, const std::string &value)
+        : ContextScope(key.c_str(), value.c_str()) {}
+    // Any integer type but bool (which has its own constructor).
+    template <typename Int, typename std::enable_if<std::is_integral<Int>::value &&
+                                                        !std::is_same<Int, bool>::value,
+                                                    int>::type = 0>
+    ContextScope(const char *key, Int value) {
+        sawmill_extra e = {key, SAWMILL_VALUE_INT, nullptr, static_cast<int64_t>(value), 0.0, false};
+        detail::check(sawmill_context_push(&e, &token_));
+    }
+    ContextScope(const char *key, double value) {
+        sawmill_extra e = {key, SAWMILL_VALUE_FLOAT, nullptr, 0, value, false};
+        detail::check(sawmill_context_push(&e, &token_));
+    }
+    ContextScope(const char *key, bool value) {
+        sawmill_extra e = {key, SAWMILL_VALUE_BOOL, nullptr, 0, 0.0, value};
+        detail::check(sawmill_context_push(&e, &token_));
+    }
+    ~ContextScope() { (void)sawmill_context_pop(token_); }
+    ContextScope(const ContextScope &) = delete;
+    ContextScope &operator=(const ContextScope &) = delete;
+    uint64_t token() const { return token_; }
+
+private:
+    uint64_t token_ = 0;
+};
+}  // namespace sawmill
+// --- end thread context block ---
+
+// --- scoped logging context (issue 13 item 5, cookbook recipe 19) ---
+// sawmill::LoggingContext sets a logger's level and/or attaches a handler
+// for the lifetime of the object; its destructor puts the level back,
+// detaches the handler and, when `close` is true, closes it.
+namespace sawmill {
+class LoggingContext {
+public:
+    static constexpr int keep_level = -1;  // `level` meaning: leave it alone
+    explicit LoggingContext(const Logger &l, int level = keep_level, const Handler *h = nullptr,
+                            bool close = true)
+        : c_(detail::check_ptr(sawmill_logging_context_begin(
+              l.handle(), level != keep_level, level, h != nullptr ? h->get() : nullptr, close))) {}
+    ~LoggingContext() { (void)sawmill_logging_context_end(c_); }
+    LoggingContext(const LoggingContext &) = delete;
+    LoggingContext &operator=(const LoggingContext &) = delete;
+
+private:
+    sawmill_logging_context *c_;
+};
+}  // namespace sawmill
+// --- end scoped logging context block ---
+
 #endif  // SAWMILL_HPP

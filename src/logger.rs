@@ -309,6 +309,11 @@ impl Logger {
     }
 
     fn dispatch(&self, record: &mut Record<'_>) {
+        // The thread context (MDC), before the filters so they see it; here
+        // rather than in `handle` so `handle` stays small enough to inline.
+        if crate::context::ever_used() {
+            crate::context::apply(record);
+        }
         if !self.filters.passes(record) {
             return;
         }

@@ -17,6 +17,7 @@
 mod adapter;
 mod command;
 mod config;
+mod context;
 mod dict;
 mod files;
 mod filter;
@@ -24,6 +25,7 @@ mod formatter;
 mod handler;
 mod listener;
 mod logger;
+mod logging_context;
 mod memory;
 mod net;
 mod queue;
