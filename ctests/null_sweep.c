@@ -404,6 +404,34 @@ int main(void) {
             jf.name = NULL;
             EXPECT_NULL_RESULT(sawmill_journal_handler_new(&jo), SAWMILL_ERR_NULL_ARGUMENT);
         }
+        {
+            /* ColorStreamHandler (issue 13). */
+            sawmill_color_options co;
+            sawmill_level_color lc = {"INFO", "32"};
+            sh = sawmill_color_stream_handler_new(NULL);
+            CHECK(sh != NULL);
+            sawmill_handler_release(sh);
+            memset(&co, 0, sizeof co);
+            co.colors_len = 1;
+            EXPECT_NULL_RESULT(sawmill_color_stream_handler_new(&co), SAWMILL_ERR_NULL_ARGUMENT);
+            co.colors = &lc;
+            lc.code = NULL;
+            EXPECT_NULL_RESULT(sawmill_color_stream_handler_new(&co), SAWMILL_ERR_NULL_ARGUMENT);
+            lc.code = bad_utf8;
+            EXPECT_NULL_RESULT(sawmill_color_stream_handler_new(&co), SAWMILL_ERR_INVALID_UTF8);
+            lc.code = "red";
+            EXPECT_NULL_RESULT(sawmill_color_stream_handler_new(&co), SAWMILL_ERR_INVALID_ARGUMENT);
+            lc.code = "32";
+            co.mode = 7;
+            EXPECT_NULL_RESULT(sawmill_color_stream_handler_new(&co), SAWMILL_ERR_INVALID_ARGUMENT);
+            co.mode = SAWMILL_COLOR_NEVER;
+            co.fd = -1;
+            EXPECT_NULL_RESULT(sawmill_color_stream_handler_new(&co), SAWMILL_ERR_INVALID_ARGUMENT);
+            co.fd = 1;
+            sh = sawmill_color_stream_handler_new(&co);
+            CHECK(sh != NULL);
+            sawmill_handler_release(sh);
+        }
     }
     EXPECT_BAD_UTF8(sawmill_file_handler_set_owner(h, NULL, bad_utf8));
     EXPECT_STATUS(sawmill_file_handler_set_owner(h, NULL, NULL), SAWMILL_ERR_INVALID_ARGUMENT);

@@ -103,6 +103,19 @@
 #define SAWMILL_VERSION_PATCH 0
 
 /**
+ * `sawmill_color_options.mode`.
+ */
+typedef enum sawmill_color_mode {
+  /**
+   * Colour a terminal, or any stream when FORCE_COLOR is non-empty;
+   * never when NO_COLOR is non-empty.
+   */
+  SAWMILL_COLOR_AUTO = 0,
+  SAWMILL_COLOR_ALWAYS = 1,
+  SAWMILL_COLOR_NEVER = 2,
+} sawmill_color_mode;
+
+/**
  * Standard levels. Levels are plain ints: any value is a valid level.
  */
 typedef enum sawmill_level {
@@ -331,6 +344,41 @@ typedef void (*sawmill_adapter_process_fn)(void *user_data, struct sawmill_recor
  * handler or filter holding it is gone.
  */
 typedef void (*sawmill_destroy_fn)(void *user_data);
+
+/**
+ * One level's colour in `sawmill_color_options`.
+ */
+typedef struct sawmill_level_color {
+  /**
+   * A level name as records carry it ("INFO", a custom level's name).
+   */
+  const char *levelname;
+  /**
+   * SGR parameters ("31;1") or a full escape sequence; "" = plain.
+   */
+  const char *code;
+} sawmill_level_color;
+
+/**
+ * `sawmill.ColorStreamHandler` arguments. Zeroed = defaults: stderr,
+ * auto mode, spdlog's colours (DEBUG cyan, INFO green, WARNING bold
+ * yellow, ERROR bold red, CRITICAL bold on red).
+ */
+typedef struct sawmill_color_options {
+  /**
+   * Descriptor written to (never closed); 0 = stderr (2).
+   */
+  int fd;
+  /**
+   * A `sawmill_color_mode`.
+   */
+  int mode;
+  /**
+   * Colours replacing or adding to the defaults.
+   */
+  const struct sawmill_level_color *colors;
+  size_t colors_len;
+} sawmill_color_options;
 
 /**
  * Python's `basicConfig` arguments. A zeroed struct means "all defaults":
@@ -617,6 +665,19 @@ struct sawmill_adapter *sawmill_adapter_retain(struct sawmill_adapter *a);
  * `destroy`). NULL is a no-op. Thread-safe.
  */
 void sawmill_adapter_release(struct sawmill_adapter *a);
+
+/**
+ * `sawmill.ColorStreamHandler`: a StreamHandler that colours each
+ * record's level name (the first occurrence in the formatted text, so
+ * `%(levelname)-8s` keeps its width; a format without it gets the whole
+ * line coloured). Whether to colour is decided now, from `mode`, NO_COLOR,
+ * FORCE_COLOR and isatty(fd). NULL `opts` = all defaults. A negative fd,
+ * a mode out of range or a malformed colour → NULL +
+ * SAWMILL_ERR_INVALID_ARGUMENT; a NULL string inside `colors` (or NULL
+ * `colors` with a length) → SAWMILL_ERR_NULL_ARGUMENT. Strings are copied.
+ * The caller owns one reference. Thread-safe.
+ */
+struct sawmill_handler *sawmill_color_stream_handler_new(const struct sawmill_color_options *opts);
 
 /**
  * `sawmill.CommandHandler`: runs a program for each record, from the

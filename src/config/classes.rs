@@ -790,6 +790,8 @@ pub static HANDLER_CLASSES: &[&dyn HandlerClass] = &[
     &super::relay_classes::MEMORY_HANDLER,
     &super::relay_classes::QUEUE_HANDLER,
     &super::relay_classes::COMMAND_HANDLER,
+    // Issue 13: level-coloured console output.
+    &crate::handler::color::COLOR_STREAM_HANDLER,
     #[cfg(test)]
     &tests::TARGET_HANDLER,
 ];

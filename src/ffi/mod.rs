@@ -15,6 +15,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod adapter;
+mod color;
 mod command;
 mod config;
 mod context;

@@ -3,6 +3,7 @@
 //! lock into a reused thread-local buffer, so threads only serialise on the write.
 
 mod callback;
+pub mod color;
 pub mod command;
 pub mod datagram;
 pub mod file;
