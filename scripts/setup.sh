@@ -9,6 +9,7 @@ command -v cmake >/dev/null 2>&1 || need_apt+=(cmake)
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 # Recipe 16 (CommandHandler) speaks through espeak-ng.
 command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
+command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)  # issue 13: ColorStreamHandler in a real terminal
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} with apt-get"
   SUDO=""
