@@ -326,4 +326,29 @@ mod tests {
         assert!(escape_sequence("red").is_err());
         assert!(ColorMode::parse("sometimes").is_err());
     }
+
+    #[test]
+    fn config_keys_are_checked() {
+        use crate::config::dict::{apply_json, ApplyOptions};
+        let check = |handler: &str| {
+            let doc = format!(
+                r#"{{"version": 1, "handlers": {{"h": {{"class": "sawmill.ColorStreamHandler", {handler}}}}}}}"#
+            );
+            let options = ApplyOptions {
+                check_only: true,
+                ..ApplyOptions::default()
+            };
+            apply_json(&doc, options).map_err(|e| e.to_string())
+        };
+        check(r#""stream": "ext://sys.stdout", "mode": "never", "colors": {"INFO": "35;1"}"#)
+            .unwrap();
+        assert!(check(r#""mode": "sometimes""#)
+            .unwrap_err()
+            .contains("mode"));
+        assert!(check(r#""colors": {"INFO": "purple"}"#)
+            .unwrap_err()
+            .contains("purple"));
+        assert!(check(r#""colors": ["INFO"]"#).is_err());
+        assert!(check(r#""colour": {}"#).is_err());
+    }
 }
