@@ -417,6 +417,7 @@ int main(void) {
     EXPECT_NULL_RESULT(sawmill_formatter_new("no fields", NULL, '%'), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_RESULT(sawmill_formatter_new("%(message)s", NULL, 'x'), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_formatter_set_utc(NULL, true));
+    EXPECT_NULL_ARG(sawmill_formatter_set_one_line_exceptions(NULL, true));
     CHECK(sawmill_formatter_retain(NULL) == NULL);
     sawmill_formatter_release(NULL);
 

@@ -948,6 +948,16 @@ struct sawmill_formatter *sawmill_json_formatter_new(const char *options_json);
 enum sawmill_status sawmill_formatter_set_utc(struct sawmill_formatter *f, bool utc);
 
 /**
+ * Cookbook recipe 15's one-line exception style (true) or Python's default
+ * (false): a record with an `exc_text` then prints that text as Python's
+ * `repr()` (one trailing newline dropped), every newline of the record's
+ * text becomes a space and `|` ends it (dictConfig key
+ * `one_line_exceptions`). Applies to every handler using this formatter;
+ * NULL `f` → SAWMILL_ERR_NULL_ARGUMENT. Thread-safe.
+ */
+enum sawmill_status sawmill_formatter_set_one_line_exceptions(struct sawmill_formatter *f, bool on);
+
+/**
  * Adds a reference; returns `f` (NULL stays NULL). Thread-safe.
  */
 struct sawmill_formatter *sawmill_formatter_retain(struct sawmill_formatter *f);
