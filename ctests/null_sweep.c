@@ -213,11 +213,13 @@ int main(void) {
     EXPECT_OK(sawmill_logf(l, 40, bad_utf8, 0, bad_utf8, bad_utf8));
     EXPECT_OK(vlogf_call(l, bad_utf8, bad_utf8, bad_utf8));
     EXPECT_OK(sawmill_log_ex(l, 40, bad_utf8, 0, bad_utf8, bad_utf8, bad_utf8, bad_utf8, NULL, 0));
+    EXPECT_OK(sawmill_log_exception(l, bad_utf8, 0, bad_utf8, bad_utf8, bad_utf8));
     EXPECT_OK(vlogf_call(l, NULL, NULL, "m"));
     CHECK_STR(out.text, FFFD2 "|" FFFD2 "|" FFFD2 "\n"
                         FFFD2 "|" FFFD2 "|" FFFD2 "\n"
                         FFFD2 "|" FFFD2 "|" FFFD2 "\n"
                         FFFD2 "|" FFFD2 "|" FFFD2 "\n" FFFD2 "\n" FFFD2 "\n"
+                        FFFD2 "|" FFFD2 "|" FFFD2 "\n" FFFD2 "\n"
                         "(unknown file)|(unknown function)|m\n");
     /* The record functions with bad keys and values, on a real record. */
     EXPECT_OK(sawmill_logger_add_filter(l, rec_filter));
@@ -418,6 +420,8 @@ int main(void) {
     EXPECT_NULL_RESULT(sawmill_formatter_new("%(message)s", NULL, 'x'), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_formatter_set_utc(NULL, true));
     EXPECT_NULL_ARG(sawmill_formatter_set_one_line_exceptions(NULL, true));
+    EXPECT_NULL_ARG(sawmill_log_exception(NULL, NULL, 0, NULL, "m", NULL));
+    EXPECT_NULL_ARG(sawmill_log_exception(sawmill_get_logger("sweep"), NULL, 0, NULL, NULL, NULL));
     CHECK(sawmill_formatter_retain(NULL) == NULL);
     sawmill_formatter_release(NULL);
 

@@ -1242,6 +1242,17 @@ enum sawmill_status sawmill_logger_remove_filter(struct sawmill_logger *l, struc
 enum sawmill_status sawmill_log(struct sawmill_logger *l, int level, const char *file, int line, const char *func, const char *msg);
 
 /**
+ * Python's `logger.exception(msg)` from C: `msg` at ERROR with `exc_text`
+ * as the record's exception text (what CPython's `formatException`
+ * prints: the traceback, or for a C caller e.g. "ZeroDivisionError:
+ * division by zero"); NULL `exc_text` is Python's "NoneType: None" (the
+ * text `logging.exception` prints outside an `except` block). `file` and
+ * `func` may be NULL. NULL `l` or `msg` → SAWMILL_ERR_NULL_ARGUMENT.
+ * Strings are used only during the call. Thread-safe.
+ */
+enum sawmill_status sawmill_log_exception(struct sawmill_logger *l, const char *file, int line, const char *func, const char *msg, const char *exc_text);
+
+/**
  * Like `sawmill_log`, with Python's `exc_text` and `stack_info` (NULL for
  * none) and typed `extra` attributes (`extras` may be NULL when
  * `n_extras` is 0). Everything is copied or used only during the call.

@@ -278,6 +278,46 @@ pub unsafe extern "C" fn sawmill_internal_log_formatted(
     })
 }
 
+/// Python's `logger.exception(msg)` from C: `msg` at ERROR with `exc_text`
+/// as the record's exception text (what CPython's `formatException`
+/// prints: the traceback, or for a C caller e.g. "ZeroDivisionError:
+/// division by zero"); NULL `exc_text` is Python's "NoneType: None" (the
+/// text `logging.exception` prints outside an `except` block). `file` and
+/// `func` may be NULL. NULL `l` or `msg` → SAWMILL_ERR_NULL_ARGUMENT.
+/// Strings are used only during the call. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_log_exception(
+    l: *mut sawmill_logger,
+    file: *const c_char,
+    line: c_int,
+    func: *const c_char,
+    msg: *const c_char,
+    exc_text: *const c_char,
+) -> sawmill_status {
+    const NO_EXCEPTION: &std::ffi::CStr = c"NoneType: None";
+    let exc_text = if exc_text.is_null() {
+        NO_EXCEPTION.as_ptr()
+    } else {
+        exc_text
+    };
+    let level = crate::level::ERROR;
+    // SAFETY: forwarded C contract; `sawmill_log_ex` is inside the panic boundary.
+    unsafe {
+        sawmill_log_ex(
+            l,
+            level,
+            file,
+            line,
+            func,
+            msg,
+            exc_text,
+            std::ptr::null(),
+            std::ptr::null(),
+            0,
+        )
+    }
+}
+
 /// Like `sawmill_log`, with Python's `exc_text` and `stack_info` (NULL for
 /// none) and typed `extra` attributes (`extras` may be NULL when
 /// `n_extras` is 0). Everything is copied or used only during the call.
