@@ -1253,6 +1253,19 @@ enum sawmill_status sawmill_log(struct sawmill_logger *l, int level, const char 
 enum sawmill_status sawmill_log_exception(struct sawmill_logger *l, const char *file, int line, const char *func, const char *msg, const char *exc_text);
 
 /**
+ * Python's `stack_info=True` from C: logs `msg` at `level` with the
+ * calling thread's native stack as `stack_info`, "Stack (most recent call
+ * first):" then one frame a line (`N: symbol`, and `at file:line` below it
+ * where debug information allows), starting at the caller of this
+ * function. Symbols need the caller's symbol table (not stripped); the
+ * stack is captured only when `level` is enabled, and costs a symbolisation
+ * (milliseconds; more on the first call, which loads debug information).
+ * `file`/`func` may be NULL. NULL `l` or `msg` → SAWMILL_ERR_NULL_ARGUMENT.
+ * Thread-safe.
+ */
+enum sawmill_status sawmill_log_stack(struct sawmill_logger *l, int level, const char *file, int line, const char *func, const char *msg);
+
+/**
  * Like `sawmill_log`, with Python's `exc_text` and `stack_info` (NULL for
  * none) and typed `extra` attributes (`extras` may be NULL when
  * `n_extras` is 0). Everything is copied or used only during the call.
