@@ -138,6 +138,8 @@ int main() {
     exc_format.set_one_line_exceptions(true);
     l.exception("x\ny", "T\nE: v\n");
     CHECK(last == "ERROR|x y 'T\\nE: v'|");
+    l.stack(SAWMILL_LEVEL_WARNING, "where");
+    CHECK(last.compare(0, 45, "WARNING|where\nStack (most recent call first):") == 0);
     l.remove_handler(keep);
 
     for (const char *f : {"/r.log", "/t.log", "/w.log"}) {

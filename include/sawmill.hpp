@@ -283,6 +283,11 @@ public:
     void exception(const std::string &msg, const std::string &exc_text) const {
         (void)sawmill_log_exception(l_, nullptr, 0, nullptr, msg.c_str(), exc_text.c_str());
     }
+    // Python's stack_info=True: `msg` with the calling thread's native stack
+    // as stack_info (sawmill_log_stack). Never throws.
+    void stack(int level, const std::string &msg) const {
+        (void)sawmill_log_stack(l_, level, nullptr, 0, nullptr, msg.c_str());
+    }
 
 private:
     explicit Logger(sawmill_logger *l) : l_(l) {}
