@@ -315,8 +315,9 @@ impl Formatter {
                 self.format_pieces(record, out)?
             }
         }
-        if self.one_line_exceptions.load(Ordering::Relaxed)
-            && record.exc_text.as_deref().is_some_and(|t| !t.is_empty())
+        // A record without an exception pays one test of `exc_text`.
+        if record.exc_text.as_deref().is_some_and(|t| !t.is_empty())
+            && self.one_line_exceptions.load(Ordering::Relaxed)
         {
             append_one_line(record, out, start);
         } else {
