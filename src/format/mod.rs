@@ -315,7 +315,18 @@ impl Formatter {
                 self.format_pieces(record, out)?
             }
         }
-        // A record without an exception pays one test of `exc_text`.
+        // Most records have neither: two tests, the rest out of line.
+        if record.exc_text.is_some() || record.stack_info.is_some() {
+            self.append_tail(record, out, start);
+        }
+        Ok(())
+    }
+
+    /// `exc_text` and `stack_info` after the record's text, in the one-line
+    /// style when it is on and there is an exception.
+    #[cold]
+    #[inline(never)]
+    fn append_tail(&self, record: &Record<'_>, out: &mut String, start: usize) {
         if record.exc_text.as_deref().is_some_and(|t| !t.is_empty())
             && self.one_line_exceptions.load(Ordering::Relaxed)
         {
@@ -323,7 +334,6 @@ impl Formatter {
         } else {
             append_exception_and_stack(record, out, start);
         }
-        Ok(())
     }
 
     fn format_plain(
@@ -479,8 +489,6 @@ fn append_texts(texts: [Option<&str>; 2], out: &mut String, start: usize) {
 /// Recipe 15's `OneLineExceptionFormatter.format` tail for a record with an
 /// `exc_text`: `repr()` of the exception text, `stack_info`, then every
 /// newline of the record text replaced by a space and `|` appended.
-#[cold]
-#[inline(never)]
 fn append_one_line(record: &Record<'_>, out: &mut String, start: usize) {
     let exc = record.exc_text.as_deref().unwrap_or_default();
     let exc = exc.strip_suffix('\n').unwrap_or(exc);
