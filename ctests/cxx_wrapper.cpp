@@ -116,6 +116,32 @@ int main() {
     CHECK(sawmill_context_len() == 0);
     l.remove_handler(keep);
 
+    // Logger::exception: the exception being handled, "<type>: <what()>", as
+    // exc_text; Python's "NoneType: None" outside a catch block; recipe 15's
+    // one-line style (issue 13).
+    sawmill::Formatter exc_format("%(levelname)s|%(message)s");
+    keep.set_formatter(exc_format);
+    l.add_handler(keep);
+    l.exception("none");
+    CHECK(last == "ERROR|none\nNoneType: None");
+    try {
+        throw std::out_of_range("idx 3");
+    } catch (...) {
+        l.exception("caught");
+    }
+    CHECK(last == "ERROR|caught\nstd::out_of_range: idx 3");
+    try {
+        throw 7;
+    } catch (...) {
+        CHECK(sawmill::current_exception_text() == "unknown exception");
+    }
+    exc_format.set_one_line_exceptions(true);
+    l.exception("x\ny", "T\nE: v\n");
+    CHECK(last == "ERROR|x y 'T\\nE: v'|");
+    l.stack(SAWMILL_LEVEL_WARNING, "where");
+    CHECK(last.compare(0, 45, "WARNING|where\nStack (most recent call first):") == 0);
+    l.remove_handler(keep);
+
     for (const char *f : {"/r.log", "/t.log", "/w.log"}) {
         (void)unlink((d + f).c_str());
     }

@@ -208,16 +208,20 @@ int main(void) {
     /* Logged text is repaired (U+FFFD per bad byte), never refused. */
 #define FFFD2 "\xef\xbf\xbd\xef\xbf\xbd"
     sawmill_logger_set_propagate(l, false);
+    /* No handler yet (a DEBUG record: not for the last resort either). */
+    EXPECT_OK(sawmill_log_stack(l, 10, bad_utf8, 0, bad_utf8, bad_utf8));
     EXPECT_OK(sawmill_logger_add_handler(l, cap));
     EXPECT_OK(sawmill_log(l, 40, bad_utf8, 0, bad_utf8, bad_utf8));
     EXPECT_OK(sawmill_logf(l, 40, bad_utf8, 0, bad_utf8, bad_utf8));
     EXPECT_OK(vlogf_call(l, bad_utf8, bad_utf8, bad_utf8));
     EXPECT_OK(sawmill_log_ex(l, 40, bad_utf8, 0, bad_utf8, bad_utf8, bad_utf8, bad_utf8, NULL, 0));
+    EXPECT_OK(sawmill_log_exception(l, bad_utf8, 0, bad_utf8, bad_utf8, bad_utf8));
     EXPECT_OK(vlogf_call(l, NULL, NULL, "m"));
     CHECK_STR(out.text, FFFD2 "|" FFFD2 "|" FFFD2 "\n"
                         FFFD2 "|" FFFD2 "|" FFFD2 "\n"
                         FFFD2 "|" FFFD2 "|" FFFD2 "\n"
                         FFFD2 "|" FFFD2 "|" FFFD2 "\n" FFFD2 "\n" FFFD2 "\n"
+                        FFFD2 "|" FFFD2 "|" FFFD2 "\n" FFFD2 "\n"
                         "(unknown file)|(unknown function)|m\n");
     /* The record functions with bad keys and values, on a real record. */
     EXPECT_OK(sawmill_logger_add_filter(l, rec_filter));
@@ -445,6 +449,11 @@ int main(void) {
     EXPECT_NULL_RESULT(sawmill_formatter_new("no fields", NULL, '%'), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_RESULT(sawmill_formatter_new("%(message)s", NULL, 'x'), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_formatter_set_utc(NULL, true));
+    EXPECT_NULL_ARG(sawmill_formatter_set_one_line_exceptions(NULL, true));
+    EXPECT_NULL_ARG(sawmill_log_exception(NULL, NULL, 0, NULL, "m", NULL));
+    EXPECT_NULL_ARG(sawmill_log_stack(NULL, 40, NULL, 0, NULL, "m"));
+    EXPECT_NULL_ARG(sawmill_log_stack(sawmill_get_logger("sweep"), 40, NULL, 0, NULL, NULL));
+    EXPECT_NULL_ARG(sawmill_log_exception(sawmill_get_logger("sweep"), NULL, 0, NULL, NULL, NULL));
     CHECK(sawmill_formatter_retain(NULL) == NULL);
     sawmill_formatter_release(NULL);
 

@@ -1009,6 +1009,16 @@ struct sawmill_formatter *sawmill_json_formatter_new(const char *options_json);
 enum sawmill_status sawmill_formatter_set_utc(struct sawmill_formatter *f, bool utc);
 
 /**
+ * Cookbook recipe 15's one-line exception style (true) or Python's default
+ * (false): a record with an `exc_text` then prints that text as Python's
+ * `repr()` (one trailing newline dropped), every newline of the record's
+ * text becomes a space and `|` ends it (dictConfig key
+ * `one_line_exceptions`). Applies to every handler using this formatter;
+ * NULL `f` → SAWMILL_ERR_NULL_ARGUMENT. Thread-safe.
+ */
+enum sawmill_status sawmill_formatter_set_one_line_exceptions(struct sawmill_formatter *f, bool on);
+
+/**
  * Adds a reference; returns `f` (NULL stays NULL). Thread-safe.
  */
 struct sawmill_formatter *sawmill_formatter_retain(struct sawmill_formatter *f);
@@ -1291,6 +1301,30 @@ enum sawmill_status sawmill_logger_remove_filter(struct sawmill_logger *l, struc
  * `sawmill_handler_error_count`). Thread-safe.
  */
 enum sawmill_status sawmill_log(struct sawmill_logger *l, int level, const char *file, int line, const char *func, const char *msg);
+
+/**
+ * Python's `logger.exception(msg)` from C: `msg` at ERROR with `exc_text`
+ * as the record's exception text (what CPython's `formatException`
+ * prints: the traceback, or for a C caller e.g. "ZeroDivisionError:
+ * division by zero"); NULL `exc_text` is Python's "NoneType: None" (the
+ * text `logging.exception` prints outside an `except` block). `file` and
+ * `func` may be NULL. NULL `l` or `msg` → SAWMILL_ERR_NULL_ARGUMENT.
+ * Strings are used only during the call. Thread-safe.
+ */
+enum sawmill_status sawmill_log_exception(struct sawmill_logger *l, const char *file, int line, const char *func, const char *msg, const char *exc_text);
+
+/**
+ * Python's `stack_info=True` from C: logs `msg` at `level` with the
+ * calling thread's native stack as `stack_info`, "Stack (most recent call
+ * first):" then one frame a line (`N: symbol`, and `at file:line` below it
+ * where debug information allows), starting at the caller of this
+ * function. Symbols need the caller's symbol table (not stripped); the
+ * stack is captured only when `level` is enabled, and costs a symbolisation
+ * (milliseconds; more on the first call, which loads debug information).
+ * `file`/`func` may be NULL. NULL `l` or `msg` → SAWMILL_ERR_NULL_ARGUMENT.
+ * Thread-safe.
+ */
+enum sawmill_status sawmill_log_stack(struct sawmill_logger *l, int level, const char *file, int line, const char *func, const char *msg);
 
 /**
  * Like `sawmill_log`, with Python's `exc_text` and `stack_info` (NULL for

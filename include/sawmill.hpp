@@ -17,10 +17,17 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
 #include "sawmill.h"
+
+#if defined(__GNUG__) || defined(__clang__)
+#include <cxxabi.h>
+
+#include <cstdlib>
+#endif
 
 namespace sawmill {
 
@@ -73,6 +80,7 @@ public:
     explicit Formatter(const char *fmt = nullptr, const char *datefmt = nullptr, char style = '%')
         : Handle(detail::check_ptr(sawmill_formatter_new(fmt, datefmt, style))) {}
     void set_utc(bool utc) { detail::check(sawmill_formatter_set_utc(get(), utc)); }
+    void set_one_line_exceptions(bool on) { detail::check(sawmill_formatter_set_one_line_exceptions(get(), on)); }
 };
 
 class Filter : public Handle<sawmill_filter, sawmill_filter_retain, sawmill_filter_release> {
@@ -205,6 +213,35 @@ private:
     static void destroy(void *user_data) { delete static_cast<EmitFn *>(user_data); }
 };
 
+// The exception being handled (inside a catch block) as the last line of a
+// Python traceback: "<type>: <what()>" (just "<type>" when what() is
+// empty), the type demangled where the compiler allows ("std::out_of_range").
+// An exception not derived from std::exception is "unknown exception"; with
+// none being handled it is Python's "NoneType: None". Never throws.
+inline std::string current_exception_text() {
+    std::exception_ptr current = std::current_exception();
+    if (!current) return "NoneType: None";
+    try {
+        std::rethrow_exception(current);
+    } catch (const std::exception &e) {
+        try {
+            std::string type = typeid(e).name();
+#if defined(__GNUG__) || defined(__clang__)
+            int status = 0;
+            char *readable = abi::__cxa_demangle(type.c_str(), nullptr, nullptr, &status);
+            if (status == 0 && readable) type = readable;
+            std::free(readable);
+#endif
+            const char *what = e.what();
+            return what && *what ? type + ": " + what : type;
+        } catch (...) {
+            return "unknown exception";
+        }
+    } catch (...) {
+        return "unknown exception";
+    }
+}
+
 // A logger: borrowed, lives as long as the process; cheap to copy.
 class Logger {
 public:
@@ -235,6 +272,22 @@ public:
     void warning(const std::string &msg) const { log(SAWMILL_LEVEL_WARNING, msg); }
     void error(const std::string &msg) const { log(SAWMILL_LEVEL_ERROR, msg); }
     void critical(const std::string &msg) const { log(SAWMILL_LEVEL_CRITICAL, msg); }
+    // Python's logger.exception(msg): `msg` at ERROR with the exception being
+    // handled (call it in a catch block) as exc_text, or with `exc_text`
+    // given (sawmill_log_exception). Never throws.
+    void exception(const std::string &msg) const {
+        if (enabled_for(SAWMILL_LEVEL_ERROR)) {
+            exception(msg, current_exception_text());
+        }
+    }
+    void exception(const std::string &msg, const std::string &exc_text) const {
+        (void)sawmill_log_exception(l_, nullptr, 0, nullptr, msg.c_str(), exc_text.c_str());
+    }
+    // Python's stack_info=True: `msg` with the calling thread's native stack
+    // as stack_info (sawmill_log_stack). Never throws.
+    void stack(int level, const std::string &msg) const {
+        (void)sawmill_log_stack(l_, level, nullptr, 0, nullptr, msg.c_str());
+    }
 
 private:
     explicit Logger(sawmill_logger *l) : l_(l) {}

@@ -113,6 +113,7 @@ fn sawmill_format(case: &Json) -> Outcome {
         style,
         utc: case["utc"].as_bool().unwrap_or(false),
         defaults,
+        one_line_exceptions: false,
     }) {
         Ok(f) => f,
         Err(_) => return Outcome::Construct,

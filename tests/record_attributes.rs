@@ -139,6 +139,7 @@ fn sawmill_output(case: &Case) -> Result<Option<String>, String> {
         style: Style::from_char(case.style).expect("style"),
         utc: true,
         defaults: Vec::new(),
+        one_line_exceptions: false,
     })
     .expect("valid format");
     Ok(formatter.format_to_string(&record).ok())

@@ -899,6 +899,16 @@ pub static FORMATTER_KEYS: &[Key<FormatterConfig>] = &[
             Ok(())
         },
     },
+    Key {
+        name: "one_line_exceptions",
+        python: false,
+        refs: Refs::None,
+        doc: "bool (default false): cookbook recipe 15's style: a record with `exc_text` prints it as Python's `repr()`, its newlines become spaces and it ends with `|`",
+        set: |o, v, _| {
+            o.options.one_line_exceptions = as_bool(v)?;
+            Ok(())
+        },
+    },
 ];
 
 /// A formatter's `defaults` object as record values.

@@ -131,6 +131,25 @@ pub unsafe extern "C" fn sawmill_formatter_set_utc(
     })
 }
 
+/// Cookbook recipe 15's one-line exception style (true) or Python's default
+/// (false): a record with an `exc_text` then prints that text as Python's
+/// `repr()` (one trailing newline dropped), every newline of the record's
+/// text becomes a space and `|` ends it (dictConfig key
+/// `one_line_exceptions`). Applies to every handler using this formatter;
+/// NULL `f` → SAWMILL_ERR_NULL_ARGUMENT. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_formatter_set_one_line_exceptions(
+    f: *mut sawmill_formatter,
+    on: bool,
+) -> sawmill_status {
+    status_call(|| {
+        check_not_null(f, "formatter")?;
+        // SAFETY: checked handle; the caller holds a reference.
+        unsafe { &*(f as *const Formatter) }.set_one_line_exceptions(on);
+        Ok(())
+    })
+}
+
 /// Adds a reference; returns `f` (NULL stays NULL). Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn sawmill_formatter_retain(

@@ -278,6 +278,122 @@ pub unsafe extern "C" fn sawmill_internal_log_formatted(
     })
 }
 
+/// Python's `logger.exception(msg)` from C: `msg` at ERROR with `exc_text`
+/// as the record's exception text (what CPython's `formatException`
+/// prints: the traceback, or for a C caller e.g. "ZeroDivisionError:
+/// division by zero"); NULL `exc_text` is Python's "NoneType: None" (the
+/// text `logging.exception` prints outside an `except` block). `file` and
+/// `func` may be NULL. NULL `l` or `msg` → SAWMILL_ERR_NULL_ARGUMENT.
+/// Strings are used only during the call. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_log_exception(
+    l: *mut sawmill_logger,
+    file: *const c_char,
+    line: c_int,
+    func: *const c_char,
+    msg: *const c_char,
+    exc_text: *const c_char,
+) -> sawmill_status {
+    const NO_EXCEPTION: &std::ffi::CStr = c"NoneType: None";
+    let exc_text = if exc_text.is_null() {
+        NO_EXCEPTION.as_ptr()
+    } else {
+        exc_text
+    };
+    let level = crate::level::ERROR;
+    // SAFETY: forwarded C contract; `sawmill_log_ex` is inside the panic boundary.
+    unsafe {
+        sawmill_log_ex(
+            l,
+            level,
+            file,
+            line,
+            func,
+            msg,
+            exc_text,
+            std::ptr::null(),
+            std::ptr::null(),
+            0,
+        )
+    }
+}
+
+/// Python's `stack_info=True` from C: logs `msg` at `level` with the
+/// calling thread's native stack as `stack_info`, "Stack (most recent call
+/// first):" then one frame a line (`N: symbol`, and `at file:line` below it
+/// where debug information allows), starting at the caller of this
+/// function. Symbols need the caller's symbol table (not stripped); the
+/// stack is captured only when `level` is enabled, and costs a symbolisation
+/// (milliseconds; more on the first call, which loads debug information).
+/// `file`/`func` may be NULL. NULL `l` or `msg` → SAWMILL_ERR_NULL_ARGUMENT.
+/// Thread-safe.
+#[no_mangle]
+#[inline(never)]
+pub unsafe extern "C" fn sawmill_log_stack(
+    l: *mut sawmill_logger,
+    level: c_int,
+    file: *const c_char,
+    line: c_int,
+    func: *const c_char,
+    msg: *const c_char,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handle.
+        let logger = unsafe { logger_ref(l) }?;
+        check_not_null(msg, "msg")?;
+        if !logger.is_enabled_for(level) {
+            return Ok(());
+        }
+        let stack = native_stack("sawmill_log_stack");
+        // SAFETY: C contract: NUL-terminated strings or NULL.
+        let (msg, file, func) = unsafe { (lossy_str(msg), lossy_str(file), lossy_str(func)) };
+        let msg = msg.unwrap_or(Cow::Borrowed(""));
+        let mut record = Record::new(
+            logger.name(),
+            level,
+            file.as_deref(),
+            line_number(line),
+            func.as_deref(),
+            Cow::Borrowed(&*msg),
+        );
+        record.stack_info = Some(Cow::Owned(stack));
+        logger.handle(&mut record);
+        Ok(())
+    })
+}
+
+/// The calling thread's stack as text, without the frames up to and
+/// including the one whose symbol is `entry` (sawmill's own).
+fn native_stack(entry: &str) -> String {
+    let text = std::backtrace::Backtrace::force_capture().to_string();
+    // A frame is a "N: symbol" line and its indented "at file:line" lines.
+    let mut frames: Vec<Vec<&str>> = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let numbered = trimmed
+            .split_once(": ")
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        match frames.last_mut() {
+            Some(frame) if !numbered => frame.push(trimmed),
+            _ => frames.push(vec![trimmed]),
+        }
+    }
+    let symbol = |frame: &Vec<&str>| frame[0].split_once(": ").map_or("", |(_, s)| s).to_owned();
+    let skip = frames
+        .iter()
+        .rposition(|f| symbol(f) == entry)
+        .map_or(0, |i| i + 1);
+    let mut out = String::from("Stack (most recent call first):");
+    for (n, frame) in frames[skip..].iter().enumerate() {
+        out.push_str(&format!("\n  {n}: {}", symbol(frame)));
+        for at in &frame[1..] {
+            out.push_str("\n        ");
+            out.push_str(at);
+        }
+    }
+    out
+}
+
 /// Like `sawmill_log`, with Python's `exc_text` and `stack_info` (NULL for
 /// none) and typed `extra` attributes (`extras` may be NULL when
 /// `n_extras` is 0). Everything is copied or used only during the call.

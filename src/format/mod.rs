@@ -82,6 +82,11 @@ pub struct FormatterOptions {
     pub utc: bool,
     /// Python 3.10's `defaults=`: values for fields a record lacks.
     pub defaults: Vec<(String, Value<'static>)>,
+    /// Cookbook recipe 15's `OneLineExceptionFormatter`: when the record has
+    /// an `exc_text`, it is printed as Python's `repr()` of that text (one
+    /// trailing newline dropped, as `formatException` does), every newline
+    /// of the whole record text becomes a space and `|` ends it.
+    pub one_line_exceptions: bool,
 }
 
 impl Default for FormatterOptions {
@@ -92,6 +97,7 @@ impl Default for FormatterOptions {
             style: Style::Percent,
             utc: false,
             defaults: Vec::new(),
+            one_line_exceptions: false,
         }
     }
 }
@@ -107,6 +113,7 @@ pub struct Formatter {
     plain_program: Option<Vec<PlainOp>>,
     uses_time: bool,
     utc: AtomicBool,
+    one_line_exceptions: AtomicBool,
     dates: time::DateCache,
     /// `sawmill.JSONFormatter`'s layout (then `plain_program` is `None`).
     json: Option<Box<json::JsonLayout>>,
@@ -165,6 +172,7 @@ impl Formatter {
         let dates = time::DateCache::new(datefmt)?;
         Ok(Formatter {
             utc: AtomicBool::new(options.utc),
+            one_line_exceptions: AtomicBool::new(options.one_line_exceptions),
             pieces,
             plain,
             plain_program,
@@ -210,6 +218,12 @@ impl Formatter {
     /// Formats times in UTC (Python's `converter = time.gmtime`) or local time.
     pub fn set_utc(&self, utc: bool) {
         self.utc.store(utc, Ordering::Relaxed);
+    }
+
+    /// Switches recipe 15's one-line exception style (see
+    /// `FormatterOptions::one_line_exceptions`) on or off.
+    pub fn set_one_line_exceptions(&self, on: bool) {
+        self.one_line_exceptions.store(on, Ordering::Relaxed);
     }
 
     pub fn utc(&self) -> bool {
@@ -301,8 +315,25 @@ impl Formatter {
                 self.format_pieces(record, out)?
             }
         }
-        append_exception_and_stack(record, out, start);
+        // Most records have neither: two tests, the rest out of line.
+        if record.exc_text.is_some() || record.stack_info.is_some() {
+            self.append_tail(record, out, start);
+        }
         Ok(())
+    }
+
+    /// `exc_text` and `stack_info` after the record's text, in the one-line
+    /// style when it is on and there is an exception.
+    #[cold]
+    #[inline(never)]
+    fn append_tail(&self, record: &Record<'_>, out: &mut String, start: usize) {
+        if record.exc_text.as_deref().is_some_and(|t| !t.is_empty())
+            && self.one_line_exceptions.load(Ordering::Relaxed)
+        {
+            append_one_line(record, out, start);
+        } else {
+            append_exception_and_stack(record, out, start);
+        }
     }
 
     fn format_plain(
@@ -440,14 +471,40 @@ fn record_too_long() -> FormatError {
 }
 
 fn append_exception_and_stack(record: &Record<'_>, out: &mut String, start: usize) {
-    for extra in [&record.exc_text, &record.stack_info] {
-        if let Some(text) = extra.as_deref().filter(|t| !t.is_empty()) {
+    let texts = [record.exc_text.as_deref(), record.stack_info.as_deref()];
+    append_texts(texts, out, start);
+}
+
+fn append_texts(texts: [Option<&str>; 2], out: &mut String, start: usize) {
+    for extra in texts {
+        if let Some(text) = extra.filter(|t| !t.is_empty()) {
             if !out[start..].ends_with('\n') {
                 out.push('\n');
             }
             out.push_str(text);
         }
     }
+}
+
+/// Recipe 15's `OneLineExceptionFormatter.format` tail for a record with an
+/// `exc_text`: `repr()` of the exception text, `stack_info`, then every
+/// newline of the record text replaced by a space and `|` appended.
+fn append_one_line(record: &Record<'_>, out: &mut String, start: usize) {
+    let exc = record.exc_text.as_deref().unwrap_or_default();
+    let exc = exc.strip_suffix('\n').unwrap_or(exc);
+    let mut tail = String::with_capacity(exc.len() + 8);
+    render::write_str_repr(&mut tail, exc, false);
+    append_texts(
+        [Some(tail.as_str()), record.stack_info.as_deref()],
+        out,
+        start,
+    );
+    if out[start..].contains('\n') {
+        let flat = out[start..].replace('\n', " ");
+        out.truncate(start);
+        out.push_str(&flat);
+    }
+    out.push('|');
 }
 
 fn plain_field(piece: &Piece) -> Option<Field> {
@@ -578,6 +635,32 @@ mod tests {
         r.exc_text = Some("Traceback\n".into());
         r.stack_info = Some("Stack".into());
         assert_eq!(f.format_to_string(&r).unwrap(), "hi x\nTraceback\nStack");
+    }
+
+    #[test]
+    fn one_line_exceptions_as_recipe_15() {
+        // Expected text printed by CPython 3.11 running recipe 15's
+        // OneLineExceptionFormatter on the same record (its exc_text being
+        // formatException's text, so without the trailing newline).
+        let f = Formatter::with_options(FormatterOptions {
+            format: Some("%(levelname)s|%(message)s|".into()),
+            one_line_exceptions: true,
+            ..FormatterOptions::default()
+        })
+        .unwrap();
+        let mut r = rec();
+        r.levelname = "ERROR".into();
+        r.message = "a\nb".into();
+        r.exc_text = Some("Trace 'x'\n  line\nErr: \u{e9}\t\n".into());
+        r.stack_info = Some("Stack\nx".into());
+        let expected = "ERROR|a b| \"Trace 'x'\\n  line\\nErr: \u{e9}\\t\" Stack x|";
+        assert_eq!(f.format_to_string(&r).unwrap(), expected);
+        // Without an exception the record is printed as usual.
+        r.exc_text = None;
+        assert_eq!(f.format_to_string(&r).unwrap(), "ERROR|a\nb|\nStack\nx");
+        f.set_one_line_exceptions(false);
+        r.exc_text = Some("T\n".into());
+        assert_eq!(f.format_to_string(&r).unwrap(), "ERROR|a\nb|\nT\nStack\nx");
     }
 
     #[test]

@@ -311,6 +311,7 @@ mod tests {
             style: Style::Percent,
             utc: true,
             defaults: Vec::new(),
+            one_line_exceptions: false,
         })
         .expect("formatter");
         let record = Record::at(1700000000.5, "t", 20, None, 0, None, Cow::Borrowed("m"));
