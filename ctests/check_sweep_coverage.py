@@ -14,9 +14,13 @@ ALIASES = {
 }
 
 
+# String and character literals are matched first so that "http://x" or
+# "/*" inside a literal is not taken for a comment.
+TOKEN = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|/\*.*?\*/|//[^\n]*', re.S)
+
+
 def strip_comments(text):
-    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
-    return re.sub(r"//[^\n]*", " ", text)
+    return TOKEN.sub(lambda m: m.group(0) if m.group(0)[0] in "\"'" else " ", text)
 
 
 def split_args(text, open_paren):
