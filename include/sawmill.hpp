@@ -463,4 +463,67 @@ private:
 }  // namespace sawmill
 // --- end scoped logging context block ---
 
+// --- LoggerAdapter (issue 13, recipe 7.1 in C++) ---
+// sawmill::Adapter is Python's LoggerAdapter over a Logger: its string
+// `extras` are merged into every record it logs (a key the call gives wins)
+// and its optional `process` runs on each record before the logger's
+// filters, where it may rewrite the message or extras
+// (sawmill_record_get_str / sawmill_record_set_str) or compute values per
+// record. A `process` that throws leaves the record as it was (the
+// exception never unwinds into the library). Reference-counted like the
+// other handles; logging calls never throw.
+namespace sawmill {
+class Adapter : public Handle<sawmill_adapter, sawmill_adapter_retain, sawmill_adapter_release> {
+public:
+    using Process = std::function<void(sawmill_record *)>;
+    using Extras = std::vector<std::pair<std::string, std::string>>;
+    Adapter() = default;  // empty
+    // Adopts an adapter made through the C API: takes over its reference.
+    explicit Adapter(sawmill_adapter *owned) : Handle(owned) {}
+    explicit Adapter(const Logger &logger, const Extras &extras = Extras(), Process process = nullptr)
+        : Handle(make(logger, extras, std::move(process))) {}
+
+    bool enabled_for(int level) const {
+        return sawmill_logger_is_enabled_for(sawmill_adapter_logger(get()), level);
+    }
+    void log(int level, const std::string &msg) const {
+        if (enabled_for(level)) {
+            (void)sawmill_adapter_log(get(), level, nullptr, 0, nullptr, msg.c_str());
+        }
+    }
+    void debug(const std::string &msg) const { log(SAWMILL_LEVEL_DEBUG, msg); }
+    void info(const std::string &msg) const { log(SAWMILL_LEVEL_INFO, msg); }
+    void warning(const std::string &msg) const { log(SAWMILL_LEVEL_WARNING, msg); }
+    void error(const std::string &msg) const { log(SAWMILL_LEVEL_ERROR, msg); }
+    void critical(const std::string &msg) const { log(SAWMILL_LEVEL_CRITICAL, msg); }
+
+private:
+    static sawmill_adapter *make(const Logger &logger, const Extras &extras, Process process) {
+        std::vector<sawmill_extra> c_extras;
+        for (const auto &kv : extras) {
+            sawmill_extra e = {kv.first.c_str(), SAWMILL_VALUE_STR, kv.second.c_str(), 0, 0.0, false};
+            c_extras.push_back(e);
+        }
+        const sawmill_extra *data = c_extras.empty() ? nullptr : c_extras.data();
+        if (!process) {
+            return detail::check_ptr(
+                sawmill_adapter_new(logger.handle(), data, c_extras.size(), nullptr, nullptr, nullptr));
+        }
+        // The library runs `destroy` on the box, also when this call fails.
+        Process *boxed = new Process(std::move(process));
+        return detail::check_ptr(
+            sawmill_adapter_new(logger.handle(), data, c_extras.size(), &call, boxed, &destroy));
+    }
+    static void call(void *user_data, sawmill_record *r) {
+        try {
+            (*static_cast<Process *>(user_data))(r);
+        } catch (...) {
+            // the record goes on as it was (never unwinds into C)
+        }
+    }
+    static void destroy(void *user_data) { delete static_cast<Process *>(user_data); }
+};
+}  // namespace sawmill
+// --- end LoggerAdapter block ---
+
 #endif  // SAWMILL_HPP
