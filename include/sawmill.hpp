@@ -81,6 +81,14 @@ public:
         : Handle(detail::check_ptr(sawmill_formatter_new(fmt, datefmt, style))) {}
     void set_utc(bool utc) { detail::check(sawmill_formatter_set_utc(get(), utc)); }
     void set_one_line_exceptions(bool on) { detail::check(sawmill_formatter_set_one_line_exceptions(get(), on)); }
+    // sawmill.JSONFormatter (sawmill_json_formatter_new): `options_json` as there.
+    static Formatter json(const char *options_json = nullptr) {
+        return Formatter(Owned(), detail::check_ptr(sawmill_json_formatter_new(options_json)));
+    }
+
+private:
+    struct Owned {};
+    Formatter(Owned, sawmill_formatter *owned) : Handle(owned) {}
 };
 
 class Filter : public Handle<sawmill_filter, sawmill_filter_retain, sawmill_filter_release> {
@@ -525,5 +533,67 @@ private:
 };
 }  // namespace sawmill
 // --- end LoggerAdapter block ---
+
+// --- typed extras (issue 14, recipe 12 in C++) ---
+// sawmill::Extra is one typed `extra=` attribute (a string, an integer, a
+// float, a bool, or raw JSON text with Extra::json); sawmill::log_extra logs
+// a message with them (sawmill_log_ex: copied at the call; a key naming a
+// LogRecord attribute is refused). Never throws: returns the status.
+namespace sawmill {
+class Extra {
+public:
+    Extra(std::string key, const char *value) : Extra(std::move(key), Kind{SAWMILL_VALUE_STR}) { str_ = value; }
+    Extra(std::string key, std::string value) : Extra(std::move(key), Kind{SAWMILL_VALUE_STR}) {
+        str_ = std::move(value);
+    }
+    template <typename Int, typename std::enable_if<std::is_integral<Int>::value &&
+                                                        !std::is_same<Int, bool>::value,
+                                                    int>::type = 0>
+    Extra(std::string key, Int value) : Extra(std::move(key), Kind{SAWMILL_VALUE_INT}) {
+        int_ = static_cast<int64_t>(value);
+    }
+    Extra(std::string key, double value) : Extra(std::move(key), Kind{SAWMILL_VALUE_FLOAT}) { float_ = value; }
+    Extra(std::string key, bool value) : Extra(std::move(key), Kind{SAWMILL_VALUE_BOOL}) { bool_ = value; }
+    // A value written as it is, JSON text (validated at the call).
+    static Extra json(std::string key, std::string text) {
+        Extra e(std::move(key), Kind{SAWMILL_VALUE_JSON});
+        e.str_ = std::move(text);
+        return e;
+    }
+    // The C view; valid while this Extra lives.
+    sawmill_extra c() const {
+        bool text = kind_ == SAWMILL_VALUE_STR || kind_ == SAWMILL_VALUE_JSON;
+        sawmill_extra e = {key_.c_str(), kind_, text ? str_.c_str() : nullptr, int_, float_, bool_};
+        return e;
+    }
+
+private:
+    struct Kind {
+        int value;
+    };
+    Extra(std::string key, Kind kind)
+        : key_(std::move(key)), kind_(kind.value), int_(0), float_(0.0), bool_(false) {}
+    std::string key_;
+    int kind_;
+    std::string str_;
+    int64_t int_;
+    double float_;
+    bool bool_;
+};
+
+inline sawmill_status log_extra(const Logger &l, int level, const std::string &msg,
+                                const std::vector<Extra> &extras) {
+    if (!l.enabled_for(level)) {
+        return SAWMILL_OK;
+    }
+    std::vector<sawmill_extra> c_extras;
+    for (const Extra &e : extras) {
+        c_extras.push_back(e.c());
+    }
+    return sawmill_log_ex(l.handle(), level, nullptr, 0, nullptr, msg.c_str(), nullptr, nullptr,
+                          c_extras.empty() ? nullptr : c_extras.data(), c_extras.size());
+}
+}  // namespace sawmill
+// --- end typed extras block ---
 
 #endif  // SAWMILL_HPP
