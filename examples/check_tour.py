@@ -2,12 +2,16 @@
 recipe of the cookbook's contents (1-19, with 7.1 and 7.2) under its title,
 in order; each section showing what its recipe is about (the line a
 recipe's own ctest checks in full), or, for a recipe needing a program this
-machine lacks, the line saying it was skipped.
+machine lacks, the line saying it was skipped. A second run with an empty
+PATH (no rsyslogd, no espeak-ng) must still exit 0, recipes 11 and 16 each
+saying in one line that they were skipped.
 
   check_tour.py COOKBOOK_TOUR"""
+import os
 import re
 import subprocess
 import sys
+import tempfile
 
 # The cookbook's titles, numbered as its contents and the examples are;
 # the markers of each section.
@@ -57,8 +61,8 @@ RECIPES = [
 ]
 
 
-def main():
-    proc = subprocess.run([sys.argv[1]], capture_output=True, text=True, timeout=30)
+def run(env=None):
+    proc = subprocess.run([sys.argv[1]], capture_output=True, text=True, timeout=30, env=env)
     out = proc.stdout
     if proc.returncode != 0 or proc.stderr:
         sys.exit(f"the tour exited {proc.returncode}; stderr: {proc.stderr}\n{out}")
@@ -67,14 +71,26 @@ def main():
     want = [title for title, _ in RECIPES]
     if titles != want:
         sys.exit(f"titles {titles}\nexpected {want}")
-    for (title, markers), body in zip(RECIPES, bodies):
-        for marker in markers:
-            choices = marker if isinstance(marker, tuple) else (marker,)
-            if not any(choice in body for choice in choices):
-                sys.exit(f"recipe {title}: none of {choices!r} in\n{body}")
     if "failed" in out.replace("0 of 20 recipes failed", ""):
         sys.exit(f"a recipe failed:\n{out}")
-    print(f"the tour ran {len(want) - 1} recipes, every title and marker present")
+    return dict(zip(want, bodies))
+
+
+def main():
+    sections = run()
+    for title, markers in RECIPES:
+        for marker in markers:
+            choices = marker if isinstance(marker, tuple) else (marker,)
+            if not any(choice in sections[title] for choice in choices):
+                sys.exit(f"recipe {title}: none of {choices!r} in\n{sections[title]}")
+    with tempfile.TemporaryDirectory() as empty:
+        bare = run(dict(os.environ, PATH=empty))
+    for number, program in (("11", "rsyslogd"), ("16", "espeak-ng")):
+        body = next(b for t, b in bare.items() if t.startswith(number + " "))
+        if f"{program} is not installed: recipe {number} skipped" not in body:
+            sys.exit(f"without {program}, recipe {number} did not say it was skipped:\n{body}")
+    print(f"the tour ran {len(RECIPES) - 1} recipes, every title and marker present; "
+          "without rsyslogd and espeak-ng it skipped 11 and 16 and still succeeded")
 
 
 main()
