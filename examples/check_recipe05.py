@@ -14,63 +14,12 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-INITIAL = """[loggers]
-keys=root,simpleExample
-
-[handlers]
-keys=consoleHandler
-
-[formatters]
-keys=simpleFormatter
-
-[logger_root]
-level=DEBUG
-handlers=consoleHandler
-
-[logger_simpleExample]
-level=DEBUG
-handlers=consoleHandler
-qualname=simpleExample
-propagate=0
-
-[handler_consoleHandler]
-class=StreamHandler
-level=DEBUG
-formatter=simpleFormatter
-args=(sys.stdout,)
-
-[formatter_simpleFormatter]
-format=%(asctime)s - %(name)s - %(levelname)s - %(message)s
-datefmt=
-"""
-
-# What an operator sends: WARNING and above, another format.
-NEW = """[loggers]
-keys=root,simpleExample
-
-[handlers]
-keys=console
-
-[formatters]
-keys=brief
-
-[logger_root]
-level=WARNING
-handlers=console
-
-[logger_simpleExample]
-level=WARNING
-handlers=
-qualname=simpleExample
-
-[handler_console]
-class=StreamHandler
-formatter=brief
-args=(sys.stdout,)
-
-[formatter_brief]
-format=NEW %(levelname)s:%(name)s:%(message)s
-"""
+# The cookbook's logging.conf, and what an operator sends: WARNING and above,
+# another format (the files the C recipe's tour mode uses too).
+with open(os.path.join(HERE, "recipe05.logging.conf"), encoding="utf-8") as f:
+    INITIAL = f.read()
+with open(os.path.join(HERE, "recipe05.new.conf"), encoding="utf-8") as f:
+    NEW = f.read()
 
 
 def mask(text):

@@ -1,6 +1,7 @@
 """Runs cookbook recipe 15 (one-line exception formatting) in C or C++ and
 CPython and compares the output.txt files: exactly two lines each, equal
-once the dates and the traceback's file and line are masked.
+once the dates and the traceback's file, line and function are masked
+(the C function is recipe15_run, the tour's entry point; Python's is main).
 
   check_recipe15.py BINARY ORACLE.py [--last-line-only]
 
@@ -24,7 +25,7 @@ def output(command):
 
 def mask(text, last_line_only):
     text = re.sub(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", "<DATE>", text)
-    text = re.sub(r'File \\?"[^"\\]*\\?", line \d+', 'File "<FILE>", line <N>', text)
+    text = re.sub(r'File \\?"[^"\\]*\\?", line \d+, in \w+', 'File "<FILE>", line <N>, in <F>', text)
     if last_line_only:
         text = re.sub(r"'Traceback \(most recent call last\):\\n.*\\n(\w+: [^'\\]*)'", r"'\1'", text)
     return text

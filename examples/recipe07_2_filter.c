@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "sawmill.h"
+#include "recipes.h"
 
 static unsigned long state = 12345;
 
@@ -22,7 +23,8 @@ static int context_filter(void *u, sawmill_record *r) {
     return 1;
 }
 
-int main(void) {
+int recipe07_2_run(const char *outdir) {
+    (void)outdir;
     static const int levels[] = {SAWMILL_LEVEL_DEBUG, SAWMILL_LEVEL_INFO, SAWMILL_LEVEL_WARNING,
                                  SAWMILL_LEVEL_ERROR, SAWMILL_LEVEL_CRITICAL};
     sawmill_basic_config cfg = {SAWMILL_LEVEL_DEBUG,
@@ -49,3 +51,9 @@ int main(void) {
     sawmill_filter_release(f);
     return 0;
 }
+
+#ifdef SAWMILL_RECIPE_MAIN
+int main(int argc, char **argv) {
+    return recipe07_2_run(argc > 1 ? argv[1] : ".");
+}
+#endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "sawmill.h"
+#include "recipes.h"
 
 /* CustomAdapter.process: ' [%s] %s' % (self.extra['connid'], msg). */
 static void prepend_connid(void *user_data, sawmill_record *r) {
@@ -31,7 +32,8 @@ static sawmill_handler *stderr_handler(const char *format) {
     return h;
 }
 
-int main(void) {
+int recipe07_run(const char *outdir) {
+    (void)outdir;
     int sequence = 0;
     sawmill_extra conn42 = {"connid", SAWMILL_VALUE_STR, "conn-42", 0, 0.0, false};
     sawmill_extra conn7 = {"connid", SAWMILL_VALUE_STR, "conn-7", 0, 0.0, false};
@@ -70,3 +72,9 @@ int main(void) {
     sawmill_handler_release(h1);
     return sequence == 2 ? 0 : 1;
 }
+
+#ifdef SAWMILL_RECIPE_MAIN
+int main(int argc, char **argv) {
+    return recipe07_run(argc > 1 ? argv[1] : ".");
+}
+#endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sawmill.h"
+#include "recipes.h"
 
 struct special {
     char foo[64];
@@ -45,8 +46,7 @@ static const char *config =
     "  \"myproject.custom\": {\"handlers\": [\"console\", \"mail_admins\"], \"level\": \"INFO\","
     " \"filters\": [\"special\"]}}}";
 
-int main(int argc, char **argv) {
-    const char *outdir = argc > 1 ? argv[1] : ".";
+int recipe10_run(const char *outdir) {
     char text[4096];
     sawmill_logger *custom, *request, *django;
     snprintf(text, sizeof text, config, outdir);
@@ -69,3 +69,9 @@ int main(int argc, char **argv) {
     SAWMILL_WARNING(django, "django warning");
     return 0;
 }
+
+#ifdef SAWMILL_RECIPE_MAIN
+int main(int argc, char **argv) {
+    return recipe10_run(argc > 1 ? argv[1] : ".");
+}
+#endif

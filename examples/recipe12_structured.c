@@ -6,13 +6,15 @@
 #include <stdio.h>
 
 #include "sawmill.h"
+#include "recipes.h"
 
 static sawmill_extra str_extra(const char *key, const char *value) {
     sawmill_extra e = {key, SAWMILL_VALUE_STR, value, 0, 0.0, false};
     return e;
 }
 
-int main(void) {
+int recipe12_run(const char *outdir) {
+    (void)outdir;
     sawmill_logger *root = sawmill_get_logger(NULL);
     sawmill_formatter *f =
         sawmill_json_formatter_new("{\"format\": \"%(message)s >>> \", \"fields\": []}");
@@ -46,3 +48,9 @@ int main(void) {
     sawmill_formatter_release(f);
     return 0;
 }
+
+#ifdef SAWMILL_RECIPE_MAIN
+int main(int argc, char **argv) {
+    return recipe12_run(argc > 1 ? argv[1] : ".");
+}
+#endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sawmill.h"
+#include "recipes.h"
 
 struct my_filter {
     char param[64];
@@ -37,7 +38,8 @@ static const char *config =
     " \"filters\": [\"myfilter\"]}},"
     " \"root\": {\"level\": \"DEBUG\", \"handlers\": [\"console\"]}}";
 
-int main(void) {
+int recipe14_run(const char *outdir) {
+    (void)outdir;
     sawmill_logger *root = sawmill_get_logger(NULL);
     if (sawmill_register_filter_factory("MyFilter", my_filter_factory, NULL, NULL) !=
             SAWMILL_OK ||
@@ -49,3 +51,9 @@ int main(void) {
     SAWMILL_DEBUG(root, "hello - noshow");
     return 0;
 }
+
+#ifdef SAWMILL_RECIPE_MAIN
+int main(int argc, char **argv) {
+    return recipe14_run(argc > 1 ? argv[1] : ".");
+}
+#endif

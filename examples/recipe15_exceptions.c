@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "sawmill.h"
+#include "recipes.h"
 
 /* Python's a / b: the quotient, or -1 and the error text. */
 static int divide(int a, int b, int *quotient, char *error, size_t size) {
@@ -36,11 +37,11 @@ static int configure_logging(const char *outdir) {
     return 0;
 }
 
-int main(int argc, char **argv) {
+int recipe15_run(const char *outdir) {
     sawmill_logger *root = sawmill_get_logger(NULL);
     char error[128], msg[256], traceback[1024];
     int x = 0, line = 0;
-    if (configure_logging(argc > 1 ? argv[1] : ".") != 0) {
+    if (configure_logging(outdir) != 0) {
         return 1;
     }
     SAWMILL_INFO(root, "Sample message");
@@ -55,3 +56,9 @@ int main(int argc, char **argv) {
     }
     return x;
 }
+
+#ifdef SAWMILL_RECIPE_MAIN
+int main(int argc, char **argv) {
+    return recipe15_run(argc > 1 ? argv[1] : ".");
+}
+#endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "sawmill.h"
+#include "recipes.h"
 
 static sawmill_formatter *utc_formatter(void *u, const sawmill_options *o) {
     sawmill_formatter *f = sawmill_formatter_new(sawmill_options_get_str(o, "format"),
@@ -32,7 +33,8 @@ static const char *config =
     " \"stream\": \"ext://sys.stdout\"}},"
     " \"root\": {\"handlers\": [\"console1\", \"console2\", \"hours1\", \"hours2\"]}}";
 
-int main(void) {
+int recipe18_run(const char *outdir) {
+    (void)outdir;
     if (sawmill_register_formatter_factory("UTCFormatter", utc_formatter, NULL, NULL) !=
             SAWMILL_OK ||
         sawmill_dict_config_json(config) != SAWMILL_OK) {
@@ -42,3 +44,9 @@ int main(void) {
     SAWMILL_WARNING(sawmill_get_logger(NULL), "The local time is shown first in UTC");
     return 0;
 }
+
+#ifdef SAWMILL_RECIPE_MAIN
+int main(int argc, char **argv) {
+    return recipe18_run(argc > 1 ? argv[1] : ".");
+}
+#endif

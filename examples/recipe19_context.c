@@ -2,8 +2,10 @@
  * logger's level is changed and/or a handler attached; end restores the
  * level, detaches the handler and (close = true) closes it. */
 #include "sawmill.h"
+#include "recipes.h"
 
-int main(void) {
+int recipe19_run(const char *outdir) {
+    (void)outdir;
     sawmill_logger *logger = sawmill_get_logger("foo");
     sawmill_handler *console = sawmill_stream_handler_new(2);
     sawmill_logger_add_handler(logger, console);
@@ -27,3 +29,9 @@ int main(void) {
     SAWMILL_DEBUG(logger, "7. This should not appear.");
     return 0;
 }
+
+#ifdef SAWMILL_RECIPE_MAIN
+int main(int argc, char **argv) {
+    return recipe19_run(argc > 1 ? argv[1] : ".");
+}
+#endif

@@ -81,6 +81,14 @@ public:
         : Handle(detail::check_ptr(sawmill_formatter_new(fmt, datefmt, style))) {}
     void set_utc(bool utc) { detail::check(sawmill_formatter_set_utc(get(), utc)); }
     void set_one_line_exceptions(bool on) { detail::check(sawmill_formatter_set_one_line_exceptions(get(), on)); }
+    // sawmill.JSONFormatter (sawmill_json_formatter_new): `options_json` as there.
+    static Formatter json(const char *options_json = nullptr) {
+        return Formatter(Owned(), detail::check_ptr(sawmill_json_formatter_new(options_json)));
+    }
+
+private:
+    struct Owned {};
+    Formatter(Owned, sawmill_formatter *owned) : Handle(owned) {}
 };
 
 class Filter : public Handle<sawmill_filter, sawmill_filter_retain, sawmill_filter_release> {
@@ -462,5 +470,130 @@ private:
 };
 }  // namespace sawmill
 // --- end scoped logging context block ---
+
+// --- LoggerAdapter (issue 13, recipe 7.1 in C++) ---
+// sawmill::Adapter is Python's LoggerAdapter over a Logger: its string
+// `extras` are merged into every record it logs (a key the call gives wins)
+// and its optional `process` runs on each record before the logger's
+// filters, where it may rewrite the message or extras
+// (sawmill_record_get_str / sawmill_record_set_str) or compute values per
+// record. A `process` that throws leaves the record as it was (the
+// exception never unwinds into the library). Reference-counted like the
+// other handles; logging calls never throw.
+namespace sawmill {
+class Adapter : public Handle<sawmill_adapter, sawmill_adapter_retain, sawmill_adapter_release> {
+public:
+    using Process = std::function<void(sawmill_record *)>;
+    using Extras = std::vector<std::pair<std::string, std::string>>;
+    Adapter() = default;  // empty
+    // Adopts an adapter made through the C API: takes over its reference.
+    explicit Adapter(sawmill_adapter *owned) : Handle(owned) {}
+    explicit Adapter(const Logger &logger, const Extras &extras = Extras(), Process process = nullptr)
+        : Handle(make(logger, extras, std::move(process))) {}
+
+    bool enabled_for(int level) const {
+        return sawmill_logger_is_enabled_for(sawmill_adapter_logger(get()), level);
+    }
+    void log(int level, const std::string &msg) const {
+        if (enabled_for(level)) {
+            (void)sawmill_adapter_log(get(), level, nullptr, 0, nullptr, msg.c_str());
+        }
+    }
+    void debug(const std::string &msg) const { log(SAWMILL_LEVEL_DEBUG, msg); }
+    void info(const std::string &msg) const { log(SAWMILL_LEVEL_INFO, msg); }
+    void warning(const std::string &msg) const { log(SAWMILL_LEVEL_WARNING, msg); }
+    void error(const std::string &msg) const { log(SAWMILL_LEVEL_ERROR, msg); }
+    void critical(const std::string &msg) const { log(SAWMILL_LEVEL_CRITICAL, msg); }
+
+private:
+    static sawmill_adapter *make(const Logger &logger, const Extras &extras, Process process) {
+        std::vector<sawmill_extra> c_extras;
+        for (const auto &kv : extras) {
+            sawmill_extra e = {kv.first.c_str(), SAWMILL_VALUE_STR, kv.second.c_str(), 0, 0.0, false};
+            c_extras.push_back(e);
+        }
+        const sawmill_extra *data = c_extras.empty() ? nullptr : c_extras.data();
+        if (!process) {
+            return detail::check_ptr(
+                sawmill_adapter_new(logger.handle(), data, c_extras.size(), nullptr, nullptr, nullptr));
+        }
+        // The library runs `destroy` on the box, also when this call fails.
+        Process *boxed = new Process(std::move(process));
+        return detail::check_ptr(
+            sawmill_adapter_new(logger.handle(), data, c_extras.size(), &call, boxed, &destroy));
+    }
+    static void call(void *user_data, sawmill_record *r) {
+        try {
+            (*static_cast<Process *>(user_data))(r);
+        } catch (...) {
+            // the record goes on as it was (never unwinds into C)
+        }
+    }
+    static void destroy(void *user_data) { delete static_cast<Process *>(user_data); }
+};
+}  // namespace sawmill
+// --- end LoggerAdapter block ---
+
+// --- typed extras (issue 14, recipe 12 in C++) ---
+// sawmill::Extra is one typed `extra=` attribute (a string, an integer, a
+// float, a bool, or raw JSON text with Extra::json); sawmill::log_extra logs
+// a message with them (sawmill_log_ex: copied at the call; a key naming a
+// LogRecord attribute is refused). Never throws: returns the status.
+namespace sawmill {
+class Extra {
+public:
+    Extra(std::string key, const char *value) : Extra(std::move(key), Kind{SAWMILL_VALUE_STR}) { str_ = value; }
+    Extra(std::string key, std::string value) : Extra(std::move(key), Kind{SAWMILL_VALUE_STR}) {
+        str_ = std::move(value);
+    }
+    template <typename Int, typename std::enable_if<std::is_integral<Int>::value &&
+                                                        !std::is_same<Int, bool>::value,
+                                                    int>::type = 0>
+    Extra(std::string key, Int value) : Extra(std::move(key), Kind{SAWMILL_VALUE_INT}) {
+        int_ = static_cast<int64_t>(value);
+    }
+    Extra(std::string key, double value) : Extra(std::move(key), Kind{SAWMILL_VALUE_FLOAT}) { float_ = value; }
+    Extra(std::string key, bool value) : Extra(std::move(key), Kind{SAWMILL_VALUE_BOOL}) { bool_ = value; }
+    // A value written as it is, JSON text (validated at the call).
+    static Extra json(std::string key, std::string text) {
+        Extra e(std::move(key), Kind{SAWMILL_VALUE_JSON});
+        e.str_ = std::move(text);
+        return e;
+    }
+    // The C view; valid while this Extra lives.
+    sawmill_extra c() const {
+        bool text = kind_ == SAWMILL_VALUE_STR || kind_ == SAWMILL_VALUE_JSON;
+        sawmill_extra e = {key_.c_str(), kind_, text ? str_.c_str() : nullptr, int_, float_, bool_};
+        return e;
+    }
+
+private:
+    struct Kind {
+        int value;
+    };
+    Extra(std::string key, Kind kind)
+        : key_(std::move(key)), kind_(kind.value), int_(0), float_(0.0), bool_(false) {}
+    std::string key_;
+    int kind_;
+    std::string str_;
+    int64_t int_;
+    double float_;
+    bool bool_;
+};
+
+inline sawmill_status log_extra(const Logger &l, int level, const std::string &msg,
+                                const std::vector<Extra> &extras) {
+    if (!l.enabled_for(level)) {
+        return SAWMILL_OK;
+    }
+    std::vector<sawmill_extra> c_extras;
+    for (const Extra &e : extras) {
+        c_extras.push_back(e.c());
+    }
+    return sawmill_log_ex(l.handle(), level, nullptr, 0, nullptr, msg.c_str(), nullptr, nullptr,
+                          c_extras.empty() ? nullptr : c_extras.data(), c_extras.size());
+}
+}  // namespace sawmill
+// --- end typed extras block ---
 
 #endif  // SAWMILL_HPP

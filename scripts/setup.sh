@@ -10,6 +10,7 @@ command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 # Recipe 16 (CommandHandler) speaks through espeak-ng.
 command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)  # issue 13: ColorStreamHandler in a real terminal
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)  # issue 14: bindings/node (koffi)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} with apt-get"
   SUDO=""
@@ -51,4 +52,11 @@ fi
 if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then
   echo "setup: installing aiosmtpd with pip"
   python3 -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6
+fi
+# issue 14: koffi (version pinned by package-lock.json; its package ships the
+# prebuilt native module) for the Node.js example, into bindings/node/node_modules.
+node_dir="$(cd "$(dirname "$0")/.." && pwd)/bindings/node"
+if [ ! -f "$node_dir/node_modules/koffi/package.json" ]; then
+  echo "setup: installing koffi with npm"
+  (cd "$node_dir" && npm ci --silent --no-audit --no-fund >/dev/null)
 fi
