@@ -46,8 +46,14 @@ struct Server {
 
 impl Server {
     fn start(script: &str) -> Server {
+        Server::start_with(script, &[])
+    }
+
+    /// The script gets `args` as `sys.argv[1:]`.
+    fn start_with(script: &str, args: &[&str]) -> Server {
         let mut child = Command::new("python3")
             .args(["-u", "-c", script])
+            .args(args)
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
@@ -105,6 +111,11 @@ class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
 s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
+if len(sys.argv) > 2:  # HTTPS with this certificate chain and key
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+    s.socket = ctx.wrap_socket(s.socket, server_side=True)
 print(s.server_address[1], flush=True)
 s.serve_forever()
 "#;
@@ -141,7 +152,7 @@ fn http_handler_sends_what_cpython_sends() {
         if credentials {
             options.credentials = Some(("üser".into(), "p:w".into()));
         }
-        let handler = sawmill::handler::http_handler(options);
+        let handler = sawmill::handler::http_handler(options).unwrap();
         handler.handle(&mut the_record());
         assert_eq!(handler.error_count(), 0);
         let got = server.next();
@@ -150,7 +161,7 @@ fn http_handler_sends_what_cpython_sends() {
     // The JSON option posts the same dict as JSON.
     let mut options = HttpOptions::new(&format!("127.0.0.1:{port}"), "/json");
     options.json = true;
-    let handler = sawmill::handler::http_handler(options);
+    let handler = sawmill::handler::http_handler(options).unwrap();
     handler.handle(&mut the_record());
     let got = server.next();
     assert!(got.contains(r#""method": "POST""#), "{got}");
@@ -170,7 +181,7 @@ fn http_handler_counts_an_unreachable_server_within_its_timeout() {
         .port();
     let mut options = HttpOptions::new(&format!("127.0.0.1:{port}"), "/");
     options.timeout = Duration::from_millis(500);
-    let handler = sawmill::handler::http_handler(options);
+    let handler = sawmill::handler::http_handler(options).unwrap();
     let t = std::time::Instant::now();
     handler.handle(&mut the_record());
     assert!(t.elapsed() < Duration::from_secs(2));
@@ -255,4 +266,151 @@ fn smtp_handler_refuses_bad_addresses_when_made() {
     assert!(sawmill::handler::smtp_handler(options).is_err());
     let options = SmtpOptions::new("127.0.0.1", "a@b.c", &[], "s");
     assert!(sawmill::handler::smtp_handler(options).is_err());
+}
+
+/// A test CA, a server certificate it signed for 127.0.0.1 and localhost,
+/// a client certificate it signed, and a second CA that signed nothing
+/// here — made once per test process with the openssl command.
+fn tls_dir() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("sawmill-tls-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .current_dir(&dir)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "openssl {args:?}: {out:?}");
+        };
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        for ca in ["ca", "other-ca"] {
+            let (key, pem, subj) = (
+                format!("{ca}.key"),
+                format!("{ca}.pem"),
+                format!("/CN=sawmill test {ca}"),
+            );
+            let mut args = vec!["req", "-x509", "-days", "2"];
+            args.extend(ec);
+            args.extend(["-keyout", &key, "-out", &pem, "-subj", &subj]);
+            args.extend(["-addext", "basicConstraints=critical,CA:TRUE"]);
+            args.extend(["-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+            openssl(&args);
+        }
+        for (leaf, cn, ext) in [
+            (
+                "server",
+                "127.0.0.1",
+                "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n",
+            ),
+            ("client", "sawmill-client", "extendedKeyUsage=clientAuth\n"),
+        ] {
+            let (key, csr, pem, subj, extfile) = (
+                format!("{leaf}.key"),
+                format!("{leaf}.csr"),
+                format!("{leaf}.pem"),
+                format!("/CN={cn}"),
+                format!("{leaf}.ext"),
+            );
+            std::fs::write(dir.join(&extfile), ext).unwrap();
+            let mut args = vec!["req"];
+            args.extend(ec);
+            args.extend(["-keyout", &key, "-out", &csr, "-subj", &subj]);
+            openssl(&args);
+            openssl(&[
+                "x509",
+                "-req",
+                "-days",
+                "2",
+                "-in",
+                &csr,
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                &pem,
+                "-extfile",
+                &extfile,
+            ]);
+        }
+        dir
+    })
+}
+
+fn tls_file(name: &str) -> String {
+    tls_dir().join(name).to_str().unwrap().to_owned()
+}
+
+#[test]
+fn https_handler_sends_what_cpython_sends_and_refuses_an_untrusted_server() {
+    let (cert, key, ca) = (
+        tls_file("server.pem"),
+        tls_file("server.key"),
+        tls_file("ca.pem"),
+    );
+    let mut server = Server::start_with(HTTP_RECORDER, &[&cert, &key]);
+    let port = server.port;
+    for (method, url, credentials) in [("GET", "/log?x=1", false), ("POST", "/log", true)] {
+        let creds = if credentials { "('u', 'p w')" } else { "None" };
+        python(&format!(
+            "import logging, logging.handlers, ssl\n\
+             r = logging.makeLogRecord({RECORD_DICT})\n\
+             ctx = ssl.create_default_context(cafile='{ca}')\n\
+             h = logging.handlers.HTTPHandler('127.0.0.1:{port}', '{url}', method='{method}', \
+             secure=True, credentials={creds}, context=ctx)\n\
+             h.handle(r)\n"
+        ));
+        let want = server.next();
+        let mut options = HttpOptions::new(&format!("127.0.0.1:{port}"), url);
+        options.method = Method::parse(method).unwrap();
+        options.secure = true;
+        options.ca_file = Some(ca.clone().into());
+        if credentials {
+            options.credentials = Some(("u".into(), "p w".into()));
+        }
+        let handler = sawmill::handler::http_handler(options).unwrap();
+        handler.handle(&mut the_record());
+        assert_eq!(handler.error_count(), 0);
+        let got = server.next();
+        assert_eq!(without_task_name(&got), want, "https {method} {url}");
+    }
+    // Not signed by a trusted CA: Mozilla's roots (no ca_file) or another
+    // CA. Counted, returns at once, and nothing reaches the server.
+    for ca_file in [None, Some(tls_file("other-ca.pem"))] {
+        let mut options = HttpOptions::new(&format!("127.0.0.1:{port}"), "/refused");
+        options.secure = true;
+        options.ca_file = ca_file.clone().map(Into::into);
+        let handler = sawmill::handler::http_handler(options).unwrap();
+        let t = std::time::Instant::now();
+        handler.handle(&mut the_record());
+        assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+        assert_eq!(handler.error_count(), 1, "ca_file {ca_file:?}");
+    }
+    // Plain HTTP to the same port is a failed exchange too.
+    let handler =
+        sawmill::handler::http_handler(HttpOptions::new(&format!("127.0.0.1:{port}"), "/plain"))
+            .unwrap();
+    handler.handle(&mut the_record());
+    assert_eq!(handler.error_count(), 1);
+    // The server saw none of them: the next request it prints is this one.
+    let mut options = HttpOptions::new(&format!("127.0.0.1:{port}"), "/last");
+    options.secure = true;
+    options.ca_file = Some(ca.into());
+    sawmill::handler::http_handler(options)
+        .unwrap()
+        .handle(&mut the_record());
+    assert!(server.next().contains(r#""path": "/last?"#));
+    // A ca_file that cannot be read is refused when the handler is made.
+    let mut options = HttpOptions::new("127.0.0.1:1", "/");
+    options.ca_file = Some(tls_file("missing.pem").into());
+    assert!(sawmill::handler::http_handler(options).is_err());
 }
