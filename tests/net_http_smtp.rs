@@ -189,13 +189,19 @@ fn http_handler_counts_an_unreachable_server_within_its_timeout() {
 }
 
 /// An aiosmtpd server that prints one JSON line per mail, parsed with the
-/// email package; logins as u/p are accepted without TLS.
+/// email package; logins as u/p are accepted without TLS. With arguments
+/// `starttls|smtps CERT KEY CA` it speaks TLS with that certificate —
+/// STARTTLS required before MAIL and AUTH, or implicit TLS — and asks for
+/// an optional client certificate signed by CA; each line tells whether the
+/// mail came over TLS and the client certificate's common name.
 const SMTP_RECORDER: &str = r#"
-import asyncio, email, email.policy, json, socket
+import asyncio, email, email.policy, json, socket, ssl, sys
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 class Recorder:
     async def handle_DATA(self, server, session, envelope):
+        tls = server.transport.get_extra_info('ssl_object')
+        peer = tls and tls.getpeercert()
         m = email.message_from_bytes(envelope.content, policy=email.policy.default)
         print(json.dumps({'mail_from': envelope.mail_from, 'rcpt_tos': envelope.rcpt_tos,
                           'authenticated': bool(session.authenticated),
@@ -203,14 +209,26 @@ class Recorder:
                           'to': [a.strip() for a in str(m['To']).split(',')],
                           'subject': str(m['Subject']), 'has_date': m['Date'] is not None,
                           'content_type': m.get_content_type(),
-                          'body': m.get_content()}), flush=True)
+                          'body': m.get_content(), 'tls': tls is not None,
+                          'client_cn': peer and dict(x[0] for x in peer['subject'])['commonName']}),
+              flush=True)
         return '250 OK'
 def auth(server, session, envelope, mechanism, data):
     ok = isinstance(data, LoginPassword) and data.login == b'u' and data.password == b'p'
     return AuthResult(success=ok, handled=False)
 s = socket.socket(); s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]; s.close()
-c = Controller(Recorder(), hostname='127.0.0.1', port=port, authenticator=auth,
-               auth_require_tls=False)
+kw = {'auth_require_tls': False}
+if len(sys.argv) > 1:
+    mode, cert, key, ca = sys.argv[1:5]
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    ctx.load_verify_locations(ca)
+    ctx.verify_mode = ssl.CERT_OPTIONAL
+    # aiosmtpd counts only STARTTLS as TLS for AUTH: under implicit TLS it
+    # would not offer AUTH unless told it need not (each line checks 'tls').
+    kw = ({'ssl_context': ctx, 'auth_require_tls': False} if mode == 'smtps'
+          else {'tls_context': ctx, 'require_starttls': True})
+c = Controller(Recorder(), hostname='127.0.0.1', port=port, authenticator=auth, **kw)
 c.start()
 print(port, flush=True)
 import time
@@ -413,4 +431,110 @@ fn https_handler_sends_what_cpython_sends_and_refuses_an_untrusted_server() {
     let mut options = HttpOptions::new("127.0.0.1:1", "/");
     options.ca_file = Some(tls_file("missing.pem").into());
     assert!(sawmill::handler::http_handler(options).is_err());
+}
+
+/// sawmill's SMTPHandler with these TLS settings and credentials u/p.
+fn tls_smtp_handler(
+    port: u16,
+    ssl: bool,
+    ca_file: Option<String>,
+    client: bool,
+) -> std::sync::Arc<sawmill::Handler> {
+    let mut options = SmtpOptions::new(
+        "127.0.0.1",
+        "Lög <log@example.org>",
+        &["ops@example.org", "dev@example.net"],
+        "Alert ✓ from web",
+    );
+    options.port = port;
+    options.credentials = Some(("u".into(), "p".into()));
+    options.secure = !ssl;
+    options.ssl = ssl;
+    options.ca_file = ca_file.map(Into::into);
+    if client {
+        options.client_cert = Some((tls_file("client.key").into(), tls_file("client.pem").into()));
+    }
+    let handler = sawmill::handler::smtp_handler(options).unwrap();
+    handler.set_formatter(Some(std::sync::Arc::new(
+        sawmill::Formatter::new(
+            Some("%(levelname)s:%(name)s:%(message)s"),
+            None,
+            sawmill::Style::Percent,
+        )
+        .unwrap(),
+    )));
+    handler
+}
+
+#[test]
+fn smtp_handler_over_starttls_and_implicit_tls_sends_what_cpython_sends() {
+    let (cert, key, ca) = (
+        tls_file("server.pem"),
+        tls_file("server.key"),
+        tls_file("ca.pem"),
+    );
+    let mut starttls = Server::start_with(SMTP_RECORDER, &["starttls", &cert, &key, &ca]);
+    let mut smtps = Server::start_with(SMTP_RECORDER, &["smtps", &cert, &key, &ca]);
+    // CPython's SMTPHandler: STARTTLS (secure=() or with a client key and
+    // certificate), then AUTH over TLS. CPython cannot do implicit TLS: the
+    // SMTPS mail must equal its STARTTLS one.
+    let mut wants = Vec::new();
+    for client in [false, true] {
+        let secure = if client {
+            format!(
+                "('{}', '{}')",
+                tls_file("client.key"),
+                tls_file("client.pem")
+            )
+        } else {
+            "()".to_owned()
+        };
+        python(&format!(
+            "import logging, logging.handlers, warnings\n\
+             warnings.simplefilter('ignore')\n\
+             r = logging.makeLogRecord({RECORD_DICT})\n\
+             h = logging.handlers.SMTPHandler(('127.0.0.1', {port}), 'Lög <log@example.org>', \
+             ['ops@example.org', 'dev@example.net'], 'Alert ✓ from web', credentials=('u', 'p'), \
+             secure={secure}, timeout=5)\n\
+             h.setFormatter(logging.Formatter('%(levelname)s:%(name)s:%(message)s'))\n\
+             h.handle(r)\n",
+            port = starttls.port
+        ));
+        let want = starttls.next();
+        assert!(want.contains(r#""authenticated": true"#), "{want}");
+        assert!(want.contains(r#""tls": true"#), "{want}");
+        let handler = tls_smtp_handler(starttls.port, false, Some(ca.clone()), client);
+        handler.handle(&mut the_record());
+        assert_eq!(handler.error_count(), 0);
+        assert_eq!(
+            starttls.next(),
+            want,
+            "STARTTLS, client certificate: {client}"
+        );
+        let handler = tls_smtp_handler(smtps.port, true, Some(ca.clone()), client);
+        handler.handle(&mut the_record());
+        assert_eq!(handler.error_count(), 0);
+        assert_eq!(smtps.next(), want, "SMTPS, client certificate: {client}");
+        wants.push(want);
+    }
+    assert!(
+        wants[1].contains(r#""client_cn": "sawmill-client""#),
+        "{}",
+        wants[1]
+    );
+    // An untrusted server certificate (default roots, another CA) is refused
+    // by both modes: counted, the call returns at once, nothing delivered.
+    for ca_file in [None, Some(tls_file("other-ca.pem"))] {
+        for (server, ssl) in [(&starttls, false), (&smtps, true)] {
+            let handler = tls_smtp_handler(server.port, ssl, ca_file.clone(), false);
+            let t = std::time::Instant::now();
+            handler.handle(&mut the_record());
+            assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+            assert_eq!(handler.error_count(), 1, "ssl {ssl}, ca_file {ca_file:?}");
+        }
+    }
+    for (server, ssl) in [(&mut starttls, false), (&mut smtps, true)] {
+        tls_smtp_handler(server.port, ssl, Some(ca.clone()), false).handle(&mut the_record());
+        assert_eq!(server.next(), wants[0], "only the trusted mail arrives");
+    }
 }

@@ -92,7 +92,14 @@ impl SmtpOptions {
                 let read = |p: &PathBuf| {
                     std::fs::read(p).map_err(|e| format!("secure {}: {e}", p.display()))
                 };
-                let identity = Identity::from_pem(&read(certfile)?, &read(keyfile)?)
+                // lettre 0.11's rustls Identity::from_pem takes the key as
+                // PEM but the certificate as DER (it does not decode it):
+                // hand it the DER of certfile's first certificate, so only
+                // the leaf is presented (no intermediates).
+                use rustls::pki_types::{pem::PemObject, CertificateDer};
+                let leaf = CertificateDer::from_pem_slice(&read(certfile)?)
+                    .map_err(|e| format!("secure certfile {}: {e}", certfile.display()))?;
+                let identity = Identity::from_pem(&leaf, &read(keyfile)?)
                     .map_err(|e| format!("secure ({keyfile:?}, {certfile:?}): {e}"))?;
                 params = params.identify_with(identity);
             }
