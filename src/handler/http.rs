@@ -9,6 +9,7 @@
 //! certificates of `ca_file` when given (what CPython does with
 //! `context=ssl.create_default_context(cafile=...)`).
 
+use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -154,9 +155,18 @@ fn tls_config(path: &std::path::Path) -> Result<Arc<rustls::ClientConfig>, Strin
 impl HttpSink {
     /// Refuses a `ca_file` that cannot be read or holds no certificate.
     pub fn new(options: HttpOptions) -> Result<HttpSink, String> {
+        // The DNS lookup is bounded by the timeout too (ureq's is not).
+        let dns_wait = options.timeout;
         let mut builder = ureq::AgentBuilder::new()
             .timeout(options.timeout)
-            .redirects(0);
+            .redirects(0)
+            .resolver(move |netloc: &str| {
+                let (host, port) = netloc
+                    .rsplit_once(':')
+                    .and_then(|(h, p)| Some((h, p.parse::<u16>().ok()?)))
+                    .ok_or_else(|| io::Error::other(format!("bad address {netloc}")))?;
+                crate::net::resolve::resolve(host, port, dns_wait)
+            });
         if let Some(path) = &options.ca_file {
             builder = builder.tls_config(tls_config(path)?);
         }

@@ -27,7 +27,7 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Write};
-use std::net::{TcpStream, ToSocketAddrs, UdpSocket};
+use std::net::{TcpStream, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::{UnixDatagram, UnixStream};
 use std::path::PathBuf;
@@ -346,7 +346,7 @@ impl Transport {
             }
             Address::Inet(host, port) => {
                 if self.resolved.is_empty() {
-                    self.resolved = (host.as_str(), *port).to_socket_addrs()?.collect();
+                    self.resolved = crate::net::resolve::resolve(host, *port, self.remaining())?;
                 }
                 let mut last = io::Error::new(io::ErrorKind::NotFound, "no address for host");
                 for &addr in &self.resolved {
