@@ -364,6 +364,15 @@ fn tls_dir() -> &'static std::path::Path {
     })
 }
 
+/// Applies a dictConfig and returns its handler `name`; one at a time (a
+/// configuration replaces the one another test just applied).
+fn configured(config: &str, name: &str) -> std::sync::Arc<sawmill::Handler> {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap();
+    sawmill::config::dict_config_json(config).unwrap();
+    sawmill::config::handler_by_name(name).unwrap()
+}
+
 fn tls_file(name: &str) -> String {
     tls_dir().join(name).to_str().unwrap().to_owned()
 }
@@ -377,6 +386,7 @@ fn https_handler_sends_what_cpython_sends_and_refuses_an_untrusted_server() {
     );
     let mut server = Server::start_with(HTTP_RECORDER, &[&cert, &key]);
     let port = server.port;
+    let mut wants = Vec::new();
     for (method, url, credentials) in [("GET", "/log?x=1", false), ("POST", "/log", true)] {
         let creds = if credentials { "('u', 'p w')" } else { "None" };
         python(&format!(
@@ -400,7 +410,18 @@ fn https_handler_sends_what_cpython_sends_and_refuses_an_untrusted_server() {
         assert_eq!(handler.error_count(), 0);
         let got = server.next();
         assert_eq!(without_task_name(&got), want, "https {method} {url}");
+        wants.push(want);
     }
+    // The same from dictConfig, with ca_file.
+    let config = format!(
+        r#"{{"version": 1, "disable_existing_loggers": false, "handlers": {{"tls_web":
+            {{"class": "logging.handlers.HTTPHandler", "host": "127.0.0.1:{port}",
+              "url": "/log", "method": "POST", "secure": true, "credentials": ["u", "p w"],
+              "ca_file": {ca:?}}}}}}}"#
+    );
+    let handler = configured(&config, "tls_web");
+    handler.handle(&mut the_record());
+    assert_eq!(without_task_name(&server.next()), wants[1], "dictConfig");
     // Not signed by a trusted CA: Mozilla's roots (no ca_file) or another
     // CA. Counted, returns at once, and nothing reaches the server.
     for ca_file in [None, Some(tls_file("other-ca.pem"))] {
@@ -522,6 +543,22 @@ fn smtp_handler_over_starttls_and_implicit_tls_sends_what_cpython_sends() {
         "{}",
         wants[1]
     );
+    // The same from dictConfig: secure [keyfile, certfile] and ca_file.
+    let config = format!(
+        r#"{{"version": 1, "disable_existing_loggers": false,
+            "formatters": {{"f": {{"format": "%(levelname)s:%(name)s:%(message)s"}}}},
+            "handlers": {{"tls_mail": {{"class": "logging.handlers.SMTPHandler",
+              "mailhost": ["127.0.0.1", {port}], "fromaddr": "Lög <log@example.org>",
+              "toaddrs": ["ops@example.org", "dev@example.net"], "subject": "Alert ✓ from web",
+              "credentials": ["u", "p"], "secure": [{key:?}, {cert:?}], "ca_file": {ca:?},
+              "formatter": "f"}}}}}}"#,
+        port = starttls.port,
+        key = tls_file("client.key"),
+        cert = tls_file("client.pem"),
+    );
+    let handler = configured(&config, "tls_mail");
+    handler.handle(&mut the_record());
+    assert_eq!(starttls.next(), wants[1], "dictConfig");
     // An untrusted server certificate (default roots, another CA) is refused
     // by both modes: counted, the call returns at once, nothing delivered.
     for ca_file in [None, Some(tls_file("other-ca.pem"))] {
