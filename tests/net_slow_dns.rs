@@ -56,9 +56,10 @@ fn quick<T>(what: &str, f: impl FnOnce() -> T) {
     );
 }
 
-/// Waits out the slow lookup (started by the first record).
-fn after_the_lookup() {
-    std::thread::sleep(SLOW + Duration::from_millis(300));
+/// Waits until the slow lookup of `host` (started by the first record)
+/// has answered.
+fn after_the_lookup(host: &str) {
+    sawmill::net::resolve::resolve(host, 1, Duration::from_secs(10)).unwrap();
 }
 
 #[test]
@@ -92,7 +93,7 @@ fn socket_handler_case() {
             handler.handle(&mut record(&format!("early {i}")))
         });
     }
-    after_the_lookup();
+    after_the_lookup("tcp.slow.test");
     quick("socket after the lookup", || {
         handler.handle(&mut record("late"))
     });
@@ -119,7 +120,7 @@ fn datagram_handler_case() {
         quick("datagram", || handler.handle(&mut record("early")));
     }
     assert_eq!(handler.error_count(), 3);
-    after_the_lookup();
+    after_the_lookup("udp.slow.test");
     quick("datagram after the lookup", || {
         handler.handle(&mut record("late"))
     });
@@ -146,7 +147,7 @@ fn syslog_handler_case() {
     let handler = sawmill::handler::syslog_handler(options).unwrap();
     quick("syslog", || handler.handle(&mut record("early")));
     assert_eq!(handler.error_count(), 1);
-    after_the_lookup();
+    after_the_lookup("syslog.slow.test");
     quick("syslog after the lookup", || {
         handler.handle(&mut record("late"))
     });
@@ -164,7 +165,7 @@ fn http_handler_case() {
     let handler = sawmill::handler::http_handler(options).unwrap();
     quick("http", || handler.handle(&mut record("early")));
     assert_eq!(handler.error_count(), 1);
-    after_the_lookup();
+    after_the_lookup("web.slow.test");
     // The server reads the request line and answers; the handler is done
     // once it has the response.
     let server = std::thread::spawn(move || {

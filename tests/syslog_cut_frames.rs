@@ -139,7 +139,8 @@ fn a_record_cut_mid_write_reaches_rsyslog_once() {
             socktype: SockType::Stream,
             protocol: Protocol::Rfc5424,
             framing,
-            timeout: Duration::from_millis(300),
+            // Long enough for the resend through the proxy on a loaded machine.
+            timeout: Duration::from_secs(1),
             outage_buffer: 8 << 20,
             ..SyslogOptions::default()
         })

@@ -30,7 +30,7 @@ const MAX_NAMES: usize = 256;
 type Answer = Result<Vec<SocketAddr>, (io::ErrorKind, String)>;
 
 /// The resolver the helper threads call (`getaddrinfo` unless a test set
-/// another one).
+/// another one), with port 0: answers are kept per name, whatever the port.
 pub type ResolveFn = fn(&str, u16) -> io::Result<Vec<SocketAddr>>;
 
 static RESOLVER: Lock<Option<ResolveFn>> = Lock::new(None);
@@ -81,15 +81,16 @@ impl Entry {
     }
 }
 
-static CACHE: Lock<Option<HashMap<(String, u16), Entry>>> = Lock::new(None);
+/// Host name → what is known of it (ports are set by the caller).
+static CACHE: Lock<Option<HashMap<String, Entry>>> = Lock::new(None);
 
 fn system_resolve(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
     Ok((host, port).to_socket_addrs()?.collect())
 }
 
-fn lookup_now(host: &str, port: u16) -> Answer {
+fn lookup_now(host: &str) -> Answer {
     let resolver = RESOLVER.lock().unwrap_or(system_resolve);
-    match resolver(host, port) {
+    match resolver(host, 0) {
         Ok(addrs) if addrs.is_empty() => Err((
             io::ErrorKind::NotFound,
             format!("{host} resolves to no address"),
@@ -100,7 +101,7 @@ fn lookup_now(host: &str, port: u16) -> Answer {
 }
 
 /// Starts a helper thread looking `host` up.
-fn start(host: &str, port: u16) -> Option<Arc<Lookup>> {
+fn start(host: &str) -> Option<Arc<Lookup>> {
     let lookup = Arc::new(Lookup {
         answer: Mutex::new(None),
         done: Condvar::new(),
@@ -109,7 +110,7 @@ fn start(host: &str, port: u16) -> Option<Arc<Lookup>> {
     std::thread::Builder::new()
         .name("sawmill-dns".into())
         .spawn(move || {
-            let answer = lookup_now(&name, port);
+            let answer = lookup_now(&name);
             *theirs.answer.lock().unwrap_or_else(|e| e.into_inner()) = Some(answer);
             theirs.done.notify_all();
         })
@@ -131,7 +132,16 @@ pub fn resolve(host: &str, port: u16, timeout: Duration) -> io::Result<Vec<Socke
     if let Ok(ip) = literal.parse::<IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
-    let key = (host.to_owned(), port);
+    let mut addrs = resolve_name(host, timeout)?;
+    for addr in &mut addrs {
+        addr.set_port(port);
+    }
+    Ok(addrs)
+}
+
+/// The addresses of a host name (port 0), by the kept answers or a lookup.
+fn resolve_name(host: &str, timeout: Duration) -> io::Result<Vec<SocketAddr>> {
+    let key = host.to_owned();
     let lookup = {
         let mut cache = CACHE.lock();
         let cache = cache.get_or_insert_with(HashMap::new);
@@ -155,11 +165,11 @@ pub fn resolve(host: &str, port: u16, timeout: Duration) -> io::Result<Vec<Socke
             }
         }
         if entry.running.is_none() {
-            match start(host, port) {
+            match start(host) {
                 Some(lookup) => entry.running = Some(lookup),
                 // No thread to spare: look it up here, unbounded.
                 None => {
-                    let answer = lookup_now(host, port);
+                    let answer = lookup_now(host);
                     entry.record(answer.clone());
                     return choose(Some(answer), entry, host, timeout);
                 }
