@@ -11,6 +11,7 @@ command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)  # issue 13: ColorStreamHandler in a real terminal
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)  # issue 14: bindings/node (koffi)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)  # issue 11: the TLS tests make their certificates
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} with apt-get"
   SUDO=""

@@ -35,6 +35,7 @@ extern "C" fn in_child() {
     crate::record::reset_locks_after_fork();
     crate::ffi::reset_locks_after_fork();
     crate::handler::reset_locks_after_fork();
+    crate::net::resolve::reset_after_fork();
 }
 
 /// Registers the child handler once per process (at library load and at the

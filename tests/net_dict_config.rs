@@ -91,7 +91,12 @@ fn network_handlers_from_dict_config() {
         (
             r#"{"class": "logging.handlers.SMTPHandler", "mailhost": "h", "fromaddr": "a@b.c",
                "toaddrs": "a@b.c", "subject": "s", "secure": ["key.pem"]}"#,
-            "not supported",
+            "[keyfile, certfile]",
+        ),
+        (
+            r#"{"class": "logging.handlers.HTTPHandler", "host": "h", "url": "/", "secure": true,
+               "ca_file": "/nonexistent/ca.pem"}"#,
+            "ca_file /nonexistent/ca.pem",
         ),
     ] {
         let config = format!(r#"{{"version": 1, "handlers": {{"h": {bad}}}}}"#);

@@ -332,3 +332,99 @@ fn receive_with_a_config_file_writes_where_the_configuration_says() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Sends records `range` ("n=<i>") to `port` with sawmill's SocketHandler.
+fn send_numbered(port: u16, range: std::ops::Range<u32>) {
+    let handler =
+        sawmill::handler::socket_handler(sawmill::handler::NetOptions::new("127.0.0.1", port));
+    for i in range {
+        let mut record = sawmill::Record::stamped(
+            1700000000.0,
+            "rotated",
+            sawmill::INFO,
+            None,
+            1,
+            None,
+            std::borrow::Cow::Owned(format!("n={i}")),
+            1,
+            "MainThread",
+            "MainProcess",
+        );
+        handler.handle(&mut record);
+    }
+    handler.close().unwrap();
+    assert_eq!(handler.error_count(), 0);
+}
+
+/// The numbers of the "n=<i>" lines of `path`, sorted.
+fn numbers_in(path: &std::path::Path) -> Vec<u32> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut n: Vec<u32> = text
+        .lines()
+        .map(|l| l.strip_prefix("n=").unwrap().parse().unwrap())
+        .collect();
+    n.sort_unstable();
+    n
+}
+
+fn wait_for_lines(path: &std::path::Path, count: usize) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while numbers_in(path).len() < count {
+        assert!(Instant::now() < deadline, "{} lines in {path:?}", count);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// logrotate's way: rename the file away, SIGHUP, go on logging. Records
+/// written before the rename stay in the renamed file, records after the
+/// receiver's 'reopening files' go to a fresh file; none is lost or written
+/// twice — also with a write buffer, whose records are written to the old
+/// file before the new one is opened.
+#[test]
+fn sighup_after_a_rename_reopens_the_file_without_losing_records() {
+    let dir = std::env::temp_dir().join(format!("sawmill-net-hup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for buffered in [false, true] {
+        let (log, rotated) = (dir.join("r.log"), dir.join("r.log.1"));
+        let _ = std::fs::remove_file(&log);
+        let _ = std::fs::remove_file(&rotated);
+        let mut args = vec!["--format", "%(message)s", "--file", log.to_str().unwrap()];
+        if buffered {
+            args.extend(["--buffer", "1048576"]);
+        }
+        let mut running = sawmill_receive(&args);
+        send_numbered(running.tcp, 0..1000);
+        if !buffered {
+            wait_for_lines(&log, 1000);
+        }
+        std::fs::rename(&log, &rotated).unwrap();
+        let pid = running.child.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-HUP", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let mut line = String::new();
+        BufReader::new(running.child.stdout.as_mut().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line, "reopening files\n");
+        send_numbered(running.tcp, 1000..2000);
+        std::thread::sleep(Duration::from_millis(300));
+        let (_, err) = stop(running);
+        assert_eq!(err, "");
+        let (old, new) = (numbers_in(&rotated), numbers_in(&log));
+        let mut all = [old.clone(), new.clone()].concat();
+        all.sort_unstable();
+        assert_eq!(all, (0..2000).collect::<Vec<_>>(), "buffered: {buffered}");
+        // Every record sent after 'reopening files' is in the fresh file.
+        assert!(
+            new.ends_with(&(1000..2000).collect::<Vec<_>>()),
+            "{buffered}"
+        );
+        if !buffered {
+            assert_eq!(old, (0..1000).collect::<Vec<_>>());
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

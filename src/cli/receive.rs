@@ -6,6 +6,9 @@
 //!
 //! SIGTERM and SIGINT stop it cleanly (what was received is written, every
 //! handler flushed and closed); SIGHUP makes file handlers reopen their files.
+//! SIGHUP is logrotate's `postrotate` step: rename the file away, send
+//! SIGHUP, and records handled after 'reopening files' is printed go to a
+//! fresh file, the earlier ones (buffered ones too) to the renamed one.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -31,7 +34,8 @@ const USAGE: &str = "usage: sawmill receive [--tcp HOST:PORT] [--udp HOST:PORT] 
   RotatingFileHandler when --max-bytes is given), or what --config FILE sets
   up (a .json file as dictConfig, anything else as fileConfig INI) (then --format/--file are not used). Prints 'listening tcp=… udp=…'
   on stdout once ready. SIGTERM/SIGINT stop it with everything written;
-  SIGHUP reopens the files.";
+  SIGHUP reopens the files (each file at its next record, after writing
+  what it buffered to the old one) and prints 'reopening files'.";
 
 struct Args {
     tcp: Option<String>,
@@ -185,6 +189,10 @@ pub fn main(args: &[String]) -> i32 {
     for signal in signals.forever() {
         if signal == SIGHUP {
             handler::request_reopen();
+            // Tells a rotation script (and the tests) that records handled
+            // from now on go to the reopened files.
+            let _ = writeln!(stdout, "reopening files");
+            let _ = stdout.flush();
             continue;
         }
         break;

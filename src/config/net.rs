@@ -221,10 +221,20 @@ static HTTP_KEYS: &[Key<HttpOptions>] = &[
         name: "context",
         python: true,
         refs: Refs::None,
-        doc: "only null (an ssl.SSLContext cannot be expressed; the system's roots verify HTTPS)",
+        doc: "only null (an ssl.SSLContext cannot be expressed: Mozilla's roots, or ca_file, verify HTTPS)",
         set: |_, v, _| match v {
             Json::Null => Ok(()),
             _ => Err("an SSL context cannot be configured here; leave it null".into()),
+        },
+    },
+    Key {
+        name: "ca_file",
+        python: false,
+        refs: Refs::None,
+        doc: "PEM file of the certificates HTTPS trusts instead of the default roots (the cafile of Python's context)",
+        set: |o, v, _| {
+            o.ca_file = Some(as_str(v)?.into());
+            Ok(())
         },
     },
     Key {
@@ -261,10 +271,12 @@ pub static HTTP_HANDLER: Class<HttpOptions> = Class {
         if o.host.is_empty() {
             return Err("host: empty".into());
         }
+        // Reads ca_file: a missing one is refused with the configuration.
+        let h = handler::http_handler(o)?;
         if ctx.check_only {
             return Ok(handler::null_handler());
         }
-        Ok(handler::http_handler(o))
+        Ok(h)
     },
 };
 
@@ -340,17 +352,17 @@ static SMTP_KEYS: &[Key<SmtpOptions>] = &[
         name: "secure",
         python: true,
         refs: Refs::None,
-        doc: "[] (or any list): STARTTLS, with credentials only, as CPython; key/cert files are not supported",
+        doc: "[] / [keyfile, certfile]: STARTTLS (presenting that client certificate), with credentials only, as CPython; the server is verified (see ca_file)",
         set: |o, v, _| {
             match v {
                 Json::Null => o.secure = false,
                 Json::Array(items) if items.is_empty() => o.secure = true,
-                _ => {
-                    return Err(
-                        "only null or [] (client key and certificate files are not supported)"
-                            .into(),
-                    )
+                Json::Array(items) if items.len() == 2 => {
+                    o.secure = true;
+                    o.client_cert = Some((as_str(&items[0])?.into(), as_str(&items[1])?.into()));
                 }
+                // CPython's ssl refuses a keyfile without a certfile too.
+                _ => return Err("expected null, [] or [keyfile, certfile]".into()),
             }
             Ok(())
         },
@@ -372,6 +384,16 @@ static SMTP_KEYS: &[Key<SmtpOptions>] = &[
         doc: "true: implicit TLS from the first byte (Python's SMTP_SSL)",
         set: |o, v, _| {
             o.ssl = as_bool(v)?;
+            Ok(())
+        },
+    },
+    Key {
+        name: "ca_file",
+        python: false,
+        refs: Refs::None,
+        doc: "PEM file of the certificates TLS trusts instead of the default roots",
+        set: |o, v, _| {
+            o.ca_file = Some(as_str(v)?.into());
             Ok(())
         },
     },

@@ -266,7 +266,9 @@ pub unsafe extern "C" fn sawmill_http_handler_new(
         if timeout_ms > 0 {
             options.timeout = Duration::from_millis(timeout_ms.into());
         }
-        Ok(into_c(handler::http_handler(options)))
+        Ok(into_c(
+            handler::http_handler(options).map_err(FfiError::invalid)?,
+        ))
     })
 }
 

@@ -29,7 +29,7 @@ impl DatagramSink {
 
     fn socket(&mut self) -> io::Result<&(UdpSocket, SocketAddr)> {
         if self.socket.is_none() {
-            let addr = self.options.resolve()?[0];
+            let addr = self.options.resolve(self.options.send_timeout)?[0];
             let local: SocketAddr = if addr.is_ipv4() {
                 "0.0.0.0:0".parse().expect("literal")
             } else {

@@ -4,8 +4,14 @@
 //! `application/x-www-form-urlencoded` body for POST — with Basic
 //! credentials when given; or, as an option, the dict as a JSON body. The
 //! request is made by `ureq` with a timeout; the response is not used
-//! (CPython ignores it too), but a failed exchange is counted.
+//! (CPython ignores it too), but a failed exchange is counted. HTTPS
+//! verifies the server against Mozilla's roots, or against only the
+//! certificates of `ca_file` when given (what CPython does with
+//! `context=ssl.create_default_context(cafile=...)`).
 
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::{EmitError, ErrorKind, Sink};
@@ -34,6 +40,9 @@ pub struct HttpOptions {
     pub timeout: Duration,
     /// POST the dict as `application/json` instead (sawmill's option).
     pub json: bool,
+    /// PEM certificates trusted for HTTPS instead of the default roots
+    /// (the `cafile` of CPython's `context`).
+    pub ca_file: Option<PathBuf>,
 }
 
 impl HttpOptions {
@@ -46,6 +55,7 @@ impl HttpOptions {
             credentials: None,
             timeout: Duration::from_secs(5),
             json: false,
+            ca_file: None,
         }
     }
 }
@@ -109,23 +119,69 @@ pub struct HttpSink {
     authorization: Option<String>,
 }
 
+/// The PEM certificates of `path`, for a TLS client's roots; an unreadable
+/// file, or one with no certificate, is refused.
+pub fn read_ca_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    let pem = std::fs::read(path).map_err(|e| format!("ca_file {}: {e}", path.display()))?;
+    if !pem
+        .windows(b"-----BEGIN CERTIFICATE-----".len())
+        .any(|w| w == b"-----BEGIN CERTIFICATE-----")
+    {
+        return Err(format!("ca_file {}: no PEM certificate", path.display()));
+    }
+    Ok(pem)
+}
+
+/// A rustls client trusting only the certificates of `path`.
+fn tls_config(path: &std::path::Path) -> Result<Arc<rustls::ClientConfig>, String> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let pem = read_ca_file(path)?;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        let cert = cert.map_err(|e| format!("ca_file {}: {e}", path.display()))?;
+        roots
+            .add(cert)
+            .map_err(|e| format!("ca_file {}: {e}", path.display()))?;
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
 impl HttpSink {
-    pub fn new(options: HttpOptions) -> HttpSink {
-        let agent = ureq::AgentBuilder::new()
+    /// Refuses a `ca_file` that cannot be read or holds no certificate.
+    pub fn new(options: HttpOptions) -> Result<HttpSink, String> {
+        // The DNS lookup is bounded by the timeout too (ureq's is not).
+        let dns_wait = options.timeout;
+        let mut builder = ureq::AgentBuilder::new()
             .timeout(options.timeout)
             .redirects(0)
-            .build();
+            .resolver(move |netloc: &str| {
+                let (host, port) = netloc
+                    .rsplit_once(':')
+                    .and_then(|(h, p)| Some((h, p.parse::<u16>().ok()?)))
+                    .ok_or_else(|| io::Error::other(format!("bad address {netloc}")))?;
+                crate::net::resolve::resolve(host, port, dns_wait)
+            });
+        if let Some(path) = &options.ca_file {
+            builder = builder.tls_config(tls_config(path)?);
+        }
+        let agent = builder.build();
         let authorization = options.credentials.as_ref().map(|(user, password)| {
             use base64::Engine as _;
             let token =
                 base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
             format!("Basic {token}")
         });
-        HttpSink {
+        Ok(HttpSink {
             options,
             agent,
             authorization,
-        }
+        })
     }
 }
 

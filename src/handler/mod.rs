@@ -669,9 +669,9 @@ pub fn datagram_handler(options: NetOptions) -> Arc<Handler> {
     Handler::new(Box::new(datagram::DatagramSink::new(options)))
 }
 
-/// Python's `HTTPHandler` (see `http.rs`).
-pub fn http_handler(options: http::HttpOptions) -> Arc<Handler> {
-    Handler::new(Box::new(http::HttpSink::new(options)))
+/// Python's `HTTPHandler` (see `http.rs`); a bad `ca_file` is refused here.
+pub fn http_handler(options: http::HttpOptions) -> Result<Arc<Handler>, String> {
+    Ok(Handler::new(Box::new(http::HttpSink::new(options)?)))
 }
 
 /// Python's `SMTPHandler` (see `smtp.rs`); bad addresses are refused here.

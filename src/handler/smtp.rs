@@ -3,13 +3,21 @@
 //! sent by `lettre` with a timeout. As in CPython, `secure` means STARTTLS
 //! after EHLO and only applies with credentials; `mailhost` may carry a
 //! port. sawmill adds `ssl` (implicit TLS, Python's SMTP_SSL) as an option.
+//!
+//! `secure`'s (keyfile, certfile) present a client certificate as CPython's
+//! does. Unlike CPython — whose `starttls()` context checks neither the
+//! certificate nor the host name — the server is always verified: against
+//! Mozilla's roots, or only the certificates of `ca_file` when given.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{
+    Certificate, CertificateStore, Identity, Tls, TlsParameters,
+};
 use lettre::{Message, SmtpTransport, Transport};
 
 use super::{EmitError, ErrorKind, Sink};
@@ -29,6 +37,11 @@ pub struct SmtpOptions {
     pub secure: bool,
     /// Implicit TLS from the first byte (sawmill's option).
     pub ssl: bool,
+    /// `secure = (keyfile, certfile)`: the client's key and certificate
+    /// chain (PEM), presented when the server asks.
+    pub client_cert: Option<(PathBuf, PathBuf)>,
+    /// PEM certificates trusted instead of the default roots.
+    pub ca_file: Option<PathBuf>,
     pub timeout: Duration,
 }
 
@@ -43,6 +56,8 @@ impl SmtpOptions {
             credentials: None,
             secure: false,
             ssl: false,
+            client_cert: None,
+            ca_file: None,
             timeout: Duration::from_secs(5),
         }
     }
@@ -63,9 +78,33 @@ impl SmtpOptions {
             return Err("toaddrs is empty".into());
         }
         let port = if self.port == 0 { 25 } else { self.port };
-        let tls = |required: bool| -> Result<Tls, String> {
-            let params = TlsParameters::new(self.mailhost.clone()).map_err(|e| e.to_string())?;
-            Ok(if required {
+        let tls = |wrapper: bool| -> Result<Tls, String> {
+            let mut params = TlsParameters::builder(self.mailhost.clone());
+            if let Some(path) = &self.ca_file {
+                let pem = super::http::read_ca_file(path)?;
+                let certs = Certificate::from_pem(&pem)
+                    .map_err(|e| format!("ca_file {}: {e}", path.display()))?;
+                params = params
+                    .certificate_store(CertificateStore::None)
+                    .add_root_certificate(certs);
+            }
+            if let Some((keyfile, certfile)) = &self.client_cert {
+                let read = |p: &PathBuf| {
+                    std::fs::read(p).map_err(|e| format!("secure {}: {e}", p.display()))
+                };
+                // lettre 0.11's rustls Identity::from_pem takes the key as
+                // PEM but the certificate as DER (it does not decode it):
+                // hand it the DER of certfile's first certificate, so only
+                // the leaf is presented (no intermediates).
+                use rustls::pki_types::{pem::PemObject, CertificateDer};
+                let leaf = CertificateDer::from_pem_slice(&read(certfile)?)
+                    .map_err(|e| format!("secure certfile {}: {e}", certfile.display()))?;
+                let identity = Identity::from_pem(&leaf, &read(keyfile)?)
+                    .map_err(|e| format!("secure ({keyfile:?}, {certfile:?}): {e}"))?;
+                params = params.identify_with(identity);
+            }
+            let params = params.build().map_err(|e| e.to_string())?;
+            Ok(if wrapper {
                 Tls::Wrapper(params)
             } else {
                 Tls::Required(params)

@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 use std::io;
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpStream};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -56,15 +56,9 @@ impl NetOptions {
         }
     }
 
-    pub(crate) fn resolve(&self) -> io::Result<Vec<SocketAddr>> {
-        let addrs: Vec<SocketAddr> = (self.host.as_str(), self.port).to_socket_addrs()?.collect();
-        if addrs.is_empty() {
-            return Err(io::Error::new(
-                io::ErrorKind::NotFound,
-                format!("{} resolves to no address", self.host),
-            ));
-        }
-        Ok(addrs)
+    /// The receiver's addresses, waiting at most `timeout` for the DNS.
+    pub(crate) fn resolve(&self, timeout: Duration) -> io::Result<Vec<SocketAddr>> {
+        crate::net::resolve::resolve(&self.host, self.port, timeout)
     }
 }
 
@@ -116,7 +110,7 @@ impl SocketSink {
 
     fn connect(&mut self) -> io::Result<()> {
         let mut last = None;
-        for addr in self.options.resolve()? {
+        for addr in self.options.resolve(self.options.connect_timeout)? {
             match TcpStream::connect_timeout(&addr, self.options.connect_timeout) {
                 Ok(stream) => {
                     stream.set_write_timeout(Some(self.options.send_timeout))?;

@@ -21,13 +21,18 @@
 //! order, by the next call or flush that finds the daemon back, as far as
 //! that call's timeout allows. Beyond the bound the oldest are dropped and
 //! counted in the handler's dropped count; a dropped record is never sent
-//! later. Records kept at close are dropped and counted. Records the daemon
+//! later. A record cut mid-write is kept and sent whole again only on an
+//! octet-counted stream, whose receivers drop the cut frame (rsyslog 8.2302
+//! and syslog-ng checked by tests/syslog_cut_frames.rs); on an LF-framed or
+//! unframed stream they log the cut part as a message, so the record is not
+//! sent again (at most once, cut) and counted as an I/O error.
+//! Records kept at close are dropped and counted. Records the daemon
 //! had accepted into its socket but not read when it stopped are lost (no
 //! acknowledgement exists in syslog to find them).
 
 use std::collections::VecDeque;
 use std::io::{self, Write};
-use std::net::{TcpStream, ToSocketAddrs, UdpSocket};
+use std::net::{TcpStream, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::{UnixDatagram, UnixStream};
 use std::path::PathBuf;
@@ -193,6 +198,8 @@ struct Transport {
     outage_bytes: usize,
     /// The bound on `outage_bytes` (0 = no outage buffer).
     outage_limit: usize,
+    /// The last `write_stream` failed after writing part of its bytes.
+    cut: bool,
 }
 
 fn timed_out() -> io::Error {
@@ -220,6 +227,7 @@ impl Transport {
             outage: VecDeque::new(),
             outage_bytes: 0,
             outage_limit: 0,
+            cut: false,
         }
     }
 
@@ -346,7 +354,7 @@ impl Transport {
             }
             Address::Inet(host, port) => {
                 if self.resolved.is_empty() {
-                    self.resolved = (host.as_str(), *port).to_socket_addrs()?.collect();
+                    self.resolved = crate::net::resolve::resolve(host, *port, self.remaining())?;
                 }
                 let mut last = io::Error::new(io::ErrorKind::NotFound, "no address for host");
                 for &addr in &self.resolved {
@@ -466,16 +474,22 @@ impl Transport {
     }
 
     /// Writes all of `bytes` to the stream by the call's deadline; a stream
-    /// cut mid-record is dropped.
+    /// cut mid-record is dropped (and `cut` says so).
     fn write_stream(&mut self, bytes: &[u8]) -> io::Result<()> {
         let mut done = 0;
-        while done < bytes.len() {
+        let result = self.write_stream_from(bytes, &mut done);
+        self.cut = result.is_err() && done > 0;
+        result
+    }
+
+    fn write_stream_from(&mut self, bytes: &[u8], done: &mut usize) -> io::Result<()> {
+        while *done < bytes.len() {
             if Instant::now() >= self.deadline {
                 self.fail();
                 return Err(timed_out());
             }
             self.fit_timeout();
-            let rest = &bytes[done..];
+            let rest = &bytes[*done..];
             let result = match self.conn.as_mut() {
                 Some(Conn::Tcp(s)) => s.write(rest),
                 Some(Conn::UnixStream(s)) => s.write(rest),
@@ -486,7 +500,7 @@ impl Transport {
                     self.fail();
                     return Err(io::Error::new(io::ErrorKind::WriteZero, "write returned 0"));
                 }
-                Ok(n) => done += n,
+                Ok(n) => *done += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     self.fail();
@@ -598,6 +612,18 @@ impl Transport {
         }
         (done, refused.map_or(Ok(()), Err))
     }
+}
+
+/// Why a record written through (outage buffer on) was not delivered.
+enum NotSent {
+    /// Keep it and send it whole later: none of it went out, or the stream
+    /// is octet-counted, whose receivers drop a cut frame (rsyslog and
+    /// syslog-ng log "incomplete frame" and discard it).
+    Keep(io::Error),
+    /// Part of it went out on an LF-framed (or unframed Unix) stream:
+    /// rsyslog and syslog-ng log the cut part as a message when the stream
+    /// closes, so sending it again would deliver it twice.
+    Cut(io::Error),
 }
 
 /// Frames one record for the stream `conn` (RFC 6587) into `out`.
@@ -822,33 +848,50 @@ impl SyslogSink {
 
     /// Writes one unframed record now (write-through), refusing a stream
     /// whose daemon has gone.
-    fn deliver(&mut self, record: &[u8]) -> io::Result<()> {
+    fn deliver(&mut self, record: &[u8]) -> Result<(), NotSent> {
         let limit = self.datagram_limit();
         let t = &mut self.transport;
         if t.peer_closed() {
             t.fail();
         }
-        t.ensure_connected()?;
+        t.ensure_connected().map_err(NotSent::Keep)?;
         if !t.is_stream() {
             let mut bytes = record.to_vec();
             wire::truncate_datagram(&mut bytes, limit);
-            return t.send_datagram(&bytes);
+            return t.send_datagram(&bytes).map_err(NotSent::Keep);
         }
+        // Only an octet count tells the receiver a frame was cut.
+        let cut_part_kept =
+            self.framing == Framing::Lf || matches!(t.conn, Some(Conn::UnixStream(_)));
         frame(&mut self.framed, t.conn.as_ref(), self.framing, record);
-        t.write_stream(&self.framed)
+        t.write_stream(&self.framed).map_err(|e| {
+            if t.cut && cut_part_kept {
+                NotSent::Cut(e)
+            } else {
+                NotSent::Keep(e)
+            }
+        })
     }
 
     /// Sends the kept records in order while the call has time left.
     fn drain_outage(&mut self) -> io::Result<()> {
         while let Some(record) = self.transport.outage.pop_front() {
             let result = if Instant::now() >= self.transport.deadline {
-                Err(timed_out())
+                Err(NotSent::Keep(timed_out()))
             } else {
                 self.deliver(&record)
             };
-            if let Err(e) = result {
-                self.transport.outage.push_front(record);
-                return Err(e);
+            match result {
+                Ok(()) => {}
+                Err(NotSent::Keep(e)) => {
+                    self.transport.outage.push_front(record);
+                    return Err(e);
+                }
+                Err(NotSent::Cut(e)) => {
+                    self.transport.outage_bytes -= record.len();
+                    self.transport.dropped.fetch_add(1, Ordering::Relaxed);
+                    return Err(e);
+                }
             }
             self.transport.outage_bytes -= record.len();
         }
@@ -862,13 +905,24 @@ impl SyslogSink {
         let sent = if self.transport.outage.is_empty() || self.drain_outage().is_ok() {
             self.deliver(&record)
         } else {
-            Err(timed_out())
+            Err(NotSent::Keep(timed_out()))
         };
-        if sent.is_err() {
-            self.transport.keep(record.clone());
-        }
+        let result = match sent {
+            Ok(()) => Ok(()),
+            Err(NotSent::Keep(_)) => {
+                self.transport.keep(record.clone());
+                Ok(())
+            }
+            Err(NotSent::Cut(e)) => Err(EmitError {
+                kind: ErrorKind::Io,
+                detail: format!(
+                    "a record was cut mid-write ({e}) and is not sent again: \
+                     the receiver of an LF-framed stream keeps the cut part"
+                ),
+            }),
+        };
         self.wire = record;
-        Ok(())
+        result
     }
 }
 

@@ -7,6 +7,7 @@ pub mod frame;
 pub mod json;
 pub mod pickle;
 pub mod receiver;
+pub mod resolve;
 
 use std::borrow::Cow;
 
