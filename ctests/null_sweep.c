@@ -77,6 +77,15 @@ static int keep(void *u, sawmill_record *r) {
     (void)u; (void)r;
     return 1;
 }
+/* A format callback: NULL text with a length is refused, invalid UTF-8 repaired. */
+static int format_calls;
+static int format_sweep(void *u, const sawmill_record *r, sawmill_text *out) {
+    (void)u; (void)r;
+    format_calls++;
+    EXPECT_NULL_ARG(sawmill_text_append(out, NULL, 1));
+    EXPECT_OK(sawmill_text_append(out, bad_utf8, 2));
+    return 0;
+}
 
 static sawmill_status vlogf_call(sawmill_logger *l, const char *file, const char *func,
                                  const char *fmt, ...) {
@@ -456,6 +465,21 @@ int main(void) {
     EXPECT_NULL_ARG(sawmill_log_exception(sawmill_get_logger("sweep"), NULL, 0, NULL, NULL, NULL));
     CHECK(sawmill_formatter_retain(NULL) == NULL);
     sawmill_formatter_release(NULL);
+    EXPECT_NULL_RESULT(sawmill_callback_formatter_new(NULL, NULL, NULL), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_ARG(sawmill_text_append(NULL, "x", 1));
+    {
+        sawmill_formatter *cf = sawmill_callback_formatter_new(format_sweep, NULL, NULL);
+        sawmill_handler *ch = sawmill_callback_handler_new(emit_nothing, NULL, NULL, NULL);
+        sawmill_logger *cl = sawmill_get_logger("sweep.format");
+        CHECK(cf != NULL && ch != NULL);
+        EXPECT_OK(sawmill_handler_set_formatter(ch, cf));
+        EXPECT_OK(sawmill_logger_add_handler(cl, ch));
+        EXPECT_OK(sawmill_log(cl, SAWMILL_LEVEL_CRITICAL, NULL, 0, NULL, "formatted"));
+        CHECK(format_calls == 1);
+        EXPECT_OK(sawmill_logger_remove_handler(cl, ch));
+        sawmill_handler_release(ch);
+        sawmill_formatter_release(cf);
+    }
 
     /* Filters. */
     EXPECT_NULL_RESULT(sawmill_name_filter_new(NULL), SAWMILL_ERR_NULL_ARGUMENT);
@@ -589,7 +613,7 @@ int main(void) {
     /* Scoped logging context (issue 13, recipe 19). */
     {
         sawmill_logger *cl = sawmill_get_logger(a_name);
-        sawmill_handler *ch = sawmill_null_handler_new();
+        sawmill_handler *ch = sawmill_callback_handler_new(emit_nothing, NULL, NULL, NULL);
         EXPECT_NULL_RESULT(sawmill_logging_context_begin(NULL, true, 10, NULL, false),
                            SAWMILL_ERR_NULL_ARGUMENT);
         sawmill_logging_context *c = sawmill_logging_context_begin(cl, false, 0, NULL, false);
