@@ -870,6 +870,8 @@ def _log_record(ptr: int, record: LogRecord) -> None:
     exc_text = record.exc_text
     if record.exc_info and not exc_text:
         exc_text = _defaultFormatter.formatException(record.exc_info)
+    if get_ident() not in _named_threads:
+        _name_thread()
     _call(ptr, record.levelno, record.pathname, record.lineno, record.funcName,
           record.getMessage(), exc_text, record.stack_info, extras)
 
@@ -935,6 +937,17 @@ def _call(ptr: int, level: int, pathname: str, lineno: int, func: Optional[str],
         err = last_error()
         if err.startswith("Attempt to overwrite"):
             raise KeyError(err)
+
+
+_named_threads: Dict[int, str] = {}
+get_ident = threading.get_ident
+
+
+def _name_thread() -> None:
+    """Gives sawmill the Python name of the calling thread (threadName)."""
+    name = threading.current_thread().name
+    lib.sawmill_set_thread_name(enc(name))
+    _named_threads[get_ident()] = name
 
 
 # code object → (in this package?, file name and function name as bytes and str)
@@ -1154,6 +1167,8 @@ class Logger(Filterer):
             elif not isinstance(exc_info, tuple):
                 exc_info = sys.exc_info()
             exc_text = _defaultFormatter.formatException(exc_info)
+        if get_ident() not in _named_threads:
+            _name_thread()
         ctx = None
         if _callbacks_live:
             ctx = _CallContext(self.name, level, msg, args, exc_info)

@@ -57,12 +57,11 @@ def run(script: str, python: str, args: Tuple[str, ...] = (), sawmill: bool = Fa
         full_env.update(env or {})
         proc = subprocess.run([python, os.path.basename(script), out_dir, *args], cwd=code_dir,
                               capture_output=True, text=True, env=full_env, timeout=60)
-        result = {"stdout": mask(proc.stdout), "stderr": mask(proc.stderr),
-                  "status": str(proc.returncode)}
+        result = {"stdout": proc.stdout, "stderr": proc.stderr, "status": str(proc.returncode)}
         for name in sorted(os.listdir(out_dir)):
             with open(os.path.join(out_dir, name), errors="replace") as f:
-                result["file " + name] = mask(f.read())
-        return result
+                result["file " + name] = f.read()
+        return {k: mask(v.replace(tmp, "<tmp>")) for k, v in result.items()}
 
 
 if __name__ == "__main__":
