@@ -376,10 +376,12 @@ def _emit_cb(token: int, ptr: int, text_ptr: int, length: int) -> int:
     record = _CRecord(ptr, False, ctypes.string_at(text_ptr, length).decode("utf-8", "replace"))
     try:
         h.emit(record)
-    except RecursionError:
-        raise
-    except Exception:
-        h.handleError(record)
+    except BaseException as e:  # raised in the stdlib: re-raised after the call
+        ctx = getattr(_tls, "ctx", None)
+        if ctx is not None and ctx.error is None:
+            ctx.error = e
+        else:
+            h.handleError(record)
     finally:
         record._detach()
     return 0
@@ -1319,6 +1321,8 @@ def basicConfig(**kwargs: Any) -> None:
     """Python's basicConfig: sawmill builds the handler, except for
     ``handlers=`` and streams other than sys.stdout/sys.stderr."""
     force = kwargs.pop("force", False)
+    if not force and root.hasHandlers():
+        return  # the stdlib checks nothing then
     handlers = kwargs.pop("handlers", None)
     stream = kwargs.pop("stream", None)
     filename = kwargs.pop("filename", None)
