@@ -760,6 +760,21 @@ class Handler(Filterer):
         return "<%s (%s)>" % (self.__class__.__name__, level)
 
 
+def _direct_fd(stream: Any) -> int:
+    """The descriptor sawmill may write to for ``stream`` without reordering
+    it against Python's own writes: sys.stdout/sys.stderr when Python does
+    not hold back what is printed to them (stderr, a terminal, -u), else -1."""
+    if stream is not sys.__stdout__ and stream is not sys.__stderr__:
+        return -1
+    try:
+        if stream is sys.__stdout__ and not (stream.write_through or stream.line_buffering):
+            return -1
+        stream.flush()
+        return stream.fileno()  # type: ignore[no-any-return]
+    except (AttributeError, OSError, ValueError):
+        return -1
+
+
 class StreamHandler(Handler):
     """Writes to a stream: sawmill's fd sink for sys.stdout/sys.stderr (and any
     stream with a real file descriptor), Python's write() otherwise."""
@@ -773,14 +788,7 @@ class StreamHandler(Handler):
         Handler.__init__(self)
 
     def _fd(self) -> int:
-        stream = self.stream
-        if stream is sys.__stdout__ or stream is sys.__stderr__:
-            try:
-                stream.flush()
-                return stream.fileno()  # type: ignore[no-any-return]
-            except (AttributeError, OSError, ValueError):
-                return -1
-        return -1
+        return _direct_fd(self.stream)
 
     def _make(self) -> int:
         fd = self._fd()
@@ -1348,13 +1356,7 @@ def basicConfig(**kwargs: Any) -> None:
                 h.close()
         fd = 0
         if stream is not None:
-            fd = -1
-            if stream is sys.__stdout__ or stream is sys.__stderr__:
-                try:
-                    stream.flush()
-                    fd = stream.fileno()
-                except (AttributeError, OSError, ValueError):
-                    fd = -1
+            fd = _direct_fd(stream)
             if fd < 0:
                 handlers = [StreamHandler(stream)]
         if handlers is not None:

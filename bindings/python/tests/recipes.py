@@ -54,6 +54,7 @@ def run(script: str, python: str, args: Tuple[str, ...] = (), sawmill: bool = Fa
         with open(path, "w") as f:
             f.write(source)
         full_env = dict(os.environ)
+        full_env.pop("PYTHONUNBUFFERED", None)  # stdout block-buffered, as usual in a pipe
         full_env.update(env or {})
         proc = subprocess.run([python, os.path.basename(script), out_dir, *args], cwd=code_dir,
                               capture_output=True, text=True, env=full_env, timeout=60)

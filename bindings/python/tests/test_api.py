@@ -17,8 +17,10 @@ def run_both(code, filter_output=None):
     code = textwrap.dedent(code)
     outs = []
     for header in ("import logging\n", "import sawmill as logging\n"):
+        env = dict(os.environ)
+        env.pop("PYTHONUNBUFFERED", None)
         proc = subprocess.run([sys.executable, "-c", header + code], capture_output=True,
-                              text=True, timeout=60, cwd=os.path.dirname(__file__))
+                              text=True, timeout=60, cwd=os.path.dirname(__file__), env=env)
         out = "status %d\n--stdout\n%s--stderr\n%s" % (proc.returncode, proc.stdout, proc.stderr)
         out = mask(out)
         if filter_output:
