@@ -31,20 +31,20 @@ from ctypes import (
 SONAME = "libsawmill.so.0"
 
 
-def _load() -> ctypes.CDLL:
+def _load() -> "tuple[ctypes.CDLL, str]":
     mode = ctypes.RTLD_GLOBAL
     try:
-        return ctypes.CDLL(SONAME, mode=mode | os.RTLD_NOLOAD)
+        return ctypes.CDLL(SONAME, mode=mode | os.RTLD_NOLOAD), SONAME
     except OSError:
         pass
     path = os.environ.get("SAWMILL_LIBRARY")
     if not path:
         here = os.path.dirname(os.path.abspath(__file__))
         path = os.path.join(here, "libsawmill.so")
-    return ctypes.CDLL(path, mode=mode)
+    return ctypes.CDLL(path, mode=mode), path
 
 
-lib = _load()
+lib, path = _load()
 
 # Opaque handles are plain pointers (c_void_p) on the Python side.
 handle = c_void_p
