@@ -13,12 +13,13 @@ import pytest
 from recipes import mask
 
 
-def run_both(code, filter_output=None):
+def run_both(code, filter_output=None, extra_env=None):
     code = textwrap.dedent(code)
     outs = []
     for header in ("import logging\n", "import sawmill as logging\n"):
         env = dict(os.environ)
         env.pop("PYTHONUNBUFFERED", None)
+        env.update(extra_env or {})
         proc = subprocess.run([sys.executable, "-c", header + code], capture_output=True,
                               text=True, timeout=60, cwd=os.path.dirname(__file__), env=env)
         out = "status %d\n--stdout\n%s--stderr\n%s" % (proc.returncode, proc.stdout, proc.stderr)
@@ -29,8 +30,8 @@ def run_both(code, filter_output=None):
     return outs
 
 
-def same(code, filter_output=None):
-    want, got = run_both(code, filter_output)
+def same(code, filter_output=None, extra_env=None):
+    want, got = run_both(code, filter_output, extra_env)
     assert got == want
     return want
 
@@ -272,3 +273,19 @@ def test_logger_adapter():
         print(a.isEnabledFor(logging.INFO), a.getEffectiveLevel())
         sys.stdout.flush()
     """)
+
+
+def test_ctypes_only_hot_path():
+    """Without cffi (SAWMILL_NO_CFFI=1) the logging call goes through ctypes."""
+    same("""
+        import sys
+        log = logging.getLogger("plain")
+        h = logging.StreamHandler(sys.stdout)
+        h.setFormatter(logging.Formatter("%(levelname)s %(funcName)s %(lineno)d %(message)s"))
+        log.addHandler(h)
+        def f():
+            log.warning("ctypes %s %(x)s", "path")
+            log.warning("dict %(x)s", {"x": 1})
+        f()
+        sys.stdout.flush()
+    """, extra_env={"SAWMILL_NO_CFFI": "1"})
