@@ -284,7 +284,7 @@ def test_ctypes_only_hot_path():
         h.setFormatter(logging.Formatter("%(levelname)s %(funcName)s %(lineno)d %(message)s"))
         log.addHandler(h)
         def f():
-            log.warning("ctypes %s %(x)s", "path")
+            log.warning("ctypes %s", "path")
             log.warning("dict %(x)s", {"x": 1})
         f()
         sys.stdout.flush()
