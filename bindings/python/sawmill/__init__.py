@@ -324,13 +324,21 @@ _objects: Dict[int, Any] = {}
 _next_token = 1
 
 
-def _register(obj: Any) -> int:
+_uncounted: set = set()
+
+
+def _register(obj: Any, counted: bool = True) -> int:
+    """A token for ``obj`` as a callback's user data. Counted callbacks make
+    logging calls keep their context (msg, args, exc_info) for callbacks."""
     global _next_token, _callbacks_live
     with _lock:
         token = _next_token
         _next_token += 1
         _objects[token] = obj
-        _callbacks_live += 1
+        if counted:
+            _callbacks_live += 1
+        else:
+            _uncounted.add(token)
     return token
 
 
@@ -339,7 +347,10 @@ def _destroy(token: int) -> None:
     global _callbacks_live
     with _lock:
         if _objects.pop(token or 0, None) is not None:
-            _callbacks_live -= 1
+            if token in _uncounted:
+                _uncounted.discard(token)
+            else:
+                _callbacks_live -= 1
 
 
 def _call_filter(f: Any, record: LogRecord) -> bool:
@@ -910,10 +921,40 @@ def _emit_through(handler: Handler, record: LogRecord) -> None:
         ptr = lib.sawmill_get_logger(enc("sawmill.__direct__.%d" % id(handler)))
         lib.sawmill_logger_set_propagate(ptr, False)
         lib.sawmill_logger_set_level(ptr, 1)
+        lib.sawmill_logger_add_filter(ptr, _direct_filter_ptr())
         lib.sawmill_logger_add_handler(ptr, handler._handle())
         entry = (handler, ptr)
         _direct[id(handler)] = entry
-    _log_record(entry[1], record)
+    _tls.direct = record
+    try:
+        _log_record(entry[1], record)
+    finally:
+        _tls.direct = None
+
+
+def _restore_record(record: Any) -> bool:
+    """The private logger's filter: the record keeps the name, time and
+    thread/process of the Python record it stands for."""
+    source = getattr(_tls, "direct", None)
+    if source is None:
+        return True
+    for key in ("name", "created", "msecs", "relativeCreated", "thread", "threadName",
+                "process", "processName"):
+        value = getattr(source, key, None)
+        if value is not None:
+            record.__setattr__(key, value)
+    return True
+
+
+_direct_filter: List[int] = []
+
+
+def _direct_filter_ptr() -> int:
+    if not _direct_filter:
+        ptr = lib.sawmill_callback_filter_new(_filter_cb, _register(_restore_record, False),
+                                              _destroy)
+        _direct_filter.append(ptr)
+    return _direct_filter[0]
 
 
 _STANDARD_ATTRS = frozenset(LogRecord("", 0, "", 0, "", (), None).__dict__) | {

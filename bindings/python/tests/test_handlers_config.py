@@ -1,0 +1,149 @@
+"""sawmill.handlers and sawmill.config against the stdlib's (differential:
+each snippet runs under CPython's logging, then under sawmill)."""
+
+from test_api import same
+
+# Snippet prologue: `handlers`/`config` are the module's submodules, `d` a
+# directory of the run's own (CPython's run: a, sawmill's: b).
+PROLOGUE = """
+import sys, os
+__import__(logging.__name__ + ".handlers")
+__import__(logging.__name__ + ".config")
+handlers = sys.modules[logging.__name__ + ".handlers"]
+config = sys.modules[logging.__name__ + ".config"]
+d = os.path.join(%r, "a" if logging.__name__ == "logging" else "b")
+os.makedirs(d, exist_ok=True)
+def show_files():
+    for name in sorted(os.listdir(d)):
+        print("==", name)
+        print(open(os.path.join(d, name)).read(), end="")
+    sys.stdout.flush()
+"""
+
+
+def test_rotating_timed_watched(tmp_path):
+    same(PROLOGUE % str(tmp_path) + """
+log = logging.getLogger("rot")
+log.setLevel(logging.DEBUG)
+r = handlers.RotatingFileHandler(os.path.join(d, "r.log"), maxBytes=60, backupCount=2)
+r.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+log.addHandler(r)
+for i in range(12):
+    log.info("record number %d", i)
+r.close()
+log.removeHandler(r)
+t = handlers.TimedRotatingFileHandler(os.path.join(d, "t.log"), when="midnight", backupCount=3)
+log.addHandler(t)
+log.warning("timed")
+t.close()
+log.removeHandler(t)
+w = handlers.WatchedFileHandler(os.path.join(d, "w.log"))
+log.addHandler(w)
+log.warning("before the move")
+os.rename(os.path.join(d, "w.log"), os.path.join(d, "w.log.old"))
+import time
+time.sleep(0.1)  # sawmill checks the path at most every 50 ms (the stdlib: every record)
+log.warning("after the move")
+w.close()
+show_files()
+""")
+
+
+def test_memory_and_queue_handlers(tmp_path):
+    same(PROLOGUE % str(tmp_path) + """
+import queue
+log = logging.getLogger("mem")
+log.setLevel(logging.DEBUG)
+out = logging.StreamHandler(sys.stdout)
+out.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s %(threadName)s"))
+m = handlers.MemoryHandler(3, flushLevel=logging.ERROR, target=out)
+log.addHandler(m)
+log.info("one")
+log.info("two")
+print("-- nothing yet"); sys.stdout.flush()
+log.info("three: capacity reached")
+log.info("four")
+log.error("five: flush level")
+log.info("six")
+m.flush()
+log.info("seven: dropped by BufferingHandler.flush")
+super(handlers.MemoryHandler, m).flush()
+m.setTarget(None)
+m.close()
+log.removeHandler(m)
+q = queue.Queue()
+qh = handlers.QueueHandler(q)
+log.addHandler(qh)
+listener = handlers.QueueListener(q, out)
+listener.start()
+log.warning("through the queue %s", "ok")
+logging.getLogger("mem.child").error("and a child's")
+listener.stop()
+sys.stdout.flush()
+""")
+
+
+def test_dict_config_and_file_config(tmp_path):
+    ini = tmp_path / "conf.ini"
+    ini.write_text("""
+[loggers]
+keys=root,app
+
+[handlers]
+keys=out
+
+[formatters]
+keys=plain
+
+[logger_root]
+level=WARNING
+handlers=out
+
+[logger_app]
+level=DEBUG
+handlers=
+qualname=app
+
+[handler_out]
+class=StreamHandler
+level=INFO
+formatter=plain
+args=(sys.stdout,)
+
+[formatter_plain]
+format=ini %(name)s %(levelname)s %(message)s
+""")
+    same(PROLOGUE % str(tmp_path) + """
+config.fileConfig(%r)
+logging.getLogger("app").debug("below the handler")
+logging.getLogger("app").info("from app")
+logging.getLogger("other").warning("from other")
+sys.stdout.flush()
+class Tag(logging.Filter):
+    def __init__(self, tag):
+        self.tag = tag
+    def filter(self, record):
+        record.tag = self.tag
+        return True
+def make_handler(prefix):
+    h = logging.StreamHandler(sys.stdout)
+    h.setFormatter(logging.Formatter(prefix + " %%(tag)s %%(message)s"))
+    return h
+config.dictConfig({
+    "version": 1,
+    "filters": {"tag": {"()": Tag, "tag": "T1"}},
+    "handlers": {"custom": {"()": make_handler, "prefix": "custom", "filters": ["tag"]},
+                 "file": {"class": "logging.FileHandler", "filename": os.path.join(d, "f.log"),
+                          "mode": "w", "formatter": "brace"}},
+    "formatters": {"brace": {"format": "{levelname}:{message}", "style": "{"}},
+    "loggers": {"dc": {"handlers": ["custom", "file"], "level": "INFO", "propagate": False}},
+})
+logging.getLogger("dc").info("configured %%d", 1)
+logging.getLogger("app").warning("app was disabled by dictConfig")
+try:
+    config.dictConfig({"version": 1, "handlers": {"bad": {"class": "logging.NoSuchHandler"}}})
+except ValueError as e:
+    print("ValueError")
+logging.shutdown()
+show_files()
+""" % str(ini))
