@@ -28,6 +28,7 @@ from ._lib import enc, last_error, lib, text
 
 __all__ = [
     "BASIC_FORMAT", "CRITICAL", "DEBUG", "ERROR", "FATAL", "INFO", "NOTSET", "WARN", "WARNING",
+    "ColorStreamHandler", "CommandHandler", "JournalHandler", "JSONFormatter",
     "FileHandler", "Filter", "Filterer", "Formatter", "Handler", "LogRecord", "Logger",
     "LoggerAdapter", "NullHandler", "StreamHandler", "addLevelName", "basicConfig", "critical",
     "debug", "disable", "error", "exception", "fatal", "getLevelName", "getLevelNamesMapping",
@@ -634,6 +635,30 @@ class Formatter:
 _defaultFormatter = Formatter()
 
 
+class JSONFormatter(Formatter):
+    """``sawmill.JSONFormatter``: one JSON object per record, built by
+    sawmill. The keyword arguments are the keys of its dictConfig entry
+    (``fields``, ``extras``, ``ensure_ascii``, ``nan``, ``format``,
+    ``datefmt``, ``utc``, ``defaults``: docs/configuration.md)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._fmt = options.get("format") or "%(message)s"
+        self._style_char = "%"
+        self.datefmt = options.get("datefmt")
+        self._defaults = options.get("defaults")
+        ptr = lib.sawmill_json_formatter_new(enc(json.dumps(options)))
+        if not ptr:
+            raise ValueError(last_error())
+        self._ptr = ptr
+        self._cb_ptr = None
+
+    def _handle(self) -> int:
+        return self._ptr
+
+    def format(self, record: LogRecord) -> str:
+        raise NotImplementedError("sawmill.JSONFormatter formats inside sawmill's handlers")
+
+
 class BufferingFormatter:
     def __init__(self, linefmt: Optional[Formatter] = None) -> None:
         self.linefmt = linefmt or _defaultFormatter
@@ -884,6 +909,77 @@ class FileHandler(StreamHandler):
     def __repr__(self) -> str:
         return "<%s %s (%s)>" % (self.__class__.__name__, self.baseFilename,
                                  getLevelName(self.level))
+
+
+class ColorStreamHandler(StreamHandler):
+    """``sawmill.ColorStreamHandler``: level names coloured on a stream with a
+    descriptor (stderr by default); ``mode`` "auto" (a terminal; NO_COLOR and
+    FORCE_COLOR honoured), "always" or "never"; ``colors`` maps level names to
+    SGR parameters ("31;1")."""
+
+    def __init__(self, stream: Any = None, mode: str = "auto",
+                 colors: Optional[Mapping[str, str]] = None) -> None:
+        self.mode = mode
+        self.colors = dict(colors or {})
+        StreamHandler.__init__(self, stream)
+
+    def _make(self) -> int:
+        self._python_stream = False
+        fd = self.stream.fileno() if hasattr(self.stream, "fileno") else -1
+        opts = _lib.ColorOptions()
+        opts.fd = fd
+        opts.mode = {"auto": 0, "always": 1, "never": 2}[self.mode]
+        items = list(self.colors.items())
+        arr = (_lib.LevelColor * len(items))(*[(enc(k), enc(v)) for k, v in items])
+        opts.colors = arr
+        opts.colors_len = len(items)
+        return lib.sawmill_color_stream_handler_new(ctypes.byref(opts))  # type: ignore[no-any-return]
+
+
+class JournalHandler(Handler):
+    """``sawmill.JournalHandler``: systemd-journald's native protocol."""
+
+    def __init__(self, socket_path: Optional[str] = None,
+                 syslog_identifier: Optional[str] = None,
+                 fields: Optional[Mapping[str, str]] = None, timeout_ms: int = 0) -> None:
+        self.socket_path = socket_path
+        self.syslog_identifier = syslog_identifier
+        self.fields = dict(fields or {})
+        self.timeout_ms = timeout_ms
+        Handler.__init__(self)
+
+    def _make(self) -> int:
+        opts = _lib.JournalOptions()
+        opts.socket_path = enc(self.socket_path)
+        opts.syslog_identifier = enc(self.syslog_identifier)
+        items = list(self.fields.items())
+        arr = (_lib.JournalField * len(items))(*[(enc(k), enc(v)) for k, v in items])
+        opts.fields = arr
+        opts.fields_len = len(items)
+        opts.timeout_ms = self.timeout_ms
+        return lib.sawmill_journal_handler_new(ctypes.byref(opts))  # type: ignore[no-any-return]
+
+
+class CommandHandler(Handler):
+    """``sawmill.CommandHandler`` (cookbook recipe 16): a program per record
+    from an argv template (``{message}``, ``{levelname}``…), never a shell."""
+
+    def __init__(self, argv: List[str], path: Optional[str] = None,
+                 message_on_stdin: bool = False, wait: bool = True, timeout_ms: int = 0,
+                 max_concurrent: int = 1) -> None:
+        self.argv = list(argv)
+        self.path = path
+        self.message_on_stdin = message_on_stdin
+        self.wait = wait
+        self.timeout_ms = timeout_ms
+        self.max_concurrent = max_concurrent
+        Handler.__init__(self)
+
+    def _make(self) -> int:
+        arr = (ctypes.c_char_p * len(self.argv))(*[enc(a) for a in self.argv])
+        return lib.sawmill_command_handler_new(  # type: ignore[no-any-return]
+            arr, len(self.argv), enc(self.path), self.message_on_stdin, self.wait,
+            self.timeout_ms, self.max_concurrent)
 
 
 class NullHandler(Handler):

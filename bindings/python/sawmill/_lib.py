@@ -102,6 +102,25 @@ class SyslogOptions(Structure):
     ]
 
 
+class LevelColor(Structure):
+    _fields_ = [("levelname", c_char_p), ("code", c_char_p)]
+
+
+class ColorOptions(Structure):
+    _fields_ = [("fd", c_int), ("mode", c_int), ("colors", POINTER(LevelColor)),
+                ("colors_len", c_size_t)]
+
+
+class JournalField(Structure):
+    _fields_ = [("name", c_char_p), ("value", c_char_p)]
+
+
+class JournalOptions(Structure):
+    _fields_ = [("socket_path", c_char_p), ("syslog_identifier", c_char_p),
+                ("fields", POINTER(JournalField)), ("fields_len", c_size_t),
+                ("timeout_ms", c_uint32)]
+
+
 VALUE_NULL, VALUE_STR, VALUE_INT, VALUE_FLOAT, VALUE_BOOL, VALUE_JSON = range(6)
 
 FILTER_FN = CFUNCTYPE(c_int, c_void_p, c_void_p)
@@ -155,6 +174,7 @@ _PROTOTYPES = {
     # formatters
     "sawmill_formatter_new_with_defaults": (H, [S, S, c_char, S]),
     "sawmill_formatter_set_utc": (I, [H, c_bool]),
+    "sawmill_json_formatter_new": (H, [S]),
     "sawmill_formatter_release": (None, [H]),
     "sawmill_formatter_retain": (H, [H]),
     "sawmill_callback_formatter_new": (H, [FORMAT_FN, c_void_p, DESTROY_FN]),
@@ -169,6 +189,10 @@ _PROTOTYPES = {
     "sawmill_stream_handler_set_terminator": (I, [H, S]),
     "sawmill_file_handler_new": (H, [S, S, c_bool]),
     "sawmill_null_handler_new": (H, []),
+    "sawmill_color_stream_handler_new": (H, [POINTER(ColorOptions)]),
+    "sawmill_journal_handler_new": (H, [POINTER(JournalOptions)]),
+    "sawmill_command_handler_new": (
+        H, [POINTER(c_char_p), c_size_t, S, c_bool, c_bool, c_uint32, c_size_t]),
     "sawmill_callback_handler_new": (H, [EMIT_FN, FLUSH_FN, c_void_p, DESTROY_FN]),
     "sawmill_handler_set_level": (I, [H, I]),
     "sawmill_handler_set_formatter": (I, [H, H]),

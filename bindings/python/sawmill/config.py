@@ -58,12 +58,49 @@ def _python_object(value: Any) -> Any:
     if not isinstance(value, str):
         return None
     name = value[len("ext://"):] if value.startswith("ext://") else value
-    if name.startswith(_SAWMILL_CLASSES):
+    if name.startswith(_SAWMILL_CLASSES) and _c_class_name(name) is not None:
         return None
     try:
         return _resolve(name)
     except (ImportError, AttributeError, ValueError):
         return None
+
+
+# sawmill's own classes, as sawmill's configuration knows them
+_SAWMILL_OWN = {"sawmill.CommandHandler", "sawmill.JSONFormatter", "sawmill.JournalHandler"}
+_C_CLASSES = {
+    "logging.FileHandler", "logging.Filter", "logging.Formatter", "logging.NullHandler",
+    "logging.StreamHandler",
+} | {"logging.handlers." + n for n in (
+    "DatagramHandler", "HTTPHandler", "MemoryHandler", "QueueHandler", "QueueListener",
+    "RotatingFileHandler", "SMTPHandler", "SocketHandler", "SysLogHandler",
+    "TimedRotatingFileHandler", "WatchedFileHandler")} | _SAWMILL_OWN
+
+
+def _c_class_name(name: str) -> Optional[str]:
+    """The name sawmill's configuration knows a class by (``sawmill.X`` is
+    ``logging.X``, ``sawmill.handlers.X`` ``logging.handlers.X``), or None."""
+    if name in _C_CLASSES:
+        return name
+    if name.startswith("sawmill."):
+        mapped = "logging." + name[len("sawmill."):]
+        if mapped in _C_CLASSES:
+            return mapped
+    return None
+
+
+def _rename_classes(config: Dict[str, Any]) -> None:
+    for section in ("handlers", "filters", "formatters"):
+        entries = config.get(section)
+        if isinstance(entries, dict):
+            for entry in entries.values():
+                if isinstance(entry, dict):
+                    for key in ("class", "()"):
+                        value = entry.get(key)
+                        if isinstance(value, str):
+                            mapped = _c_class_name(value)
+                            if mapped is not None and mapped != value:
+                                entry[key] = mapped
 
 
 _factories: List[Any] = []
@@ -177,6 +214,7 @@ def dictConfig(config: Dict[str, Any]) -> None:
     """Python's dictConfig, applied by sawmill (all or nothing)."""
     config = copy.deepcopy(config) if _deepcopyable(config) else dict(config)
     factories = _prepare(config)
+    _rename_classes(config)
     text = json.dumps(_jsonable(config), default=str)
     if lib.sawmill_dict_config_json(enc(text)) != 0:
         err = last_error()

@@ -147,3 +147,39 @@ except ValueError as e:
 logging.shutdown()
 show_files()
 """ % str(ini))
+
+
+def test_sawmill_extras_and_class_names(tmp_path):
+    """sawmill's own classes from Python, and dictConfig accepting the
+    sawmill.* spellings of the stdlib's classes."""
+    import json
+    import subprocess
+    import sys
+
+    code = """
+import sys, json
+import sawmill, sawmill.config
+c = sawmill.ColorStreamHandler(sys.stderr, mode="always", colors={"WARNING": "35"})
+c.setFormatter(sawmill.Formatter("%(levelname)-8s|%(message)s"))
+sawmill.getLogger("c").addHandler(c)
+sawmill.getLogger("c").warning("colour")
+j = sawmill.StreamHandler(sys.stderr)
+j.setFormatter(sawmill.JSONFormatter(fields=["name", "levelname", "message"]))
+sawmill.getLogger("j").addHandler(j)
+sawmill.getLogger("j").warning("json %s", "é")
+sawmill.config.dictConfig({"version": 1, "disable_existing_loggers": False,
+    "handlers": {"r": {"class": "sawmill.handlers.RotatingFileHandler",
+                       "filename": sys.argv[1], "maxBytes": 1000, "formatter": "f"}},
+    "formatters": {"f": {"class": "sawmill.Formatter", "format": "R %(message)s"}},
+    "root": {"handlers": ["r"]}})
+sawmill.warning("to rotating")
+"""
+    path = tmp_path / "r.log"
+    proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[0] == "\x1b[35mWARNING\x1b[0m |colour"
+    assert json.loads(lines[1]) == {"name": "j", "levelname": "WARNING", "message": "json é"}
+    assert lines[1] == json.dumps({"name": "j", "levelname": "WARNING", "message": "json é"})
+    assert path.read_text() == "R to rotating\n"
