@@ -61,8 +61,8 @@ if ! python3 -c "import ensurepip" >/dev/null 2>&1; then
   $SUDO apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
 fi
-if ! python3 -c "import pytest, wheel, setuptools, picologging, cffi" >/dev/null 2>&1; then
-  echo "setup: installing pytest, wheel, setuptools, cffi and picologging with pip"
+if ! python3 -c "import pytest, wheel, setuptools, picologging, cffi, mypy" >/dev/null 2>&1; then
+  echo "setup: installing pytest, wheel, setuptools, cffi, mypy and picologging with pip"
   python3 -m pip install --quiet --disable-pip-version-check pytest==9.2.0 wheel \
-    "setuptools>=61" "cffi>=1.15" picologging==0.9.3
+    "setuptools>=61" "cffi>=1.15" mypy==2.4.1 picologging==0.9.3
 fi

@@ -73,12 +73,12 @@ def getLevelNamesMapping() -> Dict[str, int]:
 
 def getLevelName(level: Union[int, str]) -> Union[str, int]:
     """The name of a level, or the level of a name ("Level %s" otherwise)."""
-    result = _levelToName.get(level)  # type: ignore[arg-type]
-    if result is not None:
-        return result
-    result = _nameToLevel.get(level)  # type: ignore[arg-type]
-    if result is not None:
-        return result
+    name = _levelToName.get(level)  # type: ignore[arg-type]
+    if name is not None:
+        return name
+    number = _nameToLevel.get(level)  # type: ignore[arg-type]
+    if number is not None:
+        return number
     return "Level %s" % level
 
 
@@ -130,6 +130,9 @@ _start_time = time.time()
 
 class LogRecord:
     """A record as the standard library's LogRecord (made in Python)."""
+
+    message: str
+    asctime: str
 
     def __init__(self, name: str, level: int, pathname: str, lineno: int, msg: Any, args: Any,
                  exc_info: Any, func: Optional[str] = None, sinfo: Optional[str] = None,
@@ -816,13 +819,15 @@ def _direct_fd(stream: Any) -> int:
     """The descriptor sawmill may write to for ``stream`` without reordering
     it against Python's own writes: sys.stdout/sys.stderr when Python does
     not hold back what is printed to them (stderr, a terminal, -u), else -1."""
-    if stream is not sys.__stdout__ and stream is not sys.__stderr__:
+    if stream is None or (stream is not sys.__stdout__ and stream is not sys.__stderr__):
         return -1
+    std: Any = stream
     try:
-        if stream is sys.__stdout__ and not (stream.write_through or stream.line_buffering):
+        if std is sys.__stdout__ and not (getattr(std, "write_through", False)
+                                          or getattr(std, "line_buffering", False)):
             return -1
-        stream.flush()
-        return stream.fileno()  # type: ignore[no-any-return]
+        std.flush()
+        return int(std.fileno())
     except (AttributeError, OSError, ValueError):
         return -1
 
@@ -930,7 +935,8 @@ class ColorStreamHandler(StreamHandler):
         opts.fd = fd
         opts.mode = {"auto": 0, "always": 1, "never": 2}[self.mode]
         items = list(self.colors.items())
-        arr = (_lib.LevelColor * len(items))(*[(enc(k), enc(v)) for k, v in items])
+        arr = (_lib.LevelColor * len(items))(*[_lib.LevelColor(enc(k), enc(v))
+                                                 for k, v in items])
         opts.colors = arr
         opts.colors_len = len(items)
         return lib.sawmill_color_stream_handler_new(ctypes.byref(opts))  # type: ignore[no-any-return]
@@ -953,7 +959,8 @@ class JournalHandler(Handler):
         opts.socket_path = enc(self.socket_path)
         opts.syslog_identifier = enc(self.syslog_identifier)
         items = list(self.fields.items())
-        arr = (_lib.JournalField * len(items))(*[(enc(k), enc(v)) for k, v in items])
+        arr = (_lib.JournalField * len(items))(*[_lib.JournalField(enc(k), enc(v))
+                                                   for k, v in items])
         opts.fields = arr
         opts.fields_len = len(items)
         opts.timeout_ms = self.timeout_ms
@@ -1106,7 +1113,7 @@ _named_threads: Dict[int, str] = {}
 get_ident = threading.get_ident
 _get_ident = threading.get_ident
 _getframe = sys._getframe
-_sawmill_log = _lib.hot_log
+_sawmill_log: Any = _lib.hot_log
 _PLAIN = frozenset({str, int, float, bytes, tuple, list, bool, type(None)})
 
 
@@ -1153,14 +1160,15 @@ class Logger(Filterer):
     def __init__(self, name: str, level: Union[int, str] = NOTSET, *, _ptr: Optional[int] = None
                  ) -> None:
         Filterer.__init__(self)
-        object.__setattr__(self, "name", name)
         if _ptr is None:
             _ptr = lib.sawmill_get_logger(enc(name))
         object.__setattr__(self, "_ptr", _ptr)
         # The logger's lowest emitted level, the first field of sawmill's logger
         # (what SAWMILL_LOG reads inline): the level check costs no call.
-        object.__setattr__(self, "_threshold", ctypes.c_int64.from_address(_ptr))
-        object.__setattr__(self, "_hot", _lib.hot_logger_arg(_ptr))
+        self.name = name
+        self._ptr = _ptr
+        self._threshold = ctypes.c_int64.from_address(_ptr)
+        self._hot = _lib.hot_logger_arg(_ptr)
         self.handlers: List[Handler] = []
         if level:
             self.setLevel(level)
@@ -1365,7 +1373,8 @@ class Logger(Filterer):
             sinfo = None
         else:
             pathname, lineno, func, sinfo = self.findCaller(stack_info, stacklevel)
-            entry = (False, enc(pathname), enc(func), pathname, func)
+            entry = (False, pathname.encode("utf-8", "surrogatepass"),
+                     func.encode("utf-8", "surrogatepass"), pathname, func)
         if args and len(args) == 1 and isinstance(args[0], Mapping) and args[0]:
             args = args[0]
         text_msg = str(msg)

@@ -289,7 +289,7 @@ class _Listener:
             verify_fn = _lib.VERIFY_FN(_verify)
             _verify_fns.append(verify_fn)
         out = ctypes.c_int(0)
-        null_verify = ctypes.cast(None, _lib.VERIFY_FN)
+        null_verify = _lib.VERIFY_FN()
         if lib.sawmill_config_listen(b"127.0.0.1", self.port,
                                      verify_fn if verify_fn is not None else null_verify,
                                      None, ctypes.byref(out)) != 0:

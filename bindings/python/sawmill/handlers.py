@@ -314,7 +314,7 @@ class QueueHandler(Handler):
                                                    "message"):
                 plain.__dict__[k] = copy.copy(v)
         plain.msg = msg
-        plain.message = msg
+        plain.message = msg  # (annotated on LogRecord)
         plain.args = None
         plain.exc_info = None
         plain.exc_text = None
