@@ -183,3 +183,36 @@ sawmill.warning("to rotating")
     assert json.loads(lines[1]) == {"name": "j", "levelname": "WARNING", "message": "json é"}
     assert lines[1] == json.dumps({"name": "j", "levelname": "WARNING", "message": "json é"})
     assert path.read_text() == "R to rotating\n"
+
+
+def test_listen_applies_a_configuration_sent_over_a_socket(tmp_path):
+    import subprocess
+    import sys
+
+    code = r"""
+import json, socket, struct, sys, time
+import sawmill, sawmill.config
+t = sawmill.config.listen(0, verify=lambda body: body if b"refuse" not in body else None)
+t.start()
+port = t.bound_port
+def send(doc):
+    body = json.dumps(doc).encode()
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(struct.pack(">L", len(body)) + body)
+send({"version": 1, "handlers": {"f": {"class": "logging.FileHandler", "filename": sys.argv[1],
+      "formatter": "x"}}, "formatters": {"x": {"format": "L %(levelname)s %(message)s"}},
+      "root": {"handlers": ["f"], "level": "INFO"}})
+deadline = time.time() + 10
+while not sawmill.getLogger().hasHandlers() and time.time() < deadline:
+    time.sleep(0.02)
+send({"version": 1, "incremental": True, "refuse": 1, "root": {"level": "DEBUG"}})
+time.sleep(0.3)  # (applied by now, were it not refused by verify)
+sawmill.getLogger("net").debug("not at INFO")
+sawmill.getLogger("net").info("configured over the wire")
+sawmill.config.stopListening()
+"""
+    path = tmp_path / "l.log"
+    proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert path.read_text() == "L INFO configured over the wire\n"
