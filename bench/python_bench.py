@@ -12,7 +12,8 @@ disabled logger.debug. "sawmill buffered" adds sawmill's durability policy
 at exit; CPython and picologging write every record through, as plain
 "sawmill" does). sawmill is imported as `import sawmill as logging`
 (installed, or from bindings/python with SAWMILL_LIBRARY; a libsawmill is
-looked for in target/release otherwise). Best of 3 runs each."""
+looked for in target/release otherwise). Output on /dev/shm, as bench/run.py
+does. Best of 3 runs each."""
 
 import os
 import subprocess
@@ -67,7 +68,8 @@ def main():
         env.setdefault("SAWMILL_LIBRARY", os.path.join(REPO, "target", "release",
                                                        "libsawmill.so"))
     results = {}
-    with tempfile.TemporaryDirectory() as tmp:
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") else None  # as bench/run.py
+    with tempfile.TemporaryDirectory(dir=shm) as tmp:
         for name, (module, buffered) in CONTENDERS.items():
             best = None
             for _ in range(3):

@@ -1124,16 +1124,21 @@ def _name_thread() -> None:
     _named_threads[get_ident()] = name
 
 
-# code object → (in this package?, file name and function name as bytes and str)
-_codes: Dict[Any, Tuple[bool, bytes, bytes, str, str]] = {}
+# id(code object) → (in this package?, file name and function name as bytes
+# and str, the code object). Keyed by id: hashing a code object hashes its
+# constants (about 1,300 instructions a call by callgrind); the entry holds
+# the code, so its id is not reused while the entry exists.
+_codes: Dict[int, Tuple[bool, bytes, bytes, str, str, Any]] = {}
 
 
-def _code_entry(code: Any) -> Tuple[bool, bytes, bytes, str, str]:
+def _code_entry(code: Any) -> Tuple[bool, bytes, bytes, str, str, Any]:
     fn = code.co_filename
     internal = os.path.dirname(os.path.normcase(fn)) == _here
     entry = (internal, fn.encode("utf-8", "surrogatepass"),
-             code.co_name.encode("utf-8", "surrogatepass"), fn, code.co_name)
-    _codes[code] = entry
+             code.co_name.encode("utf-8", "surrogatepass"), fn, code.co_name, code)
+    if len(_codes) > 100000:  # code made at run time (exec in a loop)
+        _codes.clear()
+    _codes[id(code)] = entry
     return entry
 
 
@@ -1310,13 +1315,13 @@ class Logger(Filterer):
         attached anywhere: what _log does, in fewer steps."""
         f = _getframe(2)
         code = f.f_code
-        entry = _codes.get(code) or _code_entry(code)
+        entry = _codes.get(id(code)) or _code_entry(code)
         while entry[0]:
             f = f.f_back  # type: ignore[assignment]
             if f is None:
                 return self._log(level, msg, args)
             code = f.f_code
-            entry = _codes.get(code) or _code_entry(code)
+            entry = _codes.get(id(code)) or _code_entry(code)
         if args:
             fmt_args = args
             if len(args) == 1:
@@ -1359,7 +1364,7 @@ class Logger(Filterer):
             f = sys._getframe(1)
             while True:
                 code = f.f_code
-                entry = _codes.get(code)
+                entry = _codes.get(id(code))
                 if entry is None:
                     entry = _code_entry(code)
                 if not entry[0]:
@@ -1367,14 +1372,14 @@ class Logger(Filterer):
                 f = f.f_back  # type: ignore[assignment]
                 if f is None:
                     entry = (False, b"(unknown file)", b"(unknown function)", "(unknown file)",
-                             "(unknown function)")
+                             "(unknown function)", None)
                     break
             lineno = f.f_lineno if f is not None else 0
             sinfo = None
         else:
             pathname, lineno, func, sinfo = self.findCaller(stack_info, stacklevel)
             entry = (False, pathname.encode("utf-8", "surrogatepass"),
-                     func.encode("utf-8", "surrogatepass"), pathname, func)
+                     func.encode("utf-8", "surrogatepass"), pathname, func, None)
         if args and len(args) == 1 and isinstance(args[0], Mapping) and args[0]:
             args = args[0]
         text_msg = str(msg)
