@@ -112,7 +112,7 @@ _callbacks_live = 0  # Python callbacks attached somewhere: calls keep their con
 
 
 class _CallContext:
-    __slots__ = ("name", "levelno", "msg", "args", "exc_info", "error")
+    __slots__ = ("name", "levelno", "msg", "args", "exc_info", "error", "exc_text")
 
     def __init__(self, name: str, levelno: int, msg: Any, args: Any, exc_info: Any) -> None:
         self.name = name
@@ -121,6 +121,9 @@ class _CallContext:
         self.args = args
         self.exc_info = exc_info
         self.error: Optional[BaseException] = None
+        # The first Python formatter's exc_text, reused by the next ones (the
+        # stdlib caches it on the record).
+        self.exc_text: Optional[str] = None
 
 
 # --- records -----------------------------------------------------------------
@@ -234,8 +237,11 @@ class _CRecord(LogRecord):
             d["msg"] = ctx.msg
             d["args"] = ctx.args
             d["exc_info"] = ctx.exc_info
-            # As in the stdlib, the first formatter that needs it makes exc_text.
-            d["exc_text"] = None if ctx.exc_info else None if exc_text in (None, "None") else exc_text
+            # As in the stdlib, the first (Python) formatter that needs it makes exc_text.
+            if ctx.exc_info:
+                d["exc_text"] = ctx.exc_text
+            else:
+                d["exc_text"] = None if exc_text in (None, "None") else exc_text
             d["_ctx"] = ctx
         else:
             d["msg"] = message
@@ -422,6 +428,9 @@ def _format_cb(token: int, ptr: int, out: int) -> int:
     record = _CRecord(ptr, False)
     try:
         s = fmt.format(record)
+        ctx = record.__dict__.get("_ctx")
+        if ctx is not None and ctx.exc_text is None and record.exc_text:
+            ctx.exc_text = record.exc_text
     except Exception:
         _report(record, "formatter")
         return 1
@@ -1452,6 +1461,26 @@ _loggerClass: type = Logger
 _loggers: Dict[str, Logger] = {}
 root = RootLogger(WARNING)
 Logger.root = root  # type: ignore[assignment,misc]
+
+
+class Manager:
+    """The stdlib's ``Logger.manager``: ``loggerDict`` holds the loggers made
+    from Python (sawmill keeps the tree itself)."""
+
+    def __init__(self, rootnode: Logger) -> None:
+        self.root = rootnode
+        self.loggerDict = _loggers
+        self.disable = 0
+        self.emittedNoHandlerWarning = False
+
+    def getLogger(self, name: str) -> Logger:
+        return getLogger(name)
+
+    def setLoggerClass(self, klass: type) -> None:
+        setLoggerClass(klass)
+
+
+Logger.manager = Manager(root)  # type: ignore[attr-defined]
 
 
 def getLogger(name: Optional[str] = None) -> Logger:

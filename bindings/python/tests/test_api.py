@@ -176,11 +176,18 @@ def test_formatters_filters_handlers():
             def formatException(self, ei):
                 return "EXC " + ei[0].__name__
         c.setFormatter(Custom("%(asctime)s %(message)s"))
-        log.removeHandler(out)  # (the stdlib caches exc_text from the first formatter)
+        log.removeHandler(out)  # (a sawmill-formatted handler first would give its exc_text)
+        second = Collect()
+        class Plain(logging.Formatter):
+            def format(self, record):
+                return super().format(record)
+        second.setFormatter(Plain("second: %(message)s"))
+        log.addHandler(second)
         try:
             1 / 0
         except ZeroDivisionError:
-            log.exception("custom")
+            log.exception("custom")  # the second formatter reuses the first one's exc_text
+        print("f" in logging.Logger.manager.loggerDict)
         sys.stdout.flush()
     """)
 
