@@ -78,6 +78,26 @@ static int keep(void *u, sawmill_record *r) {
     return 1;
 }
 /* A format callback: NULL text with a length is refused, invalid UTF-8 repaired. */
+/* sawmill_handler_handle from an emit callback: into another handler, and
+ * refused for the callback's own. */
+static sawmill_handler *handle_self;
+static sawmill_handler *handle_other;
+static int handled;
+static int count_handled(void *u, const sawmill_record *r, const char *t, size_t n) {
+    (void)u; (void)r; (void)n;
+    CHECK(strcmp(t, "replaced") == 0);
+    handled++;
+    return 0;
+}
+static int emit_handle(void *u, const sawmill_record *r, const char *t, size_t n) {
+    (void)u; (void)t; (void)n;
+    EXPECT_NULL_ARG(sawmill_handler_handle(NULL, r, NULL));
+    EXPECT_NULL_ARG(sawmill_handler_handle(handle_other, NULL, NULL));
+    EXPECT_BAD_UTF8(sawmill_handler_handle(handle_other, r, bad_utf8));
+    EXPECT_STATUS(sawmill_handler_handle(handle_self, r, NULL), SAWMILL_ERR_WOULD_DEADLOCK);
+    EXPECT_OK(sawmill_handler_handle(handle_other, r, "replaced"));
+    return 0;
+}
 static int format_calls;
 static int format_sweep(void *u, const sawmill_record *r, sawmill_text *out) {
     (void)u; (void)r;
@@ -476,6 +496,14 @@ int main(void) {
         EXPECT_OK(sawmill_logger_add_handler(cl, ch));
         EXPECT_OK(sawmill_log(cl, SAWMILL_LEVEL_CRITICAL, NULL, 0, NULL, "formatted"));
         CHECK(format_calls == 1);
+        handle_self = sawmill_callback_handler_new(emit_handle, NULL, NULL, NULL);
+        handle_other = sawmill_callback_handler_new(count_handled, NULL, NULL, NULL);
+        EXPECT_OK(sawmill_logger_add_handler(cl, handle_self));
+        EXPECT_OK(sawmill_log(cl, SAWMILL_LEVEL_CRITICAL, NULL, 0, NULL, "handled"));
+        CHECK(handled == 1);
+        EXPECT_OK(sawmill_logger_remove_handler(cl, handle_self));
+        sawmill_handler_release(handle_self);
+        sawmill_handler_release(handle_other);
         EXPECT_OK(sawmill_logger_remove_handler(cl, ch));
         sawmill_handler_release(ch);
         sawmill_formatter_release(cf);

@@ -1743,6 +1743,21 @@ enum sawmill_status sawmill_record_set_bool(struct sawmill_record *r, const char
 enum sawmill_status sawmill_record_set_null(struct sawmill_record *r, const char *key);
 
 /**
+ * Python's `handler.handle(record)` for a record a callback received:
+ * `h`'s level and filters, then its formatter and destination, on a copy of
+ * `r` (so a Python subclass overriding `emit` can call the base class's
+ * `emit`, which is `h`). `message`, when not NULL, replaces the copy's
+ * message (the subclass changed `record.msg`); invalid UTF-8 in it →
+ * SAWMILL_ERR_INVALID_UTF8, nothing done. NULL `h` or `r` →
+ * SAWMILL_ERR_NULL_ARGUMENT. Failures inside `h` are counted by `h`, not
+ * returned. `h` being the handler whose callback this thread runs, or
+ * waiting for `h` closing a cycle of callbacks (see `sawmill_emit_fn`) →
+ * SAWMILL_ERR_WOULD_DEADLOCK, nothing done. Only during the callback that
+ * received `r`. Thread-safe.
+ */
+enum sawmill_status sawmill_handler_handle(struct sawmill_handler *h, const struct sawmill_record *r, const char *message);
+
+/**
  * Python's `logging.handlers.SysLogHandler`. NULL `opts` = all defaults.
  * Connects at the first record, not here: a daemon that is absent or gone
  * makes records fail as counted handler errors (reported once), a logging

@@ -707,7 +707,14 @@ class Handler(Filterer):
         self.formatter: Optional[Formatter] = None
         self._closed = False
         self.lock: Optional[threading.RLock] = threading.RLock()
-        self._ptr = self._make()
+        # A Python subclass that overrides emit of one of sawmill's sinks is
+        # called back; its super().emit() goes to a private sink of the class.
+        self._callback = _sink_class(self) is None or _emit_overridden(self)
+        self._sink_ptr: Optional[int] = None
+        if self._callback:
+            self._ptr = Handler._make(self)
+        else:
+            self._ptr = self._make()
         if not self._ptr:
             raise ValueError(last_error())
         if self.level:
@@ -723,9 +730,10 @@ class Handler(Filterer):
         return self._ptr
 
     def __del__(self) -> None:
-        ptr = self.__dict__.get("_ptr")
-        if ptr and lib is not None:
-            lib.sawmill_handler_release(ptr)
+        for key in ("_ptr", "_sink_ptr"):
+            ptr = self.__dict__.get(key)
+            if ptr and lib is not None:
+                lib.sawmill_handler_release(ptr)
 
     def _add_c_filter(self, ptr: int) -> int:
         return lib.sawmill_handler_add_filter(self._handle(), ptr)  # type: ignore[no-any-return]
@@ -764,7 +772,10 @@ class Handler(Filterer):
 
     def setFormatter(self, fmt: Optional[Formatter]) -> None:
         self.formatter = fmt
-        lib.sawmill_handler_set_formatter(self._handle(), fmt._handle() if fmt is not None else None)
+        handle = fmt._handle() if fmt is not None else None
+        lib.sawmill_handler_set_formatter(self._handle(), handle)
+        if self._sink_ptr is not None:
+            lib.sawmill_handler_set_formatter(self._sink_ptr, handle)
 
     def format(self, record: LogRecord) -> str:
         fmt = self.formatter
@@ -774,31 +785,55 @@ class Handler(Filterer):
         return (fmt or _defaultFormatter).format(record)
 
     def emit(self, record: LogRecord) -> None:
-        raise NotImplementedError("emit must be implemented by Handler subclasses")
+        """A sawmill sink's emit, as a subclass's super().emit() reaches it."""
+        if _sink_class(self) is None:
+            raise NotImplementedError("emit must be implemented by Handler subclasses")
+        live = record.__dict__.get("_ptr")
+        if live:  # a record sawmill passed to this callback: handed over as it is
+            if lib.sawmill_handler_handle(self._sink(), live, enc(record.getMessage())) != 0:
+                raise RuntimeError(last_error())
+        else:
+            _emit_through(self, self._sink(), record)
+
+    def _sink(self) -> int:
+        """The sawmill sink records reach: the handler itself, or for a
+        subclass overriding emit, a private one made on first use."""
+        if not self._callback:
+            return self._handle()
+        if self._sink_ptr is None:
+            ptr = self._make()
+            if not ptr:
+                raise ValueError(last_error())
+            if self.formatter is not None:
+                lib.sawmill_handler_set_formatter(ptr, self.formatter._handle())
+            self._sink_ptr = ptr
+        return self._sink_ptr
 
     def handle(self, record: LogRecord) -> bool:
         """Filters and emits a record made in Python (sawmill's own records
         reach ``emit`` through the callback)."""
         rv = self.filter(record)
         if rv:
-            if type(self)._make is not Handler._make:
-                _emit_through(self, record)
+            if not self._callback:
+                _emit_through(self, self._handle(), record)
             else:
                 with _lock:
                     self.emit(record)
         return rv
 
     def flush(self) -> None:
-        if self._ptr and type(self)._make is not Handler._make:
-            lib.sawmill_handler_flush(self._ptr)
+        ptr = self._sink_ptr if self._callback else self._ptr
+        if ptr:
+            lib.sawmill_handler_flush(ptr)
 
     def close(self) -> None:
         with _lock:
             self._closed = True
             if self._name and self._name in _handlers:
                 del _handlers[self._name]
-        if type(self)._make is not Handler._make:
-            lib.sawmill_handler_close(self._handle())
+        ptr = self._sink_ptr if self._callback else self._handle()
+        if ptr:
+            lib.sawmill_handler_close(ptr)
 
     def handleError(self, record: LogRecord) -> None:
         _report(record)
@@ -841,6 +876,21 @@ def _direct_fd(stream: Any) -> int:
         return -1
 
 
+def _sink_class(obj: Any) -> Optional[type]:
+    """The class whose _make builds ``obj``'s sawmill sink (None: the base
+    Handler, a callback)."""
+    for klass in type(obj).__mro__:
+        if "_make" in klass.__dict__:
+            return None if klass is Handler else klass
+    return None
+
+
+def _emit_overridden(obj: Any) -> bool:
+    """Whether a Python subclass overrides the emit of its sawmill sink class."""
+    klass = _sink_class(obj)
+    return klass is not None and getattr(type(obj), "emit") is not getattr(klass, "emit")
+
+
 class StreamHandler(Handler):
     """Writes to a stream: sawmill's fd sink for sys.stdout/sys.stderr (and any
     stream with a real file descriptor), Python's write() otherwise."""
@@ -858,11 +908,11 @@ class StreamHandler(Handler):
 
     def _make(self) -> int:
         fd = self._fd()
-        if fd >= 0 and not _overrides(self, StreamHandler, "emit", "format"):
+        if fd >= 0 and not _overrides(self, StreamHandler, "format"):
             self._python_stream = False
             return lib.sawmill_stream_handler_new(fd)  # type: ignore[no-any-return]
         self._python_stream = True
-        return lib.sawmill_callback_handler_new(_emit_cb, _flush_cb, _register(self), _destroy)
+        return Handler._make(self)
 
     def __setattr__(self, key: str, value: Any) -> None:
         object.__setattr__(self, key, value)
@@ -875,9 +925,11 @@ class StreamHandler(Handler):
         self.flush()
 
     def flush(self) -> None:
-        if self.__dict__.get("_python_stream", True):
+        if self._callback or self.__dict__.get("_python_stream", True):
             if self.stream and hasattr(self.stream, "flush"):
                 self.stream.flush()
+            if self._callback and self._sink_ptr is not None:
+                lib.sawmill_handler_flush(self._sink_ptr)
         else:
             lib.sawmill_handler_flush(self._ptr)
 
@@ -916,6 +968,8 @@ class FileHandler(StreamHandler):
         self._python_stream = False
         return lib.sawmill_file_handler_new(  # type: ignore[no-any-return]
             enc(self.baseFilename), enc(self.mode), self.delay)
+
+    emit = Handler.emit
 
     def close(self) -> None:
         Handler.close(self)
@@ -1025,18 +1079,18 @@ def _log_record(ptr: int, record: LogRecord) -> None:
           record.getMessage(), exc_text, record.stack_info, extras)
 
 
-def _emit_through(handler: Handler, record: LogRecord) -> None:
-    """``handler.handle(record)`` for a sawmill sink: the record is logged on a
-    private logger that holds only this handler."""
-    entry = _direct.get(id(handler))
+def _emit_through(handler: Handler, sink: int, record: LogRecord) -> None:
+    """A record made in Python into sawmill sink ``sink`` (``handler``'s): the
+    record is logged on a private logger that holds only that sink."""
+    entry = _direct.get(sink)
     if entry is None or entry[0] is not handler:
-        ptr = lib.sawmill_get_logger(enc("sawmill.__direct__.%d" % id(handler)))
+        ptr = lib.sawmill_get_logger(enc("sawmill.__direct__.%d" % sink))
         lib.sawmill_logger_set_propagate(ptr, False)
         lib.sawmill_logger_set_level(ptr, 1)
         lib.sawmill_logger_add_filter(ptr, _direct_filter_ptr())
-        lib.sawmill_logger_add_handler(ptr, handler._handle())
+        lib.sawmill_logger_add_handler(ptr, sink)
         entry = (handler, ptr)
-        _direct[id(handler)] = entry
+        _direct[sink] = entry
     _tls.direct = record
     try:
         _log_record(entry[1], record)

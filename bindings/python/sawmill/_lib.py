@@ -205,6 +205,7 @@ _PROTOTYPES = {
     "sawmill_handler_retain": (H, [H]),
     "sawmill_handler_release": (None, [H]),
     "sawmill_handler_error_count": (c_uint64, [H]),
+    "sawmill_handler_handle": (I, [H, H, S]),
     "sawmill_handler_dropped_count": (c_uint64, [H]),
     "sawmill_handler_set_buffering": (I, [H, c_size_t, I, c_uint32]),
     "sawmill_rotating_file_handler_new": (H, [S, S, c_uint64, c_uint32, c_bool]),

@@ -39,6 +39,7 @@ class BaseRotatingHandler(StreamHandler):
 
     namer = None
     rotator = None
+    emit = Handler.emit
 
     def _file_init(self, filename: Any, mode: str, encoding: Optional[str], delay: bool,
                    errors: Optional[str]) -> None:
