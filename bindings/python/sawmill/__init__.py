@@ -32,7 +32,7 @@ __all__ = [
     "FileHandler", "Filter", "Filterer", "Formatter", "Handler", "LogRecord", "Logger",
     "LoggerAdapter", "NullHandler", "StreamHandler", "addLevelName", "basicConfig", "critical",
     "debug", "disable", "error", "exception", "fatal", "getLevelName", "getLevelNamesMapping",
-    "getLogger", "info", "lastResort", "log", "makeLogRecord", "raiseExceptions", "root",
+    "getHandlerByName", "getHandlerNames", "getLogger", "info", "lastResort", "log", "makeLogRecord", "raiseExceptions", "root",
     "shutdown", "warn", "warning", "captureWarnings", "getLoggerClass", "setLoggerClass",
 ]
 
@@ -1058,6 +1058,41 @@ class NullHandler(Handler):
 
     def emit(self, record: LogRecord) -> None:
         pass
+
+
+class _ConfiguredHandler(Handler):
+    """A handler a configuration made inside sawmill, seen from Python."""
+
+    def __init__(self, ptr: int, name: str) -> None:
+        Filterer.__init__(self)
+        self._name = name
+        self.level = NOTSET
+        self.formatter = None
+        self._closed = False
+        self.lock = threading.RLock()
+        self._callback = False
+        self._sink_ptr = None
+        self._ptr = ptr
+
+    def _make(self) -> int:
+        raise RuntimeError("made by a configuration")
+
+
+def getHandlerByName(name: str) -> Optional[Handler]:
+    """The handler named ``name`` (Python 3.12): one made in Python, or one a
+    configuration made inside sawmill (wrapped)."""
+    h = _handlers.get(name)
+    if h is not None:
+        return h
+    ptr = lib.sawmill_get_handler_by_name(enc(name))
+    if not ptr:
+        return None
+    return _ConfiguredHandler(ptr, name)
+
+
+def getHandlerNames() -> frozenset:  # type: ignore[type-arg]
+    """Names of the handlers made in Python (Python 3.12)."""
+    return frozenset(_handlers)
 
 
 # --- records made in Python reach sawmill's sinks through a private logger ---------

@@ -216,3 +216,30 @@ sawmill.config.stopListening()
                           text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert path.read_text() == "L INFO configured over the wire\n"
+
+
+def test_get_handler_by_name(tmp_path):
+    """Python 3.12's getHandlerByName (not in the CPython 3.11 oracle): a
+    handler dictConfig made inside sawmill, usable from Python."""
+    import subprocess
+    import sys
+
+    code = """
+import sys, sawmill, sawmill.config
+sawmill.config.dictConfig({"version": 1, "handlers": {"file": {
+    "class": "logging.FileHandler", "filename": sys.argv[1], "mode": "w"}},
+    "root": {"handlers": ["file"], "level": "INFO"}})
+fh = sawmill.getHandlerByName("file")
+sawmill.info("plain")
+fh.setFormatter(sawmill.Formatter("named: %(message)s"))
+sawmill.info("formatted")
+fh.setLevel(sawmill.ERROR)
+sawmill.warning("below its level")
+print(sawmill.getHandlerByName("nope"))
+"""
+    path = tmp_path / "n.log"
+    proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "None\n"
+    assert path.read_text() == "plain\nnamed: formatted\n"
