@@ -243,3 +243,36 @@ print(sawmill.getHandlerByName("nope"))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "None\n"
     assert path.read_text() == "plain\nnamed: formatted\n"
+
+
+def test_async_handler_calls_python_handlers_from_its_thread(tmp_path):
+    """sawmill's own queue (AsyncHandler): its listener thread, inside the
+    library, hands records to a Python Handler subclass and a file handler;
+    everything is delivered by shutdown at exit."""
+    import subprocess
+    import sys
+
+    code = """
+import sys, threading
+import sawmill, sawmill.handlers
+seen = []
+class Collect(sawmill.Handler):
+    def emit(self, record):
+        seen.append((record.getMessage(), threading.current_thread() is threading.main_thread()))
+f = sawmill.FileHandler(sys.argv[1], "w")
+f.setFormatter(sawmill.Formatter("%(threadName)s %(message)s"))
+q = sawmill.handlers.AsyncHandler(Collect(), f)
+log = sawmill.getLogger("async")
+log.addHandler(q)
+for i in range(50):
+    log.warning("record %d", i)
+q.flush()
+print(len(seen), seen[0], any(main for _, main in seen))
+"""
+    path = tmp_path / "a.log"
+    proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "50 ('record 0', False) False\n"
+    lines = path.read_text().splitlines()
+    assert lines == ["MainThread record %d" % i for i in range(50)]
