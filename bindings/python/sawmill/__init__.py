@@ -112,14 +112,16 @@ _callbacks_live = 0  # Python callbacks attached somewhere: calls keep their con
 
 
 class _CallContext:
-    __slots__ = ("name", "levelno", "msg", "args", "exc_info", "error", "exc_text")
+    __slots__ = ("name", "levelno", "msg", "args", "exc_info", "error", "exc_text", "extra")
 
-    def __init__(self, name: str, levelno: int, msg: Any, args: Any, exc_info: Any) -> None:
+    def __init__(self, name: str, levelno: int, msg: Any, args: Any, exc_info: Any,
+                 extra: Any = None) -> None:
         self.name = name
         self.levelno = levelno
         self.msg = msg
         self.args = args
         self.exc_info = exc_info
+        self.extra = extra  # typed values of extra= (sawmill's record holds them as text)
         self.error: Optional[BaseException] = None
         # The first Python formatter's exc_text, reused by the next ones (the
         # stdlib caches it on the record).
@@ -252,6 +254,13 @@ class _CRecord(LogRecord):
         d["_writable"] = writable
 
     def __getattr__(self, key: str) -> Any:
+        ctx = self.__dict__.get("_ctx")
+        if ctx is not None and ctx.extra is not None and not key.startswith("_"):
+            try:
+                if key in ctx.extra:
+                    return ctx.extra[key]
+            except Exception:
+                pass
         ptr = self.__dict__.get("_ptr")
         if ptr and not key.startswith("__"):
             value = lib.sawmill_record_get_str(ptr, enc(key))
@@ -814,6 +823,7 @@ class Handler(Filterer):
         reach ``emit`` through the callback)."""
         rv = self.filter(record)
         if rv:
+            self._handle()
             if not self._callback:
                 _emit_through(self, self._handle(), record)
             else:
@@ -822,6 +832,7 @@ class Handler(Filterer):
         return rv
 
     def flush(self) -> None:
+        self._handle()
         ptr = self._sink_ptr if self._callback else self._ptr
         if ptr:
             lib.sawmill_handler_flush(ptr)
@@ -1499,7 +1510,7 @@ class Logger(Filterer):
             _name_thread()
         ctx = None
         if _callbacks_live:
-            ctx = _CallContext(self.name, level, msg, args, exc_info)
+            ctx = _CallContext(self.name, level, msg, args, exc_info, extra)
             prev = getattr(_tls, "ctx", None)
             _tls.ctx = ctx
         try:

@@ -157,6 +157,12 @@ def test_formatters_filters_handlers():
                 return True
         log.addFilter(Upper())
         log.warning("upper")
+        class Typed(logging.Formatter):
+            def format(self, record):
+                return super().format(record) + " typed"
+        out.setFormatter(Typed("%(name)s %(n)05d %(f).3f %(message)s"))
+        log.warning("typed extras", extra={"n": 42, "f": 0.5})
+        out.setFormatter(logging.Formatter("%(name)s %(message)s"))
         class Collect(logging.Handler):
             def emit(self, record):
                 print("emit:", record.levelname, record.getMessage(), "|", self.format(record))
