@@ -54,15 +54,14 @@ if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then
 fi
 # issue 14: the Python package's tests (pytest; wheel lets pip build without
 # downloading a backend) and its benchmark's peer (picologging); venvs need python3-venv on Debian.
-venv_probe=$(mktemp -d)
-if ! python3 -m venv "$venv_probe/v" >/dev/null 2>&1; then
+# (Debian ships ensurepip, which venv needs, in python3-venv.)
+if ! python3 -c "import ensurepip" >/dev/null 2>&1; then
   echo "setup: installing python3-venv with apt-get"
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
 fi
-rm -rf "$venv_probe"
 if ! python3 -c "import pytest, wheel, setuptools, picologging, cffi, mypy" >/dev/null 2>&1; then
   echo "setup: installing pytest, wheel, setuptools, cffi, mypy and picologging with pip"
   python3 -m pip install --quiet --disable-pip-version-check pytest==9.2.0 wheel \
