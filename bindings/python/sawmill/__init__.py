@@ -1268,6 +1268,48 @@ def _caller(stacklevel: int) -> Any:
     return f
 
 
+def _level_method(level: int, name: str) -> Callable[..., None]:
+    """Logger.debug/info/...: the level check reads the logger's threshold
+    field (no FFI call); a call without keyword arguments, while no Python
+    callback is attached anywhere, takes this short path; others _log."""
+
+    def method(self: "Logger", msg: object, *args: object, **kwargs: Any) -> None:
+        if level >= self._threshold.value:
+            if kwargs or _callbacks_live:
+                self._log(level, msg, args, **kwargs)
+                return
+            f = _getframe(1)
+            code = f.f_code
+            entry = _codes.get(id(code)) or _code_entry(code)
+            while entry[0]:
+                f = f.f_back  # type: ignore[assignment]
+                if f is None:
+                    self._log(level, msg, args)
+                    return
+                code = f.f_code
+                entry = _codes.get(id(code)) or _code_entry(code)
+            if args:
+                fmt_args: Any = args
+                if len(args) == 1:
+                    a0 = args[0]
+                    if type(a0) not in _PLAIN and isinstance(a0, Mapping) and a0:
+                        fmt_args = a0
+                try:
+                    text_msg = str(msg) % fmt_args
+                except Exception:
+                    self._log(level, msg, args)
+                    return
+            else:
+                text_msg = msg if type(msg) is str else str(msg)
+            if _get_ident() not in _named_threads:
+                _name_thread()
+            _sawmill_log(self._hot, level, entry[1], f.f_lineno, entry[2],
+                         text_msg.encode("utf-8", "surrogatepass"))
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
 class Logger(Filterer):
     """A sawmill logger (one per name, shared with C code in the process)."""
 
@@ -1364,47 +1406,22 @@ class Logger(Filterer):
     def hasHandlers(self) -> bool:
         return lib.sawmill_logger_has_handlers(self._ptr)  # type: ignore[no-any-return]
 
-    def debug(self, msg: object, *args: object, **kwargs: Any) -> None:
-        if DEBUG >= self._threshold.value:
-            if kwargs or _callbacks_live:
-                self._log(DEBUG, msg, args, **kwargs)
-            else:
-                self._fast(DEBUG, msg, args)
+    debug = _level_method(DEBUG, "debug")
 
-    def info(self, msg: object, *args: object, **kwargs: Any) -> None:
-        if INFO >= self._threshold.value:
-            if kwargs or _callbacks_live:
-                self._log(INFO, msg, args, **kwargs)
-            else:
-                self._fast(INFO, msg, args)
+    info = _level_method(INFO, "info")
 
-    def warning(self, msg: object, *args: object, **kwargs: Any) -> None:
-        if WARNING >= self._threshold.value:
-            if kwargs or _callbacks_live:
-                self._log(WARNING, msg, args, **kwargs)
-            else:
-                self._fast(WARNING, msg, args)
+    warning = _level_method(WARNING, "warning")
 
     def warn(self, msg: object, *args: object, **kwargs: Any) -> None:
         self.warning(msg, *args, **kwargs)
 
-    def error(self, msg: object, *args: object, **kwargs: Any) -> None:
-        if ERROR >= self._threshold.value:
-            if kwargs or _callbacks_live:
-                self._log(ERROR, msg, args, **kwargs)
-            else:
-                self._fast(ERROR, msg, args)
+    error = _level_method(ERROR, "error")
 
     def exception(self, msg: object, *args: object, exc_info: Any = True, **kwargs: Any) -> None:
         if ERROR >= self._threshold.value:
             self._log(ERROR, msg, args, exc_info=exc_info, **kwargs)
 
-    def critical(self, msg: object, *args: object, **kwargs: Any) -> None:
-        if CRITICAL >= self._threshold.value:
-            if kwargs or _callbacks_live:
-                self._log(CRITICAL, msg, args, **kwargs)
-            else:
-                self._fast(CRITICAL, msg, args)
+    critical = _level_method(CRITICAL, "critical")
 
     fatal = critical
 
