@@ -77,6 +77,35 @@ static int keep(void *u, sawmill_record *r) {
     (void)u; (void)r;
     return 1;
 }
+/* A format callback: NULL text with a length is refused, invalid UTF-8 repaired. */
+/* sawmill_handler_handle from an emit callback: into another handler, and
+ * refused for the callback's own. */
+static sawmill_handler *handle_self;
+static sawmill_handler *handle_other;
+static int handled;
+static int count_handled(void *u, const sawmill_record *r, const char *t, size_t n) {
+    (void)u; (void)r; (void)n;
+    CHECK(strcmp(t, "replaced") == 0);
+    handled++;
+    return 0;
+}
+static int emit_handle(void *u, const sawmill_record *r, const char *t, size_t n) {
+    (void)u; (void)t; (void)n;
+    EXPECT_NULL_ARG(sawmill_handler_handle(NULL, r, NULL));
+    EXPECT_NULL_ARG(sawmill_handler_handle(handle_other, NULL, NULL));
+    EXPECT_BAD_UTF8(sawmill_handler_handle(handle_other, r, bad_utf8));
+    EXPECT_STATUS(sawmill_handler_handle(handle_self, r, NULL), SAWMILL_ERR_WOULD_DEADLOCK);
+    EXPECT_OK(sawmill_handler_handle(handle_other, r, "replaced"));
+    return 0;
+}
+static int format_calls;
+static int format_sweep(void *u, const sawmill_record *r, sawmill_text *out) {
+    (void)u; (void)r;
+    format_calls++;
+    EXPECT_NULL_ARG(sawmill_text_append(out, NULL, 1));
+    EXPECT_OK(sawmill_text_append(out, bad_utf8, 2));
+    return 0;
+}
 
 static sawmill_status vlogf_call(sawmill_logger *l, const char *file, const char *func,
                                  const char *fmt, ...) {
@@ -456,6 +485,29 @@ int main(void) {
     EXPECT_NULL_ARG(sawmill_log_exception(sawmill_get_logger("sweep"), NULL, 0, NULL, NULL, NULL));
     CHECK(sawmill_formatter_retain(NULL) == NULL);
     sawmill_formatter_release(NULL);
+    EXPECT_NULL_RESULT(sawmill_callback_formatter_new(NULL, NULL, NULL), SAWMILL_ERR_NULL_ARGUMENT);
+    EXPECT_NULL_ARG(sawmill_text_append(NULL, "x", 1));
+    {
+        sawmill_formatter *cf = sawmill_callback_formatter_new(format_sweep, NULL, NULL);
+        sawmill_handler *ch = sawmill_callback_handler_new(emit_nothing, NULL, NULL, NULL);
+        sawmill_logger *cl = sawmill_get_logger("sweep.format");
+        CHECK(cf != NULL && ch != NULL);
+        EXPECT_OK(sawmill_handler_set_formatter(ch, cf));
+        EXPECT_OK(sawmill_logger_add_handler(cl, ch));
+        EXPECT_OK(sawmill_log(cl, SAWMILL_LEVEL_CRITICAL, NULL, 0, NULL, "formatted"));
+        CHECK(format_calls == 1);
+        handle_self = sawmill_callback_handler_new(emit_handle, NULL, NULL, NULL);
+        handle_other = sawmill_callback_handler_new(count_handled, NULL, NULL, NULL);
+        EXPECT_OK(sawmill_logger_add_handler(cl, handle_self));
+        EXPECT_OK(sawmill_log(cl, SAWMILL_LEVEL_CRITICAL, NULL, 0, NULL, "handled"));
+        CHECK(handled == 1);
+        EXPECT_OK(sawmill_logger_remove_handler(cl, handle_self));
+        sawmill_handler_release(handle_self);
+        sawmill_handler_release(handle_other);
+        EXPECT_OK(sawmill_logger_remove_handler(cl, ch));
+        sawmill_handler_release(ch);
+        sawmill_formatter_release(cf);
+    }
 
     /* Filters. */
     EXPECT_NULL_RESULT(sawmill_name_filter_new(NULL), SAWMILL_ERR_NULL_ARGUMENT);
@@ -589,7 +641,7 @@ int main(void) {
     /* Scoped logging context (issue 13, recipe 19). */
     {
         sawmill_logger *cl = sawmill_get_logger(a_name);
-        sawmill_handler *ch = sawmill_null_handler_new();
+        sawmill_handler *ch = sawmill_callback_handler_new(emit_nothing, NULL, NULL, NULL);
         EXPECT_NULL_RESULT(sawmill_logging_context_begin(NULL, true, 10, NULL, false),
                            SAWMILL_ERR_NULL_ARGUMENT);
         sawmill_logging_context *c = sawmill_logging_context_begin(cl, false, 0, NULL, false);

@@ -317,6 +317,12 @@ typedef struct sawmill_receiver sawmill_receiver;
 typedef struct sawmill_record sawmill_record;
 
 /**
+ * Text a `sawmill_format_fn` appends to (`sawmill_text_append`). Borrowed:
+ * valid only during the callback that received it.
+ */
+typedef struct sawmill_text sawmill_text;
+
+/**
  * One `extra=` attribute for `sawmill_log_ex`: `key` and the field named by
  * `kind` (a `sawmill_value_kind`) are read; the others are ignored. Strings
  * are copied.
@@ -421,6 +427,15 @@ typedef struct sawmill_formatter *(*sawmill_formatter_factory_fn)(void *user_dat
  * records logged from inside it on the same thread are dropped and counted.
  */
 typedef int (*sawmill_filter_fn)(void *user_data, struct sawmill_record *r);
+
+/**
+ * Makes one record's whole text (exception and stack included, no
+ * trailing newline) by appending to `out` with `sawmill_text_append`.
+ * Return 0 on success; nonzero is a formatting error, counted by the
+ * handler, and the record is not emitted. Runs on whatever thread logged,
+ * with the handler's lock held (the rules of `sawmill_emit_fn` apply).
+ */
+typedef int (*sawmill_format_fn)(void *user_data, const struct sawmill_record *r, struct sawmill_text *out);
 
 /**
  * Receives one formatted record: `text` is NUL-terminated, `len` bytes long
@@ -1028,6 +1043,24 @@ struct sawmill_formatter *sawmill_formatter_retain(struct sawmill_formatter *f);
  * Thread-safe.
  */
 void sawmill_formatter_release(struct sawmill_formatter *f);
+
+/**
+ * A formatter whose text is made by `fn(user_data, record, out)` (a
+ * Python `Formatter` subclass overriding `format`, `formatTime` or
+ * `formatException`, say). `destroy` (may be NULL) runs exactly once,
+ * when the last reference is gone. NULL `fn` → NULL +
+ * SAWMILL_ERR_NULL_ARGUMENT (destroy still runs). The caller owns one
+ * reference. Thread-safe; `fn` may run on any thread that logs.
+ */
+struct sawmill_formatter *sawmill_callback_formatter_new(sawmill_format_fn format, void *user_data, sawmill_destroy_fn destroy);
+
+/**
+ * Appends `len` bytes of `text` to a format callback's output; invalid
+ * UTF-8 is repaired (U+FFFD). `text` may be NULL only when `len` is 0.
+ * NULL `out` → SAWMILL_ERR_NULL_ARGUMENT. Only during the
+ * `sawmill_format_fn` call that received `out`.
+ */
+enum sawmill_status sawmill_text_append(struct sawmill_text *out, const char *text, size_t len);
 
 /**
  * A StreamHandler on file descriptor `fd` (1 = stdout, 2 = stderr, any open
@@ -1708,6 +1741,21 @@ enum sawmill_status sawmill_record_set_bool(struct sawmill_record *r, const char
  * See `sawmill_record_set_str`.
  */
 enum sawmill_status sawmill_record_set_null(struct sawmill_record *r, const char *key);
+
+/**
+ * Python's `handler.handle(record)` for a record a callback received:
+ * `h`'s level and filters, then its formatter and destination, on a copy of
+ * `r` (so a Python subclass overriding `emit` can call the base class's
+ * `emit`, which is `h`). `message`, when not NULL, replaces the copy's
+ * message (the subclass changed `record.msg`); invalid UTF-8 in it →
+ * SAWMILL_ERR_INVALID_UTF8, nothing done. NULL `h` or `r` →
+ * SAWMILL_ERR_NULL_ARGUMENT. Failures inside `h` are counted by `h`, not
+ * returned. `h` being the handler whose callback this thread runs, or
+ * waiting for `h` closing a cycle of callbacks (see `sawmill_emit_fn`) →
+ * SAWMILL_ERR_WOULD_DEADLOCK, nothing done. Only during the callback that
+ * received `r`. Thread-safe.
+ */
+enum sawmill_status sawmill_handler_handle(struct sawmill_handler *h, const struct sawmill_record *r, const char *message);
 
 /**
  * Python's `logging.handlers.SysLogHandler`. NULL `opts` = all defaults.

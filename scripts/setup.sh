@@ -12,6 +12,8 @@ command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)  # issue 13: ColorStreamHandler in a real terminal
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)  # issue 14: bindings/node (koffi)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)  # issue 11: the TLS tests make their certificates
+# issue 14: the Python package's tests make a venv; Debian ships ensurepip in python3-venv.
+python3 -c "import ensurepip" >/dev/null 2>&1 || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} with apt-get"
   SUDO=""
@@ -60,4 +62,11 @@ node_dir="$(cd "$(dirname "$0")/.." && pwd)/bindings/node"
 if [ ! -f "$node_dir/node_modules/koffi/package.json" ]; then
   echo "setup: installing koffi with npm"
   (cd "$node_dir" && npm ci --silent --no-audit --no-fund >/dev/null)
+fi
+# issue 14: the Python package's tests (pytest; wheel lets pip build without
+# downloading a backend) and its benchmark's peer (picologging).
+if ! python3 -c "import pytest, wheel, setuptools, picologging, cffi, mypy" >/dev/null 2>&1; then
+  echo "setup: installing pytest, wheel, setuptools, cffi, mypy and picologging with pip"
+  python3 -m pip install --quiet --disable-pip-version-check pytest==9.2.0 wheel \
+    "setuptools>=61" "cffi>=1.15" mypy==2.4.1 picologging==0.9.3
 fi

@@ -25,6 +25,7 @@ step "header drift check";          bash scripts/check-header.sh
 step "cmake build";                 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
                                     cmake --build build -j"$(nproc)"
 step "ctest";                       ctest --test-dir build --output-on-failure
+step "python package (pytest)";    bash scripts/test-python.sh
 step "ctest under AddressSanitizer"; bash scripts/sanitize.sh
 step "cargo fmt --check (fuzz/)";   cargo fmt --check --manifest-path fuzz/Cargo.toml
 step "cargo clippy (fuzz/)";        (cd fuzz && cargo +nightly clippy --quiet --all-targets \

@@ -1,12 +1,16 @@
 //! Formatters from C: `sawmill_formatter *` is a raw `Arc<Formatter>`.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, c_int, c_void};
 use std::sync::Arc;
+
+use super::handler::{sawmill_destroy_fn, UserData};
+use super::record::{sawmill_record, RecordView};
 
 use super::{
     check_not_null, optional_str, pointer_call, sawmill_status, status_call, FfiError, FfiResult,
 };
-use crate::format::{Formatter, FormatterOptions, Style};
+use crate::format::{CustomFormat, FormatError, Formatter, FormatterOptions, Style};
+use crate::record::Record;
 
 /// A compiled format. Reference-counted (`sawmill_formatter_retain` /
 /// `sawmill_formatter_release`); immutable but for the UTC switch.
@@ -165,4 +169,97 @@ pub unsafe extern "C" fn sawmill_formatter_retain(
 pub unsafe extern "C" fn sawmill_formatter_release(f: *mut sawmill_formatter) {
     // SAFETY: forwarded C contract.
     unsafe { super::release_arc::<Formatter, sawmill_formatter>(f) }
+}
+
+/// Text a `sawmill_format_fn` appends to (`sawmill_text_append`). Borrowed:
+/// valid only during the callback that received it.
+pub struct sawmill_text {
+    _opaque: [u8; 0],
+}
+
+/// Makes one record's whole text (exception and stack included, no
+/// trailing newline) by appending to `out` with `sawmill_text_append`.
+/// Return 0 on success; nonzero is a formatting error, counted by the
+/// handler, and the record is not emitted. Runs on whatever thread logged,
+/// with the handler's lock held (the rules of `sawmill_emit_fn` apply).
+pub type sawmill_format_fn = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        r: *const sawmill_record,
+        out: *mut sawmill_text,
+    ) -> c_int,
+>;
+
+struct CallbackFormat {
+    format: unsafe extern "C" fn(*mut c_void, *const sawmill_record, *mut sawmill_text) -> c_int,
+    data: UserData,
+}
+
+impl CustomFormat for CallbackFormat {
+    fn format(&self, record: &Record<'_>, out: &mut String) -> Result<(), FormatError> {
+        let start = out.len();
+        let view = RecordView::read_only(record);
+        let text = (out as *mut String).cast::<sawmill_text>();
+        // SAFETY: the view and `out` live on this frame for the whole call.
+        let rc = unsafe { (self.format)(self.data.ptr, view.as_c(), text) };
+        if rc != 0 {
+            out.truncate(start);
+            return Err(FormatError(format!(
+                "the format callback failed (returned {rc})"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A formatter whose text is made by `fn(user_data, record, out)` (a
+/// Python `Formatter` subclass overriding `format`, `formatTime` or
+/// `formatException`, say). `destroy` (may be NULL) runs exactly once,
+/// when the last reference is gone. NULL `fn` → NULL +
+/// SAWMILL_ERR_NULL_ARGUMENT (destroy still runs). The caller owns one
+/// reference. Thread-safe; `fn` may run on any thread that logs.
+#[no_mangle]
+pub extern "C" fn sawmill_callback_formatter_new(
+    format: sawmill_format_fn,
+    user_data: *mut c_void,
+    destroy: sawmill_destroy_fn,
+) -> *mut sawmill_formatter {
+    pointer_call(|| {
+        let data = UserData {
+            ptr: user_data,
+            destroy,
+        };
+        let Some(format) = format else {
+            drop(data);
+            return Err(FfiError::null("fn"));
+        };
+        let formatter = Formatter::custom(Box::new(CallbackFormat { format, data }));
+        Ok(Arc::into_raw(Arc::new(formatter)) as *mut sawmill_formatter)
+    })
+}
+
+/// Appends `len` bytes of `text` to a format callback's output; invalid
+/// UTF-8 is repaired (U+FFFD). `text` may be NULL only when `len` is 0.
+/// NULL `out` → SAWMILL_ERR_NULL_ARGUMENT. Only during the
+/// `sawmill_format_fn` call that received `out`.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_text_append(
+    out: *mut sawmill_text,
+    text: *const c_char,
+    len: usize,
+) -> sawmill_status {
+    status_call(|| {
+        check_not_null(out, "out")?;
+        if len == 0 {
+            return Ok(());
+        }
+        check_not_null(text, "text")?;
+        // SAFETY: C contract: `text` holds `len` readable bytes.
+        let bytes = unsafe { std::slice::from_raw_parts(text.cast::<u8>(), len) };
+        // SAFETY: `out` came from `CallbackFormat::format`, which holds the
+        // only access to the String for the callback's duration.
+        let out = unsafe { &mut *out.cast::<String>() };
+        out.push_str(&String::from_utf8_lossy(bytes));
+        Ok(())
+    })
 }

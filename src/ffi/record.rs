@@ -469,3 +469,35 @@ pub(crate) unsafe fn extras_from_c<'a>(
     }
     Ok(out)
 }
+
+/// Python's `handler.handle(record)` for a record a callback received:
+/// `h`'s level and filters, then its formatter and destination, on a copy of
+/// `r` (so a Python subclass overriding `emit` can call the base class's
+/// `emit`, which is `h`). `message`, when not NULL, replaces the copy's
+/// message (the subclass changed `record.msg`); invalid UTF-8 in it →
+/// SAWMILL_ERR_INVALID_UTF8, nothing done. NULL `h` or `r` →
+/// SAWMILL_ERR_NULL_ARGUMENT. Failures inside `h` are counted by `h`, not
+/// returned. `h` being the handler whose callback this thread runs, or
+/// waiting for `h` closing a cycle of callbacks (see `sawmill_emit_fn`) →
+/// SAWMILL_ERR_WOULD_DEADLOCK, nothing done. Only during the callback that
+/// received `r`. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_handler_handle(
+    h: *mut super::handler::sawmill_handler,
+    r: *const sawmill_record,
+    message: *const c_char,
+) -> sawmill_status {
+    status_call(|| {
+        // SAFETY: checked handle and record pointers (C contract).
+        let v = unsafe { view(r) }?;
+        let message = unsafe { super::optional_str(message, "message") }?;
+        let (handler, _waiting) =
+            unsafe { super::handler::lockable_handler(h, "sawmill_handler_handle") }?;
+        let mut copy = v.record().clone();
+        if let Some(message) = message {
+            copy.message = Cow::Owned(message.to_owned());
+        }
+        handler.handle(&mut copy);
+        Ok(())
+    })
+}

@@ -117,6 +117,15 @@ pub struct Formatter {
     dates: time::DateCache,
     /// `sawmill.JSONFormatter`'s layout (then `plain_program` is `None`).
     json: Option<Box<json::JsonLayout>>,
+    /// A format made outside sawmill (then `plain_program` is `None`).
+    custom: Option<Box<dyn CustomFormat>>,
+}
+
+/// A record's text made by code outside sawmill: a C callback, such as a
+/// Python `Formatter` subclass overriding `format`, `formatTime` or
+/// `formatException`. It appends the whole text (exception included) to `out`.
+pub trait CustomFormat: Send + Sync {
+    fn format(&self, record: &Record<'_>, out: &mut String) -> Result<(), FormatError>;
 }
 
 impl Formatter {
@@ -180,7 +189,23 @@ impl Formatter {
             dates,
             options,
             json: None,
+            custom: None,
         })
+    }
+
+    /// A formatter whose text comes from `custom` alone.
+    pub fn custom(custom: Box<dyn CustomFormat>) -> Formatter {
+        let mut formatter = Formatter::default_formatter_uncached();
+        formatter.plain_program = None;
+        formatter.custom = Some(custom);
+        formatter
+    }
+
+    fn default_formatter_uncached() -> Formatter {
+        match Formatter::new(None, None, Style::Percent) {
+            Ok(f) => f,
+            Err(e) => unreachable!("the default format is valid: {e}"),
+        }
     }
 
     /// `sawmill.JSONFormatter`: one JSON object per record (see
@@ -205,10 +230,7 @@ impl Formatter {
     /// Python's `logging._defaultFormatter` (`%(message)s`).
     pub fn default_formatter() -> &'static Formatter {
         static DEFAULT: OnceLock<Formatter> = OnceLock::new();
-        DEFAULT.get_or_init(|| match Formatter::new(None, None, Style::Percent) {
-            Ok(f) => f,
-            Err(e) => unreachable!("the default format is valid: {e}"),
-        })
+        DEFAULT.get_or_init(Formatter::default_formatter_uncached)
     }
 
     pub fn options(&self) -> &FormatterOptions {
@@ -305,6 +327,9 @@ impl Formatter {
             _ => {
                 if let Some(json) = &self.json {
                     return json.format(self, record, out);
+                }
+                if let Some(custom) = &self.custom {
+                    return custom.format(record, out);
                 }
                 if !record.extras.is_empty() {
                     let default_msecs = self.options.datefmt.as_deref().is_none_or(str::is_empty);
