@@ -98,6 +98,7 @@ impl JsonLayout {
 
     /// Appends the record's line (without terminator): the prefix the
     /// formatter's own format makes, when it has one, then the object.
+    #[inline(never)]
     pub(super) fn format(
         &self,
         formatter: &Formatter,
