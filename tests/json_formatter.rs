@@ -59,7 +59,22 @@ fn float(rng: &mut Rng) -> f64 {
         2 => f64::NEG_INFINITY,
         3 => f64::from_bits(rng.next()),
         4 => (rng.next() as i64 as f64) / 1000.0,
-        _ => [0.0, -0.0, 1e16, 1e-5, 123.456, 5e-324, f64::MAX][rng.below(7) as usize],
+        // Python's repr turns to exponent form below 1e-4 and from 1e16.
+        _ => [
+            0.0,
+            -0.0,
+            1e16,
+            1e-5,
+            123.456,
+            5e-324,
+            f64::MAX,
+            1e-4,
+            -1e-4,
+            9.999_999_999_999_999e-5,
+            9_999_999_999_999_998.0,
+            -9_999_999_999_999_998.0,
+            0.1,
+        ][rng.below(13) as usize],
     }
 }
 

@@ -77,6 +77,8 @@ pub(super) struct JsonLayout {
     pub(super) options: JsonOptions,
     /// Per field: the standard attribute it names, when it names one.
     standard: Vec<Option<Field>>,
+    /// Per field: its key as written, quoted and escaped, with `": "`.
+    keys: Vec<String>,
     uses_time: bool,
 }
 
@@ -85,9 +87,18 @@ impl JsonLayout {
         options.check()?;
         let standard = options.fields.iter().map(|f| Field::from_name(f)).collect();
         let uses_time = options.fields.iter().any(|f| f == "asctime");
+        let keys = (options.fields.iter())
+            .map(|f| {
+                let mut key = String::new();
+                write_json_str(&mut key, f, options.ensure_ascii);
+                key.push_str(": ");
+                key
+            })
+            .collect();
         Ok(JsonLayout {
             options,
             standard,
+            keys,
             uses_time,
         })
     }
@@ -123,26 +134,37 @@ impl JsonLayout {
         }
         out.push('{');
         let mut first = true;
-        let mut key = |out: &mut String, name: &str| {
+        let mut separate = |out: &mut String| {
             if !first {
                 out.push_str(", ");
             }
             first = false;
-            self.write_str(out, name);
-            out.push_str(": ");
         };
-        for (name, field) in self.options.fields.iter().zip(&self.standard) {
+        let fields = self.options.fields.iter().zip(&self.standard);
+        for ((name, field), key) in fields.zip(&self.keys) {
+            // An extra named like the field is what Python's record holds
+            // (asctime and message are set by format itself).
+            let extra = match field {
+                Some(Field::Asctime | Field::Message) => None,
+                _ if record.extras.is_empty() => None,
+                _ => record.extra(name),
+            };
+            if let Some(value) = extra {
+                separate(out);
+                out.push_str(key);
+                self.write_extra(out, value);
+                continue;
+            }
             let value = match field {
                 Some(Field::Asctime) => Some(AttrRef::Str(asctime.as_str())),
-                Some(Field::Message) => Some(record.field(Field::Message)),
-                Some(f) if record.extras.is_empty() => Some(record.field(*f)),
-                _ => record.lookup(name),
+                Some(f) => Some(record.field(*f)),
+                None => formatter.default_value(name),
             };
-            let value = value.or_else(|| formatter.default_value(name));
             // A field the record lacks (an extra it was not given) is left out.
             if let Some(value) = value {
-                key(out, name);
-                self.write_value(out, raw_json(record, name), value);
+                separate(out);
+                out.push_str(key);
+                self.write_value(out, value);
             }
         }
         for (name, text) in [
@@ -151,46 +173,58 @@ impl JsonLayout {
         ] {
             if let Some(text) = text {
                 if !self.options.fields.iter().any(|f| f == name) {
-                    key(out, name);
+                    separate(out);
+                    self.write_str(out, name);
+                    out.push_str(": ");
                     self.write_str(out, text);
                 }
             }
         }
         if self.options.extras {
-            for (i, (name, _)) in record.extras.iter().enumerate() {
-                // A key set twice is printed once, as a dict holds it.
+            for (i, (name, value)) in record.extras.iter().enumerate() {
+                // A key set twice is printed once (its first value, which
+                // `Record::extra` finds), as a dict holds it.
                 if self.options.fields.iter().any(|f| f == name)
                     || record.extras[..i].iter().any(|(k, _)| k == name)
                 {
                     continue;
                 }
-                if let Some(value) = record.lookup(name) {
-                    key(out, name);
-                    self.write_value(out, raw_json(record, name), value);
-                }
+                separate(out);
+                self.write_str(out, name);
+                out.push_str(": ");
+                self.write_extra(out, value);
             }
         }
         out.push('}');
         super::check_record_len(out, start).inspect_err(|_| out.truncate(start))
     }
 
-    /// Writes `value`, or `raw` (an extra's JSON text) as it is.
-    fn write_value(&self, out: &mut String, raw: Option<&str>, value: AttrRef<'_>) {
-        if let Some(raw) = raw {
-            // Re-rendered the way json.dumps writes it (one line, the
-            // separators and escaping of this formatter), keys in order.
-            match serde_json::from_str::<serde_json::Value>(raw) {
-                Ok(parsed) => self.write_nested(out, &parsed),
-                Err(_) => self.write_str(out, raw),
+    /// Writes an extra's value; a raw JSON one (`Value::Json`) re-rendered
+    /// the way json.dumps writes it (one line, the separators and escaping
+    /// of this formatter), keys in order.
+    fn write_extra(&self, out: &mut String, value: &Value<'_>) {
+        let value = match value {
+            Value::Json(raw) => {
+                match serde_json::from_str::<serde_json::Value>(raw) {
+                    Ok(parsed) => self.write_nested(out, &parsed),
+                    Err(_) => self.write_str(out, raw),
+                }
+                return;
             }
-            return;
-        }
+            Value::Str(s) => AttrRef::Str(s),
+            Value::Int(i) => AttrRef::Int((*i).into()),
+            Value::Float(f) => AttrRef::Float(*f),
+            Value::Bool(b) => AttrRef::Bool(*b),
+            Value::Null => AttrRef::None,
+        };
+        self.write_value(out, value);
+    }
+
+    /// Writes `value` as json.dumps writes that Python value.
+    fn write_value(&self, out: &mut String, value: AttrRef<'_>) {
         match value {
             AttrRef::Str(s) => self.write_str(out, s),
-            AttrRef::Int(i) => {
-                use std::fmt::Write;
-                let _ = write!(out, "{i}");
-            }
+            AttrRef::Int(i) => write_int(out, i),
             AttrRef::Float(f) if f.is_finite() => render::write_float_repr(out, f),
             AttrRef::Float(f) => out.push_str(match (self.options.non_finite, f) {
                 (NonFinite::Null, _) => "null",
@@ -211,9 +245,9 @@ impl JsonLayout {
             J::Null => out.push_str("null"),
             J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             J::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
-                (Some(i), _, _) => self.write_value(out, None, AttrRef::Int(i.into())),
-                (_, Some(u), _) => self.write_value(out, None, AttrRef::Int(u.into())),
-                (_, _, f) => self.write_value(out, None, AttrRef::Float(f.unwrap_or(f64::NAN))),
+                (Some(i), _, _) => self.write_value(out, AttrRef::Int(i.into())),
+                (_, Some(u), _) => self.write_value(out, AttrRef::Int(u.into())),
+                (_, _, f) => self.write_value(out, AttrRef::Float(f.unwrap_or(f64::NAN))),
             },
             J::String(text) => self.write_str(out, text),
             J::Array(items) => {
@@ -246,12 +280,56 @@ impl JsonLayout {
     }
 }
 
-/// The JSON text of the extra `name` when it is a `Value::Json`.
-fn raw_json<'r>(record: &'r Record<'_>, name: &str) -> Option<&'r str> {
-    match record.extra(name) {
-        Some(Value::Json(text)) => Some(text),
-        _ => None,
+/// Whether any of 8 bytes may need escaping (a control character, '"',
+/// '\\', and with `ensure_ascii` DEL or a non-ASCII byte). May say yes for
+/// a word that needs none (the caller then looks byte by byte), never no
+/// for one that does.
+#[inline]
+fn word_needs_escape(word: [u8; 8], ensure_ascii: bool) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let x = u64::from_le_bytes(word);
+    // A byte below n sets its high bit in (x - n) & !x (bytes below 0x80).
+    let below = |n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let special = below(0x20)
+        | zero_in(x ^ (ONES * u64::from(b'"')))
+        | zero_in(x ^ (ONES * u64::from(b'\\')));
+    // DEL + 1 and every byte from 0x80 have the high bit set.
+    let wide = if ensure_ascii {
+        (x | x.wrapping_add(ONES)) & HIGH
+    } else {
+        0
+    };
+    special | wide != 0
+}
+
+/// An int's decimal digits (no `fmt` machinery: one JSON record may
+/// carry several).
+fn write_int(out: &mut String, value: i128) {
+    let mut digits = [0u8; 40];
+    let mut at = digits.len();
+    let mut rest = value.unsigned_abs();
+    // 128-bit division is a library call: digits above 64 bits first.
+    while rest > u128::from(u64::MAX) {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
     }
+    let mut low = rest as u64;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (low % 10) as u8;
+        low /= 10;
+        if low == 0 {
+            break;
+        }
+    }
+    if value < 0 {
+        at -= 1;
+        digits[at] = b'-';
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
 }
 
 /// A JSON string literal as CPython's `json.dumps` writes it: `"` and `\`
@@ -260,13 +338,51 @@ fn raw_json<'r>(record: &'r Record<'_>, name: &str) -> Option<&'r str> {
 /// lower-case hex digits, astral characters as a surrogate pair.
 pub fn write_json_str(out: &mut String, text: &str, ensure_ascii: bool) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    // Per byte: 1 = always escaped (controls, '"', '\\'), 2 = escaped with
+    // ensure_ascii (DEL and every byte of a non-ASCII character).
+    const CLASS: [u8; 256] = {
+        let mut table = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            table[b] = if b < 0x20 || b == b'"' as usize || b == b'\\' as usize {
+                1
+            } else if b >= 0x7f {
+                2
+            } else {
+                0
+            };
+            b += 1;
+        }
+        table
+    };
+    let mask = if ensure_ascii { 3 } else { 1 };
+    let bytes = text.as_bytes();
+    out.reserve(text.len() + 2);
     out.push('"');
-    let needs = |c: char| c < ' ' || c == '"' || c == '\\' || (ensure_ascii && c > '~');
-    let mut rest = text;
-    while let Some(at) = rest.find(needs) {
-        out.push_str(&rest[..at]);
-        let c = rest[at..].chars().next().unwrap_or('\u{fffd}');
-        rest = &rest[at + c.len_utf8()..];
+    let mut done = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        // Eight bytes at a time (a shorter last piece padded with spaces,
+        // which need no escape) while none of them needs escaping.
+        let end = (at + 8).min(bytes.len());
+        let mut word = [b' '; 8];
+        word[..end - at].copy_from_slice(&bytes[at..end]);
+        if !word_needs_escape(word, ensure_ascii) {
+            at = end;
+            continue;
+        }
+        while at < end && CLASS[usize::from(bytes[at])] & mask == 0 {
+            at += 1;
+        }
+        if at == end {
+            continue;
+        }
+        out.push_str(&text[done..at]);
+        // `at` is a character boundary: the scan stops at ASCII bytes or
+        // (ensure_ascii) at the first byte of a character, consumed whole.
+        let c = text[at..].chars().next().unwrap_or('\u{fffd}');
+        at += c.len_utf8();
+        done = at;
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -286,6 +402,6 @@ pub fn write_json_str(out: &mut String, text: &str, ensure_ascii: bool) {
             }
         }
     }
-    out.push_str(rest);
+    out.push_str(&text[done..]);
     out.push('"');
 }

@@ -116,6 +116,13 @@ pub fn write_float_repr(out: &mut impl Write, value: f64) {
         return;
     }
     let mut buffer = ryu::Buffer::new();
+    // Between 1e-4 and 1e16 (and for zero) Ryu writes what Python's repr
+    // does: the same shortest digits in positional form with ".0" on whole
+    // numbers. Outside, the exponent forms differ (1e-05 / 1e+16).
+    if (1e-4..1e16).contains(&value.abs()) || value == 0.0 {
+        let _ = out.write_str(buffer.format_finite(value));
+        return;
+    }
     let (digit_buf, digit_len, exponent) = shortest_digits(&mut buffer, value.abs());
     let digits = std::str::from_utf8(&digit_buf[..digit_len]).unwrap_or("0");
     if value.is_sign_negative() {
