@@ -145,7 +145,9 @@ impl Field {
             15 => &[Field::RelativeCreated],
             _ => &[],
         };
-        candidates.iter().copied().find(|f| f.name() == name)
+        let first = name.as_bytes().first();
+        (candidates.iter().copied())
+            .find(|f| f.name().as_bytes().first() == first && f.name() == name)
     }
 }
 

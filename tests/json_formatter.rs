@@ -53,7 +53,12 @@ fn hex(b: &[u8]) -> String {
 }
 
 fn float(rng: &mut Rng) -> f64 {
-    match rng.below(6) {
+    match rng.below(8) {
+        // Short decimals (n / 10^k), which repr writes without Ryu.
+        6 | 7 => {
+            let n = rng.below(2_000_000_000) as f64 - 1e9;
+            n / [1.0, 10.0, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8][rng.below(9) as usize]
+        }
         0 => f64::NAN,
         1 => f64::INFINITY,
         2 => f64::NEG_INFINITY,

@@ -184,8 +184,8 @@ impl JsonLayout {
             for (i, (name, value)) in record.extras.iter().enumerate() {
                 // A key set twice is printed once (its first value, which
                 // `Record::extra` finds), as a dict holds it.
-                if self.options.fields.iter().any(|f| f == name)
-                    || record.extras[..i].iter().any(|(k, _)| k == name)
+                if self.options.fields.iter().any(|f| same_str(f, name))
+                    || record.extras[..i].iter().any(|(k, _)| same_str(k, name))
                 {
                     continue;
                 }
@@ -280,6 +280,32 @@ impl JsonLayout {
     }
 }
 
+/// `a == b`, the first bytes compared before the library's memcmp (keys
+/// of equal length are common, equal keys rare).
+#[inline]
+fn same_str(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
+/// Whether any byte of `bytes` may need escaping (see `word_needs_escape`).
+#[inline]
+fn needs_escape(bytes: &[u8], ensure_ascii: bool) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        if word_needs_escape(w, ensure_ascii) {
+            return true;
+        }
+    }
+    // The last bytes, padded with spaces (which need no escape).
+    let mut w = [b' '; 8];
+    for (slot, b) in w.iter_mut().zip(words.remainder()) {
+        *slot = *b;
+    }
+    word_needs_escape(w, ensure_ascii)
+}
+
 /// Whether any of 8 bytes may need escaping (a control character, '"',
 /// '\\', and with `ensure_ascii` DEL or a non-ASCII byte). May say yes for
 /// a word that needs none (the caller then looks byte by byte), never no
@@ -359,22 +385,17 @@ pub fn write_json_str(out: &mut String, text: &str, ensure_ascii: bool) {
     let bytes = text.as_bytes();
     out.reserve(text.len() + 2);
     out.push('"');
+    // Most text needs no escape: one check a word at a time, one copy.
+    if !needs_escape(bytes, ensure_ascii) {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     let mut done = 0;
     let mut at = 0;
     while at < bytes.len() {
-        // Eight bytes at a time (a shorter last piece padded with spaces,
-        // which need no escape) while none of them needs escaping.
-        let end = (at + 8).min(bytes.len());
-        let mut word = [b' '; 8];
-        word[..end - at].copy_from_slice(&bytes[at..end]);
-        if !word_needs_escape(word, ensure_ascii) {
-            at = end;
-            continue;
-        }
-        while at < end && CLASS[usize::from(bytes[at])] & mask == 0 {
+        if CLASS[usize::from(bytes[at])] & mask == 0 {
             at += 1;
-        }
-        if at == end {
             continue;
         }
         out.push_str(&text[done..at]);
