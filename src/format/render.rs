@@ -169,10 +169,14 @@ pub fn write_float_repr(out: &mut impl Write, value: f64) {
 fn write_short_decimal(out: &mut impl Write, value: f64) -> bool {
     const SCALES: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
     for (decimals, scale) in SCALES.into_iter().enumerate() {
-        let n = (value * scale).round();
-        if n.abs() >= 1e15 {
+        let scaled = value * scale;
+        if scaled.abs() >= 1e15 {
             return false;
         }
+        // Nearest integer by a cast (f64::round is a libm call on x86-64).
+        let whole = scaled as i64;
+        let n = (whole + i64::from((scaled - whole as f64).abs() >= 0.5) * scaled.signum() as i64)
+            as f64;
         if n / scale != value || n == 0.0 {
             continue;
         }
