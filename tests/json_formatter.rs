@@ -298,3 +298,33 @@ fn raw_json_extras_are_nested_in_json_dumps_style() {
         r#"{"message": "m", "nested": {"b": [1, 2.5, "\u2603\n", -0.0, 1e+300], "a": null, "c": {}}}"#
     );
 }
+
+#[test]
+fn separators_when_leading_fields_are_absent() {
+    // CPython: json.dumps of the fields the record has, then its extras.
+    let json = JsonOptions {
+        fields: vec!["missing".into(), "user".into(), "message".into()],
+        ..JsonOptions::default()
+    };
+    let f = Formatter::json(FormatterOptions::default(), json).expect("formatter");
+    let mut record = Record::at(0.0, "root", 20, None, 0, None, Cow::Borrowed("m"));
+    assert_eq!(
+        f.format_to_string(&record).expect("formats"),
+        r#"{"message": "m"}"#
+    );
+    record.set_extra("user", Value::Str("u".into()));
+    record.set_extra("n", Value::Int(-12));
+    assert_eq!(
+        f.format_to_string(&record).expect("formats"),
+        r#"{"user": "u", "message": "m", "n": -12}"#
+    );
+    let only_extras = JsonOptions {
+        fields: vec!["missing".into()],
+        ..JsonOptions::default()
+    };
+    let f = Formatter::json(FormatterOptions::default(), only_extras).expect("formatter");
+    assert_eq!(
+        f.format_to_string(&record).expect("formats"),
+        r#"{"user": "u", "n": -12}"#
+    );
+}

@@ -77,7 +77,8 @@ pub(super) struct JsonLayout {
     pub(super) options: JsonOptions,
     /// Per field: the standard attribute it names, when it names one.
     standard: Vec<Option<Field>>,
-    /// Per field: its key as written, quoted and escaped, with `": "`.
+    /// Per field: `, ` then its key as written (quoted and escaped) and
+    /// `: `; the first key printed skips the `, `.
     keys: Vec<String>,
     uses_time: bool,
 }
@@ -89,7 +90,7 @@ impl JsonLayout {
         let uses_time = options.fields.iter().any(|f| f == "asctime");
         let keys = (options.fields.iter())
             .map(|f| {
-                let mut key = String::new();
+                let mut key = String::from(", ");
                 write_json_str(&mut key, f, options.ensure_ascii);
                 key.push_str(": ");
                 key
@@ -134,11 +135,15 @@ impl JsonLayout {
         }
         out.push('{');
         let mut first = true;
-        let mut separate = |out: &mut String| {
-            if !first {
+        let separate = |out: &mut String, first: &mut bool| {
+            if !*first {
                 out.push_str(", ");
             }
-            first = false;
+            *first = false;
+        };
+        let put_key = |out: &mut String, first: &mut bool, key: &str| {
+            out.push_str(if *first { &key[2..] } else { key });
+            *first = false;
         };
         let fields = self.options.fields.iter().zip(&self.standard);
         for ((name, field), key) in fields.zip(&self.keys) {
@@ -150,8 +155,7 @@ impl JsonLayout {
                 _ => record.extra(name),
             };
             if let Some(value) = extra {
-                separate(out);
-                out.push_str(key);
+                put_key(out, &mut first, key);
                 self.write_extra(out, value);
                 continue;
             }
@@ -162,8 +166,7 @@ impl JsonLayout {
             };
             // A field the record lacks (an extra it was not given) is left out.
             if let Some(value) = value {
-                separate(out);
-                out.push_str(key);
+                put_key(out, &mut first, key);
                 self.write_value(out, value);
             }
         }
@@ -173,7 +176,7 @@ impl JsonLayout {
         ] {
             if let Some(text) = text {
                 if !self.options.fields.iter().any(|f| f == name) {
-                    separate(out);
+                    separate(out, &mut first);
                     self.write_str(out, name);
                     out.push_str(": ");
                     self.write_str(out, text);
@@ -189,7 +192,7 @@ impl JsonLayout {
                 {
                     continue;
                 }
-                separate(out);
+                separate(out, &mut first);
                 self.write_str(out, name);
                 out.push_str(": ");
                 self.write_extra(out, value);
@@ -383,7 +386,6 @@ pub fn write_json_str(out: &mut String, text: &str, ensure_ascii: bool) {
     };
     let mask = if ensure_ascii { 3 } else { 1 };
     let bytes = text.as_bytes();
-    out.reserve(text.len() + 2);
     out.push('"');
     // Most text needs no escape: one check a word at a time, one copy.
     if !needs_escape(bytes, ensure_ascii) {
