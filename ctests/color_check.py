@@ -5,6 +5,7 @@ both; with the codes removed every line equals CPython's own output for the
 same format (the padding of `%(levelname)-8s` stays outside the codes); and
 in a real terminal (a detached tmux session, `capture-pane -e`) each level
 shows its colour, unless NO_COLOR is set."""
+import itertools
 import logging
 import os
 import re
@@ -75,10 +76,15 @@ for how in ("dict", "c"):
     check(stripped == want, f"{how}: widths kept")
 
 
+SESSIONS = itertools.count()
+
+
 def tmux_capture(**extra):
     """Runs the driver in a detached tmux session (a real pty) and returns
     `capture-pane -e -p` once the last record is on screen."""
-    sock = f"sawmill-color-{os.getpid()}"
+    # A server of its own per call: kill-server returns before the previous
+    # server is gone, and a new session on its socket then fails at random.
+    sock = f"sawmill-color-{os.getpid()}-{next(SESSIONS)}"
     cmd = " ".join(f"{k}={v}" for k, v in extra.items())
     shell = f"env -u NO_COLOR -u FORCE_COLOR {cmd} {PROG} auto dict wait"
     base = ["tmux", "-L", sock]
