@@ -190,14 +190,20 @@ fn write_short_decimal(out: &mut impl Write, value: f64) -> bool {
             digits[at] = b'0' + (rest % 10) as u8;
             rest /= 10;
         }
-        let text = std::str::from_utf8(&digits[at..]).unwrap_or("0");
-        let (whole, fraction) = text.split_at(text.len() - decimals);
         if n < 0.0 {
             let _ = out.write_char('-');
         }
-        let _ = out.write_str(whole);
-        let _ = out.write_char('.');
-        let _ = out.write_str(if decimals == 0 { "0" } else { fraction });
+        // Digit by digit: a few characters, cheaper than a UTF-8 check.
+        let point = digits.len() - decimals;
+        for (place, digit) in digits.iter().enumerate().skip(at) {
+            if place == point {
+                let _ = out.write_char('.');
+            }
+            let _ = out.write_char(char::from(*digit));
+        }
+        if decimals == 0 {
+            let _ = out.write_str(".0");
+        }
         return true;
     }
     false
