@@ -283,6 +283,24 @@ impl JsonLayout {
     }
 }
 
+/// Per byte: 1 = always escaped (controls, '"', '\\'), 2 = escaped with
+/// ensure_ascii (DEL and every byte of a non-ASCII character).
+const CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = if b < 0x20 || b == b'"' as usize || b == b'\\' as usize {
+            1
+        } else if b >= 0x7f {
+            2
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
 /// `a == b`, the first bytes compared before the library's memcmp (keys
 /// of equal length are common, equal keys rare).
 #[inline]
@@ -301,12 +319,23 @@ fn needs_escape(bytes: &[u8], ensure_ascii: bool) -> bool {
             return true;
         }
     }
-    // The last bytes, padded with spaces (which need no escape).
-    let mut w = [b' '; 8];
-    for (slot, b) in w.iter_mut().zip(words.remainder()) {
-        *slot = *b;
+    let rest = words.remainder();
+    if rest.is_empty() {
+        return false;
     }
-    word_needs_escape(w, ensure_ascii)
+    // The last 8 bytes again, overlapping; a text shorter than 8 byte by
+    // byte (a padded copy costs a memcpy call).
+    match bytes.len().checked_sub(8) {
+        Some(last) => {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&bytes[last..]);
+            word_needs_escape(w, ensure_ascii)
+        }
+        None => {
+            let mask = if ensure_ascii { 3 } else { 1 };
+            rest.iter().any(|b| CLASS[usize::from(*b)] & mask != 0)
+        }
+    }
 }
 
 /// Whether any of 8 bytes may need escaping (a control character, '"',
@@ -368,23 +397,6 @@ fn write_int(out: &mut String, value: i128) {
 /// lower-case hex digits, astral characters as a surrogate pair.
 pub fn write_json_str(out: &mut String, text: &str, ensure_ascii: bool) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    // Per byte: 1 = always escaped (controls, '"', '\\'), 2 = escaped with
-    // ensure_ascii (DEL and every byte of a non-ASCII character).
-    const CLASS: [u8; 256] = {
-        let mut table = [0u8; 256];
-        let mut b = 0;
-        while b < 256 {
-            table[b] = if b < 0x20 || b == b'"' as usize || b == b'\\' as usize {
-                1
-            } else if b >= 0x7f {
-                2
-            } else {
-                0
-            };
-            b += 1;
-        }
-        table
-    };
     let mask = if ensure_ascii { 3 } else { 1 };
     let bytes = text.as_bytes();
     out.push('"');
@@ -428,4 +440,39 @@ pub fn write_json_str(out: &mut String, text: &str, ensure_ascii: bool) {
     }
     out.push_str(&text[done..]);
     out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_check_misses_no_byte_that_needs_escaping() {
+        // Every escaped byte class at every position of texts 1..=24 long,
+        // on a background of each plain byte: never "no" when a byte of
+        // the text needs escaping (CLASS is the byte loop's own test).
+        let specials: Vec<u8> = (0u8..0x20)
+            .chain([b'"', b'\\', 0x7f, 0x80, 0xc3, 0xff])
+            .collect();
+        for ensure_ascii in [false, true] {
+            let mask = if ensure_ascii { 3 } else { 1 };
+            for background in [b'a', b' ', b'~', b'!', b'#', b'[', b']'] {
+                for len in 1..=24 {
+                    for at in 0..len {
+                        for &special in &specials {
+                            let mut text = vec![background; len];
+                            text[at] = special;
+                            let wanted = text.iter().any(|b| CLASS[usize::from(*b)] & mask != 0);
+                            assert!(
+                                needs_escape(&text, ensure_ascii) || !wanted,
+                                "{text:?} ensure_ascii={ensure_ascii}"
+                            );
+                        }
+                    }
+                }
+                let plain = vec![background; 24];
+                assert!(!needs_escape(&plain, ensure_ascii));
+            }
+        }
+    }
 }
