@@ -8,6 +8,7 @@
 
 static struct captured out;
 static sawmill_logger *l;
+static sawmill_adapter *a;
 
 #define SAME_AS_SNPRINTF(...)                                                         \
     do {                                                                              \
@@ -17,6 +18,10 @@ static sawmill_logger *l;
         capture_reset(&out);                                                          \
         SAWMILL_ERROR(l, __VA_ARGS__);                                                \
         CHECK_STR(out.text, want);                                                    \
+        /* The adapter's routine formats the same way (its own fast path). */        \
+        capture_reset(&out);                                                          \
+        SAWMILL_ADAPTER_ERROR(a, __VA_ARGS__);                                        \
+        CHECK_STR(out.text, want);                                                    \
     } while (0)
 
 int main(void) {
@@ -24,6 +29,8 @@ int main(void) {
     l = sawmill_get_logger("printf");
     sawmill_logger_add_handler(l, h);
     sawmill_logger_set_propagate(l, false);
+    a = sawmill_adapter_new(l, NULL, 0, NULL, NULL, NULL);
+    CHECK(a != NULL);
 
     SAME_AS_SNPRINTF("plain text, no conversions");
     SAME_AS_SNPRINTF("Hello logger: msg number %d", 42);
@@ -59,6 +66,9 @@ int main(void) {
         capture_reset(&out);
         SAWMILL_ERROR(l, "%s %d", big, 7);
         CHECK(out.len == sizeof big - 1 + 3);
+        capture_reset(&out);
+        SAWMILL_ADAPTER_ERROR(a, "%s %5d", big, 7);
+        CHECK(out.len == sizeof big - 1 + 7);
     }
     /* A message past 64 MiB is refused, never allocated (glibc's
      * vsnprintf still counts it: the bound's neighbours keep this short). */
@@ -70,7 +80,11 @@ int main(void) {
         CHECK(out.records == 0);
         CHECK(sawmill_logf(l, SAWMILL_LEVEL_ERROR, NULL, 0, NULL, "%67108864d", 1) == SAWMILL_OK);
         CHECK(out.records == 1);
+        CHECK(sawmill_adapter_logf(a, SAWMILL_LEVEL_ERROR, NULL, 0, NULL, "%67108865d", 1) ==
+              SAWMILL_ERR_INVALID_ARGUMENT);
+        CHECK(out.records == 1);
     }
+    sawmill_adapter_release(a);
     sawmill_handler_release(h);
     CHECK_DONE();
 }

@@ -9,17 +9,15 @@
 //! key given on the log call is kept), and the context is merged when the
 //! logger handles the record, so the logger's filters already see it.
 //!
-//! Cost when unused: `Logger::handle` reads one process-wide flag that is
-//! set by the first `push` of any thread; until then nothing else is done.
+//! Cost when unused: none. `Logger::handle` already reads a per-thread
+//! state byte (its re-entrancy bit); a second bit of it says this thread's
+//! context holds entries, so a thread without one pays nothing more.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::record::{Record, Value};
-
-/// Set by the first `push` of any thread; never cleared.
-static EVER_USED: AtomicBool = AtomicBool::new(false);
 
 /// Tokens are unique in the process, so a token of another thread is never
 /// mistaken for one of this thread.
@@ -48,8 +46,7 @@ pub struct Token(pub u64);
 pub fn push(key: impl Into<String>, value: Value<'_>) -> Token {
     let entry_key = key.into();
     let value = value.into_owned();
-    EVER_USED.store(true, Ordering::Relaxed);
-    STACK.with(|s| {
+    let token = STACK.with(|s| {
         let token = NEXT_TOKEN.fetch_add(1, Ordering::Relaxed);
         s.borrow_mut().entries.push(Entry {
             token,
@@ -57,7 +54,9 @@ pub fn push(key: impl Into<String>, value: Value<'_>) -> Token {
             value,
         });
         Token(token)
-    })
+    });
+    crate::logger::set_thread_has_context(true);
+    token
 }
 
 /// Removes the entry of `token` from this thread's context; false when this
@@ -69,6 +68,9 @@ pub fn pop(token: Token) -> bool {
             match s.entries.iter().rposition(|e| e.token == token.0) {
                 Some(i) => {
                     s.entries.remove(i);
+                    if s.entries.is_empty() {
+                        crate::logger::set_thread_has_context(false);
+                    }
                     true
                 }
                 None => false,
@@ -80,6 +82,7 @@ pub fn pop(token: Token) -> bool {
 /// Removes every entry of this thread's context.
 pub fn clear() {
     let _ = STACK.try_with(|s| s.borrow_mut().entries.clear());
+    crate::logger::set_thread_has_context(false);
 }
 
 /// This thread's context as (key, value) pairs, the newest entry of each
@@ -128,15 +131,9 @@ impl Drop for Scope {
     }
 }
 
-/// True once any thread has pushed a context entry.
-#[inline(always)]
-pub(crate) fn ever_used() -> bool {
-    EVER_USED.load(Ordering::Relaxed)
-}
-
 /// Adds this thread's context to `record` as extras; keys the record already
-/// holds are kept. Out of line and cold so a logger's hot path keeps only
-/// the `ever_used` test.
+/// holds are kept. Called by `Logger::handle` on a thread whose context
+/// holds entries; out of line and cold.
 #[cold]
 #[inline(never)]
 pub(crate) fn apply(record: &mut Record<'_>) {

@@ -38,19 +38,27 @@ const _: () = assert!(std::mem::offset_of!(Logger, threshold) == 0);
 /// A threshold above every `i32` level.
 const NOTHING_ENABLED: i64 = i32::MAX as i64 + 1;
 
+/// `STATE` bit: set while this thread runs filters and handlers, so a
+/// record logged from inside one of them is dropped (and counted) instead of
+/// deadlocking on the handler lock the thread already holds.
+const IN_DISPATCH: u8 = 1;
+/// `STATE` bit: set while this thread's context (`crate::context`) holds
+/// entries, so `handle` merges them.
+const HAS_CONTEXT: u8 = 2;
+
 thread_local! {
-    /// Set while this thread runs filters and handlers: a record logged from
-    /// inside one of them is dropped (and counted) instead of deadlocking on
-    /// the handler lock the thread already holds.
-    static IN_DISPATCH: Cell<bool> = const { Cell::new(false) };
+    /// This thread's IN_DISPATCH and HAS_CONTEXT bits: one read tells a
+    /// plain record (0) from one needing either, which goes out of line.
+    static STATE: Cell<u8> = const { Cell::new(0) };
 }
 
-/// Clears this thread's IN_DISPATCH flag when dropped.
-struct DispatchGuard<'a>(&'a Cell<bool>);
+/// Clears this thread's IN_DISPATCH bit when dropped.
+struct DispatchGuard<'a>(&'a Cell<u8>);
 
 impl Drop for DispatchGuard<'_> {
     fn drop(&mut self) {
-        self.0.set(false);
+        // Only that bit: a filter or handler may have changed the context.
+        self.0.set(self.0.get() & !IN_DISPATCH);
     }
 }
 
@@ -60,9 +68,10 @@ impl Drop for DispatchGuard<'_> {
 pub(crate) fn as_dispatch<R>(f: impl FnOnce() -> R) -> R {
     let mut f = Some(f);
     let mut result = None;
-    let done = IN_DISPATCH.try_with(|flag| {
-        let was = flag.replace(true);
-        let _restore = RestoreDispatch(flag, was);
+    let done = STATE.try_with(|state| {
+        let was = state.get() & IN_DISPATCH;
+        state.set(state.get() | IN_DISPATCH);
+        let _restore = RestoreDispatch(state, was);
         result = f.take().map(|f| f());
     });
     match (done, result) {
@@ -71,13 +80,22 @@ pub(crate) fn as_dispatch<R>(f: impl FnOnce() -> R) -> R {
     }
 }
 
-/// Puts this thread's IN_DISPATCH flag back as it was when dropped.
-struct RestoreDispatch<'a>(&'a Cell<bool>, bool);
+/// Puts this thread's IN_DISPATCH bit back as it was when dropped.
+struct RestoreDispatch<'a>(&'a Cell<u8>, u8);
 
 impl Drop for RestoreDispatch<'_> {
     fn drop(&mut self) {
-        self.0.set(self.1);
+        self.0.set((self.0.get() & !IN_DISPATCH) | self.1);
     }
+}
+
+/// Records whether this thread's context holds entries (called by
+/// `crate::context` when it becomes non-empty or empty).
+pub(crate) fn set_thread_has_context(on: bool) {
+    let _ = STATE.try_with(|state| {
+        let rest = state.get() & !HAS_CONTEXT;
+        state.set(if on { rest | HAS_CONTEXT } else { rest });
+    });
 }
 
 static REENTRANT_DROPS: AtomicU64 = AtomicU64::new(0);
@@ -266,21 +284,26 @@ impl Logger {
         message: &str,
     ) {
         let created = crate::clock::now();
-        crate::record::with_identity(|thread, thread_name, process_name| {
-            let mut record = Record::stamped(
-                created,
-                self.name,
-                level,
-                pathname,
-                lineno,
-                func_name,
-                Cow::Borrowed(message),
-                thread,
-                thread_name,
-                process_name,
-            );
-            self.handle(&mut record);
-        });
+        // Inlined at both of with_identity's calls, as LLVM chose to do
+        // until `handle` grew its out-of-line call for a thread context.
+        crate::record::with_identity(
+            #[inline(always)]
+            |thread, thread_name, process_name| {
+                let mut record = Record::stamped(
+                    created,
+                    self.name,
+                    level,
+                    pathname,
+                    lineno,
+                    func_name,
+                    Cow::Borrowed(message),
+                    thread,
+                    thread_name,
+                    process_name,
+                );
+                self.handle(&mut record);
+            },
+        );
     }
 
     /// Python's `Logger.handle`: this logger's filters, then every handler up
@@ -291,15 +314,18 @@ impl Logger {
         if self.disabled() {
             return;
         }
-        let dispatched = IN_DISPATCH.try_with(|flag| {
-            if flag.replace(true) {
-                REENTRANT_DROPS.fetch_add(1, Ordering::Relaxed);
+        let dispatched = STATE.try_with(|state| {
+            if state.get() != 0 {
+                // Re-entrant, or this thread has a context: out of line, so
+                // a plain record pays this one test for both.
+                self.handle_flagged(state, record);
                 return;
             }
+            state.set(IN_DISPATCH);
             // Cleared on the way out even if a filter or handler panics (the
             // C boundary catches it), or every later record of this thread
             // would be dropped as re-entrant.
-            let _dispatching = DispatchGuard(flag);
+            let _dispatching = DispatchGuard(state);
             self.dispatch(record);
         });
         if dispatched.is_err() {
@@ -308,12 +334,25 @@ impl Logger {
         }
     }
 
-    fn dispatch(&self, record: &mut Record<'_>) {
-        // The thread context (MDC), before the filters so they see it; here
-        // rather than in `handle` so `handle` stays small enough to inline.
-        if crate::context::ever_used() {
-            crate::context::apply(record);
+    /// `handle` for a thread whose STATE is not 0: a re-entrant record is
+    /// dropped and counted; otherwise the thread's context is merged as
+    /// extras (before the filters, so they see it) and the record dispatched.
+    #[cold]
+    #[inline(never)]
+    fn handle_flagged(&self, state: &Cell<u8>, record: &mut Record<'_>) {
+        let before = state.get();
+        if before & IN_DISPATCH != 0 {
+            REENTRANT_DROPS.fetch_add(1, Ordering::Relaxed);
+            return;
         }
+        state.set(before | IN_DISPATCH);
+        let _dispatching = DispatchGuard(state);
+        crate::context::apply(record);
+        self.dispatch(record);
+    }
+
+    #[inline(never)]
+    fn dispatch(&self, record: &mut Record<'_>) {
         if !self.filters.passes(record) {
             return;
         }
@@ -381,6 +420,43 @@ mod tests {
         logger.log(40, None, 0, None, "after");
         assert_eq!(DELIVERED.load(Ordering::Relaxed), 1);
         assert_eq!(super::reentrant_drop_count(), drops_before);
+        logger.remove_handler(&handler);
+    }
+
+    #[test]
+    fn context_pushed_inside_a_handler_outlives_the_dispatch() {
+        use crate::record::Value;
+        use std::sync::Mutex;
+        static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+        let logger = crate::manager::get_logger("tests.logger.context_in_handler");
+        logger.set_propagate(false);
+        let handler = Handler::new(Box::new(CallbackSink::new(
+            Box::new(|record, _text| {
+                let user = match record.extra("user") {
+                    Some(Value::Str(s)) => s.to_string(),
+                    _ => "-".to_owned(),
+                };
+                SEEN.lock()
+                    .unwrap()
+                    .push(format!("{}:{user}", record.message));
+                if &*record.message == "push" {
+                    let _ = crate::context::push("user", Value::Str("u".into()));
+                    // Re-entrant, with this thread's context set: dropped.
+                    crate::manager::get_logger("tests.logger.context_in_handler")
+                        .log(40, None, 0, None, "nested");
+                }
+                Ok(())
+            }),
+            None,
+        )));
+        logger.add_handler(Arc::clone(&handler));
+        let drops_before = super::reentrant_drop_count();
+        logger.log(40, None, 0, None, "push");
+        logger.log(40, None, 0, None, "after");
+        crate::context::clear();
+        logger.log(40, None, 0, None, "cleared");
+        assert_eq!(*SEEN.lock().unwrap(), ["push:-", "after:u", "cleared:-"]);
+        assert!(super::reentrant_drop_count() > drops_before);
         logger.remove_handler(&handler);
     }
 }

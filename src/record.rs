@@ -118,7 +118,36 @@ impl Field {
     }
 
     pub fn from_name(name: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|f| f.name() == name)
+        // By length first: every extra's key is checked, and most are no
+        // field. `field_names_by_length` (test) keeps this table whole.
+        let candidates: &[Field] = match name.len() {
+            3 => &[Field::Msg],
+            4 => &[Field::Name, Field::Args],
+            5 => &[Field::Msecs],
+            6 => &[Field::Module, Field::Lineno, Field::Thread],
+            7 => &[
+                Field::Levelno,
+                Field::Created,
+                Field::Asctime,
+                Field::Process,
+                Field::Message,
+            ],
+            8 => &[
+                Field::Pathname,
+                Field::Filename,
+                Field::FuncName,
+                Field::ExcText,
+                Field::ExcInfo,
+            ],
+            9 => &[Field::Levelname],
+            10 => &[Field::ThreadName, Field::StackInfo],
+            11 => &[Field::ProcessName],
+            15 => &[Field::RelativeCreated],
+            _ => &[],
+        };
+        let first = name.as_bytes().first();
+        (candidates.iter().copied())
+            .find(|f| f.name().as_bytes().first() == first && f.name() == name)
     }
 }
 
@@ -714,6 +743,16 @@ mod tests {
 
     fn rec(path: Option<&str>) -> Record<'_> {
         Record::at(1.0, "x", 20, path, 7, None, Cow::Borrowed("m"))
+    }
+
+    #[test]
+    fn field_names_by_length() {
+        for field in Field::ALL {
+            assert_eq!(Field::from_name(field.name()), Some(field));
+        }
+        for other in ["", "x", "Name", "names", "user", "request_id", "exc_infos"] {
+            assert_eq!(Field::from_name(other), None);
+        }
     }
 
     #[test]

@@ -53,13 +53,33 @@ fn hex(b: &[u8]) -> String {
 }
 
 fn float(rng: &mut Rng) -> f64 {
-    match rng.below(6) {
+    match rng.below(8) {
+        // Short decimals (n / 10^k), which repr writes without Ryu.
+        6 | 7 => {
+            let n = rng.below(2_000_000_000) as f64 - 1e9;
+            n / [1.0, 10.0, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8][rng.below(9) as usize]
+        }
         0 => f64::NAN,
         1 => f64::INFINITY,
         2 => f64::NEG_INFINITY,
         3 => f64::from_bits(rng.next()),
         4 => (rng.next() as i64 as f64) / 1000.0,
-        _ => [0.0, -0.0, 1e16, 1e-5, 123.456, 5e-324, f64::MAX][rng.below(7) as usize],
+        // Python's repr turns to exponent form below 1e-4 and from 1e16.
+        _ => [
+            0.0,
+            -0.0,
+            1e16,
+            1e-5,
+            123.456,
+            5e-324,
+            f64::MAX,
+            1e-4,
+            -1e-4,
+            9.999_999_999_999_999e-5,
+            9_999_999_999_999_998.0,
+            -9_999_999_999_999_998.0,
+            0.1,
+        ][rng.below(13) as usize],
     }
 }
 
@@ -276,5 +296,35 @@ fn raw_json_extras_are_nested_in_json_dumps_style() {
     assert_eq!(
         f.format_to_string(&record).expect("formats"),
         r#"{"message": "m", "nested": {"b": [1, 2.5, "\u2603\n", -0.0, 1e+300], "a": null, "c": {}}}"#
+    );
+}
+
+#[test]
+fn separators_when_leading_fields_are_absent() {
+    // CPython: json.dumps of the fields the record has, then its extras.
+    let json = JsonOptions {
+        fields: vec!["missing".into(), "user".into(), "message".into()],
+        ..JsonOptions::default()
+    };
+    let f = Formatter::json(FormatterOptions::default(), json).expect("formatter");
+    let mut record = Record::at(0.0, "root", 20, None, 0, None, Cow::Borrowed("m"));
+    assert_eq!(
+        f.format_to_string(&record).expect("formats"),
+        r#"{"message": "m"}"#
+    );
+    record.set_extra("user", Value::Str("u".into()));
+    record.set_extra("n", Value::Int(-12));
+    assert_eq!(
+        f.format_to_string(&record).expect("formats"),
+        r#"{"user": "u", "message": "m", "n": -12}"#
+    );
+    let only_extras = JsonOptions {
+        fields: vec!["missing".into()],
+        ..JsonOptions::default()
+    };
+    let f = Formatter::json(FormatterOptions::default(), only_extras).expect("formatter");
+    assert_eq!(
+        f.format_to_string(&record).expect("formats"),
+        r#"{"user": "u", "n": -12}"#
     );
 }

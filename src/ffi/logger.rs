@@ -431,19 +431,28 @@ pub unsafe extern "C" fn sawmill_log_ex(
         // SAFETY: C contract: NUL-terminated strings or NULL.
         let (msg, file, func) = unsafe { (lossy_str(msg), lossy_str(file), lossy_str(func)) };
         let msg = msg.unwrap_or(Cow::Borrowed(""));
-        let mut record = Record::new(
-            logger.name(),
-            level,
-            file.as_deref(),
-            line_number(line),
-            func.as_deref(),
-            Cow::Borrowed(&*msg),
-        );
         // SAFETY: C contract: NUL-terminated strings or NULL.
-        record.exc_text = unsafe { lossy_str(exc_text) };
-        record.stack_info = unsafe { lossy_str(stack_info) };
-        record.extras = extras;
-        logger.handle(&mut record);
+        let (exc_text, stack_info) = unsafe { (lossy_str(exc_text), lossy_str(stack_info)) };
+        let created = crate::clock::now();
+        // The thread's names borrowed, as Logger::log_enabled does.
+        crate::record::with_identity(|thread, thread_name, process_name| {
+            let mut record = Record::stamped(
+                created,
+                logger.name(),
+                level,
+                file.as_deref(),
+                line_number(line),
+                func.as_deref(),
+                Cow::Borrowed(&*msg),
+                thread,
+                thread_name,
+                process_name,
+            );
+            record.exc_text = exc_text;
+            record.stack_info = stack_info;
+            record.extras = extras;
+            logger.handle(&mut record);
+        });
         Ok(())
     })
 }

@@ -190,6 +190,10 @@ pub(crate) unsafe fn required_str<'a>(ptr: *const c_char, what: &str) -> FfiResu
     }
     // SAFETY: the caller passes a NUL-terminated string that outlives the call.
     let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+    if is_ascii(bytes) {
+        // SAFETY: ASCII is UTF-8 (the common case, checked a word at a time).
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
     std::str::from_utf8(bytes).map_err(|e| {
         FfiError::new(
             sawmill_status::SAWMILL_ERR_INVALID_UTF8,

@@ -407,6 +407,8 @@ pub struct sawmill_extra {
 /// Reads C extras. Like Python's makeRecord, a key naming a LogRecord
 /// attribute (`args` and `exc_info` included) or `message`/`asctime` is
 /// refused with its words: "Attempt to overwrite 'args' in LogRecord".
+/// Keys and strings borrow the caller's C strings (valid UTF-8 as it is):
+/// a caller keeping them past the C call makes them owned.
 pub(crate) unsafe fn extras_from_c<'a>(
     extras: *const sawmill_extra,
     n: usize,
@@ -438,11 +440,7 @@ pub(crate) unsafe fn extras_from_c<'a>(
             STR => {
                 check_not_null(entry.str_value, "extra str_value")?;
                 // SAFETY: C contract: NUL-terminated string; repaired lossily like messages.
-                Value::Str(Cow::Owned(
-                    unsafe { lossy_str(entry.str_value) }
-                        .unwrap_or_default()
-                        .into_owned(),
-                ))
+                Value::Str(unsafe { lossy_str(entry.str_value) }.unwrap_or_default())
             }
             INT => Value::Int(entry.int_value),
             FLOAT => Value::Float(entry.float_value),
@@ -453,7 +451,7 @@ pub(crate) unsafe fn extras_from_c<'a>(
                 if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
                     return Err(FfiError::invalid(format!("extra {key:?}: not JSON: {e}")));
                 }
-                Value::Json(Cow::Owned(text.to_owned()))
+                Value::Json(Cow::Borrowed(text))
             }
             other => {
                 return Err(FfiError::invalid(format!(
@@ -464,7 +462,7 @@ pub(crate) unsafe fn extras_from_c<'a>(
         // A repeated key keeps its last value, as a Python `extra` dict would.
         match out.iter_mut().find(|(k, _)| k == key) {
             Some(slot) => slot.1 = value,
-            None => out.push((Cow::Owned(key.to_owned()), value)),
+            None => out.push((Cow::Borrowed(key), value)),
         }
     }
     Ok(out)

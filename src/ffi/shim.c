@@ -92,7 +92,7 @@ static size_t put_unsigned(char *out, unsigned long long v, int negative) {
  * largest cost of a record in profiles. Returns the length, or -1 when the
  * format needs anything else (flags, widths, other types) or does not fit:
  * the caller then uses vsnprintf on its own copy of the arguments. */
-static int fast_vformat(char *out, size_t cap, const char *fmt, va_list ap) {
+static inline __attribute__((always_inline)) int fast_vformat(char *out, size_t cap, const char *fmt, va_list ap) {
     size_t len = 0;
     const char *p;
     for (p = fmt; *p != '\0'; p++) {
@@ -171,7 +171,7 @@ static int fast_vformat(char *out, size_t cap, const char *fmt, va_list ap) {
 }
 
 /* Delivers a formatted message to the adapter `a`, or to the logger `l`
- * when `a` is NULL (constant at each call site: the compiler may specialise both). */
+ * when `a` is NULL. */
 static sawmill_status
 deliver(sawmill_logger *l, sawmill_adapter *a, int level, const char *file, int line,
         const char *func, const char *msg, size_t len) {
@@ -181,26 +181,18 @@ deliver(sawmill_logger *l, sawmill_adapter *a, int level, const char *file, int 
     return sawmill_internal_log_formatted(l, level, file, line, func, msg, len);
 }
 
-/* Formats and delivers (see deliver); `l` and `fmt` are not NULL. */
-static sawmill_status
-format_and_deliver(sawmill_logger *l, sawmill_adapter *a, int level, const char *file, int line,
-                   const char *func, const char *fmt, va_list ap) {
+/* The messages fast_vformat does not take (other conversions, or longer
+ * than the stack buffer): vsnprintf, then the heap beyond the buffer. Out of
+ * line and shared by the logger and adapter routines. */
+__attribute__((noinline, cold)) static sawmill_status
+format_slow(sawmill_logger *l, sawmill_adapter *a, int level, const char *file, int line,
+            const char *func, const char *fmt, va_list ap) {
     char stack[SAWMILL_STACK_MESSAGE];
     char *heap;
-    va_list fast, again;
+    va_list again;
     int n;
     sawmill_status status;
 
-    /* The header's inline read, as SAWMILL_LOG does: no call to ask. */
-    if ((long long)level < sawmill_logger_threshold_(l)) {
-        return SAWMILL_OK;
-    }
-    va_copy(fast, ap);
-    n = fast_vformat(stack, sizeof stack, fmt, fast);
-    va_end(fast);
-    if (n >= 0) {
-        return deliver(l, a, level, file, line, func, stack, (size_t)n);
-    }
     va_copy(again, ap);
     n = vsnprintf(stack, sizeof stack, fmt, ap);
     if (n < 0) {
@@ -229,23 +221,54 @@ format_and_deliver(sawmill_logger *l, sawmill_adapter *a, int level, const char 
     return status;
 }
 
+/* The logger's routine and the adapter's each have their own fast path (the
+ * level test, fast_vformat into the stack buffer, one call to deliver), so a
+ * plain logger call carries no adapter test; the rest is format_slow. */
 sawmill_status sawmill_shim_vlogf(sawmill_logger *l, int level, const char *file, int line,
                                   const char *func, const char *fmt, va_list ap) {
+    char stack[SAWMILL_STACK_MESSAGE];
+    va_list fast;
+    int n;
+
     if (l == NULL || fmt == NULL) {
         /* sawmill_log reports which argument was NULL. */
         return sawmill_log(l, level, file, line, func, fmt);
     }
-    return format_and_deliver(l, NULL, level, file, line, func, fmt, ap);
+    /* The header's inline read, as SAWMILL_LOG does: no call to ask. */
+    if ((long long)level < sawmill_logger_threshold_(l)) {
+        return SAWMILL_OK;
+    }
+    va_copy(fast, ap);
+    n = fast_vformat(stack, sizeof stack, fmt, fast);
+    va_end(fast);
+    if (n >= 0) {
+        return sawmill_internal_log_formatted(l, level, file, line, func, stack, (size_t)n);
+    }
+    return format_slow(l, NULL, level, file, line, func, fmt, ap);
 }
 
 sawmill_status sawmill_shim_adapter_vlogf(sawmill_adapter *a, int level, const char *file,
                                           int line, const char *func, const char *fmt,
                                           va_list ap) {
+    char stack[SAWMILL_STACK_MESSAGE];
+    va_list fast;
+    int n;
+
     if (a == NULL || fmt == NULL) {
         /* sawmill_adapter_log reports which argument was NULL. */
         return sawmill_adapter_log(a, level, file, line, func, fmt);
     }
-    return format_and_deliver(sawmill_adapter_logger_(a), a, level, file, line, func, fmt, ap);
+    if ((long long)level < sawmill_logger_threshold_(sawmill_adapter_logger_(a))) {
+        return SAWMILL_OK;
+    }
+    va_copy(fast, ap);
+    n = fast_vformat(stack, sizeof stack, fmt, fast);
+    va_end(fast);
+    if (n >= 0) {
+        return sawmill_internal_adapter_log_formatted(a, level, file, line, func, stack,
+                                                      (size_t)n);
+    }
+    return format_slow(NULL, a, level, file, line, func, fmt, ap);
 }
 
 sawmill_status sawmill_shim_adapter_logf(sawmill_adapter *a, int level, const char *file,

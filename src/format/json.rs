@@ -77,6 +77,9 @@ pub(super) struct JsonLayout {
     pub(super) options: JsonOptions,
     /// Per field: the standard attribute it names, when it names one.
     standard: Vec<Option<Field>>,
+    /// Per field: `, ` then its key as written (quoted and escaped) and
+    /// `: `; the first key printed skips the `, `.
+    keys: Vec<String>,
     uses_time: bool,
 }
 
@@ -85,9 +88,18 @@ impl JsonLayout {
         options.check()?;
         let standard = options.fields.iter().map(|f| Field::from_name(f)).collect();
         let uses_time = options.fields.iter().any(|f| f == "asctime");
+        let keys = (options.fields.iter())
+            .map(|f| {
+                let mut key = String::from(", ");
+                write_json_str(&mut key, f, options.ensure_ascii);
+                key.push_str(": ");
+                key
+            })
+            .collect();
         Ok(JsonLayout {
             options,
             standard,
+            keys,
             uses_time,
         })
     }
@@ -98,6 +110,7 @@ impl JsonLayout {
 
     /// Appends the record's line (without terminator): the prefix the
     /// formatter's own format makes, when it has one, then the object.
+    #[inline(never)]
     pub(super) fn format(
         &self,
         formatter: &Formatter,
@@ -122,26 +135,39 @@ impl JsonLayout {
         }
         out.push('{');
         let mut first = true;
-        let mut key = |out: &mut String, name: &str| {
-            if !first {
+        let separate = |out: &mut String, first: &mut bool| {
+            if !*first {
                 out.push_str(", ");
             }
-            first = false;
-            self.write_str(out, name);
-            out.push_str(": ");
+            *first = false;
         };
-        for (name, field) in self.options.fields.iter().zip(&self.standard) {
+        let put_key = |out: &mut String, first: &mut bool, key: &str| {
+            out.push_str(if *first { &key[2..] } else { key });
+            *first = false;
+        };
+        let fields = self.options.fields.iter().zip(&self.standard);
+        for ((name, field), key) in fields.zip(&self.keys) {
+            // An extra named like the field is what Python's record holds
+            // (asctime and message are set by format itself).
+            let extra = match field {
+                Some(Field::Asctime | Field::Message) => None,
+                _ if record.extras.is_empty() => None,
+                _ => record.extra(name),
+            };
+            if let Some(value) = extra {
+                put_key(out, &mut first, key);
+                self.write_extra(out, value);
+                continue;
+            }
             let value = match field {
                 Some(Field::Asctime) => Some(AttrRef::Str(asctime.as_str())),
-                Some(Field::Message) => Some(record.field(Field::Message)),
-                Some(f) if record.extras.is_empty() => Some(record.field(*f)),
-                _ => record.lookup(name),
+                Some(f) => Some(record.field(*f)),
+                None => formatter.default_value(name),
             };
-            let value = value.or_else(|| formatter.default_value(name));
             // A field the record lacks (an extra it was not given) is left out.
             if let Some(value) = value {
-                key(out, name);
-                self.write_value(out, raw_json(record, name), value);
+                put_key(out, &mut first, key);
+                self.write_value(out, value);
             }
         }
         for (name, text) in [
@@ -150,46 +176,58 @@ impl JsonLayout {
         ] {
             if let Some(text) = text {
                 if !self.options.fields.iter().any(|f| f == name) {
-                    key(out, name);
+                    separate(out, &mut first);
+                    self.write_str(out, name);
+                    out.push_str(": ");
                     self.write_str(out, text);
                 }
             }
         }
         if self.options.extras {
-            for (i, (name, _)) in record.extras.iter().enumerate() {
-                // A key set twice is printed once, as a dict holds it.
-                if self.options.fields.iter().any(|f| f == name)
-                    || record.extras[..i].iter().any(|(k, _)| k == name)
+            for (i, (name, value)) in record.extras.iter().enumerate() {
+                // A key set twice is printed once (its first value, which
+                // `Record::extra` finds), as a dict holds it.
+                if self.options.fields.iter().any(|f| same_str(f, name))
+                    || record.extras[..i].iter().any(|(k, _)| same_str(k, name))
                 {
                     continue;
                 }
-                if let Some(value) = record.lookup(name) {
-                    key(out, name);
-                    self.write_value(out, raw_json(record, name), value);
-                }
+                separate(out, &mut first);
+                self.write_str(out, name);
+                out.push_str(": ");
+                self.write_extra(out, value);
             }
         }
         out.push('}');
         super::check_record_len(out, start).inspect_err(|_| out.truncate(start))
     }
 
-    /// Writes `value`, or `raw` (an extra's JSON text) as it is.
-    fn write_value(&self, out: &mut String, raw: Option<&str>, value: AttrRef<'_>) {
-        if let Some(raw) = raw {
-            // Re-rendered the way json.dumps writes it (one line, the
-            // separators and escaping of this formatter), keys in order.
-            match serde_json::from_str::<serde_json::Value>(raw) {
-                Ok(parsed) => self.write_nested(out, &parsed),
-                Err(_) => self.write_str(out, raw),
+    /// Writes an extra's value; a raw JSON one (`Value::Json`) re-rendered
+    /// the way json.dumps writes it (one line, the separators and escaping
+    /// of this formatter), keys in order.
+    fn write_extra(&self, out: &mut String, value: &Value<'_>) {
+        let value = match value {
+            Value::Json(raw) => {
+                match serde_json::from_str::<serde_json::Value>(raw) {
+                    Ok(parsed) => self.write_nested(out, &parsed),
+                    Err(_) => self.write_str(out, raw),
+                }
+                return;
             }
-            return;
-        }
+            Value::Str(s) => AttrRef::Str(s),
+            Value::Int(i) => AttrRef::Int((*i).into()),
+            Value::Float(f) => AttrRef::Float(*f),
+            Value::Bool(b) => AttrRef::Bool(*b),
+            Value::Null => AttrRef::None,
+        };
+        self.write_value(out, value);
+    }
+
+    /// Writes `value` as json.dumps writes that Python value.
+    fn write_value(&self, out: &mut String, value: AttrRef<'_>) {
         match value {
             AttrRef::Str(s) => self.write_str(out, s),
-            AttrRef::Int(i) => {
-                use std::fmt::Write;
-                let _ = write!(out, "{i}");
-            }
+            AttrRef::Int(i) => write_int(out, i),
             AttrRef::Float(f) if f.is_finite() => render::write_float_repr(out, f),
             AttrRef::Float(f) => out.push_str(match (self.options.non_finite, f) {
                 (NonFinite::Null, _) => "null",
@@ -210,9 +248,9 @@ impl JsonLayout {
             J::Null => out.push_str("null"),
             J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             J::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
-                (Some(i), _, _) => self.write_value(out, None, AttrRef::Int(i.into())),
-                (_, Some(u), _) => self.write_value(out, None, AttrRef::Int(u.into())),
-                (_, _, f) => self.write_value(out, None, AttrRef::Float(f.unwrap_or(f64::NAN))),
+                (Some(i), _, _) => self.write_value(out, AttrRef::Int(i.into())),
+                (_, Some(u), _) => self.write_value(out, AttrRef::Int(u.into())),
+                (_, _, f) => self.write_value(out, AttrRef::Float(f.unwrap_or(f64::NAN))),
             },
             J::String(text) => self.write_str(out, text),
             J::Array(items) => {
@@ -245,12 +283,112 @@ impl JsonLayout {
     }
 }
 
-/// The JSON text of the extra `name` when it is a `Value::Json`.
-fn raw_json<'r>(record: &'r Record<'_>, name: &str) -> Option<&'r str> {
-    match record.extra(name) {
-        Some(Value::Json(text)) => Some(text),
-        _ => None,
+/// Per byte: 1 = always escaped (controls, '"', '\\'), 2 = escaped with
+/// ensure_ascii (DEL and every byte of a non-ASCII character).
+const CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = if b < 0x20 || b == b'"' as usize || b == b'\\' as usize {
+            1
+        } else if b >= 0x7f {
+            2
+        } else {
+            0
+        };
+        b += 1;
     }
+    table
+};
+
+/// `a == b`, the first bytes compared before the library's memcmp (keys
+/// of equal length are common, equal keys rare).
+#[inline]
+fn same_str(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
+/// Whether any byte of `bytes` may need escaping (see `word_needs_escape`).
+#[inline]
+fn needs_escape(bytes: &[u8], ensure_ascii: bool) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        if word_needs_escape(w, ensure_ascii) {
+            return true;
+        }
+    }
+    let rest = words.remainder();
+    if rest.is_empty() {
+        return false;
+    }
+    // The last 8 bytes again, overlapping; a text shorter than 8 byte by
+    // byte (a padded copy costs a memcpy call).
+    match bytes.len().checked_sub(8) {
+        Some(last) => {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&bytes[last..]);
+            word_needs_escape(w, ensure_ascii)
+        }
+        None => {
+            let mask = if ensure_ascii { 3 } else { 1 };
+            rest.iter().any(|b| CLASS[usize::from(*b)] & mask != 0)
+        }
+    }
+}
+
+/// Whether any of 8 bytes may need escaping (a control character, '"',
+/// '\\', and with `ensure_ascii` DEL or a non-ASCII byte). May say yes for
+/// a word that needs none (the caller then looks byte by byte), never no
+/// for one that does.
+#[inline]
+fn word_needs_escape(word: [u8; 8], ensure_ascii: bool) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let x = u64::from_le_bytes(word);
+    // A byte below n sets its high bit in (x - n) & !x (bytes below 0x80).
+    let below = |n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let special = below(0x20)
+        | zero_in(x ^ (ONES * u64::from(b'"')))
+        | zero_in(x ^ (ONES * u64::from(b'\\')));
+    // DEL + 1 and every byte from 0x80 have the high bit set.
+    let wide = if ensure_ascii {
+        (x | x.wrapping_add(ONES)) & HIGH
+    } else {
+        0
+    };
+    special | wide != 0
+}
+
+/// An int's decimal digits (no `fmt` machinery: one JSON record may
+/// carry several).
+fn write_int(out: &mut String, value: i128) {
+    let mut digits = [0u8; 40];
+    let mut at = digits.len();
+    let mut rest = value.unsigned_abs();
+    // 128-bit division is a library call: digits above 64 bits first.
+    while rest > u128::from(u64::MAX) {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    let mut low = rest as u64;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (low % 10) as u8;
+        low /= 10;
+        if low == 0 {
+            break;
+        }
+    }
+    if value < 0 {
+        at -= 1;
+        digits[at] = b'-';
+    }
+    // Digit by digit: a few characters, cheaper than a UTF-8 check.
+    out.extend(digits[at..].iter().map(|d| char::from(*d)));
 }
 
 /// A JSON string literal as CPython's `json.dumps` writes it: `"` and `\`
@@ -259,13 +397,28 @@ fn raw_json<'r>(record: &'r Record<'_>, name: &str) -> Option<&'r str> {
 /// lower-case hex digits, astral characters as a surrogate pair.
 pub fn write_json_str(out: &mut String, text: &str, ensure_ascii: bool) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mask = if ensure_ascii { 3 } else { 1 };
+    let bytes = text.as_bytes();
     out.push('"');
-    let needs = |c: char| c < ' ' || c == '"' || c == '\\' || (ensure_ascii && c > '~');
-    let mut rest = text;
-    while let Some(at) = rest.find(needs) {
-        out.push_str(&rest[..at]);
-        let c = rest[at..].chars().next().unwrap_or('\u{fffd}');
-        rest = &rest[at + c.len_utf8()..];
+    // Most text needs no escape: one check a word at a time, one copy.
+    if !needs_escape(bytes, ensure_ascii) {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
+    let mut done = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        if CLASS[usize::from(bytes[at])] & mask == 0 {
+            at += 1;
+            continue;
+        }
+        out.push_str(&text[done..at]);
+        // `at` is a character boundary: the scan stops at ASCII bytes or
+        // (ensure_ascii) at the first byte of a character, consumed whole.
+        let c = text[at..].chars().next().unwrap_or('\u{fffd}');
+        at += c.len_utf8();
+        done = at;
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -285,6 +438,41 @@ pub fn write_json_str(out: &mut String, text: &str, ensure_ascii: bool) {
             }
         }
     }
-    out.push_str(rest);
+    out.push_str(&text[done..]);
     out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_check_misses_no_byte_that_needs_escaping() {
+        // Every escaped byte class at every position of texts 1..=24 long,
+        // on a background of each plain byte: never "no" when a byte of
+        // the text needs escaping (CLASS is the byte loop's own test).
+        let specials: Vec<u8> = (0u8..0x20)
+            .chain([b'"', b'\\', 0x7f, 0x80, 0xc3, 0xff])
+            .collect();
+        for ensure_ascii in [false, true] {
+            let mask = if ensure_ascii { 3 } else { 1 };
+            for background in [b'a', b' ', b'~', b'!', b'#', b'[', b']'] {
+                for len in 1..=24 {
+                    for at in 0..len {
+                        for &special in &specials {
+                            let mut text = vec![background; len];
+                            text[at] = special;
+                            let wanted = text.iter().any(|b| CLASS[usize::from(*b)] & mask != 0);
+                            assert!(
+                                needs_escape(&text, ensure_ascii) || !wanted,
+                                "{text:?} ensure_ascii={ensure_ascii}"
+                            );
+                        }
+                    }
+                }
+                let plain = vec![background; 24];
+                assert!(!needs_escape(&plain, ensure_ascii));
+            }
+        }
+    }
 }

@@ -116,6 +116,15 @@ pub fn write_float_repr(out: &mut impl Write, value: f64) {
         return;
     }
     let mut buffer = ryu::Buffer::new();
+    // Between 1e-4 and 1e16 (and for zero) Ryu writes what Python's repr
+    // does: the same shortest digits in positional form with ".0" on whole
+    // numbers. Outside, the exponent forms differ (1e-05 / 1e+16).
+    if (1e-4..1e16).contains(&value.abs()) || value == 0.0 {
+        if !write_short_decimal(out, value) {
+            let _ = out.write_str(buffer.format_finite(value));
+        }
+        return;
+    }
     let (digit_buf, digit_len, exponent) = shortest_digits(&mut buffer, value.abs());
     let digits = std::str::from_utf8(&digit_buf[..digit_len]).unwrap_or("0");
     if value.is_sign_negative() {
@@ -150,6 +159,54 @@ pub fn write_float_repr(out: &mut impl Write, value: f64) {
         }
         write_exponent(out, 'e', exponent);
     }
+}
+
+/// Python's repr of a nonzero `value` between 1e-4 and 1e16 that is n / 10^k
+/// for an integer n below 10^15 and k up to 6 (1.5, 0.25, 123.456: most
+/// floats programs log), without Ryu; false for any other value. Such a
+/// decimal has at most 15 significant digits, so it is the only one of that
+/// length or shorter that reads back as `value`: Python's shortest repr.
+fn write_short_decimal(out: &mut impl Write, value: f64) -> bool {
+    const SCALES: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
+    for (decimals, scale) in SCALES.into_iter().enumerate() {
+        let scaled = value * scale;
+        if scaled.abs() >= 1e15 {
+            return false;
+        }
+        // Nearest integer by a cast (f64::round is a libm call on x86-64).
+        let whole = scaled as i64;
+        let n = (whole + i64::from((scaled - whole as f64).abs() >= 0.5) * scaled.signum() as i64)
+            as f64;
+        if n / scale != value || n == 0.0 {
+            continue;
+        }
+        // The digits of |n| with the point `decimals` from the right (at
+        // least one digit before it); the smallest such k ends in nonzero.
+        let mut digits = [b'0'; 24];
+        let mut at = digits.len();
+        let mut rest = n.abs() as u64;
+        while rest > 0 || digits.len() - at <= decimals {
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        if n < 0.0 {
+            let _ = out.write_char('-');
+        }
+        // Digit by digit: a few characters, cheaper than a UTF-8 check.
+        let point = digits.len() - decimals;
+        for (place, digit) in digits.iter().enumerate().skip(at) {
+            if place == point {
+                let _ = out.write_char('.');
+            }
+            let _ = out.write_char(char::from(*digit));
+        }
+        if decimals == 0 {
+            let _ = out.write_str(".0");
+        }
+        return true;
+    }
+    false
 }
 
 /// The shortest round-trip significant digits of a finite `value >= 0` (no
