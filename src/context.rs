@@ -48,7 +48,9 @@ pub struct Token(pub u64);
 pub fn push(key: impl Into<String>, value: Value<'_>) -> Token {
     let entry_key = key.into();
     let value = value.into_owned();
-    EVER_USED.store(true, Ordering::Relaxed);
+    if !EVER_USED.swap(true, Ordering::Relaxed) {
+        crate::logger::config_changed();
+    }
     STACK.with(|s| {
         let token = NEXT_TOKEN.fetch_add(1, Ordering::Relaxed);
         s.borrow_mut().entries.push(Entry {
