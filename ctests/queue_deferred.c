@@ -6,10 +6,13 @@
  * byte-identical lines, in order. Also: 4 threads keep their order with
  * "block"; drop_newest counts exactly what it drops; records at or above
  * sync_level and records of an ineligible logger take the synchronous
- * path; a string longer than the copy bound falls back, in order. */
+ * path; a string longer than the copy bound falls back, in order; a fork
+ * child's records arrive once and the parent's queued ones not twice. */
 #include <pthread.h>
 #include <stdint.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sawmill.h"
 #include "check.h"
@@ -307,10 +310,59 @@ static void synchronous_cases(void) {
     sawmill_handler_release(other);
 }
 
+/* ---- fork: the child's records arrive once, the parent's never twice ---- */
+
+static int parent_seen, child_seen, child_next_ok = 1;
+
+static int count_by_origin(void *u, const sawmill_record *r, const char *text, size_t len) {
+    int i;
+    (void)u; (void)r; (void)len;
+    if (sscanf(text, "child %d", &i) == 1) {
+        if (i != child_seen) child_next_ok = 0;
+        __atomic_add_fetch(&child_seen, 1, __ATOMIC_RELAXED);
+    } else {
+        __atomic_add_fetch(&parent_seen, 1, __ATOMIC_RELAXED);
+    }
+    return 0;
+}
+
+static void fork_case(void) {
+    int i, status = -1;
+    pid_t pid;
+    sawmill_logger *l = sawmill_get_logger("deferred.fork");
+    sawmill_handler *target = sawmill_callback_handler_new(count_by_origin, NULL, NULL, NULL);
+    sawmill_handler *q = sawmill_queue_handler_new(&target, 1, false, 1024, SAWMILL_OVERFLOW_BLOCK, 0);
+    sawmill_logger_set_level(l, SAWMILL_LEVEL_DEBUG);
+    sawmill_logger_set_propagate(l, false);
+    sawmill_logger_add_handler(l, q);
+    for (i = 0; i < 2000; i++) SAWMILL_INFO(l, "parent %d", i); /* some still queued at the fork */
+    pid = fork();
+    if (pid == 0) {
+        int parent_at_fork = __atomic_load_n(&parent_seen, __ATOMIC_RELAXED);
+        for (i = 0; i < 500; i++) SAWMILL_INFO(l, "child %d", i);
+        if (sawmill_handler_flush(q) != SAWMILL_OK) _exit(2);
+        if (child_seen != 500 || !child_next_ok) _exit(3);
+        if (__atomic_load_n(&parent_seen, __ATOMIC_RELAXED) != parent_at_fork) _exit(4);
+        if (sawmill_queue_handler_deferred_count(q) == 0) _exit(5);
+        _exit(0);
+    }
+    CHECK(pid > 0);
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) fprintf(stderr, "fork child status %d\n", status);
+    CHECK(sawmill_handler_flush(q) == SAWMILL_OK);
+    CHECK(parent_seen == 2000);
+    CHECK(child_seen == 0);
+    sawmill_logger_remove_handler(l, q);
+    sawmill_handler_release(target);
+    sawmill_handler_release(q);
+}
+
 int main(void) {
     CHECK(differential() == 0);
     per_thread_order(SAWMILL_OVERFLOW_BLOCK);
     per_thread_order(SAWMILL_OVERFLOW_DROP_NEWEST);
     synchronous_cases();
+    fork_case();
     CHECK_DONE();
 }

@@ -282,6 +282,8 @@ impl Port {
         }
         // Records this thread queued before are ahead of the ring's.
         shared.drain_queue_only();
+        // (A fork child's listener starts on first use.)
+        shared.ensure_listener(&shared.ring.load_full());
         let ring: &'static ThreadRing = Box::leak(Box::new(ThreadRing::new(
             self,
             self.ring_words.load(Ordering::Relaxed),
