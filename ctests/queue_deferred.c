@@ -7,7 +7,8 @@
  * "block"; drop_newest counts exactly what it drops; records at or above
  * sync_level and records of an ineligible logger take the synchronous
  * path; a string longer than the copy bound falls back, in order; a fork
- * child's records arrive once and the parent's queued ones not twice. */
+ * child's records arrive once and the parent's queued ones not twice;
+ * the logging thread allocates nothing once its ring exists. */
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/wait.h>
@@ -18,6 +19,43 @@
 #include "check.h"
 
 #define CASES 3000
+
+#if defined(__SANITIZE_ADDRESS__)
+/* (AddressSanitizer owns malloc: the allocation count is not taken.) */
+#define COUNT_ALLOCATIONS 0
+static int counting;
+static __thread int counting_here;
+static long allocations, allocations_here;
+#else
+#define COUNT_ALLOCATIONS 1
+/* Every allocation of the process goes through these (the executable's
+ * definitions interpose the library's calls), counted while `counting`. */
+void *__libc_malloc(size_t n);
+void *__libc_calloc(size_t n, size_t size);
+void *__libc_realloc(void *p, size_t n);
+static int counting;
+static __thread int counting_here;
+static long allocations, allocations_here;
+
+static void count(void) {
+    if (__atomic_load_n(&counting, __ATOMIC_RELAXED)) {
+        __atomic_add_fetch(&allocations, 1, __ATOMIC_RELAXED);
+        if (counting_here) allocations_here++;
+    }
+}
+void *malloc(size_t n) {
+    count();
+    return __libc_malloc(n);
+}
+void *calloc(size_t n, size_t size) {
+    count();
+    return __libc_calloc(n, size);
+}
+void *realloc(void *p, size_t n) {
+    count();
+    return __libc_realloc(p, n);
+}
+#endif
 #define LINE_MAX_ 4096
 
 /* Every formatted line, in arrival order. */
@@ -234,9 +272,10 @@ static void per_thread_order(int overflow) {
     size_t k;
     pthread_t th[THREADS];
     sawmill_handler *target = sawmill_callback_handler_new(slowish, NULL, &calls, NULL);
-    sawmill_handler *q = sawmill_queue_handler_new(&target, 1, false, 64, overflow, 0);
-    order_logger = sawmill_get_logger(overflow == SAWMILL_OVERFLOW_BLOCK ? "deferred.block"
-                                                                          : "deferred.dropnewest");
+    sawmill_handler *q = sawmill_queue_handler_new(&target, 1, false, 64, overflow, 1);
+    order_logger = sawmill_get_logger(overflow == SAWMILL_OVERFLOW_BLOCK         ? "deferred.block"
+                                      : overflow == SAWMILL_OVERFLOW_DROP_NEWEST ? "deferred.dropnewest"
+                                                                                 : "deferred.timeout");
     sawmill_logger_set_level(order_logger, SAWMILL_LEVEL_DEBUG);
     sawmill_logger_set_propagate(order_logger, false);
     sawmill_logger_add_handler(order_logger, q);
@@ -259,7 +298,8 @@ static void per_thread_order(int overflow) {
         CHECK(n_lines == THREADS * PER_THREAD);
         CHECK(sawmill_handler_dropped_count(q) == 0);
     } else {
-        printf("drop_newest: %zu written + %llu dropped of %d\n", n_lines,
+        printf("%s: %zu written + %llu dropped of %d\n",
+               overflow == SAWMILL_OVERFLOW_TIMEOUT ? "timeout 1 ms" : "drop_newest", n_lines,
                (unsigned long long)sawmill_handler_dropped_count(q), THREADS * PER_THREAD);
         CHECK(sawmill_handler_dropped_count(q) > 0);
         CHECK(n_lines + sawmill_handler_dropped_count(q) == THREADS * PER_THREAD);
@@ -308,6 +348,48 @@ static void synchronous_cases(void) {
     sawmill_handler_release(cap);
     sawmill_handler_release(q);
     sawmill_handler_release(other);
+}
+
+/* ---- no allocation in steady state ---- */
+
+static int ignore(void *u, const sawmill_record *r, const char *text, size_t len) {
+    (void)u; (void)r; (void)text; (void)len;
+    return 0;
+}
+
+static void no_allocation(void) {
+    int i;
+    sawmill_logger *l = sawmill_get_logger("deferred.alloc");
+    sawmill_handler *target = sawmill_callback_handler_new(ignore, NULL, NULL, NULL);
+    sawmill_handler *q = sawmill_queue_handler_new(&target, 1, false, 0, SAWMILL_OVERFLOW_BLOCK, 0);
+    sawmill_logger_set_level(l, SAWMILL_LEVEL_DEBUG);
+    sawmill_logger_set_propagate(l, false);
+    sawmill_logger_add_handler(l, q);
+    for (i = 0; i < 21000; i++) {
+        if (i == 1000) {
+            /* Warm: the site's layout (one allocation a site) and the
+             * thread's ring exist. */
+            CHECK(sawmill_handler_flush(q) == SAWMILL_OK);
+            counting_here = 1;
+            __atomic_store_n(&counting, 1, __ATOMIC_RELAXED);
+        }
+        SAWMILL_INFO(l, "steady %d %s %.3f", i, "state", i / 7.0);
+    }
+    while (sawmill_queue_handler_deferred_count(q) < 21000) {
+        struct timespec t = {0, 100000};
+        nanosleep(&t, NULL);
+    }
+    __atomic_store_n(&counting, 0, __ATOMIC_RELAXED);
+    counting_here = 0;
+    printf("allocations during 20,000 deferred records: %ld on the logging thread, %ld in all\n",
+           allocations_here, allocations);
+    if (COUNT_ALLOCATIONS) {
+        CHECK(allocations_here == 0);
+        CHECK(allocations <= 20);
+    }
+    sawmill_logger_remove_handler(l, q);
+    sawmill_handler_release(target);
+    sawmill_handler_release(q);
 }
 
 /* ---- fork: the child's records arrive once, the parent's never twice ---- */
@@ -362,6 +444,8 @@ int main(void) {
     CHECK(differential() == 0);
     per_thread_order(SAWMILL_OVERFLOW_BLOCK);
     per_thread_order(SAWMILL_OVERFLOW_DROP_NEWEST);
+    per_thread_order(SAWMILL_OVERFLOW_TIMEOUT);
+    no_allocation();
     synchronous_cases();
     fork_case();
     CHECK_DONE();
