@@ -32,9 +32,10 @@ const KIND_PACKED: u64 = 2;
 /// Words of a thread's ring (a power of two).
 pub fn ring_words(maxsize: usize) -> usize {
     // About eight words a record (a short message's entry is six): 512
-    // bytes to 4 MiB a thread.
+    // bytes to 512 KiB a thread (a larger ring measured a longer latency
+    // tail: its lines fall out of the caches between two passes).
     (maxsize.saturating_mul(8))
-        .clamp(1 << 6, 1 << 19)
+        .clamp(1 << 6, 1 << 16)
         .next_power_of_two()
 }
 
