@@ -8,7 +8,8 @@
  * sync_level and records of an ineligible logger take the synchronous
  * path; a string longer than the copy bound falls back, in order; a fork
  * child's records arrive once and the parent's queued ones not twice;
- * the logging thread allocates nothing once its ring exists. */
+ * the logging thread allocates nothing once its ring exists; threads that
+ * come and go keep their identity on rings handed from ended threads. */
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/wait.h>
@@ -350,6 +351,58 @@ static void synchronous_cases(void) {
     sawmill_handler_release(other);
 }
 
+/* ---- threads come and go: an ended thread's ring serves the next one,
+ * each record keeps its own thread's identity ---- */
+
+static sawmill_logger *churn_logger;
+
+static void *churn_thread(void *arg) {
+    int t = (int)(intptr_t)arg, i;
+    for (i = 0; i < 50; i++) {
+        SAWMILL_INFO(churn_logger, "c %d %d", t, i);
+        sawmill_logf(churn_logger, SAWMILL_LEVEL_INFO, __FILE__, __LINE__, "churn_thread", "c %d %d", t, i);
+    }
+    return NULL;
+}
+
+static int compare_lines(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void thread_churn(void) {
+    int group, t, bad = 0;
+    size_t k;
+    sawmill_handler *keep = sawmill_callback_handler_new(keep_line, NULL, NULL, NULL);
+    sawmill_formatter *f = sawmill_formatter_new("%(thread)d|%(threadName)s|%(message)s", NULL, '%');
+    sawmill_handler *q = sawmill_queue_handler_new(&keep, 1, false, 0, SAWMILL_OVERFLOW_BLOCK, 0);
+    sawmill_handler_set_formatter(keep, f);
+    churn_logger = sawmill_get_logger("deferred.churn");
+    sawmill_logger_set_level(churn_logger, SAWMILL_LEVEL_DEBUG);
+    sawmill_logger_set_propagate(churn_logger, false);
+    sawmill_logger_add_handler(churn_logger, q);
+    for (group = 0; group < 10; group++) {
+        pthread_t th[4];
+        for (t = 0; t < 4; t++) pthread_create(&th[t], NULL, churn_thread, (void *)(intptr_t)(group * 4 + t));
+        for (t = 0; t < 4; t++) pthread_join(th[t], NULL);
+    }
+    CHECK(sawmill_handler_flush(q) == SAWMILL_OK);
+    CHECK(n_lines == 40 * 50 * 2);
+    qsort(lines, n_lines, sizeof *lines, compare_lines);
+    for (k = 0; k + 1 < n_lines; k += 2) {
+        /* The deferred and the synchronous record of one call pair. */
+        if (strcmp(lines[k], lines[k + 1]) != 0 && bad++ < 3) {
+            fprintf(stderr, "churn: %s | %s\n", lines[k], lines[k + 1]);
+        }
+    }
+    CHECK(bad == 0);
+    CHECK(sawmill_queue_handler_deferred_count(q) == 40 * 50);
+    sawmill_logger_remove_handler(churn_logger, q);
+    sawmill_handler_release(keep);
+    sawmill_handler_release(q);
+    sawmill_formatter_release(f);
+    forget_lines();
+}
+
 /* ---- no allocation in steady state ---- */
 
 static int ignore(void *u, const sawmill_record *r, const char *text, size_t len) {
@@ -445,6 +498,7 @@ int main(void) {
     per_thread_order(SAWMILL_OVERFLOW_BLOCK);
     per_thread_order(SAWMILL_OVERFLOW_DROP_NEWEST);
     per_thread_order(SAWMILL_OVERFLOW_TIMEOUT);
+    thread_churn();
     no_allocation();
     synchronous_cases();
     fork_case();

@@ -27,7 +27,7 @@
 sawmill_status sawmill_internal_set_error(sawmill_status status, const char *message);
 void *sawmill_internal_deferred_refresh(sawmill_logger *l);
 const uint64_t *sawmill_internal_config_epoch_address(void);
-void *sawmill_internal_deferred_ring(const void *port);
+void *sawmill_internal_deferred_ring(const void *port, uint64_t owner);
 int sawmill_internal_deferred_full(const void *ring);
 
 #define SAWMILL_SHIM_HIDDEN __attribute__((visibility("hidden")))
@@ -85,7 +85,8 @@ struct ring {
     uint64_t mask;
     uint64_t generation;
     const struct port *port;
-    char pad_[128 - 48];
+    uint64_t owner;
+    char pad_[128 - 56];
     uint64_t read;
 };
 
@@ -229,11 +230,14 @@ static __thread struct ring *my_ring __attribute__((tls_model("initial-exec")));
 
 static struct ring *ring_for(const struct port *port) {
     struct ring *r = my_ring;
+    /* The thread's token: the address of its own thread-local pointer. */
+    uint64_t me = (uint64_t)(uintptr_t)&my_ring;
     if (r != NULL && r->port == port &&
-        r->generation == __atomic_load_n(&port->generation, __ATOMIC_RELAXED)) {
+        r->generation == __atomic_load_n(&port->generation, __ATOMIC_RELAXED) &&
+        __atomic_load_n(&r->owner, __ATOMIC_RELAXED) == me) {
         return r;
     }
-    r = (struct ring *)sawmill_internal_deferred_ring(port);
+    r = (struct ring *)sawmill_internal_deferred_ring(port, me);
     if (r != NULL) my_ring = r;
     return r;
 }

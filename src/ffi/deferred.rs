@@ -60,10 +60,14 @@ pub extern "C" fn sawmill_internal_config_epoch_address() -> *const u64 {
     )
 }
 
-/// For the shim only: the calling thread's ring for `port`, made on first
-/// use; NULL when this thread must take the synchronous path.
+/// For the shim only: the calling thread's ring for `port` (made on first
+/// use, or a drained one of an ended thread), marked as `owner`'s (the
+/// thread's token); NULL when this thread must take the synchronous path.
 #[no_mangle]
-pub unsafe extern "C" fn sawmill_internal_deferred_ring(port: *const c_void) -> *mut ThreadRing {
+pub unsafe extern "C" fn sawmill_internal_deferred_ring(
+    port: *const c_void,
+    owner: u64,
+) -> *mut ThreadRing {
     pointer_call(|| {
         check_not_null(port, "port")?;
         // SAFETY: the shim passes a port address it read from a
@@ -71,7 +75,7 @@ pub unsafe extern "C" fn sawmill_internal_deferred_ring(port: *const c_void) -> 
         let port: &'static Port = unsafe { &*(port as *const Port) };
         calibrate();
         Ok(port
-            .ring_for_this_thread()
+            .ring_for_this_thread(owner)
             .map_or(std::ptr::null_mut(), |r| {
                 r as *const ThreadRing as *mut ThreadRing
             }))

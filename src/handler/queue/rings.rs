@@ -14,7 +14,7 @@
 //! is kept.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use arc_swap::ArcSwap;
@@ -55,6 +55,11 @@ pub struct RingHeader {
     pub generation: u64,
     /// Address of the ring's `Port`.
     pub port: usize,
+    /// The producer thread's token (the address of its C thread-local
+    /// ring pointer); 0 once that thread has ended. The shim uses the ring
+    /// only while this is its own token, so a ring handed to a new thread
+    /// is never written by the old one.
+    pub owner: AtomicU64,
     /// Words consumed by the listener, on its own cache line.
     pub(crate) read: CacheLine<AtomicU64>,
 }
@@ -70,9 +75,28 @@ pub struct ThreadRing {
     /// Records of KIND_PACKED markers, in order.
     packed: Mutex<VecDeque<Box<Packed>>>,
     port: Option<&'static Port>,
+    /// The producer thread's identity (changes when a drained ring of an
+    /// ended thread is handed to a new one).
+    identity: Mutex<Identity>,
+    /// Set when the producer thread has ended.
+    retired: AtomicBool,
+}
+
+/// What a record takes from its thread.
+pub struct Identity {
     pub thread: u64,
     pub thread_name: String,
     pub process_name: String,
+}
+
+impl Identity {
+    fn of_this_thread() -> Identity {
+        crate::record::with_identity(|thread, name, process| Identity {
+            thread,
+            thread_name: name.to_owned(),
+            process_name: process.to_owned(),
+        })
+    }
 }
 
 const _: () = assert!(std::mem::offset_of!(RingHeader, write) == 0);
@@ -81,14 +105,13 @@ const _: () = assert!(std::mem::offset_of!(RingHeader, base) == 16);
 const _: () = assert!(std::mem::offset_of!(RingHeader, mask) == 24);
 const _: () = assert!(std::mem::offset_of!(RingHeader, generation) == 32);
 const _: () = assert!(std::mem::offset_of!(RingHeader, port) == 40);
+const _: () = assert!(std::mem::offset_of!(RingHeader, owner) == 48);
 const _: () = assert!(std::mem::offset_of!(RingHeader, read) == 128);
 const _: () = assert!(std::mem::offset_of!(ThreadRing, header) == 0);
 
 impl ThreadRing {
-    fn new(port: &'static Port, words: usize) -> ThreadRing {
+    fn new(port: &'static Port, words: usize, owner: u64) -> ThreadRing {
         let words: Box<[AtomicU64]> = (0..words).map(|_| AtomicU64::new(0)).collect();
-        let (thread, thread_name, process_name) =
-            crate::record::with_identity(|t, n, p| (t, n.to_owned(), p.to_owned()));
         ThreadRing {
             header: RingHeader {
                 write: AtomicU64::new(0),
@@ -97,15 +120,15 @@ impl ThreadRing {
                 mask: words.len() as u64 - 1,
                 generation: port.generation.load(Ordering::Acquire),
                 port: port as *const Port as usize,
+                owner: AtomicU64::new(owner),
                 read: CacheLine(AtomicU64::new(0)),
             },
             words,
             consumer: Mutex::new(Vec::new()),
             packed: Mutex::new(VecDeque::new()),
             port: Some(port),
-            thread,
-            thread_name,
-            process_name,
+            identity: Mutex::new(Identity::of_this_thread()),
+            retired: AtomicBool::new(false),
         }
     }
 
@@ -140,6 +163,7 @@ impl ThreadRing {
     /// Returns how many entries were handled.
     pub(crate) fn consume(&self, shared: &Shared, listener: bool) -> usize {
         let mut scratch = self.consumer.lock().unwrap_or_else(|e| e.into_inner());
+        let identity = self.identity.lock().unwrap_or_else(|e| e.into_inner());
         let h = &self.header;
         let end = h.write.load(Ordering::Acquire);
         let mut read = h.read.load(Ordering::Relaxed);
@@ -157,7 +181,7 @@ impl ThreadRing {
                             .iter()
                             .map(|w| w.load(Ordering::Relaxed)),
                     );
-                    shared.deliver_deferred(self, &scratch, listener);
+                    shared.deliver_deferred(&identity, &scratch, listener);
                     handled += 1;
                     deferred += 1;
                 }
@@ -214,10 +238,23 @@ const _: () = assert!(std::mem::offset_of!(Port, handler_level) == 4);
 const _: () = assert!(std::mem::offset_of!(Port, generation) == 8);
 const _: () = assert!(std::mem::offset_of!(Port, sleeping) == 16);
 
+/// This thread's rings: (port address, generation, ring). When the thread
+/// ends they are retired: drained by the listener, then handed to the next
+/// thread that needs one (memory stays bounded by the threads alive at once).
+#[derive(Default)]
+struct MyRings(std::cell::RefCell<Vec<(usize, u64, &'static ThreadRing)>>);
+
+impl Drop for MyRings {
+    fn drop(&mut self) {
+        for (_, _, ring) in self.0.borrow().iter() {
+            ring.header.owner.store(0, Ordering::Release);
+            ring.retired.store(true, Ordering::Release);
+        }
+    }
+}
+
 thread_local! {
-    /// This thread's rings: (port address, generation, ring).
-    static MY_RINGS: std::cell::RefCell<Vec<(usize, u64, &'static ThreadRing)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+    static MY_RINGS: MyRings = MyRings::default();
 }
 
 impl Port {
@@ -262,6 +299,7 @@ impl Port {
         MY_RINGS
             .try_with(|rings| {
                 rings
+                    .0
                     .borrow()
                     .iter()
                     .find(|(p, g, _)| *p == me && *g == generation)
@@ -273,8 +311,9 @@ impl Port {
 
     /// This thread's ring, made on first use. None when the thread must
     /// not use one (the listener itself, or thread-local storage gone).
-    pub fn ring_for_this_thread(&'static self) -> Option<&'static ThreadRing> {
+    pub fn ring_for_this_thread(&'static self, owner: u64) -> Option<&'static ThreadRing> {
         if let Some(ring) = self.my_ring() {
+            ring.header.owner.store(owner, Ordering::Release);
             return Some(ring);
         }
         let shared = self.shared()?;
@@ -285,22 +324,44 @@ impl Port {
         shared.drain_queue_only();
         // (A fork child's listener starts on first use.)
         shared.ensure_listener(&shared.ring.load_full());
-        let ring: &'static ThreadRing = Box::leak(Box::new(ThreadRing::new(
-            self,
-            self.ring_words.load(Ordering::Relaxed),
-        )));
         let me = self as *const Port as usize;
+        // Registered first: a thread whose thread-local storage is gone
+        // (exiting) takes the synchronous path instead.
+        MY_RINGS.try_with(|_| ()).ok()?;
+        let _g = self.register.lock().unwrap_or_else(|e| e.into_inner());
+        let reused = self.rings.load().iter().copied().find(|r| {
+            r.is_empty()
+                && r.retired
+                    .compare_exchange(true, false, Ordering::AcqRel, Ordering::Relaxed)
+                    .is_ok()
+        });
+        let ring = match reused {
+            Some(ring) => {
+                *ring.identity.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Identity::of_this_thread();
+                ring.header.owner.store(owner, Ordering::Release);
+                ring
+            }
+            None => {
+                let ring: &'static ThreadRing = Box::leak(Box::new(ThreadRing::new(
+                    self,
+                    self.ring_words.load(Ordering::Relaxed),
+                    owner,
+                )));
+                let mut next = Vec::clone(&self.rings.load());
+                next.push(ring);
+                self.rings.store(Arc::new(next));
+                ring
+            }
+        };
         MY_RINGS
             .try_with(|rings| {
-                rings.borrow_mut().push((me, ring.header.generation, ring));
+                rings
+                    .0
+                    .borrow_mut()
+                    .push((me, ring.header.generation, ring));
             })
             .ok()?;
-        {
-            let _g = self.register.lock().unwrap_or_else(|e| e.into_inner());
-            let mut next = Vec::clone(&self.rings.load());
-            next.push(ring);
-            self.rings.store(Arc::new(next));
-        }
         Some(ring)
     }
 
