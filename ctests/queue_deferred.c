@@ -302,7 +302,8 @@ static void per_thread_order(int overflow) {
         printf("%s: %zu written + %llu dropped of %d\n",
                overflow == SAWMILL_OVERFLOW_TIMEOUT ? "timeout 1 ms" : "drop_newest", n_lines,
                (unsigned long long)sawmill_handler_dropped_count(q), THREADS * PER_THREAD);
-        CHECK(sawmill_handler_dropped_count(q) > 0);
+        /* (A 1 ms timeout may drop nothing: only the sum is exact.) */
+        CHECK(overflow == SAWMILL_OVERFLOW_TIMEOUT || sawmill_handler_dropped_count(q) > 0);
         CHECK(n_lines + sawmill_handler_dropped_count(q) == THREADS * PER_THREAD);
     }
     CHECK(sawmill_queue_handler_deferred_count(q) > 0);
