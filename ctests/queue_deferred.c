@@ -494,6 +494,27 @@ static void fork_case(void) {
     sawmill_handler_release(q);
 }
 
+/* ---- a renamed thread: earlier records keep the old name ---- */
+
+static void renamed_thread(void) {
+    struct captured c;
+    sawmill_logger *l = sawmill_get_logger("deferred.rename");
+    sawmill_handler *cap = capture_handler(&c, "%(threadName)s %(message)s");
+    sawmill_handler *q = sawmill_queue_handler_new(&cap, 1, false, 0, SAWMILL_OVERFLOW_BLOCK, 0);
+    sawmill_logger_set_level(l, SAWMILL_LEVEL_DEBUG);
+    sawmill_logger_set_propagate(l, false);
+    sawmill_logger_add_handler(l, q);
+    SAWMILL_INFO(l, "before %d", 1);
+    CHECK(sawmill_set_thread_name("worker-7") == SAWMILL_OK);
+    SAWMILL_INFO(l, "after %d", 2);
+    CHECK(sawmill_handler_flush(q) == SAWMILL_OK);
+    CHECK_STR(c.text, "MainThread before 1\nworker-7 after 2\n");
+    CHECK(sawmill_queue_handler_deferred_count(q) == 2);
+    sawmill_logger_remove_handler(l, q);
+    sawmill_handler_release(cap);
+    sawmill_handler_release(q);
+}
+
 int main(void) {
     CHECK(differential() == 0);
     per_thread_order(SAWMILL_OVERFLOW_BLOCK);
@@ -503,5 +524,6 @@ int main(void) {
     no_allocation();
     synchronous_cases();
     fork_case();
+    renamed_thread(); /* last: it renames the main thread */
     CHECK_DONE();
 }

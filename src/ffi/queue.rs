@@ -29,6 +29,12 @@ pub enum sawmill_overflow {
 /// hands the records, in order, to the `n_handlers` handlers of `handlers`
 /// (the queue takes its own references; the array is only read during the
 /// call), checking each handler's level only when `respect_handler_level`.
+/// SAWMILL_LOG and the other printf macros go further when a logger's only
+/// handler is this queue (no filters, no thread context): the call copies
+/// the raw arguments into the calling thread's own ring and the listener
+/// formats the message (`sawmill_queue_handler_deferred_count`); a thread
+/// renamed with `sawmill_set_thread_name` is followed, but such records
+/// keep the `processName` their thread saw at its first such call.
 /// A full ring follows `overflow` (a `sawmill_overflow` value; with
 /// SAWMILL_OVERFLOW_TIMEOUT, `timeout_ms`); every record dropped is counted
 /// in `sawmill_handler_dropped_count`, so written + dropped == logged.

@@ -19,6 +19,12 @@
 //! listener refills, so the steady state allocates nothing (extras and
 //! custom level names excepted).
 //!
+//! The C printf macros take a shorter path when a logger's records can
+//! only reach one QueueHandler (see `rings`): the call copies its raw
+//! arguments into the thread's own ring and the listener formats the
+//! message; such a thread's other records to the queue follow the same
+//! ring, so its order is kept.
+//!
 //! Departures from Python: the ring is bounded (`maxsize` 0 means
 //! `DEFAULT_MAXSIZE`, not unbounded); records are passed unchanged (Python's
 //! `prepare` replaces the message with the queue handler's formatted text
@@ -37,7 +43,9 @@ use arc_swap::ArcSwap;
 use crossbeam_queue::ArrayQueue;
 
 mod rings;
-pub use rings::{deferred_decoder_installed, refresh_deferred, set_deferred_decoder};
+pub use rings::{
+    deferred_decoder_installed, refresh_deferred, set_deferred_decoder, thread_renamed,
+};
 pub use rings::{Decoded, DeferredCache, Port, RingHeader, ThreadRing};
 
 use super::memory::DeliveryGuard;

@@ -28,6 +28,9 @@ const KIND_PAD: u64 = 0;
 const KIND_DEFERRED: u64 = 1;
 /// A record packed by the Rust path, waiting in the ring's side list.
 const KIND_PACKED: u64 = 2;
+/// The thread was renamed: later entries take the identity waiting in
+/// the ring's side list.
+const KIND_IDENTITY: u64 = 3;
 
 /// Words of a thread's ring (a power of two).
 pub fn ring_words(maxsize: usize) -> usize {
@@ -78,6 +81,8 @@ pub struct ThreadRing {
     /// The producer thread's identity (changes when a drained ring of an
     /// ended thread is handed to a new one).
     identity: Mutex<Identity>,
+    /// Identities of KIND_IDENTITY markers, in order.
+    renames: Mutex<VecDeque<Identity>>,
     /// Set when the producer thread has ended.
     retired: AtomicBool,
 }
@@ -128,6 +133,7 @@ impl ThreadRing {
             packed: Mutex::new(VecDeque::new()),
             port: Some(port),
             identity: Mutex::new(Identity::of_this_thread()),
+            renames: Mutex::new(VecDeque::new()),
             retired: AtomicBool::new(false),
         }
     }
@@ -141,29 +147,43 @@ impl ThreadRing {
         self.header.read.load(Ordering::Acquire) >= self.header.write.load(Ordering::Acquire)
     }
 
-    /// Publishes a marker for `packed` (the producer thread only). False
-    /// when the ring is full (the record is given back).
-    fn try_push_packed(&self, packed: Box<Packed>) -> Result<(), Box<Packed>> {
+    /// Publishes a one-word marker of `kind` after `side` has put what
+    /// it announces in its side list (the producer thread only). False
+    /// when the ring is full (nothing is done).
+    fn try_push_marker(&self, kind: u64, side: impl FnOnce()) -> bool {
         let h = &self.header;
         let write = h.write.load(Ordering::Relaxed);
         let cap = self.words.len() as u64;
         if write + 1 - h.read.load(Ordering::Acquire) > cap {
-            return Err(packed);
+            return false;
         }
-        self.packed
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push_back(packed);
-        self.words[(write & h.mask) as usize].store(1 | (KIND_PACKED << 32), Ordering::Relaxed);
+        side();
+        self.words[(write & h.mask) as usize].store(1 | (kind << 32), Ordering::Relaxed);
         h.write.store(write + 1, Ordering::Release);
-        Ok(())
+        true
+    }
+
+    fn try_push_packed(&self, packed: Box<Packed>) -> Result<(), Box<Packed>> {
+        let mut packed = Some(packed);
+        let pushed = self.try_push_marker(KIND_PACKED, || {
+            if let Some(p) = packed.take() {
+                self.packed
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push_back(p);
+            }
+        });
+        match packed {
+            Some(p) if !pushed => Err(p),
+            _ => Ok(()),
+        }
     }
 
     /// Hands every published entry to the queue's handlers, in order.
     /// Returns how many entries were handled.
     pub(crate) fn consume(&self, shared: &Shared, listener: bool) -> usize {
         let mut scratch = self.consumer.lock().unwrap_or_else(|e| e.into_inner());
-        let identity = self.identity.lock().unwrap_or_else(|e| e.into_inner());
+        let mut identity = self.identity.lock().unwrap_or_else(|e| e.into_inner());
         let h = &self.header;
         let end = h.write.load(Ordering::Acquire);
         let mut read = h.read.load(Ordering::Relaxed);
@@ -195,6 +215,16 @@ impl ThreadRing {
                         shared.deliver_packed_from_ring(packed, listener);
                     }
                     handled += 1;
+                }
+                KIND_IDENTITY => {
+                    let renamed = self
+                        .renames
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .pop_front();
+                    if let Some(renamed) = renamed {
+                        *identity = renamed;
+                    }
                 }
                 KIND_PAD => {}
                 _ => {}
@@ -399,6 +429,40 @@ impl Port {
             }
         }
     }
+}
+
+/// The calling thread was renamed (`record::set_current_thread_name`):
+/// its rings' later entries carry the new name, earlier ones the old.
+pub fn thread_renamed() {
+    let _ = MY_RINGS.try_with(|rings| {
+        for (_, _, ring) in rings.0.borrow().iter() {
+            if ring.retired.load(Ordering::Acquire) {
+                continue;
+            }
+            let mut identity = Some(Identity::of_this_thread());
+            loop {
+                let pushed = ring.try_push_marker(KIND_IDENTITY, || {
+                    if let Some(i) = identity.take() {
+                        ring.renames
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push_back(i);
+                    }
+                });
+                if pushed {
+                    break;
+                }
+                // Full: make room here, whatever the policy (a rename is
+                // not a record to drop or count).
+                match ring.port.and_then(Port::shared) {
+                    Some(shared) => {
+                        ring.consume(&shared, false);
+                    }
+                    None => break,
+                }
+            }
+        }
+    });
 }
 
 /// A deferred entry decoded by the C layer: everything of the record but
