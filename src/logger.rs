@@ -24,9 +24,12 @@ pub struct Logger {
     /// 64 bits wide so that "nothing" (`i32::MAX + 1`: after `disable(INT_MAX)`
     /// or on a disabled logger) is a value an `int` level never reaches.
     threshold: AtomicI64,
-    /// The C macros' deferred-path answer (`queue::DeferredCache`), read
-    /// by the C shim at offset 8; null until first asked.
-    deferred: AtomicPtr<crate::handler::queue::DeferredCache>,
+    /// The C macros' deferred-path answer, read by the C shim: the
+    /// configuration epoch it is valid for (0 while being written, a
+    /// sequence lock) at offset 8, the QueueHandler's port address (0: not
+    /// eligible) at offset 16. See `queue::refresh_deferred`.
+    deferred_epoch: AtomicU64,
+    deferred_port: std::sync::atomic::AtomicUsize,
     name: &'static str,
     level: AtomicI32,
     parent: AtomicPtr<Logger>,
@@ -37,7 +40,8 @@ pub struct Logger {
 }
 
 const _: () = assert!(std::mem::offset_of!(Logger, threshold) == 0);
-const _: () = assert!(std::mem::offset_of!(Logger, deferred) == 8);
+const _: () = assert!(std::mem::offset_of!(Logger, deferred_epoch) == 8);
+const _: () = assert!(std::mem::offset_of!(Logger, deferred_port) == 16);
 
 /// Bumped by every change that may change where a logger's records go
 /// (handlers, filters, propagate, parents, levels of handlers, disabled,
@@ -117,7 +121,8 @@ impl Logger {
             name,
             level: AtomicI32::new(level),
             threshold: AtomicI64::new(i64::from(level)),
-            deferred: AtomicPtr::new(ptr::null_mut()),
+            deferred_epoch: AtomicU64::new(0),
+            deferred_port: std::sync::atomic::AtomicUsize::new(0),
             parent: AtomicPtr::new(ptr::null_mut()),
             propagate: AtomicBool::new(true),
             disabled: AtomicBool::new(false),
@@ -205,9 +210,13 @@ impl Logger {
         !self.filters.is_empty()
     }
 
-    pub(crate) fn set_deferred_cache(&self, cache: &'static crate::handler::queue::DeferredCache) {
-        let p = cache as *const crate::handler::queue::DeferredCache as *mut _;
-        self.deferred.store(p, Ordering::Release);
+    /// Stores the deferred-path answer `port` for configuration `epoch`
+    /// (the writer side of the sequence lock the C shim reads).
+    pub(crate) fn set_deferred(&self, epoch: u64, port: usize) {
+        self.deferred_epoch.store(0, Ordering::Relaxed);
+        std::sync::atomic::fence(Ordering::Release);
+        self.deferred_port.store(port, Ordering::Relaxed);
+        self.deferred_epoch.store(epoch, Ordering::Release);
     }
 
     /// Adds `handler` unless already present (Python's addHandler).

@@ -73,9 +73,12 @@ struct port {
     uint32_t sleeping;
 };
 
-struct deferred_cache {
-    uint64_t epoch;
-    const struct port *port;
+/* The logger's answer (Logger::deferred_epoch/deferred_port), after its
+ * 64-bit threshold: a sequence lock, epoch 0 while it is being written. */
+struct logger_head {
+    int64_t threshold;
+    uint64_t deferred_epoch;
+    const struct port *deferred_port;
 };
 
 struct ring {
@@ -309,19 +312,19 @@ static void put_args(const struct layout *lay, uint64_t *w, va_list ap) {
 /* 1: queued (or dropped by the overflow policy); 0: take the synchronous path. */
 static int try_defer(sawmill_site_ *site, sawmill_logger *l, int level, const struct layout *lay,
                      va_list ap) {
-    const struct deferred_cache *cache;
+    const struct logger_head *head = (const struct logger_head *)(const void *)l;
     const struct port *port;
+    uint64_t seen;
     struct ring *r;
     uint64_t write, cap, pos, kind, *w;
     size_t words;
     uint64_t epoch = __atomic_load_n(epoch_address(), __ATOMIC_ACQUIRE);
-    cache = (const struct deferred_cache *)__atomic_load_n(((void *const *)(const void *)l) + 1,
-                                                           __ATOMIC_ACQUIRE);
-    if (cache == NULL || cache->epoch != epoch) {
-        cache = (const struct deferred_cache *)sawmill_internal_deferred_refresh(l);
-        if (cache == NULL) return 0;
+    seen = __atomic_load_n(&head->deferred_epoch, __ATOMIC_ACQUIRE);
+    port = __atomic_load_n(&head->deferred_port, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    if (seen != epoch || __atomic_load_n(&head->deferred_epoch, __ATOMIC_RELAXED) != seen) {
+        port = (const struct port *)sawmill_internal_deferred_refresh(l);
     }
-    port = cache->port;
     if (port == NULL || level >= __atomic_load_n(&port->sync_level, __ATOMIC_RELAXED)) return 0;
     if (level < __atomic_load_n(&port->handler_level, __ATOMIC_RELAXED)) return 1;
     r = ring_for(port);

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use super::logger::{line_number, logger_ref, sawmill_logger};
 use super::{boundary, check_not_null, lossy_bytes, lossy_str, pointer_call};
-use crate::handler::queue::{self, Decoded, DeferredCache, Port, ThreadRing};
+use crate::handler::queue::{self, Decoded, Port, ThreadRing};
 
 /// The C site struct of the header's trailer (`sawmill_site_`).
 #[repr(C)]
@@ -38,15 +38,14 @@ extern "C" {
 }
 
 /// For the shim only (absent from the header): the logger's deferred-path
-/// answer for the current configuration, recomputed. NULL `l` → NULL.
+/// answer for the current configuration, recomputed: the address of the
+/// QueueHandler's port, or NULL (not eligible, or NULL `l`).
 #[no_mangle]
-pub unsafe extern "C" fn sawmill_internal_deferred_refresh(
-    l: *mut sawmill_logger,
-) -> *mut DeferredCache {
+pub unsafe extern "C" fn sawmill_internal_deferred_refresh(l: *mut sawmill_logger) -> *mut c_void {
     pointer_call(|| {
         // SAFETY: checked handle.
         let logger = unsafe { logger_ref(l) }?;
-        Ok(queue::refresh_deferred(logger) as *const DeferredCache as *mut DeferredCache)
+        Ok(queue::refresh_deferred(logger) as *mut c_void)
     })
 }
 

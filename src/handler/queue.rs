@@ -46,7 +46,7 @@ mod rings;
 pub use rings::{
     deferred_decoder_installed, refresh_deferred, set_deferred_decoder, thread_renamed,
 };
-pub use rings::{Decoded, DeferredCache, Port, RingHeader, ThreadRing};
+pub use rings::{Decoded, Port, RingHeader, ThreadRing};
 
 use super::memory::DeliveryGuard;
 use super::{CacheLine, EmitError, ErrorKind, Handler, Sink};

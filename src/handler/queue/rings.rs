@@ -287,9 +287,12 @@ thread_local! {
     static MY_RINGS: MyRings = MyRings::default();
 }
 
+/// Every port made (see `Port::new`).
+static PORTS: Mutex<Vec<&'static Port>> = Mutex::new(Vec::new());
+
 impl Port {
     pub fn new(maxsize: usize, sync_level: i32) -> &'static Port {
-        Box::leak(Box::new(Port {
+        let port: &'static Port = Box::leak(Box::new(Port {
             sync_level: AtomicI32::new(sync_level),
             handler_level: AtomicI32::new(0),
             generation: AtomicU64::new(0),
@@ -299,7 +302,12 @@ impl Port {
             shared: OnceLock::new(),
             deferred: CacheLine(AtomicU64::new(0)),
             ring_words: AtomicUsize::new(ring_words(maxsize)),
-        }))
+        }));
+        // Kept reachable for the life of the process: a logging thread may
+        // still hold the address of one of its rings after the QueueHandler
+        // is gone (so neither is freed).
+        PORTS.lock().unwrap_or_else(|e| e.into_inner()).push(port);
+        port
     }
 
     pub(super) fn attach(&self, shared: &Arc<Shared>) {
@@ -495,28 +503,19 @@ pub(super) fn decoder() -> Option<DeferredDecoder> {
     DECODER.get().copied()
 }
 
-/// A logger's answer to "may the C macros defer this logger's records,
-/// and to which queue?", valid while the configuration epoch is `epoch`.
-/// Read by the C shim (layout mirrored in src/ffi/deferred.c). Never
-/// freed: a thread may still read a replaced one.
-#[repr(C)]
-pub struct DeferredCache {
-    pub epoch: u64,
-    /// Address of the `Port`, 0: not eligible.
-    pub port: usize,
-}
-
-/// Recomputes `logger`'s answer (see `DeferredCache`): eligible when the
+/// Recomputes `logger`'s answer to "may the C macros defer this logger's
+/// records, and to which queue?" (the address of the queue's `Port`, 0:
+/// no), stores it in the logger with the epoch it holds for, and returns
+/// it. Eligible when the
 /// only handler a record of it reaches is a QueueHandler without filters,
 /// the logger has no filters, no thread context (MDC) is in use and the
 /// process is not past its exit flush. Anything else keeps the
 /// synchronous path, which formats on the calling thread.
-pub fn refresh_deferred(logger: &'static crate::logger::Logger) -> &'static DeferredCache {
+pub fn refresh_deferred(logger: &'static crate::logger::Logger) -> usize {
     let epoch = crate::logger::config_epoch();
     let port = deferred_port(logger).map_or(0, |p| p as *const Port as usize);
-    let cache: &'static DeferredCache = Box::leak(Box::new(DeferredCache { epoch, port }));
-    logger.set_deferred_cache(cache);
-    cache
+    logger.set_deferred(epoch, port);
+    port
 }
 
 fn deferred_port(logger: &'static crate::logger::Logger) -> Option<&'static Port> {
