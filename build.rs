@@ -8,9 +8,11 @@ const SONAME: &str = "libsawmill.so.0";
 
 fn main() {
     println!("cargo:rerun-if-changed=src/ffi/shim.c");
+    println!("cargo:rerun-if-changed=src/ffi/deferred.c");
     println!("cargo:rerun-if-changed=include/sawmill.h");
     cc::Build::new()
         .file("src/ffi/shim.c")
+        .file("src/ffi/deferred.c")
         .include("include")
         .flag_if_supported("-std=c99")
         .warnings(true)

@@ -213,6 +213,12 @@ int main(void) {
     EXPECT_NULL_ARG(sawmill_logf(l, 40, NULL, 0, NULL, NULL));
     EXPECT_NULL_ARG(vlogf_call(NULL, "f", "fn", "m"));
     EXPECT_NULL_ARG(vlogf_call(l, "f", "fn", NULL));
+    {
+        static sawmill_site_ site = {"f", "fn", 1, NULL};
+        EXPECT_NULL_ARG(sawmill_logf_site_(NULL, l, 40, "m"));
+        EXPECT_NULL_ARG(sawmill_logf_site_(&site, NULL, 40, "m"));
+        EXPECT_NULL_ARG(sawmill_logf_site_(&site, l, 40, NULL));
+    }
     EXPECT_NULL_ARG(sawmill_log_ex(NULL, 40, NULL, 0, NULL, "m", NULL, NULL, NULL, 0));
     EXPECT_NULL_ARG(sawmill_log_ex(l, 40, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0));
     EXPECT_NULL_ARG(sawmill_log_ex(l, 40, NULL, 0, NULL, "m", NULL, NULL, NULL, 1));
@@ -246,12 +252,19 @@ int main(void) {
     EXPECT_OK(sawmill_log_ex(l, 40, bad_utf8, 0, bad_utf8, bad_utf8, bad_utf8, bad_utf8, NULL, 0));
     EXPECT_OK(sawmill_log_exception(l, bad_utf8, 0, bad_utf8, bad_utf8, bad_utf8));
     EXPECT_OK(vlogf_call(l, NULL, NULL, "m"));
+    {
+        static sawmill_site_ bad_site = {NULL, NULL, 0, NULL};
+        bad_site.file = bad_utf8;
+        bad_site.func = bad_utf8;
+        EXPECT_OK(sawmill_logf_site_(&bad_site, l, 40, bad_utf8));
+    }
     CHECK_STR(out.text, FFFD2 "|" FFFD2 "|" FFFD2 "\n"
                         FFFD2 "|" FFFD2 "|" FFFD2 "\n"
                         FFFD2 "|" FFFD2 "|" FFFD2 "\n"
                         FFFD2 "|" FFFD2 "|" FFFD2 "\n" FFFD2 "\n" FFFD2 "\n"
                         FFFD2 "|" FFFD2 "|" FFFD2 "\n" FFFD2 "\n"
-                        "(unknown file)|(unknown function)|m\n");
+                        "(unknown file)|(unknown function)|m\n"
+                        FFFD2 "|" FFFD2 "|" FFFD2 "\n");
     /* The record functions with bad keys and values, on a real record. */
     EXPECT_OK(sawmill_logger_add_filter(l, rec_filter));
     EXPECT_OK(sawmill_log(l, 40, "f.c", 1, "fn", "m"));
@@ -291,6 +304,7 @@ int main(void) {
     EXPECT_NULL_ARG(sawmill_handler_close(NULL));
     CHECK(sawmill_handler_error_count(NULL) == 0);
     CHECK(sawmill_handler_dropped_count(NULL) == 0);
+    CHECK(sawmill_queue_handler_deferred_count(NULL) == 0);
     EXPECT_NULL_ARG(sawmill_handler_set_buffering(NULL, 0, 40, 0));
     EXPECT_STATUS(sawmill_handler_set_buffering(h, 4096, 40, 0), SAWMILL_ERR_INVALID_ARGUMENT);
     EXPECT_NULL_ARG(sawmill_stream_handler_set_terminator(NULL, "\n"));

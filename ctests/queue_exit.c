@@ -127,6 +127,9 @@ static void check_drops(int overflow) {
     CHECK(sawmill_handler_flush(q) == SAWMILL_OK);
     CHECK(sawmill_handler_dropped_count(q) > 0);
     CHECK((unsigned long long)written + sawmill_handler_dropped_count(q) == 300);
+    /* drop_newest takes the macros' deferred path; drop_oldest needs the
+     * shared ring and keeps the synchronous one. */
+    CHECK((sawmill_queue_handler_deferred_count(q) > 0) == (overflow == SAWMILL_OVERFLOW_DROP_NEWEST));
     sawmill_logger_remove_handler(l, q);
     sawmill_handler_release(slow);
     sawmill_handler_release(q);

@@ -1597,6 +1597,12 @@ struct sawmill_handler *sawmill_smtp_handler_new(const char *mailhost, int port,
  * hands the records, in order, to the `n_handlers` handlers of `handlers`
  * (the queue takes its own references; the array is only read during the
  * call), checking each handler's level only when `respect_handler_level`.
+ * SAWMILL_LOG and the other printf macros go further when a logger's only
+ * handler is this queue (no filters, no thread context): the call copies
+ * the raw arguments into the calling thread's own ring and the listener
+ * formats the message (`sawmill_queue_handler_deferred_count`); a thread
+ * renamed with `sawmill_set_thread_name` is followed, but such records
+ * keep the `processName` their thread saw at its first such call.
  * A full ring follows `overflow` (a `sawmill_overflow` value; with
  * SAWMILL_OVERFLOW_TIMEOUT, `timeout_ms`); every record dropped is counted
  * in `sawmill_handler_dropped_count`, so written + dropped == logged.
@@ -1624,6 +1630,14 @@ struct sawmill_handler *sawmill_queue_handler_new(struct sawmill_handler *const 
  * callback → SAWMILL_ERR_WOULD_DEADLOCK. Thread-safe.
  */
 enum sawmill_status sawmill_queue_handler_set_sync_level(struct sawmill_handler *h, int level);
+
+/**
+ * How many records reached QueueHandler `h` through the C macros' deferred
+ * path (SAWMILL_LOG and friends, formatted on the listener thread) and
+ * have been handled. 0 for NULL or a handler that is not a QueueHandler.
+ * Thread-safe.
+ */
+uint64_t sawmill_queue_handler_deferred_count(const struct sawmill_handler *h);
 
 /**
  * The logger name. Valid until the callback returns; NULL for a NULL record.
@@ -1833,6 +1847,30 @@ sawmill_status sawmill_adapter_logf(sawmill_adapter *a, int level, const char *f
 sawmill_status sawmill_adapter_vlogf(sawmill_adapter *a, int level, const char *file, int line,
                                      const char *func, const char *fmt, va_list ap);
 
+/* Not API: one per SAWMILL_LOG call site, static in the caller (the macro
+ * declares it). The library keeps the parsed layout of the site's format in
+ * `layout`; a record queued from the site refers to it until handled, so a
+ * site must live as long as the process (or until the queue is flushed). */
+typedef struct sawmill_site_ {
+    const char *file;
+    const char *func;
+    int line;
+    void *layout;
+} sawmill_site_;
+
+/* Not API: sawmill_logf from a SAWMILL_LOG call site. When the logger's
+ * records can only reach one QueueHandler (no filter, no thread context, no
+ * other handler) the call copies the level, time stamp, site and raw
+ * arguments into the calling thread's ring and the queue's listener
+ * formats the message; otherwise as sawmill_logf. A NULL `site` →
+ * SAWMILL_ERR_NULL_ARGUMENT. Thread-safe. */
+sawmill_status sawmill_logf_site_(sawmill_site_ *site, sawmill_logger *l, int level,
+                                  const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
@@ -1852,15 +1890,17 @@ static inline long long sawmill_logger_threshold_(const sawmill_logger *l) {
 
 /* SAWMILL_LOG(logger, level, fmt, ...): checks the level before evaluating
  * any argument (a NULL logger logs nothing), then logs with the caller's
- * file, line and function. */
+ * file, line and function (through sawmill_logf_site_: deferred to the
+ * queue's listener when the logger's only handler is a QueueHandler). */
 #define SAWMILL_LOG(l, level, ...)                                                     \
     do {                                                                               \
         sawmill_logger *sawmill_logger_ = (l);                                         \
         int sawmill_level_ = (level);                                                  \
         if (sawmill_logger_ != NULL &&                                                 \
             (long long)sawmill_level_ >= sawmill_logger_threshold_(sawmill_logger_)) { \
-            (void)sawmill_logf(sawmill_logger_, sawmill_level_, __FILE__, __LINE__,    \
-                               __func__, __VA_ARGS__);                                 \
+            static sawmill_site_ sawmill_site_v_ = {__FILE__, __func__, __LINE__, 0};  \
+            (void)sawmill_logf_site_(&sawmill_site_v_, sawmill_logger_, sawmill_level_, \
+                                     __VA_ARGS__);                                     \
         }                                                                              \
     } while (0)
 #define SAWMILL_DEBUG(l, ...) SAWMILL_LOG((l), SAWMILL_LEVEL_DEBUG, __VA_ARGS__)

@@ -34,7 +34,7 @@ pub fn start_time() -> f64 {
 /// CPython's conversion of a nanosecond count to `time.time()`'s float: one
 /// rounding of the whole count, then one division (adding seconds and a
 /// fraction separately can differ in the last bit).
-fn seconds_of_nanos(nanos: i64) -> f64 {
+pub fn seconds_of_nanos(nanos: i64) -> f64 {
     if nanos % 1_000_000_000 == 0 {
         (nanos / 1_000_000_000) as f64
     } else {

@@ -15,9 +15,14 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::record::{Record, Value};
+
+/// Set by the first `push` of any thread; never cleared. The queue's
+/// deferred path reads it: a logger is eligible only while no thread has
+/// ever set a context (the listener thread could not merge the caller's).
+static EVER_USED: AtomicBool = AtomicBool::new(false);
 
 /// Tokens are unique in the process, so a token of another thread is never
 /// mistaken for one of this thread.
@@ -46,6 +51,9 @@ pub struct Token(pub u64);
 pub fn push(key: impl Into<String>, value: Value<'_>) -> Token {
     let entry_key = key.into();
     let value = value.into_owned();
+    if !EVER_USED.swap(true, Ordering::Relaxed) {
+        crate::logger::config_changed();
+    }
     let token = STACK.with(|s| {
         let token = NEXT_TOKEN.fetch_add(1, Ordering::Relaxed);
         s.borrow_mut().entries.push(Entry {
@@ -129,6 +137,12 @@ impl Drop for Scope {
     fn drop(&mut self) {
         pop(self.token);
     }
+}
+
+/// True once any thread has pushed a context entry.
+#[inline(always)]
+pub(crate) fn ever_used() -> bool {
+    EVER_USED.load(Ordering::Relaxed)
 }
 
 /// Adds this thread's context to `record` as extras; keys the record already

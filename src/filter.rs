@@ -69,6 +69,7 @@ impl FilterList {
     /// Adds `filter` unless this very filter is already present (Python's addFilter).
     pub fn add(&self, filter: Arc<dyn Filter>) {
         self.any.store(true, Ordering::Release);
+        crate::logger::config_changed();
         self.filters.rcu(|current| {
             let mut next = Vec::clone(current);
             if !next.iter().any(|f| same_filter(f, &filter)) {
@@ -79,6 +80,7 @@ impl FilterList {
     }
 
     pub fn remove(&self, filter: &Arc<dyn Filter>) {
+        crate::logger::config_changed();
         self.filters.rcu(|current| {
             let mut next = Vec::clone(current);
             next.retain(|f| !same_filter(f, filter));
@@ -87,6 +89,7 @@ impl FilterList {
     }
 
     pub fn clear(&self) {
+        crate::logger::config_changed();
         self.filters.store(Arc::new(Vec::new()));
         self.any.store(false, Ordering::Release);
     }

@@ -24,6 +24,12 @@ pub struct Logger {
     /// 64 bits wide so that "nothing" (`i32::MAX + 1`: after `disable(INT_MAX)`
     /// or on a disabled logger) is a value an `int` level never reaches.
     threshold: AtomicI64,
+    /// The C macros' deferred-path answer, read by the C shim: the
+    /// configuration epoch it is valid for (0 while being written, a
+    /// sequence lock) at offset 8, the QueueHandler's port address (0: not
+    /// eligible) at offset 16. See `queue::refresh_deferred`.
+    deferred_epoch: AtomicU64,
+    deferred_port: std::sync::atomic::AtomicUsize,
     name: &'static str,
     level: AtomicI32,
     parent: AtomicPtr<Logger>,
@@ -34,6 +40,27 @@ pub struct Logger {
 }
 
 const _: () = assert!(std::mem::offset_of!(Logger, threshold) == 0);
+const _: () = assert!(std::mem::offset_of!(Logger, deferred_epoch) == 8);
+const _: () = assert!(std::mem::offset_of!(Logger, deferred_port) == 16);
+
+/// Bumped by every change that may change where a logger's records go
+/// (handlers, filters, propagate, parents, levels of handlers, disabled,
+/// a queue closed, the thread context's first use, the exit flush): the
+/// C macros' per-logger answer is then recomputed.
+static CONFIG_EPOCH: AtomicU64 = AtomicU64::new(1);
+
+pub(crate) fn config_changed() {
+    CONFIG_EPOCH.fetch_add(1, Ordering::AcqRel);
+}
+
+pub fn config_epoch() -> u64 {
+    CONFIG_EPOCH.load(Ordering::Acquire)
+}
+
+/// The address of the epoch, for the C shim's one-load check.
+pub fn config_epoch_address() -> usize {
+    &CONFIG_EPOCH as *const AtomicU64 as usize
+}
 
 /// A threshold above every `i32` level.
 const NOTHING_ENABLED: i64 = i32::MAX as i64 + 1;
@@ -112,6 +139,8 @@ impl Logger {
             name,
             level: AtomicI32::new(level),
             threshold: AtomicI64::new(i64::from(level)),
+            deferred_epoch: AtomicU64::new(0),
+            deferred_port: std::sync::atomic::AtomicUsize::new(0),
             parent: AtomicPtr::new(ptr::null_mut()),
             propagate: AtomicBool::new(true),
             disabled: AtomicBool::new(false),
@@ -134,6 +163,7 @@ impl Logger {
     pub(crate) fn set_parent(&self, parent: Option<&'static Logger>) {
         let p = parent.map_or(ptr::null_mut(), |l| l as *const Logger as *mut Logger);
         self.parent.store(p, Ordering::Release);
+        config_changed();
     }
 
     pub fn level(&self) -> i32 {
@@ -180,6 +210,7 @@ impl Logger {
 
     pub fn set_propagate(&self, propagate: bool) {
         self.propagate.store(propagate, Ordering::Relaxed);
+        config_changed();
     }
 
     pub fn disabled(&self) -> bool {
@@ -190,6 +221,20 @@ impl Logger {
     pub fn set_disabled(&self, disabled: bool) {
         self.disabled.store(disabled, Ordering::Relaxed);
         self.refresh_threshold();
+        config_changed();
+    }
+
+    pub(crate) fn has_filters(&self) -> bool {
+        !self.filters.is_empty()
+    }
+
+    /// Stores the deferred-path answer `port` for configuration `epoch`
+    /// (the writer side of the sequence lock the C shim reads).
+    pub(crate) fn set_deferred(&self, epoch: u64, port: usize) {
+        self.deferred_epoch.store(0, Ordering::Relaxed);
+        std::sync::atomic::fence(Ordering::Release);
+        self.deferred_port.store(port, Ordering::Relaxed);
+        self.deferred_epoch.store(epoch, Ordering::Release);
     }
 
     /// Adds `handler` unless already present (Python's addHandler).

@@ -153,6 +153,7 @@ pub fn exit_flushed() -> bool {
 /// waiting in a buffer nobody flushes again (or finding a "w" file closed).
 extern "C" fn shutdown_at_exit() {
     EXIT_FLUSHED.store(true, Ordering::Relaxed);
+    crate::logger::config_changed();
     // A panic must not unwind out of an atexit callback.
     let _ = std::panic::catch_unwind(handler::flush_for_exit);
 }

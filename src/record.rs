@@ -686,6 +686,7 @@ pub fn set_current_thread_name(name: &str) {
             PENDING_THREAD_NAME.with(|p| *p.borrow_mut() = Some(Arc::from(name)))
         }
     });
+    crate::handler::queue::thread_renamed();
 }
 
 /// Cached pid: getpid is a real system call on current glibc. Reset in the

@@ -19,6 +19,7 @@ mod color;
 mod command;
 mod config;
 mod context;
+mod deferred;
 mod dict;
 mod files;
 mod filter;
@@ -121,6 +122,7 @@ thread_local! {
 /// At library load: the hooks the core calls into this layer through.
 pub(crate) fn install() {
     crate::handler::set_delivery_hook(handler::mark_deliveries);
+    deferred::install();
 }
 
 /// In a fork child: releases the FFI layer's locks (the name caches).

@@ -3,7 +3,7 @@
 use std::ffi::c_int;
 use std::time::Duration;
 
-use super::handler::{handler_arc, into_c, lockable_handler, sawmill_handler};
+use super::handler::{handler_arc, handler_ref, into_c, lockable_handler, sawmill_handler};
 use super::{check_not_null, pointer_call, sawmill_status, status_call, FfiError};
 use crate::handler::queue::{self, Overflow, QueueOptions};
 
@@ -29,6 +29,12 @@ pub enum sawmill_overflow {
 /// hands the records, in order, to the `n_handlers` handlers of `handlers`
 /// (the queue takes its own references; the array is only read during the
 /// call), checking each handler's level only when `respect_handler_level`.
+/// SAWMILL_LOG and the other printf macros go further when a logger's only
+/// handler is this queue (no filters, no thread context): the call copies
+/// the raw arguments into the calling thread's own ring and the listener
+/// formats the message (`sawmill_queue_handler_deferred_count`); a thread
+/// renamed with `sawmill_set_thread_name` is followed, but such records
+/// keep the `processName` their thread saw at its first such call.
 /// A full ring follows `overflow` (a `sawmill_overflow` value; with
 /// SAWMILL_OVERFLOW_TIMEOUT, `timeout_ms`); every record dropped is counted
 /// in `sawmill_handler_dropped_count`, so written + dropped == logged.
@@ -106,4 +112,20 @@ pub unsafe extern "C" fn sawmill_queue_handler_set_sync_level(
         let level = (level >= 0).then_some(level);
         queue::set_sync_level(handler, level).map_err(FfiError::invalid)
     })
+}
+
+/// How many records reached QueueHandler `h` through the C macros' deferred
+/// path (SAWMILL_LOG and friends, formatted on the listener thread) and
+/// have been handled. 0 for NULL or a handler that is not a QueueHandler.
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn sawmill_queue_handler_deferred_count(h: *const sawmill_handler) -> u64 {
+    super::boundary(
+        |_| 0,
+        || {
+            // SAFETY: checked handle.
+            let handler = unsafe { handler_ref(h) }?;
+            Ok(queue::deferred_count(handler).unwrap_or(0))
+        },
+    )
 }

@@ -11,6 +11,7 @@ extern "C" {
     fn sawmill_shim_vlogf();
     fn sawmill_shim_adapter_logf();
     fn sawmill_shim_adapter_vlogf();
+    fn sawmill_shim_logf_site();
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -44,3 +45,4 @@ trampoline!(sawmill_logf => sawmill_shim_logf);
 trampoline!(sawmill_vlogf => sawmill_shim_vlogf);
 trampoline!(sawmill_adapter_logf => sawmill_shim_adapter_logf);
 trampoline!(sawmill_adapter_vlogf => sawmill_shim_adapter_vlogf);
+trampoline!(sawmill_logf_site_ => sawmill_shim_logf_site);

@@ -69,6 +69,7 @@ impl HandlerList {
         &self,
         next: impl FnOnce(&[Arc<Handler>]) -> Option<Handlers>,
     ) -> Option<Arc<Handlers>> {
+        crate::logger::config_changed();
         let replaced = {
             let _writer = WRITERS.lock();
             let current = self.current.load_full();

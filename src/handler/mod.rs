@@ -350,6 +350,7 @@ impl Handler {
 
     pub fn set_level(&self, level: i32) {
         self.core.level.store(level, Ordering::Relaxed);
+        crate::logger::config_changed();
     }
 
     pub fn set_formatter(&self, formatter: Option<Arc<Formatter>>) {
@@ -370,6 +371,15 @@ impl Handler {
 
     pub fn set_name(&self, name: &str) {
         *self.core.name.lock() = Some(name.to_owned());
+    }
+
+    /// The deferred path's port when records may skip this handler's
+    /// `handle` and go straight into its queue: a QueueHandler without filters.
+    pub(crate) fn deferred_port(&self) -> Option<&'static queue::Port> {
+        if self.stub || !self.core.filters.is_empty() {
+            return None;
+        }
+        self.acceptor.as_ref()?.port()
     }
 
     /// Python's class name of the handler ("StreamHandler", "FileHandler", …).
