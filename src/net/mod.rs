@@ -122,7 +122,11 @@ pub fn decode_record_with<'b>(
         _ => pickle::decode_with(scratch, body).map_err(|e| FrameError(e.0))?,
     };
     match value {
-        PValue::Dict(pairs) => record_from_dict(pairs),
+        PValue::Dict(mut pairs) => {
+            let record = record_from_dict(pairs.drain(..));
+            scratch.give_back(pairs);
+            record
+        }
         _ => Err(FrameError("the frame is not a dict".into())),
     }
 }
@@ -196,7 +200,7 @@ fn to_value(v: PValue<'_>) -> Value<'_> {
 /// NOTSET, `created` now, the logger name "root"); a value whose type does
 /// not fit the typed attribute is kept as an extra that formats print as is.
 pub fn record_from_dict<'b>(
-    pairs: Vec<(PValue<'b>, PValue<'b>)>,
+    pairs: impl IntoIterator<Item = (PValue<'b>, PValue<'b>)>,
 ) -> Result<Record<'b>, FrameError> {
     // 'static literals only: nothing to copy. `created` NaN until the dict
     // gives one (now, otherwise).

@@ -204,6 +204,17 @@ enum Entry<'b> {
 pub struct Scratch {
     stack: Vec<Entry<'static>>,
     memo: Vec<Option<Memo<'static>>>,
+    /// A record dict's pairs, handed back by `give_back` once read.
+    pairs: Vec<(PValue<'static>, PValue<'static>)>,
+}
+
+impl Scratch {
+    /// Keeps a dict's (emptied) pairs vector for the next frame.
+    pub fn give_back(&mut self, pairs: Vec<(PValue<'_>, PValue<'_>)>) {
+        if pairs.capacity() <= 1024 {
+            self.pairs = recycle(pairs);
+        }
+    }
 }
 
 /// An empty vector of another lifetime on the same allocation: the
@@ -240,7 +251,7 @@ pub fn decode(input: &[u8]) -> Result<PValue<'_>, PickleError> {
 
 /// `decode`, with working storage kept from earlier calls.
 pub fn decode_with<'b>(scratch: &mut Scratch, input: &'b [u8]) -> Result<PValue<'b>, PickleError> {
-    match decode_flat_dict(input) {
+    match decode_flat_dict(input, recycle(std::mem::take(&mut scratch.pairs))) {
         Some(pairs) => Ok(PValue::Dict(pairs)),
         None => decode_by_machine(scratch, input),
     }
@@ -281,7 +292,10 @@ pub fn decode_by_machine<'b>(
 /// else, and anything the machine would refuse (a bad value, an exhausted
 /// budget, too many PUTs), gives None, and the machine decodes the frame.
 /// Where this accepts, the machine gives the same dict (fuzzed).
-fn decode_flat_dict(input: &[u8]) -> Option<Vec<(PValue<'_>, PValue<'_>)>> {
+fn decode_flat_dict<'b>(
+    input: &'b [u8],
+    mut pairs: Vec<(PValue<'b>, PValue<'b>)>,
+) -> Option<Vec<(PValue<'b>, PValue<'b>)>> {
     let mut r = Flat {
         input,
         pos: 0,
@@ -304,7 +318,7 @@ fn decode_flat_dict(input: &[u8]) -> Option<Vec<(PValue<'_>, PValue<'_>)>> {
         return None;
     }
     r.puts(false)?;
-    let mut pairs = Vec::with_capacity(24);
+    pairs.reserve(24);
     loop {
         match r.byte()? {
             b'(' => r.charge(0)?,
@@ -1074,41 +1088,73 @@ fn latin1(bytes: &[u8]) -> String {
 /// The record's standard keys and common values, shared rather than
 /// checked and borrowed (a record's dict repeats them in every frame).
 fn intern(bytes: &[u8]) -> Option<&'static str> {
-    Some(match bytes {
-        b"name" => "name",
-        b"msg" => "msg",
-        b"args" => "args",
-        b"levelname" => "levelname",
-        b"levelno" => "levelno",
-        b"pathname" => "pathname",
-        b"filename" => "filename",
-        b"module" => "module",
-        b"exc_info" => "exc_info",
-        b"exc_text" => "exc_text",
-        b"stack_info" => "stack_info",
-        b"lineno" => "lineno",
-        b"funcName" => "funcName",
-        b"created" => "created",
-        b"msecs" => "msecs",
-        b"relativeCreated" => "relativeCreated",
-        b"thread" => "thread",
-        b"threadName" => "threadName",
-        b"processName" => "processName",
-        b"process" => "process",
-        b"taskName" => "taskName",
-        b"message" => "message",
-        b"asctime" => "asctime",
-        b"DEBUG" => "DEBUG",
-        b"INFO" => "INFO",
-        b"WARNING" => "WARNING",
-        b"ERROR" => "ERROR",
-        b"CRITICAL" => "CRITICAL",
-        b"MainThread" => "MainThread",
-        b"MainProcess" => "MainProcess",
-        b"root" => "root",
-        b"<module>" => "<module>",
+    // By length first, then a few comparisons of that (known) size.
+    let known = match bytes.len() {
+        3 => match bytes {
+            b"msg" => "msg",
+            _ => return None,
+        },
+        4 => match bytes {
+            b"name" => "name",
+            b"args" => "args",
+            b"INFO" => "INFO",
+            b"root" => "root",
+            _ => return None,
+        },
+        5 => match bytes {
+            b"msecs" => "msecs",
+            b"DEBUG" => "DEBUG",
+            b"ERROR" => "ERROR",
+            _ => return None,
+        },
+        6 => match bytes {
+            b"module" => "module",
+            b"lineno" => "lineno",
+            b"thread" => "thread",
+            _ => return None,
+        },
+        7 => match bytes {
+            b"levelno" => "levelno",
+            b"created" => "created",
+            b"process" => "process",
+            b"message" => "message",
+            b"asctime" => "asctime",
+            b"WARNING" => "WARNING",
+            _ => return None,
+        },
+        8 => match bytes {
+            b"pathname" => "pathname",
+            b"filename" => "filename",
+            b"exc_info" => "exc_info",
+            b"exc_text" => "exc_text",
+            b"funcName" => "funcName",
+            b"taskName" => "taskName",
+            b"CRITICAL" => "CRITICAL",
+            b"<module>" => "<module>",
+            _ => return None,
+        },
+        9 => match bytes {
+            b"levelname" => "levelname",
+            _ => return None,
+        },
+        10 => match bytes {
+            b"stack_info" => "stack_info",
+            b"threadName" => "threadName",
+            b"MainThread" => "MainThread",
+            _ => return None,
+        },
+        11 => match bytes {
+            b"processName" => "processName",
+            b"MainProcess" => "MainProcess",
+            _ => return None,
+        },
+        15 => match bytes {
+            b"relativeCreated" => "relativeCreated",
+            _ => return None,
+        },
         _ => return None,
-    })
+    };
+    Some(known)
 }
 
 /// UTF-8 as CPython's pickle writes it (`surrogatepass`): lone surrogates
@@ -1338,10 +1384,10 @@ mod tests {
             let machine = decode_by_machine(&mut Scratch::default(), input);
             assert_eq!(decode(input), machine);
         }
-        assert!(decode_flat_dict(&out).is_some());
-        assert!(decode_flat_dict(p1).is_some());
+        assert!(decode_flat_dict(&out, Vec::new()).is_some());
+        assert!(decode_flat_dict(p1, Vec::new()).is_some());
         for input in refused_by_flat {
-            assert!(decode_flat_dict(input).is_none());
+            assert!(decode_flat_dict(input, Vec::new()).is_none());
         }
     }
 
