@@ -54,10 +54,15 @@ def start_cpython(out_path):
     return p, port
 
 
+RECORD = b"Hello logger: msg number "
+
+
 def wait_lines(path, want, quiet=1.0):
-    """Waits until `want` lines are in `path`, or none came for `quiet`
-    seconds; returns (lines, seconds until the last line came)."""
-    seen, offset = 0, 0
+    """Waits until `want` records are in `path`, or none came for `quiet`
+    seconds; returns (records, seconds until the last one came). A record
+    counts once its whole line is in the file and carries the senders'
+    message: the same count for both receivers."""
+    seen, offset, tail = 0, 0, b""
     start = last = time.perf_counter()
     while seen < want and time.perf_counter() - last < quiet:
         with open(path, "rb") as f:
@@ -65,7 +70,9 @@ def wait_lines(path, want, quiet=1.0):
             chunk = f.read()
         offset += len(chunk)
         if chunk:
-            seen += chunk.count(b"\n")
+            lines = (tail + chunk).split(b"\n")
+            tail = lines.pop()
+            seen += sum(1 for line in lines if RECORD in line)
             last = time.perf_counter()
         else:
             time.sleep(0.005)

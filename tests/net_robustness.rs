@@ -306,3 +306,50 @@ fn a_batched_socket_handler_delivers_every_record_on_flush_and_interval() {
     assert_eq!(handler.dropped_count(), 0);
     rx.stop();
 }
+
+/// Socket and datagram sinks send the record, not its text, so the handler
+/// does not format for them: a format that cannot be applied (a missing
+/// field) is no error there, as in CPython, whose handlers never call
+/// `format` for a record without an exception (checked here too).
+#[test]
+fn socket_and_datagram_handlers_do_not_format() {
+    let python = Command::new("python3")
+        .args([
+            "-c",
+            "import logging, logging.handlers, socket\n\
+             srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen()\n\
+             port = srv.getsockname()[1]\n\
+             errors = []\n\
+             for cls in (logging.handlers.SocketHandler, logging.handlers.DatagramHandler):\n\
+             \x20   h = cls('127.0.0.1', port)\n\
+             \x20   h.handleError = lambda record: errors.append(record)\n\
+             \x20   h.setFormatter(logging.Formatter('%(user)s %(message)s'))\n\
+             \x20   h.handle(logging.makeLogRecord({'msg': 'x'}))\n\
+             \x20   h.close()\n\
+             print(len(errors))",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&python.stdout).trim(), "0");
+
+    let delivered = counting_logger("noformat.sink");
+    let rx = receiver("noformat.sink");
+    let failing = Arc::new(
+        sawmill::Formatter::new(Some("%(user)s %(message)s"), None, sawmill::Style::Percent)
+            .unwrap(),
+    );
+    let tcp =
+        sawmill::handler::socket_handler(NetOptions::new("127.0.0.1", rx.port(false).unwrap()));
+    let udp =
+        sawmill::handler::datagram_handler(NetOptions::new("127.0.0.1", rx.port(true).unwrap()));
+    let client = sawmill::get_logger("noformat.client");
+    client.set_propagate(false);
+    for handler in [&tcp, &udp] {
+        handler.set_formatter(Some(failing.clone()));
+        client.add_handler(handler.clone());
+    }
+    client.log(sawmill::WARNING, None, 0, None, "sent unformatted");
+    wait_for("both records", || delivered.load(Ordering::Relaxed) == 2);
+    assert_eq!((tcp.error_count(), udp.error_count()), (0, 0));
+    rx.stop();
+}

@@ -50,6 +50,11 @@ impl Sink for DatagramSink {
         "DatagramHandler"
     }
 
+    /// The record goes out as its dict, never as formatted text.
+    fn needs_text(&self) -> bool {
+        false
+    }
+
     fn emit(&mut self, record: &Record<'_>, _text: &mut String) -> Result<(), EmitError> {
         let mut frame = std::mem::take(&mut self.frame);
         build_frame(record, self.options.encoding, &mut frame);

@@ -190,6 +190,11 @@ impl Sink for HttpSink {
         "HTTPHandler"
     }
 
+    /// The record goes out as its dict, never as formatted text.
+    fn needs_text(&self) -> bool {
+        false
+    }
+
     fn emit(&mut self, record: &Record<'_>, _text: &mut String) -> Result<(), EmitError> {
         let scheme = if self.options.secure { "https" } else { "http" };
         let mut url = format!("{scheme}://{}{}", self.options.host, self.options.url);

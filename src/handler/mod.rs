@@ -63,6 +63,13 @@ pub trait Sink: Send {
         self.flush()
     }
 
+    /// False for sinks that never read `emit`'s text (they send the record
+    /// itself: socket, datagram, HTTP): the handler then does not format
+    /// records for them. Read once, when the handler is built.
+    fn needs_text(&self) -> bool {
+        true
+    }
+
     /// True for Python's NullHandler, whose `handle` is a stub: the handler
     /// then runs no filter, formats nothing and never calls `emit`.
     fn is_stub(&self) -> bool {
@@ -282,6 +289,8 @@ pub struct Handler {
     stub: bool,
     /// Read once from the sink: it takes whole records, unformatted.
     records: bool,
+    /// Read once from the sink: `emit` reads the formatted text.
+    text: bool,
     /// Read once from the sink: takes records without the lock.
     acceptor: Option<Arc<dyn queue::Accept>>,
     /// The sink's kind, for error reports.
@@ -322,6 +331,7 @@ impl Handler {
         let handler = Arc::new(Handler {
             stub: sink.is_stub(),
             records: sink.takes_records(),
+            text: sink.needs_text(),
             acceptor: sink.acceptor(),
             kind: sink.kind(),
             dropped: sink.dropped_counter(),
@@ -469,6 +479,8 @@ impl Handler {
         // (The buffer is scratch: sinks append their terminator to it.)
         buffer.clear();
         let formatted = match self.core.formatter.get() {
+            // The sink sends the record, not this text (`Sink::needs_text`).
+            _ if !self.text => Ok(()),
             Some(f) => f.format(record, buffer),
             None => Formatter::default_formatter().format(record, buffer),
         };

@@ -214,6 +214,11 @@ impl Sink for SocketSink {
         "SocketHandler"
     }
 
+    /// The record goes out as its dict, never as formatted text.
+    fn needs_text(&self) -> bool {
+        false
+    }
+
     fn emit(&mut self, record: &Record<'_>, _text: &mut String) -> Result<(), EmitError> {
         build_frame(record, self.options.encoding, &mut self.frame);
         if !self.buffering.is_write_through() {

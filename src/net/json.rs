@@ -39,7 +39,7 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
 /// Decodes a JSON frame into the value model the pickle decoder uses.
 /// Lone surrogate escapes (`"\ud800"`) are replaced by U+FFFD rather than
 /// failing the frame.
-pub fn decode(body: &[u8]) -> Result<PValue, FrameError> {
+pub fn decode(body: &[u8]) -> Result<PValue<'static>, FrameError> {
     let value: serde_json::Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) if e.to_string().contains("surrogate") => {
@@ -93,7 +93,7 @@ fn replace_lone_surrogates(text: &str) -> String {
     out
 }
 
-fn convert(value: serde_json::Value) -> PValue {
+fn convert(value: serde_json::Value) -> PValue<'static> {
     use serde_json::Value as J;
     match value {
         J::Null => PValue::None,

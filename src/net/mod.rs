@@ -107,20 +107,35 @@ pub fn encode_record(record: &Record<'_>, encoding: Encoding, out: &mut Vec<u8>)
 
 /// Decodes a frame body: a JSON object if it starts with `{` (after
 /// whitespace; no pickle opcode is `{`), else a pickle. Then CPython's
-/// `makeLogRecord` on the dict.
-pub fn decode_record(body: &[u8]) -> Result<Record<'static>, FrameError> {
+/// `makeLogRecord` on the dict. The record borrows its text from `body`.
+pub fn decode_record(body: &[u8]) -> Result<Record<'_>, FrameError> {
+    decode_record_with(&mut pickle::Scratch::default(), body)
+}
+
+/// `decode_record` with the pickle decoder's storage kept between frames.
+pub fn decode_record_with<'b>(
+    scratch: &mut pickle::Scratch,
+    body: &'b [u8],
+) -> Result<Record<'b>, FrameError> {
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     let value = match first {
         Some(b'{') => json::decode(body)?,
-        _ => pickle::decode(body).map_err(|e| FrameError(e.0))?,
+        _ => pickle::decode_with(scratch, body).map_err(|e| FrameError(e.0))?,
     };
     match value {
-        PValue::Dict(pairs) => record_from_dict(pairs),
+        PValue::Dict(mut pairs) => {
+            let record = record_from_dict(pairs.drain(..));
+            scratch.give_back(pairs);
+            record
+        }
         _ => Err(FrameError("the frame is not a dict".into())),
     }
 }
 
-fn as_f64(v: &PValue) -> Option<f64> {
+/// Level names kept as shared statics rather than copied per record.
+const LEVEL_NAMES: &[&str] = &["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "NOTSET"];
+
+fn as_f64(v: &PValue<'_>) -> Option<f64> {
     match v {
         PValue::Float(f) => Some(*f),
         PValue::Int(i) => Some(*i as f64),
@@ -129,15 +144,24 @@ fn as_f64(v: &PValue) -> Option<f64> {
     }
 }
 
-fn as_text(v: PValue) -> Option<String> {
+fn as_text(v: PValue<'_>) -> Option<Cow<'_, str>> {
     match v {
         PValue::None => None,
-        other => Some(other.to_python_str()),
+        PValue::Str(s) => Some(s),
+        other => Some(Cow::Owned(other.to_python_str())),
+    }
+}
+
+/// A value's `str()`, borrowed where it is a string.
+fn into_text(v: PValue<'_>) -> Cow<'_, str> {
+    match v {
+        PValue::Str(s) => s,
+        other => Cow::Owned(other.to_python_str()),
     }
 }
 
 /// Sets a float attribute; a value that is no number is handed back.
-fn set_f64(slot: &mut f64, value: PValue) -> Option<PValue> {
+fn set_f64<'b>(slot: &mut f64, value: PValue<'b>) -> Option<PValue<'b>> {
     match as_f64(&value) {
         Some(f) => {
             *slot = f;
@@ -148,7 +172,7 @@ fn set_f64(slot: &mut f64, value: PValue) -> Option<PValue> {
 }
 
 /// Sets a string attribute; a value that is no string is handed back.
-fn set_str(slot: &mut Cow<'static, str>, value: PValue) -> Option<PValue> {
+fn set_str<'b>(slot: &mut Cow<'b, str>, value: PValue<'b>) -> Option<PValue<'b>> {
     match value {
         PValue::Str(s) => {
             *slot = s;
@@ -158,7 +182,7 @@ fn set_str(slot: &mut Cow<'static, str>, value: PValue) -> Option<PValue> {
     }
 }
 
-fn to_value(v: PValue) -> Value<'static> {
+fn to_value(v: PValue<'_>) -> Value<'_> {
     match v {
         PValue::None => Value::Null,
         PValue::Bool(b) => Value::Bool(b),
@@ -176,10 +200,12 @@ fn to_value(v: PValue) -> Value<'static> {
 /// Missing keys get sane values (a level derived from `levelname` or
 /// NOTSET, `created` now, the logger name "root"); a value whose type does
 /// not fit the typed attribute is kept as an extra that formats print as is.
-pub fn record_from_dict(pairs: Vec<(PValue, PValue)>) -> Result<Record<'static>, FrameError> {
+pub fn record_from_dict<'b>(
+    pairs: impl IntoIterator<Item = (PValue<'b>, PValue<'b>)>,
+) -> Result<Record<'b>, FrameError> {
     // 'static literals only: nothing to copy. `created` NaN until the dict
     // gives one (now, otherwise).
-    let mut record: Record<'static> = Record::stamped(
+    let mut record = Record::stamped(
         f64::NAN,
         "root",
         crate::level::NOTSET,
@@ -195,24 +221,24 @@ pub fn record_from_dict(pairs: Vec<(PValue, PValue)>) -> Result<Record<'static>,
     let mut levelname_seen = false;
     let mut msecs_seen = false;
     let mut relative_seen = false;
-    let mut derived: Vec<(String, PValue)> = Vec::new();
+    let mut derived = Vec::new();
     for (key, value) in pairs {
-        let key = match key {
-            PValue::Str(k) => k,
-            other => Cow::Owned(other.to_python_str()),
-        };
+        let key = into_text(key);
         // A value that does not fit the typed attribute stays an extra,
         // which formats print as it is.
         let misfit = match key.as_ref() {
-            "name" => {
-                record.name = Cow::Owned(value.to_python_str());
-                (!matches!(value, PValue::Str(_))).then_some(value)
-            }
+            "name" => match value {
+                PValue::Str(s) => {
+                    record.name = s;
+                    None
+                }
+                other => {
+                    record.name = Cow::Owned(other.to_python_str());
+                    Some(other)
+                }
+            },
             "msg" => {
-                record.message = match value {
-                    PValue::Str(s) => s,
-                    other => Cow::Owned(other.to_python_str()),
-                };
+                record.message = into_text(value);
                 None
             }
             "levelno" => match value {
@@ -224,7 +250,11 @@ pub fn record_from_dict(pairs: Vec<(PValue, PValue)>) -> Result<Record<'static>,
                 other => Some(other),
             },
             "levelname" => {
-                record.levelname = Cow::Owned(value.to_python_str());
+                let name = into_text(value);
+                record.levelname = match LEVEL_NAMES.iter().find(|n| **n == name) {
+                    Some(standard) => Cow::Borrowed(standard),
+                    None => Cow::Owned(name.into_owned()),
+                };
                 levelname_seen = true;
                 None
             }
@@ -263,25 +293,25 @@ pub fn record_from_dict(pairs: Vec<(PValue, PValue)>) -> Result<Record<'static>,
             "threadName" => set_str(&mut record.thread_name, value),
             "processName" => set_str(&mut record.process_name, value),
             "pathname" => {
-                record.pathname = as_text(value).map(Cow::Owned);
+                record.pathname = as_text(value);
                 None
             }
             "funcName" => {
-                record.func_name = as_text(value).map(Cow::Owned);
+                record.func_name = as_text(value);
                 None
             }
             "exc_text" => {
-                record.exc_text = as_text(value).map(Cow::Owned);
+                record.exc_text = as_text(value);
                 None
             }
             "stack_info" => {
-                record.stack_info = as_text(value).map(Cow::Owned);
+                record.stack_info = as_text(value);
                 None
             }
             // Recomputed by every formatter, or never sent by CPython.
             "message" | "asctime" | "args" | "exc_info" => None,
             "filename" | "module" => {
-                derived.push((key.to_string(), value));
+                derived.push((key.clone(), value));
                 None
             }
             _ => Some(value),

@@ -25,23 +25,24 @@ const VALUE_COST: usize = 64;
 /// Memo keys below this live in a vector (see `Machine::memo`).
 const SMALL_MEMO: u64 = 4096;
 
-/// A decoded pickle value: data only.
+/// A decoded pickle value: data only. Text borrows from the pickle's
+/// bytes where they are valid UTF-8 (nothing is copied for a record's
+/// strings); `into_owned` detaches it.
 #[derive(Clone, Debug, PartialEq)]
-pub enum PValue {
+pub enum PValue<'b> {
     None,
     Bool(bool),
     Int(i128),
     /// An integer too wide for i128, kept as its size only.
     BigInt(usize),
     Float(f64),
-    /// Text; the standard record keys and a few common values are
-    /// shared statics instead of copies.
-    Str(Cow<'static, str>),
+    /// Text, borrowed from the input unless it had to be repaired.
+    Str(Cow<'b, str>),
     Bytes(Vec<u8>),
-    List(Vec<PValue>),
-    Tuple(Vec<PValue>),
-    Set(Vec<PValue>),
-    Dict(Vec<(PValue, PValue)>),
+    List(Vec<PValue<'b>>),
+    Tuple(Vec<PValue<'b>>),
+    Set(Vec<PValue<'b>>),
+    Dict(Vec<(PValue<'b>, PValue<'b>)>),
     /// An object a whitelisted constructor would build, never built:
     /// `module.name`.
     Object(String),
@@ -71,7 +72,7 @@ const ALLOWED_GLOBALS: &[(&str, &str)] = &[
     ("__builtin__", "object"),
 ];
 
-impl PValue {
+impl PValue<'_> {
     /// Python's `str()` of the value, as a formatter would print it.
     pub fn to_python_str(&self) -> String {
         match self {
@@ -163,7 +164,7 @@ impl PValue {
     }
 }
 
-fn write_seq(out: &mut String, open: &str, items: &[PValue], close: &str) {
+fn write_seq(out: &mut String, open: &str, items: &[PValue<'_>], close: &str) {
     out.push_str(open);
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -178,33 +179,62 @@ fn write_seq(out: &mut String, open: &str, items: &[PValue], close: &str) {
 
 /// A value on the machine's stack with its nesting depth.
 #[derive(Clone)]
-struct Slot {
-    value: PValue,
+struct Slot<'b> {
+    value: PValue<'b>,
     depth: usize,
 }
 
 /// A memo entry. CPython memoizes every string it writes, and a record's
 /// strings are rarely fetched back: a string decoded straight from the
 /// input is remembered by its place there and decoded again only if a GET
-/// asks for it, instead of being copied at every PUT.
-enum Memo {
-    Value(Slot),
+/// asks for it, so a PUT costs nothing against the budget.
+enum Memo<'b> {
+    Value(Slot<'b>),
     Utf8 { start: usize, len: usize },
 }
 
-enum Entry {
+enum Entry<'b> {
     Mark,
-    Value(Slot),
+    Value(Slot<'b>),
+}
+
+/// The decoder's working storage, kept between frames (one per
+/// connection) so decoding a frame allocates nothing but its result.
+#[derive(Default)]
+pub struct Scratch {
+    stack: Vec<Entry<'static>>,
+    memo: Vec<Option<Memo<'static>>>,
+    /// A record dict's pairs, handed back by `give_back` once read.
+    pairs: Vec<(PValue<'static>, PValue<'static>)>,
+}
+
+impl Scratch {
+    /// Keeps a dict's (emptied) pairs vector for the next frame.
+    pub fn give_back(&mut self, pairs: Vec<(PValue<'_>, PValue<'_>)>) {
+        if pairs.capacity() <= 1024 {
+            self.pairs = recycle(pairs);
+        }
+    }
+}
+
+/// An empty vector of another lifetime on the same allocation: the
+/// standard library collects a `vec::IntoIter` into a vector of the same
+/// layout in place (and allocates afresh where it does not, still correct).
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter()
+        .map(|_| unreachable!("the vector is empty"))
+        .collect()
 }
 
 struct Machine<'b> {
     input: &'b [u8],
     pos: usize,
-    stack: Vec<Entry>,
+    stack: Vec<Entry<'b>>,
     /// Keys below `SMALL_MEMO` (CPython counts from 0) index `memo`;
     /// others go to `memo_far`.
-    memo: Vec<Option<Memo>>,
-    memo_far: std::collections::HashMap<u64, Memo>,
+    memo: Vec<Option<Memo<'b>>>,
+    memo_far: std::collections::HashMap<u64, Memo<'b>>,
     memo_count: usize,
     /// Where the string on top of the stack came from, if it was decoded
     /// from the input just now (`Memo::Utf8`).
@@ -215,21 +245,236 @@ struct Machine<'b> {
 
 /// Decodes one pickle (protocols 0–5) without running anything. The whole
 /// input must be one pickle ending in STOP.
-pub fn decode(input: &[u8]) -> Result<PValue, PickleError> {
+pub fn decode(input: &[u8]) -> Result<PValue<'_>, PickleError> {
+    decode_with(&mut Scratch::default(), input)
+}
+
+/// `decode`, with working storage kept from earlier calls.
+pub fn decode_with<'b>(scratch: &mut Scratch, input: &'b [u8]) -> Result<PValue<'b>, PickleError> {
+    match decode_flat_dict(input, recycle(std::mem::take(&mut scratch.pairs))) {
+        Some(pairs) => Ok(PValue::Dict(pairs)),
+        None => decode_by_machine(scratch, input),
+    }
+}
+
+/// The stack machine alone (the fuzz target checks the flat-dict path
+/// against it).
+#[doc(hidden)]
+pub fn decode_by_machine<'b>(
+    scratch: &mut Scratch,
+    input: &'b [u8],
+) -> Result<PValue<'b>, PickleError> {
     let mut m = Machine {
         input,
         pos: 0,
-        stack: Vec::with_capacity(64),
-        memo: Vec::new(),
+        stack: recycle(std::mem::take(&mut scratch.stack)),
+        memo: recycle(std::mem::take(&mut scratch.memo)),
         memo_far: std::collections::HashMap::new(),
         memo_count: 0,
         top_utf8: None,
         budget: 64 * 1024 + input.len().saturating_mul(8),
     };
-    m.run()
+    let result = m.run();
+    // A frame's huge stack or memo is not kept.
+    if m.stack.capacity() <= 1024 {
+        scratch.stack = recycle(m.stack);
+    }
+    if m.memo.capacity() <= 1024 {
+        scratch.memo = recycle(m.memo);
+    }
+    result
 }
 
-fn slot(value: PValue, depth: usize) -> Entry {
+/// The shape of every record's pickle (CPython's protocol 1, sawmill's
+/// protocol 2): PROTO, an empty dict, then MARK, scalar keys and values,
+/// SETITEMS (repeated), STOP, with PUTs anywhere after a value. Decoded
+/// straight into the dict's pairs, without the stack machine. Anything
+/// else, and anything the machine would refuse (a bad value, an exhausted
+/// budget, too many PUTs), gives None, and the machine decodes the frame.
+/// Where this accepts, the machine gives the same dict (fuzzed).
+fn decode_flat_dict<'b>(
+    input: &'b [u8],
+    mut pairs: Vec<(PValue<'b>, PValue<'b>)>,
+) -> Option<Vec<(PValue<'b>, PValue<'b>)>> {
+    let mut r = Flat {
+        input,
+        pos: 0,
+        // The machine's charges: the dict and each MARK cost a value, every
+        // value its text plus one (a PUT of a string read from the input
+        // costs nothing, of anything else one value).
+        budget: (64 * 1024 + input.len().saturating_mul(8)).checked_sub(VALUE_COST)?,
+        puts: 0,
+    };
+    if r.peek()? == 0x80 {
+        r.pos += 1;
+        if r.byte()? > 5 {
+            return None;
+        }
+    }
+    if r.peek()? == 0x95 {
+        r.take(9)?;
+    }
+    if r.byte()? != b'}' {
+        return None;
+    }
+    r.puts(false)?;
+    pairs.reserve(24);
+    loop {
+        match r.byte()? {
+            b'(' => r.charge(0)?,
+            b'.' if r.pos == input.len() => return Some(pairs),
+            _ => return None,
+        }
+        loop {
+            if r.peek()? == b'u' {
+                r.pos += 1;
+                break;
+            }
+            let key = r.scalar()?;
+            let value = r.scalar()?;
+            pairs.push((key, value));
+        }
+    }
+}
+
+struct Flat<'b> {
+    input: &'b [u8],
+    pos: usize,
+    budget: usize,
+    puts: usize,
+}
+
+impl<'b> Flat<'b> {
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.input.get(self.pos).copied()
+    }
+
+    #[inline]
+    fn byte(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    #[inline]
+    fn take(&mut self, n: usize) -> Option<&'b [u8]> {
+        let end = self.pos.checked_add(n).filter(|&e| e <= self.input.len())?;
+        let bytes = &self.input[self.pos..end];
+        self.pos = end;
+        Some(bytes)
+    }
+
+    fn line(&mut self) -> Option<&'b [u8]> {
+        let i = self.input[self.pos..].iter().position(|&b| b == b'\n')?;
+        let line = &self.input[self.pos..self.pos + i];
+        self.pos += i + 1;
+        Some(line)
+    }
+
+    #[inline]
+    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+        self.take(N)?.try_into().ok()
+    }
+
+    /// A string of `n` bytes: a record's key or common value is a shared
+    /// static (no UTF-8 check), anything else borrowed once checked.
+    #[inline]
+    fn text(&mut self, n: usize) -> Option<PValue<'b>> {
+        let bytes = self.take(n)?;
+        Some(PValue::Str(match intern(bytes) {
+            Some(known) => Cow::Borrowed(known),
+            None => utf8_lossy(bytes),
+        }))
+    }
+
+    #[inline]
+    fn charge(&mut self, units: usize) -> Option<()> {
+        self.budget = self.budget.checked_sub(units.saturating_add(VALUE_COST))?;
+        Some(())
+    }
+
+    /// The PUTs after a value (`string`: one just read from the input).
+    #[inline]
+    fn puts(&mut self, string: bool) -> Option<()> {
+        // sawmill's pickles have none.
+        if !matches!(self.peek(), Some(b'q' | b'r' | b'p' | 0x94)) {
+            return Some(());
+        }
+        self.puts_slow(string)
+    }
+
+    #[cold]
+    fn puts_slow(&mut self, string: bool) -> Option<()> {
+        loop {
+            match self.peek()? {
+                b'q' => self.pos += 2,
+                b'r' => self.pos += 5,
+                0x94 => self.pos += 1,
+                b'p' => {
+                    self.pos += 1;
+                    parse_int(self.line()?).ok()?;
+                }
+                _ => return Some(()),
+            }
+            if self.pos > self.input.len() {
+                return None;
+            }
+            self.puts += 1;
+            if self.puts >= 100_000 {
+                return None;
+            }
+            if !string {
+                self.charge(0)?;
+            }
+        }
+    }
+
+    /// One scalar value and the PUTs after it.
+    fn scalar(&mut self) -> Option<PValue<'b>> {
+        let op = self.byte()?;
+        let value = match op {
+            b'X' => {
+                let n = u32::from_le_bytes(self.array()?);
+                self.text(usize::try_from(n).ok()?)?
+            }
+            0x8c => {
+                let n = self.byte()?;
+                self.text(n.into())?
+            }
+            b'N' => PValue::None,
+            0x88 => PValue::Bool(true),
+            0x89 => PValue::Bool(false),
+            b'K' => PValue::Int(self.byte()?.into()),
+            b'M' => PValue::Int(u16::from_le_bytes(self.array()?).into()),
+            b'J' => PValue::Int(i32::from_le_bytes(self.array()?).into()),
+            0x8a => {
+                let n = self.byte()?;
+                long_from_le(self.take(n.into())?)
+            }
+            b'G' => PValue::Float(f64::from_be_bytes(self.array()?)),
+            b'I' => match self.line()? {
+                b"01" => PValue::Bool(true),
+                b"00" => PValue::Bool(false),
+                line => PValue::Int(parse_int(line).ok()?),
+            },
+            b'L' => {
+                let line = self.line()?;
+                PValue::Int(parse_int(line.strip_suffix(b"L").unwrap_or(line)).ok()?)
+            }
+            _ => return None,
+        };
+        let string = matches!(value, PValue::Str(_));
+        self.charge(match &value {
+            PValue::Str(s) => s.len(),
+            _ => 0,
+        })?;
+        self.puts(string)?;
+        Some(value)
+    }
+}
+
+fn slot(value: PValue<'_>, depth: usize) -> Entry<'_> {
     Entry::Value(Slot { value, depth })
 }
 
@@ -287,7 +532,7 @@ impl<'b> Machine<'b> {
         }
     }
 
-    fn push(&mut self, value: PValue) -> Result<(), PickleError> {
+    fn push(&mut self, value: PValue<'b>) -> Result<(), PickleError> {
         let units = match &value {
             PValue::Str(s) => s.len(),
             PValue::Bytes(b) => b.len(),
@@ -298,17 +543,13 @@ impl<'b> Machine<'b> {
         Ok(())
     }
 
-    fn push_container(&mut self, value: PValue, children: &[Slot]) -> Result<(), PickleError> {
+    fn push_container(&mut self, value: PValue<'b>) -> Result<(), PickleError> {
         self.charge(0)?;
-        let depth = children.iter().map(|s| s.depth).max().map_or(1, |d| d + 1);
-        if depth > MAX_DEPTH {
-            return err("pickle nested too deeply");
-        }
-        self.stack.push(slot(value, depth));
+        self.stack.push(slot(value, 1));
         Ok(())
     }
 
-    fn pop(&mut self) -> Result<Slot, PickleError> {
+    fn pop(&mut self) -> Result<Slot<'b>, PickleError> {
         match self.stack.pop() {
             Some(Entry::Value(s)) => Ok(s),
             Some(Entry::Mark) => err("unexpected MARK"),
@@ -316,20 +557,24 @@ impl<'b> Machine<'b> {
         }
     }
 
-    fn top(&mut self) -> Result<&mut Slot, PickleError> {
+    fn top(&mut self) -> Result<&mut Slot<'b>, PickleError> {
         match self.stack.last_mut() {
             Some(Entry::Value(s)) => Ok(s),
             _ => err("stack underflow"),
         }
     }
 
-    /// Pops everything down to the newest MARK.
-    fn pop_mark(&mut self) -> Result<Vec<Slot>, PickleError> {
-        let at = self
-            .stack
+    /// Where the newest MARK is on the stack.
+    fn mark_at(&self) -> Result<usize, PickleError> {
+        self.stack
             .iter()
             .rposition(|i| matches!(i, Entry::Mark))
-            .ok_or_else(|| PickleError("no MARK on the stack".into()))?;
+            .ok_or_else(|| PickleError("no MARK on the stack".into()))
+    }
+
+    /// Pops everything down to the newest MARK.
+    fn pop_mark(&mut self) -> Result<Vec<Slot<'b>>, PickleError> {
+        let at = self.mark_at()?;
         let items = self.stack.split_off(at + 1);
         self.stack.pop();
         Ok(items
@@ -370,11 +615,7 @@ impl<'b> Machine<'b> {
     fn push_utf8(&mut self, n: usize) -> Result<(), PickleError> {
         let start = self.pos;
         let bytes = self.take(n)?;
-        let text = match intern(bytes) {
-            Some(known) => Cow::Borrowed(known),
-            None => Cow::Owned(utf8_lossy(bytes)),
-        };
-        self.push(PValue::Str(text))?;
+        self.push(PValue::Str(utf8_lossy(bytes)))?;
         self.top_utf8 = Some((start, n));
         Ok(())
     }
@@ -388,7 +629,7 @@ impl<'b> Machine<'b> {
         let s = match entry {
             Some(Memo::Value(s)) => s.clone(),
             Some(&Memo::Utf8 { start, len }) => Slot {
-                value: PValue::Str(Cow::Owned(utf8_lossy(&self.input[start..start + len]))),
+                value: PValue::Str(utf8_lossy(&self.input[start..start + len])),
                 depth: 0,
             },
             None => return err("memo key not found"),
@@ -412,8 +653,8 @@ impl<'b> Machine<'b> {
 
     fn build_seq(
         &mut self,
-        items: Vec<Slot>,
-        make: fn(Vec<PValue>) -> PValue,
+        items: Vec<Slot<'b>>,
+        make: fn(Vec<PValue<'b>>) -> PValue<'b>,
     ) -> Result<(), PickleError> {
         let depth = items.iter().map(|s| s.depth).max().map_or(1, |d| d + 1);
         if depth > MAX_DEPTH {
@@ -425,7 +666,7 @@ impl<'b> Machine<'b> {
         Ok(())
     }
 
-    fn add_to_top(&mut self, items: Vec<Slot>) -> Result<(), PickleError> {
+    fn add_to_top(&mut self, items: Vec<Slot<'b>>) -> Result<(), PickleError> {
         let depth = items.iter().map(|s| s.depth).max().unwrap_or(0) + 1;
         if depth > MAX_DEPTH {
             return err("pickle nested too deeply");
@@ -441,25 +682,44 @@ impl<'b> Machine<'b> {
         }
     }
 
-    fn set_items(&mut self, items: Vec<Slot>) -> Result<(), PickleError> {
-        if !items.len().is_multiple_of(2) {
+    /// SETITEM(S): the values from `first` to the top of the stack, as
+    /// key/value pairs, into the dict at `dict_at`, moved straight off the
+    /// stack; the stack is then cut at `dict_at + 1` (a MARK between the
+    /// two goes too).
+    fn set_items(&mut self, dict_at: usize, first: usize) -> Result<(), PickleError> {
+        if first > self.stack.len() || dict_at >= first {
+            return err("stack underflow");
+        }
+        if !(self.stack.len() - first).is_multiple_of(2) {
             return err("odd number of items for SETITEMS");
         }
-        let depth = items.iter().map(|s| s.depth).max().unwrap_or(0) + 1;
-        if depth > MAX_DEPTH {
-            return err("pickle nested too deeply");
-        }
-        let top = self.top()?;
-        top.depth = top.depth.max(depth);
+        let (below, items) = self.stack.split_at_mut(first);
+        let Some(Entry::Value(top)) = below.get_mut(dict_at) else {
+            return err("SETITEM on a value that is not a dict");
+        };
         let PValue::Dict(pairs) = &mut top.value else {
             return err("SETITEM on a value that is not a dict");
         };
+        let mut depth = 0;
+        let mut take = |entry: &mut Entry<'b>| match entry {
+            Entry::Value(s) => {
+                depth = depth.max(s.depth);
+                Ok(std::mem::replace(&mut s.value, PValue::None))
+            }
+            Entry::Mark => err("unexpected MARK"),
+        };
+        pairs.reserve(items.len() / 2);
         // Pairs in order; a repeated key's later value wins when the dict
         // is read (record_from_dict assigns in order), as in Python.
-        let mut it = items.into_iter();
-        while let (Some(k), Some(v)) = (it.next(), it.next()) {
-            pairs.push((k.value, v.value));
+        for pair in items.chunks_exact_mut(2) {
+            let (k, v) = pair.split_at_mut(1);
+            pairs.push((take(&mut k[0])?, take(&mut v[0])?));
         }
+        if depth + 1 > MAX_DEPTH {
+            return err("pickle nested too deeply");
+        }
+        top.depth = top.depth.max(depth + 1);
+        self.stack.truncate(dict_at + 1);
         Ok(())
     }
 
@@ -473,7 +733,7 @@ impl<'b> Machine<'b> {
 
     /// REDUCE, NEWOBJ and friends: nothing is called. `_codecs.encode(text,
     /// 'latin1')` is how protocols < 3 carry bytes, so it becomes the bytes.
-    fn reduce(&mut self, callable: Slot, args: Slot) -> Result<(), PickleError> {
+    fn reduce(&mut self, callable: Slot<'b>, args: Slot<'b>) -> Result<(), PickleError> {
         let value = match (&callable.value, args.value) {
             (PValue::Object(f), PValue::Tuple(a)) if f == "_codecs.encode" => match a.as_slice() {
                 [PValue::Str(text), PValue::Str(enc)] if enc == "latin1" || enc == "latin-1" => {
@@ -488,7 +748,7 @@ impl<'b> Machine<'b> {
         self.push(value)
     }
 
-    fn run(&mut self) -> Result<PValue, PickleError> {
+    fn run(&mut self) -> Result<PValue<'b>, PickleError> {
         loop {
             let op = self.byte()?;
             // Only a PUT right after the string may remember its place.
@@ -631,10 +891,10 @@ impl<'b> Machine<'b> {
                 0x98 => {
                     self.top()?;
                 }
-                b')' => self.push_container(PValue::Tuple(Vec::new()), &[])?,
-                b']' => self.push_container(PValue::List(Vec::new()), &[])?,
-                b'}' => self.push_container(PValue::Dict(Vec::with_capacity(24)), &[])?,
-                0x8f => self.push_container(PValue::Set(Vec::new()), &[])?,
+                b')' => self.push_container(PValue::Tuple(Vec::new()))?,
+                b']' => self.push_container(PValue::List(Vec::new()))?,
+                b'}' => self.push_container(PValue::Dict(Vec::new()))?,
+                0x8f => self.push_container(PValue::Set(Vec::new()))?,
                 b't' => {
                     let items = self.pop_mark()?;
                     self.build_seq(items, PValue::Tuple)?;
@@ -651,9 +911,11 @@ impl<'b> Machine<'b> {
                     self.build_seq(items, PValue::Set)?;
                 }
                 b'd' => {
-                    let items = self.pop_mark()?;
-                    self.push_container(PValue::Dict(Vec::new()), &[])?;
-                    self.set_items(items)?;
+                    // The dict takes the MARK's place, under the items.
+                    let at = self.mark_at()?;
+                    self.charge(0)?;
+                    self.stack[at] = slot(PValue::Dict(Vec::new()), 1);
+                    self.set_items(at, at + 1)?;
                 }
                 b'a' => {
                     let item = self.pop()?;
@@ -664,13 +926,15 @@ impl<'b> Machine<'b> {
                     self.add_to_top(items)?;
                 }
                 b's' => {
-                    let v = self.pop()?;
-                    let k = self.pop()?;
-                    self.set_items(vec![k, v])?;
+                    let first = self.stack.len().saturating_sub(2);
+                    self.set_items(first.saturating_sub(1), first)?;
                 }
                 b'u' => {
-                    let items = self.pop_mark()?;
-                    self.set_items(items)?;
+                    let at = self.mark_at()?;
+                    if at == 0 {
+                        return err("SETITEMS without a dict");
+                    }
+                    self.set_items(at - 1, at + 1)?;
                 }
                 b'p' => {
                     let line = self.line()?;
@@ -764,7 +1028,7 @@ impl<'b> Machine<'b> {
     }
 }
 
-fn slot_tuple() -> Slot {
+fn slot_tuple() -> Slot<'static> {
     Slot {
         value: PValue::Tuple(Vec::new()),
         depth: 1,
@@ -772,7 +1036,7 @@ fn slot_tuple() -> Slot {
 }
 
 /// Units a copy of `value` costs (its text plus `VALUE_COST` per value).
-fn cost(value: &PValue) -> usize {
+fn cost(value: &PValue<'_>) -> usize {
     // Iterative: the value is at most MAX_DEPTH deep but may be wide.
     let mut total = 0usize;
     let mut pending = vec![value];
@@ -804,7 +1068,7 @@ fn parse_int(line: &[u8]) -> Result<i128, PickleError> {
 }
 
 /// LONG1/LONG4: little-endian two's complement.
-fn long_from_le(bytes: &[u8]) -> PValue {
+fn long_from_le(bytes: &[u8]) -> PValue<'static> {
     if bytes.is_empty() {
         return PValue::Int(0);
     }
@@ -821,52 +1085,84 @@ fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| b as char).collect()
 }
 
-/// UTF-8 as CPython's pickle writes it (`surrogatepass`): lone surrogates
-/// and any invalid sequence become U+FFFD, the rest is kept.
-/// The record's standard keys and common values, shared rather than copied
-/// (a record's dict repeats them in every frame).
+/// The record's standard keys and common values, shared rather than
+/// checked and borrowed (a record's dict repeats them in every frame).
 fn intern(bytes: &[u8]) -> Option<&'static str> {
-    Some(match bytes {
-        b"name" => "name",
-        b"msg" => "msg",
-        b"args" => "args",
-        b"levelname" => "levelname",
-        b"levelno" => "levelno",
-        b"pathname" => "pathname",
-        b"filename" => "filename",
-        b"module" => "module",
-        b"exc_info" => "exc_info",
-        b"exc_text" => "exc_text",
-        b"stack_info" => "stack_info",
-        b"lineno" => "lineno",
-        b"funcName" => "funcName",
-        b"created" => "created",
-        b"msecs" => "msecs",
-        b"relativeCreated" => "relativeCreated",
-        b"thread" => "thread",
-        b"threadName" => "threadName",
-        b"processName" => "processName",
-        b"process" => "process",
-        b"taskName" => "taskName",
-        b"message" => "message",
-        b"asctime" => "asctime",
-        b"DEBUG" => "DEBUG",
-        b"INFO" => "INFO",
-        b"WARNING" => "WARNING",
-        b"ERROR" => "ERROR",
-        b"CRITICAL" => "CRITICAL",
-        b"MainThread" => "MainThread",
-        b"MainProcess" => "MainProcess",
-        b"root" => "root",
-        b"<module>" => "<module>",
+    // By length first, then a few comparisons of that (known) size.
+    let known = match bytes.len() {
+        3 => match bytes {
+            b"msg" => "msg",
+            _ => return None,
+        },
+        4 => match bytes {
+            b"name" => "name",
+            b"args" => "args",
+            b"INFO" => "INFO",
+            b"root" => "root",
+            _ => return None,
+        },
+        5 => match bytes {
+            b"msecs" => "msecs",
+            b"DEBUG" => "DEBUG",
+            b"ERROR" => "ERROR",
+            _ => return None,
+        },
+        6 => match bytes {
+            b"module" => "module",
+            b"lineno" => "lineno",
+            b"thread" => "thread",
+            _ => return None,
+        },
+        7 => match bytes {
+            b"levelno" => "levelno",
+            b"created" => "created",
+            b"process" => "process",
+            b"message" => "message",
+            b"asctime" => "asctime",
+            b"WARNING" => "WARNING",
+            _ => return None,
+        },
+        8 => match bytes {
+            b"pathname" => "pathname",
+            b"filename" => "filename",
+            b"exc_info" => "exc_info",
+            b"exc_text" => "exc_text",
+            b"funcName" => "funcName",
+            b"taskName" => "taskName",
+            b"CRITICAL" => "CRITICAL",
+            b"<module>" => "<module>",
+            _ => return None,
+        },
+        9 => match bytes {
+            b"levelname" => "levelname",
+            _ => return None,
+        },
+        10 => match bytes {
+            b"stack_info" => "stack_info",
+            b"threadName" => "threadName",
+            b"MainThread" => "MainThread",
+            _ => return None,
+        },
+        11 => match bytes {
+            b"processName" => "processName",
+            b"MainProcess" => "MainProcess",
+            _ => return None,
+        },
+        15 => match bytes {
+            b"relativeCreated" => "relativeCreated",
+            _ => return None,
+        },
         _ => return None,
-    })
+    };
+    Some(known)
 }
 
-fn utf8_lossy(bytes: &[u8]) -> String {
+/// UTF-8 as CPython's pickle writes it (`surrogatepass`): lone surrogates
+/// and any invalid sequence become U+FFFD, the rest is kept (borrowed).
+fn utf8_lossy(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
     }
 }
 
@@ -1059,6 +1355,40 @@ mod tests {
         assert_eq!(pairs[2].1, PValue::Int(-5));
         assert_eq!(pairs[3].1, PValue::Int(u64::MAX as i128));
         assert_eq!(pairs[4].1, PValue::Float(1.5));
+    }
+
+    #[test]
+    fn flat_dict_path_agrees_with_the_machine() {
+        let mut out = Vec::new();
+        let mut e = Encoder::start_dict(&mut out);
+        e.item_str("name", "a.b");
+        e.item_str("msg", "caf\u{e9}");
+        e.item_int("thread", 1 << 40);
+        e.item_float("created", 1.5);
+        e.item_none("exc_text");
+        e.item_bool("t", true);
+        e.finish();
+        // CPython's protocol 1 shape: BINPUT after the dict and each string,
+        // ints as I/L lines, two SETITEMS batches.
+        let p1 = b"}q\x00(X\x04\x00\x00\x00nameq\x01X\x01\x00\x00\x00xq\x02X\x01\x00\x00\x00iI7\nu(X\x01\x00\x00\x00jL12345678901234L\nX\x01\x00\x00\x00bI01\nu.";
+        let refused_by_flat: &[&[u8]] = &[
+            b"}(X\x01\x00\x00\x00ku.",           // odd item count
+            b"}(X\x01\x00\x00\x00k]u.",          // a container value
+            b"}(X\x01\x00\x00\x00kq\x00h\x00u.", // a memo GET
+            b"}(u.x",                            // bytes after STOP
+        ];
+        for input in [&out[..], &p1[..]]
+            .into_iter()
+            .chain(refused_by_flat.iter().copied())
+        {
+            let machine = decode_by_machine(&mut Scratch::default(), input);
+            assert_eq!(decode(input), machine);
+        }
+        assert!(decode_flat_dict(&out, Vec::new()).is_some());
+        assert!(decode_flat_dict(p1, Vec::new()).is_some());
+        for input in refused_by_flat {
+            assert!(decode_flat_dict(input, Vec::new()).is_none());
+        }
     }
 
     #[test]

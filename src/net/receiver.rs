@@ -282,15 +282,45 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-/// Per-thread logger lookup: names seen by this thread, then the shared
-/// set, which is capped.
+/// Per-thread logger lookup: the last name (a connection's records mostly
+/// come from one logger), names seen by this thread, then the shared set,
+/// which is capped. Also the pickle decoder's storage, kept between frames.
 struct Loggers<'s> {
     shared: &'s Shared,
+    last: Option<(String, &'static Logger)>,
     cache: HashMap<String, &'static Logger>,
+    scratch: super::pickle::Scratch,
 }
 
-impl Loggers<'_> {
+impl<'s> Loggers<'s> {
+    fn new(shared: &'s Shared) -> Loggers<'s> {
+        Loggers {
+            shared,
+            last: None,
+            cache: HashMap::new(),
+            scratch: Default::default(),
+        }
+    }
+
     fn get(&mut self, name: &str) -> &'static Logger {
+        if let Some((last, logger)) = &self.last {
+            if last == name {
+                return logger;
+            }
+        }
+        let logger = self.lookup(name);
+        match &mut self.last {
+            Some((last, cached)) => {
+                last.clear();
+                last.push_str(name);
+                *cached = logger;
+            }
+            None => self.last = Some((name.to_owned(), logger)),
+        }
+        logger
+    }
+
+    fn lookup(&mut self, name: &str) -> &'static Logger {
         if let Some(logger) = self.cache.get(name) {
             return logger;
         }
@@ -315,13 +345,10 @@ impl Loggers<'_> {
 
 /// Decodes one frame body and hands the record to its logger.
 fn deliver(body: &[u8], shared: &Shared, loggers: &mut Loggers<'_>) -> Result<(), FrameError> {
-    let mut record = super::decode_record(body)?;
+    let mut record = super::decode_record_with(&mut loggers.scratch, body)?;
     let logger = match &shared.options.logname {
         Some(name) => loggers.get(name),
-        None => {
-            let name = record.name.clone();
-            loggers.get(&name)
-        }
+        None => loggers.get(&record.name),
     };
     logger.handle(&mut record);
     shared.stats.received.fetch_add(1, Ordering::Relaxed);
@@ -334,10 +361,7 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
     if stream.set_read_timeout(Some(POLL)).is_err() {
         return;
     }
-    let mut loggers = Loggers {
-        shared,
-        cache: HashMap::new(),
-    };
+    let mut loggers = Loggers::new(shared);
     let max = shared.options.max_frame;
     // `buf[..filled]` holds what was read and not yet delivered. Its bytes
     // are zeroed once, when it grows, not before every read.
@@ -406,10 +430,7 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
 }
 
 fn udp_loop(socket: UdpSocket, shared: Arc<Shared>) {
-    let mut loggers = Loggers {
-        shared: &shared,
-        cache: HashMap::new(),
-    };
+    let mut loggers = Loggers::new(&shared);
     let mut buf = vec![0u8; 65536];
     loop {
         match socket.recv_from(&mut buf) {
