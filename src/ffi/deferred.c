@@ -34,6 +34,10 @@ int sawmill_internal_deferred_full(const void *ring);
 SAWMILL_SHIM_HIDDEN sawmill_status sawmill_shim_vlogf(sawmill_logger *l, int level, const char *file,
                                                       int line, const char *func, const char *fmt,
                                                       va_list ap);
+SAWMILL_SHIM_HIDDEN sawmill_status sawmill_shim_vlogf_enabled(sawmill_logger *l, int level,
+                                                          const char *file, int line,
+                                                          const char *func, const char *fmt,
+                                                          va_list ap);
 SAWMILL_SHIM_HIDDEN sawmill_status sawmill_shim_logf_site(sawmill_site_ *site, sawmill_logger *l,
                                                           int level, const char *fmt, ...);
 SAWMILL_SHIM_HIDDEN long sawmill_deferred_format(const void *layout, const uint64_t *args,
@@ -310,6 +314,18 @@ static void put_args(const struct layout *lay, uint64_t *w, va_list ap) {
 }
 
 /* 1: queued (or dropped by the overflow policy); 0: take the synchronous path. */
+/* A plain logger's answer is settled (its epoch is current) and says "no
+ * queue": the call goes straight to the synchronous routine without the
+ * site's layout or the ring. Relaxed reads: a stale answer only sends one
+ * call the synchronous way, which is always correct (try_defer reads the
+ * answer properly before using it). */
+static inline int may_defer(sawmill_logger *l) {
+    const struct logger_head *head = (const struct logger_head *)(const void *)l;
+    uint64_t epoch = __atomic_load_n(epoch_address(), __ATOMIC_RELAXED);
+    return __atomic_load_n(&head->deferred_epoch, __ATOMIC_RELAXED) != epoch ||
+           __atomic_load_n(&head->deferred_port, __ATOMIC_RELAXED) != NULL;
+}
+
 static int try_defer(sawmill_site_ *site, sawmill_logger *l, int level, const struct layout *lay,
                      va_list ap) {
     const struct logger_head *head = (const struct logger_head *)(const void *)l;
@@ -369,8 +385,12 @@ static int try_defer(sawmill_site_ *site, sawmill_logger *l, int level, const st
     return 1;
 }
 
-static sawmill_status site_vlogf(sawmill_site_ *site, sawmill_logger *l, int level, const char *fmt,
-                                 va_list ap) {
+/* Everything but a settled plain logger's call: NULL arguments, a level
+ * below the threshold (the macro tested it, but a direct call may not), and
+ * loggers that may defer. Out of line so the common call keeps a small
+ * frame. */
+__attribute__((noinline)) static sawmill_status
+site_vlogf(sawmill_site_ *site, sawmill_logger *l, int level, const char *fmt, va_list ap) {
     const struct layout *lay;
     if (site == NULL) {
         return sawmill_internal_set_error(SAWMILL_ERR_NULL_ARGUMENT, "site is NULL");
@@ -385,7 +405,7 @@ static sawmill_status site_vlogf(sawmill_site_ *site, sawmill_logger *l, int lev
     if (lay != NULL && lay->ok && lay->fmt == fmt && try_defer(site, l, level, lay, ap)) {
         return SAWMILL_OK;
     }
-    return sawmill_shim_vlogf(l, level, site->file, site->line, site->func, fmt, ap);
+    return sawmill_shim_vlogf_enabled(l, level, site->file, site->line, site->func, fmt, ap);
 }
 
 sawmill_status sawmill_shim_logf_site(sawmill_site_ *site, sawmill_logger *l, int level,
@@ -393,7 +413,12 @@ sawmill_status sawmill_shim_logf_site(sawmill_site_ *site, sawmill_logger *l, in
     va_list ap;
     sawmill_status status;
     va_start(ap, fmt);
-    status = site_vlogf(site, l, level, fmt, ap);
+    if (site != NULL && l != NULL && fmt != NULL &&
+        (long long)level >= sawmill_logger_threshold_(l) && !may_defer(l)) {
+        status = sawmill_shim_vlogf_enabled(l, level, site->file, site->line, site->func, fmt, ap);
+    } else {
+        status = site_vlogf(site, l, level, fmt, ap);
+    }
     va_end(ap);
     return status;
 }

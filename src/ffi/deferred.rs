@@ -72,7 +72,8 @@ pub unsafe extern "C" fn sawmill_internal_deferred_ring(
         // SAFETY: the shim passes a port address it read from a
         // DeferredCache; ports are never freed.
         let port: &'static Port = unsafe { &*(port as *const Port) };
-        calibrate();
+        // The TSC's rate is measured by the consumer (tsc_to_ns), never
+        // here: its 2 ms would fall on this thread's first logging call.
         Ok(port
             .ring_for_this_thread(owner)
             .map_or(std::ptr::null_mut(), |r| {
@@ -134,7 +135,8 @@ fn tsc() -> u64 {
     0
 }
 
-/// Measures the TSC's rate once (2 ms), before the first ring is used.
+/// Measures the TSC's rate once (2 ms), on the first conversion (the
+/// listener's thread); stamps taken before it convert the same way.
 fn calibrate() -> &'static Calibration {
     CALIBRATION.get_or_init(|| {
         let (tsc0, ns0) = (tsc(), realtime_ns());

@@ -24,6 +24,10 @@ sawmill_status sawmill_internal_adapter_log_formatted(sawmill_adapter *a, int le
  * Rust trampolines (src/ffi/variadic.rs) that jump here, because the shared
  * library exports only what the Rust crate defines. */
 #define SAWMILL_SHIM_HIDDEN __attribute__((visibility("hidden")))
+SAWMILL_SHIM_HIDDEN sawmill_status sawmill_shim_vlogf_enabled(sawmill_logger *l, int level,
+                                                          const char *file, int line,
+                                                          const char *func, const char *fmt,
+                                                          va_list ap);
 SAWMILL_SHIM_HIDDEN sawmill_status sawmill_shim_vlogf(sawmill_logger *l, int level, const char *file,
                                                       int line, const char *func, const char *fmt,
                                                       va_list ap);
@@ -226,10 +230,6 @@ format_slow(sawmill_logger *l, sawmill_adapter *a, int level, const char *file, 
  * plain logger call carries no adapter test; the rest is format_slow. */
 sawmill_status sawmill_shim_vlogf(sawmill_logger *l, int level, const char *file, int line,
                                   const char *func, const char *fmt, va_list ap) {
-    char stack[SAWMILL_STACK_MESSAGE];
-    va_list fast;
-    int n;
-
     if (l == NULL || fmt == NULL) {
         /* sawmill_log reports which argument was NULL. */
         return sawmill_log(l, level, file, line, func, fmt);
@@ -238,6 +238,17 @@ sawmill_status sawmill_shim_vlogf(sawmill_logger *l, int level, const char *file
     if ((long long)level < sawmill_logger_threshold_(l)) {
         return SAWMILL_OK;
     }
+    return sawmill_shim_vlogf_enabled(l, level, file, line, func, fmt, ap);
+}
+
+/* sawmill_shim_vlogf past its argument and level tests, for callers that
+ * made them already (the deferred path's fallback). */
+sawmill_status sawmill_shim_vlogf_enabled(sawmill_logger *l, int level, const char *file, int line,
+                                          const char *func, const char *fmt, va_list ap) {
+    char stack[SAWMILL_STACK_MESSAGE];
+    va_list fast;
+    int n;
+
     va_copy(fast, ap);
     n = fast_vformat(stack, sizeof stack, fmt, fast);
     va_end(fast);
