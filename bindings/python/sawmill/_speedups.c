@@ -90,6 +90,85 @@ static int plain(PyObject *o)
            t == &PyBool_Type || o == Py_None;
 }
 
+/* Appends n bytes at *o; 0 when buf is full. */
+static int put(char *buf, Py_ssize_t cap, Py_ssize_t *o, const char *src, Py_ssize_t n)
+{
+    if (n > cap - *o)
+        return 0;
+    memcpy(buf + *o, src, (size_t)n);
+    *o += n;
+    return 1;
+}
+
+/* msg % args for the common templates, as UTF-8 into buf (NUL-terminated):
+ * "%s" of an exact str or int, "%d"/"%i"/"%u" of an exact int (one that fits
+ * 64 bits), "%%", and as many conversions as arguments. The length, or -1
+ * when the template, an argument or the room needs PyUnicode_Format. */
+static Py_ssize_t quick_format(PyObject *msg, PyObject *const *args, Py_ssize_t n, char *buf,
+                               Py_ssize_t size)
+{
+    Py_ssize_t len, o = 0, k = 0, cap = size - 1;
+    const char *t = PyUnicode_AsUTF8AndSize(msg, &len);
+    if (t == NULL) {
+        PyErr_Clear();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < len; i++) {
+        const char *pct = memchr(t + i, '%', (size_t)(len - i));
+        Py_ssize_t run = pct == NULL ? len - i : pct - (t + i);
+        if (!put(buf, cap, &o, t + i, run))
+            return -1;
+        i += run;
+        if (i >= len)
+            break;
+        if (++i >= len)
+            return -1;
+        char c = t[i];
+        if (c == '%') {
+            if (!put(buf, cap, &o, "%", 1))
+                return -1;
+            continue;
+        }
+        if (k >= n)
+            return -1;
+        PyObject *a = args[k++];
+        if (c == 's' && PyUnicode_CheckExact(a)) {
+            Py_ssize_t alen;
+            const char *u = PyUnicode_AsUTF8AndSize(a, &alen);
+            if (u == NULL) {
+                PyErr_Clear();
+                return -1;
+            }
+            if (!put(buf, cap, &o, u, alen))
+                return -1;
+        } else if ((c == 's' || c == 'd' || c == 'i' || c == 'u') && PyLong_CheckExact(a)) {
+            int overflow;
+            long long v = PyLong_AsLongLongAndOverflow(a, &overflow);
+            if (overflow || (v == -1 && PyErr_Occurred())) {
+                PyErr_Clear();
+                return -1;
+            }
+            char digits[24];
+            char *d = digits + sizeof digits;
+            unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+            do {
+                *--d = (char)('0' + u % 10);
+                u /= 10;
+            } while (u != 0);
+            if (v < 0)
+                *--d = '-';
+            if (!put(buf, cap, &o, d, digits + sizeof digits - d))
+                return -1;
+        } else {
+            return -1;
+        }
+    }
+    if (k != n)
+        return -1;
+    buf[o] = '\0';
+    return o;
+}
+
 /* 1 done, 0 not handled here (the Python method does the call), -1 error */
 static int fast(LevelMethod *m, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -112,9 +191,13 @@ static int fast(LevelMethod *m, PyObject *const *args, Py_ssize_t nargs)
     if (!PyUnicode_CheckExact(msg))
         return 0;
     Py_ssize_t n = nargs - 2;
-    PyObject *text;
+    PyObject *text = NULL;
+    const char *utf8 = NULL;
+    char buf[1024];
     if (n == 0) {
         text = Py_NewRef(msg);
+    } else if (quick_format(msg, args + 2, n, buf, sizeof buf) >= 0) {
+        utf8 = buf;
     } else {
         if (n == 1 && !plain(args[2]))
             return 0; /* a mapping, or an object with its own %: Python's way */
@@ -130,11 +213,13 @@ static int fast(LevelMethod *m, PyObject *const *args, Py_ssize_t nargs)
             return 0;
         }
     }
-    const char *utf8 = PyUnicode_AsUTF8AndSize(text, NULL);
-    if (utf8 == NULL) { /* lone surrogates: the Python method passes them */
-        PyErr_Clear();
-        Py_DECREF(text);
-        return 0;
+    if (text != NULL) {
+        utf8 = PyUnicode_AsUTF8AndSize(text, NULL);
+        if (utf8 == NULL) { /* lone surrogates: the Python method passes them */
+            PyErr_Clear();
+            Py_XDECREF(text);
+            return 0;
+        }
     }
     PyFrameObject *f = PyEval_GetFrame();
     Py_XINCREF(f);
@@ -145,7 +230,7 @@ static int fast(LevelMethod *m, PyObject *const *args, Py_ssize_t nargs)
         Py_DECREF(code);
         if (s == NULL) {
             Py_DECREF(f);
-            Py_DECREF(text);
+            Py_XDECREF(text);
             return -1;
         }
         if (!s->internal)
@@ -155,7 +240,7 @@ static int fast(LevelMethod *m, PyObject *const *args, Py_ssize_t nargs)
         f = back;
     }
     if (f == NULL) {
-        Py_DECREF(text);
+        Py_XDECREF(text);
         return 0;
     }
     int lasti = PyFrame_GetLasti(f);
@@ -168,7 +253,7 @@ static int fast(LevelMethod *m, PyObject *const *args, Py_ssize_t nargs)
     if (!thread_named) {
         PyObject *r = PyObject_CallNoArgs(name_thread);
         if (r == NULL) {
-            Py_DECREF(text);
+            Py_XDECREF(text);
             return -1;
         }
         Py_DECREF(r);
@@ -182,7 +267,7 @@ static int fast(LevelMethod *m, PyObject *const *args, Py_ssize_t nargs)
     log_fn(ptr, level, file, lineno, func, utf8);
     Py_END_ALLOW_THREADS
     Py_DECREF(entry);
-    Py_DECREF(text);
+    Py_XDECREF(text);
     return 1;
 }
 

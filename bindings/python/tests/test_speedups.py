@@ -38,6 +38,18 @@ SCRIPT = textwrap.dedent(r'''
         log.error("bad %d", "x")
         log.info("too few %s %s", "x")
         log.critical("utf-8 \u00e9\u4e2d\U0001f600")
+        log.info("ints %d %i %u %s", -7, 0, 2**63 - 1, -2**63)
+        log.info("big %d %s", 2**64, -2**70)
+        log.info("bool %d %s", True, False)
+        log.info("100%% of %s", "it")
+        log.info("100%% no args")
+        log.info("trailing %", "x")
+        log.info("width %5s|%-3d|", "a", 1)
+        log.info("non-ascii %s in \u00e9 %s", "\u4e2d\u6587", "\U0001f600")
+        log.info("repr %r %s", "q", "x")
+        log.info("many %s" + " %s" * 9, *range(10))
+        log.info("long %s", "y" * 3000)
+        log.info("too many", "x")
         for i in range(3):
             log.info("loop %d", i)
         log.info("line 1"); log.info("line 1 again")
@@ -90,7 +102,8 @@ def _run(header, env_extra):
     env.pop("PYTHONUNBUFFERED", None)
     env.update(env_extra)
     proc = subprocess.run([sys.executable, "-c", header + SCRIPT], capture_output=True,
-                          text=True, timeout=60, cwd=os.path.dirname(__file__), env=env)
+                          text=True, errors="backslashreplace", timeout=60,
+                          cwd=os.path.dirname(__file__), env=env)
     out = "status %d\n--stdout\n%s--stderr\n%s" % (proc.returncode, proc.stdout, proc.stderr)
     # error reports: keep what the stdlib's handleError prints first
     lines = [line for line in mask(out).splitlines()
