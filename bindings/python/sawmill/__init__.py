@@ -1457,6 +1457,9 @@ class Logger(Filterer):
             else:
                 self._fast(level, msg, args)
 
+    if _speedups is not None:
+        log = _speedups.LevelMethod(-1, log)  # the level is the first argument
+
     def _fast(self, level: int, msg: Any, args: Any) -> None:
         """A call without keyword arguments while no Python callback is
         attached anywhere: what _log does, in fewer steps."""

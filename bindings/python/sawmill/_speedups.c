@@ -1,6 +1,8 @@
 /* sawmill._speedups: the enabled logging call (Logger.debug/info/warning/
  * error/critical) in C, an optional extension of the Python package.
  *
+ * Logger.log(level, msg, *args) too (a LevelMethod of level -1).
+ *
  * A LevelMethod is a method descriptor: `logger.info(msg, *args)` reaches
  * level_call with the logger first, and no Python frame is pushed, so the
  * caller's frame is the current one. The common call (no keyword arguments,
@@ -16,6 +18,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -173,6 +176,23 @@ static Py_ssize_t quick_format(PyObject *msg, PyObject *const *args, Py_ssize_t 
 static int fast(LevelMethod *m, PyObject *const *args, Py_ssize_t nargs)
 {
     PyObject *self = args[0], *msg = args[1];
+    PyObject *const *rest = args + 2; /* the arguments after msg */
+    Py_ssize_t n = nargs - 2;
+    int level = m->level;
+    if (level < 0) { /* Logger.log(level, msg, *args) */
+        if (nargs < 3 || !PyLong_CheckExact(args[1]))
+            return 0;
+        int overflow;
+        long lv = PyLong_AsLongAndOverflow(args[1], &overflow);
+        if (overflow || lv < INT_MIN || lv > INT_MAX) {
+            PyErr_Clear();
+            return 0;
+        }
+        level = (int)lv;
+        msg = args[2];
+        rest = args + 3;
+        n = nargs - 3;
+    }
     PyObject *ptr_obj = PyObject_GetAttr(self, str_ptr);
     if (ptr_obj == NULL)
         return -1;
@@ -181,7 +201,7 @@ static int fast(LevelMethod *m, PyObject *const *args, Py_ssize_t nargs)
     if (ptr == NULL)
         return PyErr_Occurred() ? -1 : 0;
     /* the logger's lowest emitted level: the first field of sawmill's logger */
-    if ((int64_t)m->level < *(const int64_t *)ptr)
+    if ((int64_t)level < *(const int64_t *)ptr)
         return 1;
     PyObject *live = PyDict_GetItemWithError(module_dict, str_live);
     if (live == NULL)
@@ -190,22 +210,21 @@ static int fast(LevelMethod *m, PyObject *const *args, Py_ssize_t nargs)
         return 0;
     if (!PyUnicode_CheckExact(msg))
         return 0;
-    Py_ssize_t n = nargs - 2;
     PyObject *text = NULL;
     const char *utf8 = NULL;
     char buf[1024];
     if (n == 0) {
         text = Py_NewRef(msg);
-    } else if (quick_format(msg, args + 2, n, buf, sizeof buf) >= 0) {
+    } else if (quick_format(msg, rest, n, buf, sizeof buf) >= 0) {
         utf8 = buf;
     } else {
-        if (n == 1 && !plain(args[2]))
+        if (n == 1 && !plain(rest[0]))
             return 0; /* a mapping, or an object with its own %: Python's way */
         PyObject *tuple = PyTuple_New(n);
         if (tuple == NULL)
             return -1;
         for (Py_ssize_t i = 0; i < n; i++)
-            PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[2 + i]));
+            PyTuple_SET_ITEM(tuple, i, Py_NewRef(rest[i]));
         text = PyUnicode_Format(msg, tuple);
         Py_DECREF(tuple);
         if (text == NULL) {
@@ -262,7 +281,6 @@ static int fast(LevelMethod *m, PyObject *const *args, Py_ssize_t nargs)
     PyObject *entry = Py_NewRef(s->entry); /* the slot may change while the GIL is released */
     const char *file = PyBytes_AS_STRING(PyTuple_GET_ITEM(entry, 1));
     const char *func = PyBytes_AS_STRING(PyTuple_GET_ITEM(entry, 2));
-    int level = m->level;
     Py_BEGIN_ALLOW_THREADS
     log_fn(ptr, level, file, lineno, func, utf8);
     Py_END_ALLOW_THREADS

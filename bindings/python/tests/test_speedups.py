@@ -50,6 +50,19 @@ SCRIPT = textwrap.dedent(r'''
         log.info("many %s" + " %s" * 9, *range(10))
         log.info("long %s", "y" * 3000)
         log.info("too many", "x")
+        log.log(logging.INFO, "via log %d %s", 1, "x")
+        log.log(logging.WARNING, "via log, no args %d")
+        log.log(25, "custom level %s", "y")
+        log.log(5, "below the level")
+        log.log(logging.ERROR, "log with %(k)s", {"k": "mapping"})
+        try:
+            log.log("INFO", "a str level")
+        except TypeError as e:
+            print("TypeError", e)
+        try:
+            log.log()
+        except TypeError as e:
+            print("TypeError")
         for i in range(3):
             log.info("loop %d", i)
         log.info("line 1"); log.info("line 1 again")
