@@ -268,17 +268,20 @@ static int fast(LevelMethod *m, PyObject *const *args, Py_ssize_t nargs)
         s->lasti = lasti;
     }
     int lineno = s->lineno;
+    /* Held from here: the slot may be refilled by another thread while this
+     * one runs Python code (_name_thread) or has released the GIL. */
+    PyObject *entry = Py_NewRef(s->entry);
     Py_DECREF(f);
     if (!thread_named) {
         PyObject *r = PyObject_CallNoArgs(name_thread);
         if (r == NULL) {
+            Py_DECREF(entry);
             Py_XDECREF(text);
             return -1;
         }
         Py_DECREF(r);
         thread_named = 1;
     }
-    PyObject *entry = Py_NewRef(s->entry); /* the slot may change while the GIL is released */
     const char *file = PyBytes_AS_STRING(PyTuple_GET_ITEM(entry, 1));
     const char *func = PyBytes_AS_STRING(PyTuple_GET_ITEM(entry, 2));
     Py_BEGIN_ALLOW_THREADS
