@@ -142,3 +142,41 @@ def test_extension_built_and_used():
     assert sawmill._speedups is not None, "sawmill._speedups was not built"
     assert type(sawmill.Logger.info).__name__ == "LevelMethod"
     assert sawmill.Logger.info.__name__ == "info"
+
+
+THREADS = textwrap.dedent(r'''
+    import sys, threading
+    path = sys.argv[1]
+    log = logging.getLogger("threads")
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    h = logging.FileHandler(path, mode="w")
+    h.setFormatter(logging.Formatter("%(threadName)s %(funcName)s %(lineno)d %(message)s"))
+    log.addHandler(h)
+
+    def work(k):
+        for i in range(2000):
+            log.info("thread %d record %d", k, i)
+            log.log(logging.WARNING, "log %s", i) if i % 500 == 0 else None
+
+    threads = [threading.Thread(target=work, args=(k,), name="t%d" % k) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    h.close()
+''')
+
+
+def test_threads_same_records_as_stdlib(tmp_path):
+    """Four threads at once (the C call releases the GIL in sawmill_log): the
+    same lines as CPython's logging writes, in any order."""
+    outs = []
+    for name, header in (("std", "import logging\n"), ("c", "import sawmill as logging\n")):
+        path = str(tmp_path / (name + ".log"))
+        subprocess.run([sys.executable, "-c", header + THREADS, path], check=True, timeout=120,
+                       cwd=os.path.dirname(__file__))
+        with open(path) as f:
+            outs.append(sorted(f.read().splitlines()))
+    assert len(outs[0]) == 4 * 2004
+    assert outs[1] == outs[0]
