@@ -47,6 +47,11 @@ static struct slot cache[SLOTS];
 
 static _Thread_local int thread_named;
 
+/* The last logger called and its sawmill logger (a Logger's _ptr is set once,
+ * in __init__): the attribute look-up is skipped for repeated calls. */
+static PyObject *last_logger;
+static void *last_ptr;
+
 typedef struct {
     PyObject_HEAD
     int level;
@@ -193,13 +198,20 @@ static int fast(LevelMethod *m, PyObject *const *args, Py_ssize_t nargs)
         rest = args + 3;
         n = nargs - 3;
     }
-    PyObject *ptr_obj = PyObject_GetAttr(self, str_ptr);
-    if (ptr_obj == NULL)
-        return -1;
-    void *ptr = PyLong_AsVoidPtr(ptr_obj);
-    Py_DECREF(ptr_obj);
-    if (ptr == NULL)
-        return PyErr_Occurred() ? -1 : 0;
+    void *ptr;
+    if (self == last_logger) {
+        ptr = last_ptr;
+    } else {
+        PyObject *ptr_obj = PyObject_GetAttr(self, str_ptr);
+        if (ptr_obj == NULL)
+            return -1;
+        ptr = PyLong_AsVoidPtr(ptr_obj);
+        Py_DECREF(ptr_obj);
+        if (ptr == NULL)
+            return PyErr_Occurred() ? -1 : 0;
+        Py_XSETREF(last_logger, Py_NewRef(self));
+        last_ptr = ptr;
+    }
     /* the logger's lowest emitted level: the first field of sawmill's logger */
     if ((int64_t)level < *(const int64_t *)ptr)
         return 1;
@@ -404,6 +416,7 @@ static PyObject *clear(PyObject *mod, PyObject *unused)
     Py_CLEAR(code_entry);
     Py_CLEAR(name_thread);
     Py_CLEAR(module_dict);
+    Py_CLEAR(last_logger);
     for (size_t i = 0; i < SLOTS; i++) {
         Py_CLEAR(cache[i].code);
         Py_CLEAR(cache[i].entry);
