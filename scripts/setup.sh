@@ -14,6 +14,9 @@ command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)  # issue 14: bindings/n
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)  # issue 11: the TLS tests make their certificates
 # issue 14: the Python package's tests make a venv; Debian ships ensurepip in python3-venv.
 python3 -c "import ensurepip" >/dev/null 2>&1 || need_apt+=(python3-venv)
+# issue 14: the package's C extension (sawmill._speedups) compiles against Python.h.
+[ -f "$(python3 -c 'import sysconfig; print(sysconfig.get_path("include"))')/Python.h" ] ||
+  need_apt+=(python3-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} with apt-get"
   SUDO=""

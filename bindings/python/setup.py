@@ -9,8 +9,9 @@ build tree that already exists is reused) and its libsawmill.so is copied.
 import os
 import shutil
 import subprocess
+import sys
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 from setuptools.dist import Distribution
 
@@ -49,4 +50,11 @@ class BinaryDistribution(Distribution):
         return True
 
 
-setup(cmdclass={"build_py": BuildWithLibrary}, distclass=BinaryDistribution)
+# The enabled logging call in C (sawmill/_speedups.c, CPython 3.11+): optional,
+# a failed compile leaves the pure-Python path, which behaves the same.
+EXTENSIONS = [Extension("sawmill._speedups", ["sawmill/_speedups.c"], optional=True,
+                        extra_compile_args=["-O2", "-std=gnu11"])
+              ] if sys.version_info >= (3, 11) and sys.implementation.name == "cpython" else []
+
+setup(cmdclass={"build_py": BuildWithLibrary}, distclass=BinaryDistribution,
+      ext_modules=EXTENSIONS)

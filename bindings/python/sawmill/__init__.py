@@ -1307,7 +1307,28 @@ def _level_method(level: int, name: str) -> Callable[..., None]:
                          text_msg.encode("utf-8", "surrogatepass"))
 
     method.__name__ = method.__qualname__ = name
+    if _speedups is not None:
+        return _speedups.LevelMethod(level, method)  # type: ignore[no-any-return]
     return method
+
+
+# The enabled call in C (bindings/python/sawmill/_speedups.c) when the
+# extension was built (CPython 3.11+ with a C compiler at install);
+# SAWMILL_NO_SPEEDUPS=1 turns it off. Measured by callgrind: see
+# bench/results/python.md.
+_speedups: Any
+try:
+    if os.environ.get("SAWMILL_NO_SPEEDUPS"):
+        raise ImportError("SAWMILL_NO_SPEEDUPS")
+    from . import _speedups  # type: ignore[attr-defined,no-redef]
+except ImportError:
+    _speedups = None
+else:
+    _speedups.init(ctypes.cast(lib.sawmill_log, ctypes.c_void_p).value, _code_entry,
+                   _name_thread, globals())
+    # Its references to this module's globals are dropped at exit, so that
+    # callbacks run while the interpreter finalizes still see this module whole.
+    atexit.register(_speedups.clear)
 
 
 class Logger(Filterer):
@@ -1435,6 +1456,9 @@ class Logger(Filterer):
                 self._log(level, msg, args, **kwargs)
             else:
                 self._fast(level, msg, args)
+
+    if _speedups is not None:
+        log = _speedups.LevelMethod(-1, log)  # the level is the first argument
 
     def _fast(self, level: int, msg: Any, args: Any) -> None:
         """A call without keyword arguments while no Python callback is
