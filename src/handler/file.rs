@@ -135,6 +135,29 @@ pub fn request_reopen() {
 
 /// `<path>.lock`, opened by this process (a lock inherited through fork
 /// would be shared with the parent and serialise nothing).
+/// Opens `path` with `create` (create_new) or, when it exists, with `open`;
+/// says whether this call created it. Another process may rename the file
+/// away between the two opens (its rollover), so a vanished file means
+/// trying again, not failing: the record would otherwise be lost.
+fn create_or_open(
+    create: &OpenOptions,
+    open: &OpenOptions,
+    path: &Path,
+) -> io::Result<(File, bool)> {
+    let mut tries = 0;
+    loop {
+        match create.open(path) {
+            Ok(file) => return Ok((file, true)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => match open.open(path) {
+                Ok(file) => return Ok((file, false)),
+                Err(e) if e.kind() == io::ErrorKind::NotFound && tries < 100 => tries += 1,
+                Err(e) => return Err(e),
+            },
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 struct LockFile {
     file: File,
     pid: u32,
@@ -282,13 +305,7 @@ impl FileSink {
         create
             .create_new(true)
             .mode(self.options.permissions.unwrap_or(0o666));
-        let (file, created) = match create.open(path) {
-            Ok(file) => (file, true),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                (open.open(path).map_err(describe)?, false)
-            }
-            Err(e) => return Err(describe(e)),
-        };
+        let (file, created) = create_or_open(&create, &open, path).map_err(describe)?;
         let meta = file.metadata()?;
         if meta.is_dir() {
             return Err(io::Error::new(
@@ -467,13 +484,7 @@ impl FileSink {
             create
                 .create_new(true)
                 .mode(self.options.permissions.unwrap_or(0o666));
-            let (file, created) = match create.open(&path) {
-                Ok(file) => (file, true),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    (open.open(&path).map_err(describe)?, false)
-                }
-                Err(e) => return Err(describe(e)),
-            };
+            let (file, created) = create_or_open(&create, &open, &path).map_err(describe)?;
             if created {
                 apply_mode(&file, self.options.permissions)?;
                 apply_owner(&file, self.options.owner)?;
@@ -825,5 +836,41 @@ impl Sink for FileSink {
 
     fn as_file(&mut self) -> Option<&mut FileSink> {
         Some(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Another process's rollover renames the file between our create and
+    /// open attempts: the open must follow, never fail with "not found".
+    #[test]
+    fn create_or_open_survives_a_concurrent_rename() {
+        let dir = std::env::temp_dir().join(format!("sawmill-create-open-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("app.log");
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let roller = {
+            let (path, stop) = (path.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let backup = path.with_extension("log.1");
+                while !stop.load(Ordering::Relaxed) {
+                    let _ = File::create(&path);
+                    let _ = std::fs::rename(&path, &backup);
+                }
+            })
+        };
+        let mut open = OpenOptions::new();
+        open.append(true);
+        let mut create = open.clone();
+        create.create_new(true);
+        for _ in 0..60_000 {
+            create_or_open(&create, &open, &path).expect("opened despite the renames");
+        }
+        stop.store(true, Ordering::Relaxed);
+        roller.join().unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
