@@ -323,18 +323,21 @@ fn needs_escape(bytes: &[u8], ensure_ascii: bool) -> bool {
     if rest.is_empty() {
         return false;
     }
-    // The last 8 bytes again, overlapping; a text shorter than 8 byte by
-    // byte (a padded copy costs a memcpy call).
-    match bytes.len().checked_sub(8) {
-        Some(last) => {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&bytes[last..]);
-            word_needs_escape(w, ensure_ascii)
-        }
-        None => {
-            let mask = if ensure_ascii { 3 } else { 1 };
-            rest.iter().any(|b| CLASS[usize::from(*b)] & mask != 0)
-        }
+    let n = bytes.len();
+    // The last 8 bytes again, overlapping; a text of 4 to 7 bytes as its
+    // first and last 4 (overlapping) in one word; shorter ones byte by byte.
+    if n >= 8 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[n - 8..]);
+        word_needs_escape(w, ensure_ascii)
+    } else if n >= 4 {
+        let mut w = [0u8; 8];
+        w[..4].copy_from_slice(&bytes[..4]);
+        w[4..].copy_from_slice(&bytes[n - 4..]);
+        word_needs_escape(w, ensure_ascii)
+    } else {
+        let mask = if ensure_ascii { 3 } else { 1 };
+        rest.iter().any(|b| CLASS[usize::from(*b)] & mask != 0)
     }
 }
 
