@@ -193,8 +193,15 @@ impl JsonLayout {
                     continue;
                 }
                 separate(out, &mut first);
-                self.write_str(out, name);
-                out.push_str(": ");
+                if needs_escape(name.as_bytes(), self.options.ensure_ascii) {
+                    self.write_str(out, name);
+                    out.push_str(": ");
+                } else {
+                    // Most keys: the quotes and separator as constants, no call.
+                    out.push('"');
+                    out.push_str(name);
+                    out.push_str("\": ");
+                }
                 self.write_extra(out, value);
             }
         }
@@ -308,48 +315,47 @@ fn same_str(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
-/// Whether any byte of `bytes` may need escaping (see `word_needs_escape`).
+/// Whether any byte of `bytes` may need escaping (see `word_flags`): whole
+/// 8-byte words, the last one overlapping; a text of 4 to 7 bytes as its
+/// first and last 4 (overlapping) in one word; shorter ones byte by byte.
+/// The flags of all words are or-ed and tested once.
 #[inline]
 fn needs_escape(bytes: &[u8], ensure_ascii: bool) -> bool {
-    let mut words = bytes.chunks_exact(8);
-    for word in &mut words {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(word);
-        if word_needs_escape(w, ensure_ascii) {
-            return true;
-        }
-    }
-    let rest = words.remainder();
-    if rest.is_empty() {
-        return false;
-    }
+    let wide = if ensure_ascii { HIGH } else { 0 };
     let n = bytes.len();
-    // The last 8 bytes again, overlapping; a text of 4 to 7 bytes as its
-    // first and last 4 (overlapping) in one word; shorter ones byte by byte.
-    if n >= 8 {
+    let word = |at: usize| {
         let mut w = [0u8; 8];
-        w.copy_from_slice(&bytes[n - 8..]);
-        word_needs_escape(w, ensure_ascii)
+        w.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    if n >= 8 {
+        let mut flags = word_flags(word(n - 8), wide);
+        let mut at = 0;
+        while at + 8 < n {
+            flags |= word_flags(word(at), wide);
+            at += 8;
+        }
+        flags != 0
     } else if n >= 4 {
         let mut w = [0u8; 8];
         w[..4].copy_from_slice(&bytes[..4]);
         w[4..].copy_from_slice(&bytes[n - 4..]);
-        word_needs_escape(w, ensure_ascii)
+        word_flags(u64::from_le_bytes(w), wide) != 0
     } else {
         let mask = if ensure_ascii { 3 } else { 1 };
-        rest.iter().any(|b| CLASS[usize::from(*b)] & mask != 0)
+        bytes.iter().any(|b| CLASS[usize::from(*b)] & mask != 0)
     }
 }
 
-/// Whether any of 8 bytes may need escaping (a control character, '"',
-/// '\\', and with `ensure_ascii` DEL or a non-ASCII byte). May say yes for
-/// a word that needs none (the caller then looks byte by byte), never no
-/// for one that does.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Nonzero when any of 8 bytes (little-endian in `x`) may need escaping: a
+/// control character, '"', '\\', and with `wide` = `HIGH` (ensure_ascii)
+/// DEL or a non-ASCII byte. May say yes for a word that needs none (the
+/// caller then looks byte by byte), never no for one that does.
 #[inline]
-fn word_needs_escape(word: [u8; 8], ensure_ascii: bool) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let x = u64::from_le_bytes(word);
+fn word_flags(x: u64, wide: u64) -> u64 {
     // A byte below n sets its high bit in (x - n) & !x (bytes below 0x80).
     let below = |n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
     let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
@@ -357,12 +363,7 @@ fn word_needs_escape(word: [u8; 8], ensure_ascii: bool) -> bool {
         | zero_in(x ^ (ONES * u64::from(b'"')))
         | zero_in(x ^ (ONES * u64::from(b'\\')));
     // DEL + 1 and every byte from 0x80 have the high bit set.
-    let wide = if ensure_ascii {
-        (x | x.wrapping_add(ONES)) & HIGH
-    } else {
-        0
-    };
-    special | wide != 0
+    special | ((x | x.wrapping_add(ONES)) & wide)
 }
 
 /// An int's decimal digits (no `fmt` machinery: one JSON record may
@@ -391,7 +392,8 @@ fn write_int(out: &mut String, value: i128) {
         digits[at] = b'-';
     }
     // Digit by digit: a few characters, cheaper than a UTF-8 check.
-    out.extend(digits[at..].iter().map(|d| char::from(*d)));
+    // (`& 0x7f`: the compiler then knows each is one byte of UTF-8.)
+    out.extend(digits[at..].iter().map(|d| char::from(*d & 0x7f)));
 }
 
 /// A JSON string literal as CPython's `json.dumps` writes it: `"` and `\`

@@ -199,7 +199,8 @@ fn write_short_decimal(out: &mut impl Write, value: f64) -> bool {
             if place == point {
                 let _ = out.write_char('.');
             }
-            let _ = out.write_char(char::from(*digit));
+            // (`& 0x7f`: known to the compiler as one byte of UTF-8.)
+            let _ = out.write_char(char::from(*digit & 0x7f));
         }
         if decimals == 0 {
             let _ = out.write_str(".0");
