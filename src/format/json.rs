@@ -400,17 +400,26 @@ fn write_int(out: &mut String, value: i128) {
 /// escaped, `\n \r \t \b \f` by name, other characters below U+0020 (and,
 /// with `ensure_ascii`, U+007F and everything non-ASCII) as `\u` + four
 /// lower-case hex digits, astral characters as a surrogate pair.
+#[inline]
 pub fn write_json_str(out: &mut String, text: &str, ensure_ascii: bool) {
+    out.push('"');
+    // Most text needs no escape: one check a word at a time, one copy,
+    // inline; the escaping loop is out of line.
+    if needs_escape(text.as_bytes(), ensure_ascii) {
+        write_escaped(out, text, ensure_ascii);
+    } else {
+        out.push_str(text);
+    }
+    out.push('"');
+}
+
+/// The inside of a JSON string literal for text that needs escaping.
+#[cold]
+#[inline(never)]
+fn write_escaped(out: &mut String, text: &str, ensure_ascii: bool) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mask = if ensure_ascii { 3 } else { 1 };
     let bytes = text.as_bytes();
-    out.push('"');
-    // Most text needs no escape: one check a word at a time, one copy.
-    if !needs_escape(bytes, ensure_ascii) {
-        out.push_str(text);
-        out.push('"');
-        return;
-    }
     let mut done = 0;
     let mut at = 0;
     while at < bytes.len() {
@@ -444,7 +453,6 @@ pub fn write_json_str(out: &mut String, text: &str, ensure_ascii: bool) {
         }
     }
     out.push_str(&text[done..]);
-    out.push('"');
 }
 
 #[cfg(test)]
