@@ -152,7 +152,10 @@ impl JsonLayout {
             let extra = match field {
                 Some(Field::Asctime | Field::Message) => None,
                 _ if record.extras.is_empty() => None,
-                _ => record.extra(name),
+                // (`same_str`: length and first byte before a memcmp call.)
+                _ => (record.extras.iter())
+                    .find(|(k, _)| same_str(k, name))
+                    .map(|(_, v)| v),
             };
             if let Some(value) = extra {
                 put_key(out, &mut first, key);
