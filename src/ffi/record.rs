@@ -418,7 +418,7 @@ pub(crate) unsafe fn extras_from_c<'a>(
     }
     // SAFETY: C contract: `extras` points at `n` entries.
     let entries = unsafe { std::slice::from_raw_parts(extras, n) };
-    let mut out = Vec::with_capacity(n);
+    let mut out: Vec<(Cow<str>, Value)> = Vec::with_capacity(n);
     for entry in entries {
         // SAFETY: C contract: NUL-terminated key.
         let key = unsafe { required_str(entry.key, "extra key") }?;
@@ -460,7 +460,12 @@ pub(crate) unsafe fn extras_from_c<'a>(
             }
         };
         // A repeated key keeps its last value, as a Python `extra` dict would.
-        match out.iter_mut().find(|(k, _)| k == key) {
+        // (Length and first byte before the memcmp call: keys of one call
+        // are mostly distinct.)
+        let same = |k: &str| {
+            k.len() == key.len() && k.as_bytes().first() == key.as_bytes().first() && k == key
+        };
+        match out.iter_mut().find(|(k, _)| same(k.as_ref())) {
             Some(slot) => slot.1 = value,
             None => out.push((Cow::Borrowed(key), value)),
         }

@@ -152,7 +152,10 @@ impl JsonLayout {
             let extra = match field {
                 Some(Field::Asctime | Field::Message) => None,
                 _ if record.extras.is_empty() => None,
-                _ => record.extra(name),
+                // (`same_str`: length and first byte before a memcmp call.)
+                _ => (record.extras.iter())
+                    .find(|(k, _)| same_str(k, name))
+                    .map(|(_, v)| v),
             };
             if let Some(value) = extra {
                 put_key(out, &mut first, key);
@@ -193,8 +196,15 @@ impl JsonLayout {
                     continue;
                 }
                 separate(out, &mut first);
-                self.write_str(out, name);
-                out.push_str(": ");
+                if needs_escape(name.as_bytes(), self.options.ensure_ascii) {
+                    self.write_str(out, name);
+                    out.push_str(": ");
+                } else {
+                    // Most keys: the quotes and separator as constants, no call.
+                    out.push('"');
+                    out.push_str(name);
+                    out.push_str("\": ");
+                }
                 self.write_extra(out, value);
             }
         }
@@ -308,45 +318,47 @@ fn same_str(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
-/// Whether any byte of `bytes` may need escaping (see `word_needs_escape`).
+/// Whether any byte of `bytes` may need escaping (see `word_flags`): whole
+/// 8-byte words, the last one overlapping; a text of 4 to 7 bytes as its
+/// first and last 4 (overlapping) in one word; shorter ones byte by byte.
+/// The flags of all words are or-ed and tested once.
 #[inline]
 fn needs_escape(bytes: &[u8], ensure_ascii: bool) -> bool {
-    let mut words = bytes.chunks_exact(8);
-    for word in &mut words {
+    let wide = if ensure_ascii { HIGH } else { 0 };
+    let n = bytes.len();
+    let word = |at: usize| {
         let mut w = [0u8; 8];
-        w.copy_from_slice(word);
-        if word_needs_escape(w, ensure_ascii) {
-            return true;
+        w.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    if n >= 8 {
+        let mut flags = word_flags(word(n - 8), wide);
+        let mut at = 0;
+        while at + 8 < n {
+            flags |= word_flags(word(at), wide);
+            at += 8;
         }
-    }
-    let rest = words.remainder();
-    if rest.is_empty() {
-        return false;
-    }
-    // The last 8 bytes again, overlapping; a text shorter than 8 byte by
-    // byte (a padded copy costs a memcpy call).
-    match bytes.len().checked_sub(8) {
-        Some(last) => {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&bytes[last..]);
-            word_needs_escape(w, ensure_ascii)
-        }
-        None => {
-            let mask = if ensure_ascii { 3 } else { 1 };
-            rest.iter().any(|b| CLASS[usize::from(*b)] & mask != 0)
-        }
+        flags != 0
+    } else if n >= 4 {
+        let mut w = [0u8; 8];
+        w[..4].copy_from_slice(&bytes[..4]);
+        w[4..].copy_from_slice(&bytes[n - 4..]);
+        word_flags(u64::from_le_bytes(w), wide) != 0
+    } else {
+        let mask = if ensure_ascii { 3 } else { 1 };
+        bytes.iter().any(|b| CLASS[usize::from(*b)] & mask != 0)
     }
 }
 
-/// Whether any of 8 bytes may need escaping (a control character, '"',
-/// '\\', and with `ensure_ascii` DEL or a non-ASCII byte). May say yes for
-/// a word that needs none (the caller then looks byte by byte), never no
-/// for one that does.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Nonzero when any of 8 bytes (little-endian in `x`) may need escaping: a
+/// control character, '"', '\\', and with `wide` = `HIGH` (ensure_ascii)
+/// DEL or a non-ASCII byte. May say yes for a word that needs none (the
+/// caller then looks byte by byte), never no for one that does.
 #[inline]
-fn word_needs_escape(word: [u8; 8], ensure_ascii: bool) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let x = u64::from_le_bytes(word);
+fn word_flags(x: u64, wide: u64) -> u64 {
     // A byte below n sets its high bit in (x - n) & !x (bytes below 0x80).
     let below = |n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
     let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
@@ -354,12 +366,7 @@ fn word_needs_escape(word: [u8; 8], ensure_ascii: bool) -> bool {
         | zero_in(x ^ (ONES * u64::from(b'"')))
         | zero_in(x ^ (ONES * u64::from(b'\\')));
     // DEL + 1 and every byte from 0x80 have the high bit set.
-    let wide = if ensure_ascii {
-        (x | x.wrapping_add(ONES)) & HIGH
-    } else {
-        0
-    };
-    special | wide != 0
+    special | ((x | x.wrapping_add(ONES)) & wide)
 }
 
 /// An int's decimal digits (no `fmt` machinery: one JSON record may
@@ -388,24 +395,34 @@ fn write_int(out: &mut String, value: i128) {
         digits[at] = b'-';
     }
     // Digit by digit: a few characters, cheaper than a UTF-8 check.
-    out.extend(digits[at..].iter().map(|d| char::from(*d)));
+    // (`& 0x7f`: the compiler then knows each is one byte of UTF-8.)
+    out.extend(digits[at..].iter().map(|d| char::from(*d & 0x7f)));
 }
 
 /// A JSON string literal as CPython's `json.dumps` writes it: `"` and `\`
 /// escaped, `\n \r \t \b \f` by name, other characters below U+0020 (and,
 /// with `ensure_ascii`, U+007F and everything non-ASCII) as `\u` + four
 /// lower-case hex digits, astral characters as a surrogate pair.
+#[inline]
 pub fn write_json_str(out: &mut String, text: &str, ensure_ascii: bool) {
+    out.push('"');
+    // Most text needs no escape: one check a word at a time, one copy,
+    // inline; the escaping loop is out of line.
+    if needs_escape(text.as_bytes(), ensure_ascii) {
+        write_escaped(out, text, ensure_ascii);
+    } else {
+        out.push_str(text);
+    }
+    out.push('"');
+}
+
+/// The inside of a JSON string literal for text that needs escaping.
+#[cold]
+#[inline(never)]
+fn write_escaped(out: &mut String, text: &str, ensure_ascii: bool) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mask = if ensure_ascii { 3 } else { 1 };
     let bytes = text.as_bytes();
-    out.push('"');
-    // Most text needs no escape: one check a word at a time, one copy.
-    if !needs_escape(bytes, ensure_ascii) {
-        out.push_str(text);
-        out.push('"');
-        return;
-    }
     let mut done = 0;
     let mut at = 0;
     while at < bytes.len() {
@@ -439,7 +456,6 @@ pub fn write_json_str(out: &mut String, text: &str, ensure_ascii: bool) {
         }
     }
     out.push_str(&text[done..]);
-    out.push('"');
 }
 
 #[cfg(test)]
