@@ -23,6 +23,16 @@ pub fn has_forked() -> bool {
 
 extern "C" fn before_fork() {
     FORKED.store(true, Ordering::Relaxed);
+    // A one-time set-up (OnceLock) that another thread is running at the
+    // fork stays "running" forever in the child, and the child's first use
+    // of it waits for ever (recipe 8 hung so in `level::names`, called by
+    // the child handler below). The forking thread finishes the ones the
+    // child handler and the logging path use, before the fork.
+    crate::level::settle_before_fork();
+    crate::manager::settle_before_fork();
+    crate::clock::start_time();
+    crate::format::Formatter::default_formatter();
+    crate::ffi::deferred::settle_before_fork();
 }
 
 extern "C" fn in_child() {

@@ -67,6 +67,12 @@ fn store_name(table: &LevelNames, level: i32, name: &'static str) {
     table.by_name.lock().insert(name, level);
 }
 
+/// Before a fork: finishes the table's one-time set-up (see
+/// `fork::before_fork`).
+pub(crate) fn settle_before_fork() {
+    names();
+}
+
 /// In a fork child: a thread of the parent may have held a level-name table.
 pub(crate) fn reset_locks_after_fork() {
     let table = names();

@@ -34,6 +34,13 @@ fn registry() -> &'static Lock<Registry> {
     })
 }
 
+/// Before a fork: finishes the registry's and lastResort's one-time set-up
+/// (see `fork::before_fork`).
+pub(crate) fn settle_before_fork() {
+    registry();
+    last_resort();
+}
+
 /// The root logger (level WARNING, named `root`).
 pub fn root() -> &'static Logger {
     static ROOT: OnceLock<&'static Logger> = OnceLock::new();

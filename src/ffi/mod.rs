@@ -19,7 +19,7 @@ mod color;
 mod command;
 mod config;
 mod context;
-mod deferred;
+pub(crate) mod deferred;
 mod dict;
 mod files;
 mod filter;
