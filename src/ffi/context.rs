@@ -12,7 +12,9 @@ fn push_entries(entry: *const sawmill_extra, token_out: *mut u64) -> FfiResult<(
     check_not_null(token_out, "token_out")?;
     // SAFETY: `entry` is non-NULL and points at one entry (C contract).
     let mut pairs = unsafe { extras_from_c(entry, 1) }?;
-    let (key, value) = pairs.pop().expect("one entry read");
+    let Some((key, value)) = pairs.pop() else {
+        return Err(FfiError::invalid("entry: no key/value read"));
+    };
     let token = context::push(key.into_owned(), value);
     // SAFETY: checked non-NULL; the caller owns the slot.
     unsafe { token_out.write(token.0) };
