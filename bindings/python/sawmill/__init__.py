@@ -967,6 +967,12 @@ class FileHandler(StreamHandler):
     def __init__(self, filename: Union[str, "os.PathLike[str]"], mode: str = "a",
                  encoding: Optional[str] = None, delay: bool = False,
                  errors: Optional[str] = None) -> None:
+        self._file_init(filename, mode, encoding, delay, errors)
+
+    def _file_init(self, filename: Union[str, "os.PathLike[str]"], mode: str,
+                   encoding: Optional[str], delay: bool, errors: Optional[str]) -> None:
+        """The stdlib's file attributes, then the sawmill handler (`_make`);
+        shared by the rotating and watched handlers."""
         self.baseFilename = os.path.abspath(os.fspath(filename))
         self.mode = mode
         self.encoding = encoding

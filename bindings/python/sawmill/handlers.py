@@ -12,9 +12,9 @@ from typing import Any, List, Optional, Sequence, Tuple, Union
 
 from . import (
     ERROR,
+    FileHandler,
     Handler,
     LogRecord,
-    StreamHandler,
     _destroy,
     _lib,
     _overrides,
@@ -34,25 +34,11 @@ SYSLOG_TCP_PORT = 514
 _MIDNIGHT = 24 * 60 * 60
 
 
-class BaseRotatingHandler(StreamHandler):
+class BaseRotatingHandler(FileHandler):
     """Rotation happens inside sawmill; ``namer``/``rotator`` are not called."""
 
     namer = None
     rotator = None
-    emit = Handler.emit
-
-    def _file_init(self, filename: Any, mode: str, encoding: Optional[str], delay: bool,
-                   errors: Optional[str]) -> None:
-        self.baseFilename = os.path.abspath(os.fspath(filename))
-        self.mode = mode
-        self.encoding = encoding
-        self.errors = errors
-        self.delay = delay
-        self.stream = None
-        Handler.__init__(self)
-
-    def close(self) -> None:
-        Handler.close(self)
 
 
 class RotatingFileHandler(BaseRotatingHandler):
@@ -92,7 +78,7 @@ class TimedRotatingFileHandler(BaseRotatingHandler):
             enc(self.baseFilename), enc(self.when), self.interval, self.backupCount, self.utc)
 
 
-class WatchedFileHandler(BaseRotatingHandler):
+class WatchedFileHandler(FileHandler):
     def __init__(self, filename: Any, mode: str = "a", encoding: Optional[str] = None,
                  delay: bool = False, errors: Optional[str] = None) -> None:
         self._file_init(filename, mode, encoding, delay, errors)
