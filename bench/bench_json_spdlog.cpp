@@ -10,25 +10,13 @@
 #include <string>
 
 #include "bench_common.h"
+#include "spdlog_null_sink.hpp"
 
 // sawmill's line: {"asctime": "2026-12-03 08:00:00,123", "levelname": "INFO",
 // "name": "bench", "message": "request handled", "user": "alice",
 // "request_id": 7, "elapsed": 1.75, "cached": true}
 static const char *kPattern =
     "{\"asctime\": \"%Y-%m-%d %H:%M:%S,%e\", \"levelname\": \"%l\", \"name\": \"%n\", %v}";
-
-class formatting_null_sink : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
-public:
-    size_t bytes = 0;
-
-protected:
-    void sink_it_(const spdlog::details::log_msg &msg) override {
-        spdlog::memory_buf_t buf;
-        formatter_->format(msg, buf);
-        bytes += buf.size();
-    }
-    void flush_() override {}
-};
 
 int main(int argc, char **argv) {
     if (argc != 4) {

@@ -11,23 +11,9 @@
 #include <thread>
 
 #include "bench_common.h"
+#include "spdlog_null_sink.hpp"
 
 static const char *kPattern = "%Y-%m-%d %H:%M:%S,%e - %n - %l - %v";
-
-// Formats every record and throws the text away (spdlog's null_sink skips
-// formatting, which would not be the same work).
-class formatting_null_sink : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
-public:
-    size_t bytes = 0;
-
-protected:
-    void sink_it_(const spdlog::details::log_msg &msg) override {
-        spdlog::memory_buf_t buf;
-        formatter_->format(msg, buf);
-        bytes += buf.size();
-    }
-    void flush_() override {}
-};
 
 int main(int argc, char **argv) {
     if (argc != 4) {
