@@ -4,10 +4,10 @@
 //! reads back as exactly what the record held, and that equals
 //! `json.dumps(...)` of it byte for byte.
 
+mod common;
+
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::process::{Command, Stdio};
 
 use sawmill::format::{Formatter, FormatterOptions, JsonOptions, NonFinite};
 use sawmill::record::{Record, Value};
@@ -186,26 +186,8 @@ fn random_records_parse_and_match_cpython_json() {
         input.push('\n');
     }
     let oracle = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/json_oracle.py");
-    let mut child = Command::new("python3")
-        .arg(oracle)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("python3 ends");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "10000");
+    let out = common::python_with_stdin(&[oracle], input.into_bytes());
+    assert_eq!(String::from_utf8_lossy(&out).trim(), "10000");
 }
 
 #[test]

@@ -3,8 +3,9 @@
 //! `OneLineExceptionFormatter` on the same records. CPython's
 //! `formatException` text is the record's `exc_text` given to sawmill (the
 //! oracle's base class returns it, trailing newline dropped as the stdlib does).
+mod common;
+
 use std::borrow::Cow;
-use std::process::Command;
 
 use sawmill::record::Record;
 
@@ -72,26 +73,8 @@ fn one_line_exceptions_match_cpython() {
         .expect("handler h has the formatter");
     let cases = cases();
     let input = serde_json::to_string(&cases).expect("json");
-    let mut child = Command::new("python3")
-        .args(["-c", ORACLE])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("python3 output");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let want: Vec<String> = serde_json::from_slice(&out.stdout).expect("python json");
+    let out = common::python_with_stdin(&["-c", ORACLE], input.into_bytes());
+    let want: Vec<String> = serde_json::from_slice(&out).expect("python json");
     for ((msg, exc, stack), want) in cases.iter().zip(&want) {
         let mut record = Record::new("root", 40, None, 0, None, Cow::Borrowed(msg.as_str()));
         record.exc_text = exc.as_deref().map(Cow::Borrowed);

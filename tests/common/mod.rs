@@ -143,3 +143,30 @@ pub fn oracle_cases(script: &str, env: &str, count: u64) -> Vec<serde_json::Valu
     );
     serde_json::from_slice(&out.stdout).expect("oracle JSON")
 }
+
+/// Runs `python3 ARGS` with `input` on its stdin and returns its stdout;
+/// fails the test with its stderr when it does not exit 0. The input is
+/// written from a thread, so a child that answers while it reads cannot
+/// fill its stdout pipe and deadlock against us.
+#[allow(dead_code)]
+pub fn python_with_stdin(args: &[&str], input: Vec<u8>) -> Vec<u8> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("python3")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("python3 ends");
+    writer.join().expect("writer").expect("write to python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
