@@ -301,6 +301,51 @@ fn call_factory<T>(
     Ok(made)
 }
 
+/// A C factory returning a new reference to a `C` handle, or NULL.
+type CFactory<C> = unsafe extern "C" fn(*mut c_void, *const sawmill_options) -> *mut C;
+
+/// The one registration behind the three `sawmill_register_*_factory`:
+/// `adopt` takes over the reference the C factory returns and `register`
+/// files the factory under `name`. `user_data` is owned (and `destroy`
+/// run) by the registration from the first line on, so an error still
+/// releases it.
+///
+/// # Safety
+/// `name` is NULL or NUL-terminated; `adopt` accepts every non-NULL pointer
+/// `make` returns.
+unsafe fn register_factory<C: 'static, T: 'static>(
+    name: *const c_char,
+    make: Option<CFactory<C>>,
+    user_data: *mut c_void,
+    destroy: sawmill_destroy_fn,
+    adopt: unsafe fn(*mut C) -> T,
+    register: fn(&str, factories::Factory<T>),
+) -> sawmill_status {
+    status_call(|| {
+        let data = UserData {
+            ptr: user_data,
+            destroy,
+        };
+        // SAFETY: C contract: a NUL-terminated string.
+        let name = unsafe { required_str(name, "name") }?.to_owned();
+        let Some(make) = make else {
+            return Err(FfiError::null("fn"));
+        };
+        let label = name.clone();
+        register(
+            &name,
+            Arc::new(move |entry| {
+                // SAFETY: the factory's contract; it returns a new reference or NULL.
+                let made = call_factory(&label, &data, entry, |u, o| unsafe { make(u, o) })?;
+                // SAFETY: non-NULL (checked by call_factory) and ours now; the
+                // caller vouches that `adopt` fits what `make` returns.
+                Ok(unsafe { adopt(made) })
+            }),
+        );
+        Ok(())
+    })
+}
+
 /// Registers `fn` as the handler factory `name` (a `()` value names it by
 /// its full dotted name or its last component); a second registration of
 /// the same name replaces the first. `destroy` (may be NULL) runs once on
@@ -316,28 +361,17 @@ pub unsafe extern "C" fn sawmill_register_handler_factory(
     user_data: *mut c_void,
     destroy: sawmill_destroy_fn,
 ) -> sawmill_status {
-    status_call(|| {
-        let data = UserData {
-            ptr: user_data,
+    // SAFETY: a handler factory returns a pointer from `into_c`.
+    unsafe {
+        register_factory(
+            name,
+            r#fn,
+            user_data,
             destroy,
-        };
-        // SAFETY: C contract: a NUL-terminated string.
-        let name = unsafe { required_str(name, "name") }?.to_owned();
-        let Some(make) = r#fn else {
-            return Err(FfiError::null("fn"));
-        };
-        let label = name.clone();
-        factories::register_handler_factory(
-            &name,
-            Arc::new(move |entry| {
-                // SAFETY: the factory's contract; it returns a new reference or NULL.
-                let made = call_factory(&label, &data, entry, |u, o| unsafe { make(u, o) })?;
-                // SAFETY: a handler pointer from `into_c`; its reference is ours now.
-                Ok(unsafe { Arc::from_raw(made as *const Handler) })
-            }),
-        );
-        Ok(())
-    })
+            |made| Arc::from_raw(made as *const Handler),
+            factories::register_handler_factory,
+        )
+    }
 }
 
 /// Registers `fn` as the filter factory `name` (rules of
@@ -349,28 +383,17 @@ pub unsafe extern "C" fn sawmill_register_filter_factory(
     user_data: *mut c_void,
     destroy: sawmill_destroy_fn,
 ) -> sawmill_status {
-    status_call(|| {
-        let data = UserData {
-            ptr: user_data,
+    // SAFETY: a filter factory returns a filter pointer from this library.
+    unsafe {
+        register_factory(
+            name,
+            r#fn,
+            user_data,
             destroy,
-        };
-        // SAFETY: C contract: a NUL-terminated string.
-        let name = unsafe { required_str(name, "name") }?.to_owned();
-        let Some(make) = r#fn else {
-            return Err(FfiError::null("fn"));
-        };
-        let label = name.clone();
-        factories::register_filter_factory(
-            &name,
-            Arc::new(move |entry| {
-                // SAFETY: the factory's contract; it returns a new reference or NULL.
-                let made = call_factory(&label, &data, entry, |u, o| unsafe { make(u, o) })?;
-                // SAFETY: a filter pointer from this library; its reference is ours now.
-                Ok(unsafe { filter_from_factory(made) })
-            }),
-        );
-        Ok(())
-    })
+            filter_from_factory,
+            factories::register_filter_factory,
+        )
+    }
 }
 
 /// Registers `fn` as the formatter factory `name` (rules of
@@ -382,26 +405,15 @@ pub unsafe extern "C" fn sawmill_register_formatter_factory(
     user_data: *mut c_void,
     destroy: sawmill_destroy_fn,
 ) -> sawmill_status {
-    status_call(|| {
-        let data = UserData {
-            ptr: user_data,
+    // SAFETY: a formatter factory returns a pointer from `Arc::into_raw`.
+    unsafe {
+        register_factory(
+            name,
+            r#fn,
+            user_data,
             destroy,
-        };
-        // SAFETY: C contract: a NUL-terminated string.
-        let name = unsafe { required_str(name, "name") }?.to_owned();
-        let Some(make) = r#fn else {
-            return Err(FfiError::null("fn"));
-        };
-        let label = name.clone();
-        factories::register_formatter_factory(
-            &name,
-            Arc::new(move |entry| {
-                // SAFETY: the factory's contract; it returns a new reference or NULL.
-                let made = call_factory(&label, &data, entry, |u, o| unsafe { make(u, o) })?;
-                // SAFETY: a formatter pointer from `Arc::into_raw`; its reference is ours now.
-                Ok(unsafe { Arc::from_raw(made as *const Formatter) })
-            }),
-        );
-        Ok(())
-    })
+            |made| Arc::from_raw(made as *const Formatter),
+            factories::register_formatter_factory,
+        )
+    }
 }
