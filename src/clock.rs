@@ -2,10 +2,9 @@
 //! epoch as a float, `msecs` its millisecond part, `relativeCreated` the
 //! milliseconds since the library was loaded.
 
-use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-static START: OnceLock<f64> = OnceLock::new();
+static START: crate::sync::ForkOnce<f64> = crate::sync::ForkOnce::new();
 
 /// Seconds since the epoch, as `time.time()` returns them. (clock_gettime
 /// directly: SystemTime's checked conversions showed in profiles.)

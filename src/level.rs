@@ -30,7 +30,7 @@ struct LevelNames {
 }
 
 fn names() -> &'static LevelNames {
-    static NAMES: std::sync::OnceLock<LevelNames> = std::sync::OnceLock::new();
+    static NAMES: crate::sync::ForkOnce<LevelNames> = crate::sync::ForkOnce::new();
     NAMES.get_or_init(|| {
         let table = LevelNames {
             fast: std::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
@@ -65,12 +65,6 @@ fn store_name(table: &LevelNames, level: i32, name: &'static str) {
         }
     }
     table.by_name.lock().insert(name, level);
-}
-
-/// Before a fork: finishes the table's one-time set-up (see
-/// `fork::before_fork`).
-pub(crate) fn settle_before_fork() {
-    names();
 }
 
 /// In a fork child: a thread of the parent may have held a level-name table.

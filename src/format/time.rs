@@ -4,7 +4,6 @@
 
 use std::ffi::CString;
 use std::fmt::Write;
-use std::sync::Once;
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -79,9 +78,9 @@ extern "C" {
 }
 
 fn init_time_zone() {
-    static TZSET: Once = Once::new();
+    static TZSET: crate::sync::ForkOnce<()> = crate::sync::ForkOnce::new();
     // SAFETY: tzset has no preconditions; once, before any localtime_r here.
-    TZSET.call_once(|| unsafe { tzset() });
+    TZSET.get_or_init(|| unsafe { tzset() });
 }
 
 /// Broken-down time of `created`, in UTC (`%Z` prints `GMT`, as CPython's

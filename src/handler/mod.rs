@@ -569,7 +569,7 @@ impl Drop for Handler {
 /// Called with each new handler that hands records to other handlers
 /// (memory, queue): the C layer gives it a delivery guard that marks the
 /// delivering thread in its wait-for graph of handler locks.
-static DELIVERY_HOOK: std::sync::OnceLock<fn(&Arc<Handler>)> = std::sync::OnceLock::new();
+static DELIVERY_HOOK: crate::sync::ForkOnce<fn(&Arc<Handler>)> = crate::sync::ForkOnce::new();
 
 /// Sets the hook (once; later calls are ignored).
 pub fn set_delivery_hook(hook: fn(&Arc<Handler>)) {
