@@ -1,6 +1,12 @@
 //! The two synchronisation primitives a fork child must be able to recover:
 //! `Lock`, a mutex the child can re-initialise, and `ForkOnce`, a one-time
-//! set-up that a fork cannot leave "running" for ever (see below).
+//! set-up that a fork cannot leave "running" for ever (see below); and
+//! `StaticRef`, an atomic `Option<&'static T>`.
+//!
+//! A departure from DESIGN.md's rule 1 (`unsafe` only in `ffi/` and OS
+//! calls): neither std's Mutex/OnceLock nor parking_lot's can be reset in a
+//! fork child, so these keep their state in words this module owns, behind
+//! safe interfaces; the rest of the core uses them without `unsafe`.
 //!
 //! `Lock`:
 //! A lock held by another thread when the process forks stays held forever
@@ -165,6 +171,42 @@ fn futex(word: &AtomicU32, op: libc::c_int, value: u32) {
             value,
             std::ptr::null::<libc::timespec>(),
         );
+    }
+}
+
+// ---- StaticRef --------------------------------------------------------------
+
+/// An atomic `Option<&'static T>` (a logger's parent, a level's name): it
+/// takes only references that live for ever, so reading one back is safe at
+/// the call site. One load, as a raw `AtomicPtr`.
+pub struct StaticRef<T: 'static> {
+    ptr: AtomicPtr<T>,
+    /// Shares `&'static T` between threads: Send and Sync only if that is.
+    _shares: std::marker::PhantomData<&'static T>,
+}
+
+impl<T: 'static> StaticRef<T> {
+    pub const fn new(value: Option<&'static T>) -> StaticRef<T> {
+        let ptr = match value {
+            Some(r) => r as *const T as *mut T,
+            None => std::ptr::null_mut(),
+        };
+        StaticRef {
+            ptr: AtomicPtr::new(ptr),
+            _shares: std::marker::PhantomData,
+        }
+    }
+
+    #[inline]
+    pub fn get(&self) -> Option<&'static T> {
+        let ptr = self.ptr.load(Ordering::Acquire);
+        // SAFETY: the pointer is null or came from a `&'static T` (`new`, `set`).
+        unsafe { ptr.as_ref() }
+    }
+
+    pub fn set(&self, value: Option<&'static T>) {
+        let ptr = value.map_or(std::ptr::null_mut(), |r| r as *const T as *mut T);
+        self.ptr.store(ptr, Ordering::Release);
     }
 }
 
