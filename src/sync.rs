@@ -210,6 +210,65 @@ impl<T: 'static> StaticRef<T> {
     }
 }
 
+// ---- KeptSlot ---------------------------------------------------------------
+
+/// The current one of the `Arc<T>`s ever set (a handler's formatter), read
+/// with one atomic load: every value set stays alive, kept here, until the
+/// slot is dropped, so a reader never sees a freed one.
+pub struct KeptSlot<T> {
+    /// Null, or the address of a value in `kept`.
+    current: AtomicPtr<T>,
+    kept: Lock<Vec<std::sync::Arc<T>>>,
+}
+
+impl<T> Default for KeptSlot<T> {
+    fn default() -> Self {
+        KeptSlot {
+            current: AtomicPtr::new(std::ptr::null_mut()),
+            kept: Lock::new(Vec::new()),
+        }
+    }
+}
+
+impl<T> KeptSlot<T> {
+    pub fn set(&self, value: Option<std::sync::Arc<T>>) {
+        let mut kept = self.kept.lock();
+        let ptr = match value {
+            Some(v) => {
+                let ptr = std::sync::Arc::as_ptr(&v).cast_mut();
+                if !kept.iter().any(|k| std::sync::Arc::ptr_eq(k, &v)) {
+                    kept.push(v);
+                }
+                ptr
+            }
+            None => std::ptr::null_mut(),
+        };
+        self.current.store(ptr, Ordering::Release);
+    }
+
+    #[inline]
+    pub fn get(&self) -> Option<&T> {
+        let ptr = self.current.load(Ordering::Acquire);
+        // SAFETY: a non-null pointer names a value held in `kept`, which only
+        // grows while `self` lives.
+        unsafe { ptr.as_ref() }
+    }
+
+    pub fn get_arc(&self) -> Option<std::sync::Arc<T>> {
+        let ptr = self.current.load(Ordering::Acquire);
+        self.kept
+            .lock()
+            .iter()
+            .find(|v| std::ptr::eq(std::sync::Arc::as_ptr(v), ptr))
+            .cloned()
+    }
+
+    /// In a fork child: releases the list's lock a vanished thread may hold.
+    pub fn reinit_after_fork(&self) -> bool {
+        self.kept.reinit_after_fork()
+    }
+}
+
 // ---- ForkOnce ---------------------------------------------------------------
 
 /// A one-time set-up (std's `OnceLock`), safe across fork.
