@@ -2,10 +2,9 @@
 //! epoch as a float, `msecs` its millisecond part, `relativeCreated` the
 //! milliseconds since the library was loaded.
 
-use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-static START: OnceLock<f64> = OnceLock::new();
+static START: crate::sync::ForkOnce<f64> = crate::sync::ForkOnce::new();
 
 /// Seconds since the epoch, as `time.time()` returns them. (clock_gettime
 /// directly: SystemTime's checked conversions showed in profiles.)
@@ -42,22 +41,7 @@ pub fn seconds_of_nanos(nanos: i64) -> f64 {
     }
 }
 
-/// Values this large are whole numbers already (2^52: no fraction bits).
-const WHOLE: f64 = 4_503_599_627_370_496.0;
-
-/// `x.trunc()`. The CPU baseline has no rounding instruction, so the library
-/// call showed in profiles; a conversion to an integer and back is exact for
-/// every value below 2^52.
-#[inline]
-pub fn trunc(x: f64) -> f64 {
-    if x.abs() < WHOLE {
-        // SAFETY: |x| < 2^52 is finite and fits an i64 (NaN fails the test),
-        // so the unchecked conversion skips `as`'s saturation checks.
-        unsafe { x.to_int_unchecked::<i64>() as f64 }
-    } else {
-        x.trunc()
-    }
-}
+pub use crate::unchecked::trunc;
 
 /// `x.floor()`, for the same reason as [`trunc`].
 #[inline]

@@ -4,12 +4,17 @@
 //! handler re-initialises the library's locks, forgets the cached pid and
 //! lets worker threads restart on first use.
 //!
+//! One-time set-ups (`sync::ForkOnce`) that another thread was running at
+//! the fork are run again by the child's first use instead of being waited
+//! for.
+//!
 //! The formatter's date cache needs nothing: it is per thread, and the
 //! child's one thread keeps its own copy. Handlers that were in use at the
 //! fork also re-check their file descriptors (see `Sink::after_fork`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Once;
+
+use crate::sync::ForkOnce;
 
 /// Set just before the first fork: from then on parent and children may
 /// share rotating files, so rollovers take the file's lock (see
@@ -23,19 +28,13 @@ pub fn has_forked() -> bool {
 
 extern "C" fn before_fork() {
     FORKED.store(true, Ordering::Relaxed);
-    // A one-time set-up (OnceLock) that another thread is running at the
-    // fork stays "running" forever in the child, and the child's first use
-    // of it waits for ever (recipe 8 hung so in `level::names`, called by
-    // the child handler below). The forking thread finishes the ones the
-    // child handler and the logging path use, before the fork.
-    crate::level::settle_before_fork();
-    crate::manager::settle_before_fork();
-    crate::clock::start_time();
-    crate::format::Formatter::default_formatter();
-    crate::ffi::deferred::settle_before_fork();
 }
 
 extern "C" fn in_child() {
+    // First: one-time set-ups another thread was running at the fork are
+    // taken over by the child's first use (see `sync::ForkOnce`), the
+    // handlers below included.
+    crate::sync::after_fork_in_child();
     crate::record::reset_process_id();
     crate::handler::flusher::forget_after_fork();
     crate::manager::reset_locks_after_fork();
@@ -51,8 +50,8 @@ extern "C" fn in_child() {
 /// Registers the child handler once per process (at library load and at the
 /// first handler's creation, whichever comes first).
 pub fn install() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
+    static INSTALL: ForkOnce<()> = ForkOnce::new();
+    INSTALL.get_or_init(|| {
         // SAFETY: registers a plain extern "C" function with no captured state.
         unsafe {
             libc::pthread_atfork(Some(before_fork), None, Some(in_child));

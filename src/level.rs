@@ -6,8 +6,7 @@
 //! a handful of times per process, and a `&'static str` keeps records borrow-only.
 
 use std::collections::HashMap;
-use std::ptr;
-use std::sync::atomic::{AtomicI32, AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use crate::sync::Lock;
 
@@ -20,8 +19,8 @@ pub const CRITICAL: i32 = 50;
 
 const FAST_SLOTS: usize = 64;
 
-/// A name stored in the lock-free table: pointer to a leaked `&'static str`.
-type NameSlot = AtomicPtr<&'static str>;
+/// A name stored in the lock-free table: a leaked `&'static str`.
+type NameSlot = crate::sync::StaticRef<&'static str>;
 
 struct LevelNames {
     fast: [NameSlot; FAST_SLOTS],
@@ -30,10 +29,10 @@ struct LevelNames {
 }
 
 fn names() -> &'static LevelNames {
-    static NAMES: std::sync::OnceLock<LevelNames> = std::sync::OnceLock::new();
+    static NAMES: crate::sync::ForkOnce<LevelNames> = crate::sync::ForkOnce::new();
     NAMES.get_or_init(|| {
         let table = LevelNames {
-            fast: std::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
+            fast: std::array::from_fn(|_| NameSlot::new(None)),
             other: Lock::new(HashMap::new()),
             by_name: Lock::new(HashMap::new()),
         };
@@ -58,19 +57,13 @@ fn store_name(table: &LevelNames, level: i32, name: &'static str) {
     match usize::try_from(level) {
         Ok(slot) if slot < FAST_SLOTS => {
             let boxed: &'static mut &'static str = Box::leak(Box::new(name));
-            table.fast[slot].store(boxed, Ordering::Release);
+            table.fast[slot].set(Some(boxed));
         }
         _ => {
             table.other.lock().insert(level, name);
         }
     }
     table.by_name.lock().insert(name, level);
-}
-
-/// Before a fork: finishes the table's one-time set-up (see
-/// `fork::before_fork`).
-pub(crate) fn settle_before_fork() {
-    names();
 }
 
 /// In a fork child: a thread of the parent may have held a level-name table.
@@ -91,11 +84,7 @@ pub fn add_level_name(level: i32, name: &str) {
 pub fn registered_name(level: i32) -> Option<&'static str> {
     let table = names();
     match usize::try_from(level) {
-        Ok(slot) if slot < FAST_SLOTS => {
-            let p = table.fast[slot].load(Ordering::Acquire);
-            // SAFETY: non-null slots point at leaked, never-freed `&'static str` boxes.
-            (!p.is_null()).then(|| unsafe { *p })
-        }
+        Ok(slot) if slot < FAST_SLOTS => table.fast[slot].get().copied(),
         _ => table.other.lock().get(&level).copied(),
     }
 }

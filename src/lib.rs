@@ -20,6 +20,7 @@ pub mod manager;
 pub mod net;
 pub mod record;
 pub mod sync;
+pub mod unchecked;
 
 pub mod ffi;
 

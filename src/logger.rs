@@ -5,8 +5,7 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicPtr, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::filter::{Filter, FilterList};
@@ -32,7 +31,7 @@ pub struct Logger {
     deferred_port: std::sync::atomic::AtomicUsize,
     name: &'static str,
     level: AtomicI32,
-    parent: AtomicPtr<Logger>,
+    parent: crate::sync::StaticRef<Logger>,
     propagate: AtomicBool,
     disabled: AtomicBool,
     handlers: HandlerList,
@@ -141,7 +140,7 @@ impl Logger {
             threshold: AtomicI64::new(i64::from(level)),
             deferred_epoch: AtomicU64::new(0),
             deferred_port: std::sync::atomic::AtomicUsize::new(0),
-            parent: AtomicPtr::new(ptr::null_mut()),
+            parent: crate::sync::StaticRef::new(None),
             propagate: AtomicBool::new(true),
             disabled: AtomicBool::new(false),
             handlers: HandlerList::default(),
@@ -155,14 +154,11 @@ impl Logger {
     }
 
     pub fn parent(&self) -> Option<&'static Logger> {
-        let p = self.parent.load(Ordering::Acquire);
-        // SAFETY: parents are leaked `&'static Logger`s or null.
-        unsafe { p.as_ref() }
+        self.parent.get()
     }
 
     pub(crate) fn set_parent(&self, parent: Option<&'static Logger>) {
-        let p = parent.map_or(ptr::null_mut(), |l| l as *const Logger as *mut Logger);
-        self.parent.store(p, Ordering::Release);
+        self.parent.set(parent);
         config_changed();
     }
 

@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use crate::sync::Lock;
+use crate::sync::{ForkOnce, Lock};
 
 use crate::handler::{self, Handler};
 use crate::level;
@@ -25,7 +25,7 @@ struct Registry {
 }
 
 fn registry() -> &'static Lock<Registry> {
-    static REGISTRY: OnceLock<Lock<Registry>> = OnceLock::new();
+    static REGISTRY: ForkOnce<Lock<Registry>> = ForkOnce::new();
     REGISTRY.get_or_init(|| {
         Lock::new(Registry {
             nodes: HashMap::new(),
@@ -34,16 +34,9 @@ fn registry() -> &'static Lock<Registry> {
     })
 }
 
-/// Before a fork: finishes the registry's and lastResort's one-time set-up
-/// (see `fork::before_fork`).
-pub(crate) fn settle_before_fork() {
-    registry();
-    last_resort();
-}
-
 /// The root logger (level WARNING, named `root`).
 pub fn root() -> &'static Logger {
-    static ROOT: OnceLock<&'static Logger> = OnceLock::new();
+    static ROOT: ForkOnce<&'static Logger> = ForkOnce::new();
     ROOT.get_or_init(|| Box::leak(Box::new(Logger::new("root", level::WARNING))))
 }
 
@@ -130,7 +123,7 @@ pub fn refresh_effective_levels() {
 /// Python's `lastResort`: stderr, WARNING, `%(message)s`, used when a record
 /// finds no handler at all.
 pub fn last_resort() -> &'static Arc<Handler> {
-    static LAST: OnceLock<Arc<Handler>> = OnceLock::new();
+    static LAST: ForkOnce<Arc<Handler>> = ForkOnce::new();
     LAST.get_or_init(|| {
         let h = handler::stream_handler(2);
         h.set_level(level::WARNING);

@@ -558,7 +558,7 @@ thread_local! {
 
 /// Counter behind Python-style `Thread-N` names, numbered in order of first log.
 static THREAD_COUNTER: AtomicU32 = AtomicU32::new(0);
-static MAIN_THREAD_NAME: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
+static MAIN_THREAD_NAME: crate::sync::ForkOnce<Arc<str>> = crate::sync::ForkOnce::new();
 
 fn is_main_thread() -> bool {
     // SAFETY: getpid and gettid have no preconditions.

@@ -1,5 +1,14 @@
-//! `Lock`: a mutex that can be re-initialised in a fork child.
+//! The two synchronisation primitives a fork child must be able to recover:
+//! `Lock`, a mutex the child can re-initialise, and `ForkOnce`, a one-time
+//! set-up that a fork cannot leave "running" for ever (see below); and
+//! `StaticRef`, an atomic `Option<&'static T>`.
 //!
+//! A departure from DESIGN.md's rule 1 (`unsafe` only in `ffi/` and OS
+//! calls): neither std's Mutex/OnceLock nor parking_lot's can be reset in a
+//! fork child, so these keep their state in words this module owns, behind
+//! safe interfaces; the rest of the core uses them without `unsafe`.
+//!
+//! `Lock`:
 //! A lock held by another thread when the process forks stays held forever
 //! in the child. This one is a single futex word, so the child can simply
 //! set it back to "unlocked" (parking_lot's cannot be reset: unlocking it
@@ -11,6 +20,7 @@
 
 use std::cell::UnsafeCell;
 use std::ffi::c_char;
+use std::mem::MaybeUninit;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 
@@ -164,6 +174,340 @@ fn futex(word: &AtomicU32, op: libc::c_int, value: u32) {
     }
 }
 
+// ---- StaticRef --------------------------------------------------------------
+
+/// An atomic `Option<&'static T>` (a logger's parent, a level's name): it
+/// takes only references that live for ever, so reading one back is safe at
+/// the call site. One load, as a raw `AtomicPtr`.
+pub struct StaticRef<T: 'static> {
+    ptr: AtomicPtr<T>,
+    /// Shares `&'static T` between threads: Send and Sync only if that is.
+    _shares: std::marker::PhantomData<&'static T>,
+}
+
+impl<T: 'static> StaticRef<T> {
+    pub const fn new(value: Option<&'static T>) -> StaticRef<T> {
+        let ptr = match value {
+            Some(r) => r as *const T as *mut T,
+            None => std::ptr::null_mut(),
+        };
+        StaticRef {
+            ptr: AtomicPtr::new(ptr),
+            _shares: std::marker::PhantomData,
+        }
+    }
+
+    #[inline]
+    pub fn get(&self) -> Option<&'static T> {
+        let ptr = self.ptr.load(Ordering::Acquire);
+        // SAFETY: the pointer is null or came from a `&'static T` (`new`, `set`).
+        unsafe { ptr.as_ref() }
+    }
+
+    pub fn set(&self, value: Option<&'static T>) {
+        let ptr = value.map_or(std::ptr::null_mut(), |r| r as *const T as *mut T);
+        self.ptr.store(ptr, Ordering::Release);
+    }
+}
+
+// ---- KeptSlot ---------------------------------------------------------------
+
+/// The current one of the `Arc<T>`s ever set (a handler's formatter), read
+/// with one atomic load: every value set stays alive, kept here, until the
+/// slot is dropped, so a reader never sees a freed one.
+pub struct KeptSlot<T> {
+    /// Null, or the address of a value in `kept`.
+    current: AtomicPtr<T>,
+    kept: Lock<Vec<std::sync::Arc<T>>>,
+}
+
+impl<T> Default for KeptSlot<T> {
+    fn default() -> Self {
+        KeptSlot {
+            current: AtomicPtr::new(std::ptr::null_mut()),
+            kept: Lock::new(Vec::new()),
+        }
+    }
+}
+
+impl<T> KeptSlot<T> {
+    pub fn set(&self, value: Option<std::sync::Arc<T>>) {
+        let mut kept = self.kept.lock();
+        let ptr = match value {
+            Some(v) => {
+                let ptr = std::sync::Arc::as_ptr(&v).cast_mut();
+                if !kept.iter().any(|k| std::sync::Arc::ptr_eq(k, &v)) {
+                    kept.push(v);
+                }
+                ptr
+            }
+            None => std::ptr::null_mut(),
+        };
+        self.current.store(ptr, Ordering::Release);
+    }
+
+    #[inline]
+    pub fn get(&self) -> Option<&T> {
+        let ptr = self.current.load(Ordering::Acquire);
+        // SAFETY: a non-null pointer names a value held in `kept`, which only
+        // grows while `self` lives.
+        unsafe { ptr.as_ref() }
+    }
+
+    pub fn get_arc(&self) -> Option<std::sync::Arc<T>> {
+        let ptr = self.current.load(Ordering::Acquire);
+        self.kept
+            .lock()
+            .iter()
+            .find(|v| std::ptr::eq(std::sync::Arc::as_ptr(v), ptr))
+            .cloned()
+    }
+
+    /// In a fork child: releases the list's lock a vanished thread may hold.
+    pub fn reinit_after_fork(&self) -> bool {
+        self.kept.reinit_after_fork()
+    }
+}
+
+// ---- ForkOnce ---------------------------------------------------------------
+
+/// A one-time set-up (std's `OnceLock`), safe across fork.
+///
+/// With std's cell, a set-up another thread is running when the process
+/// forks stays "running" for ever in the child, whose first use then waits
+/// for a thread that does not exist there (recipe 8's children hung so).
+/// Here a running set-up is marked with the process's fork generation, which
+/// the child handler bumps (`after_fork_in_child`): a mark from an older
+/// generation belongs to a thread of an ancestor process, and the child
+/// takes the set-up over and runs it itself. No list of cells is needed and
+/// the ready path is one acquire load, as with std's cell.
+///
+/// A set-up runs at most once per process to completion. A child may run
+/// one again that its parent was running at the fork (the parent's run is
+/// lost with its thread); the forking thread itself, if it was inside the
+/// set-up, keeps the value of whichever run finishes first.
+pub struct ForkOnce<T> {
+    /// EMPTY, READY, or a busy mark: `generation << 2 | RUNNING` (computing
+    /// the value) or `| WRITING` (storing it).
+    state: AtomicU32,
+    value: UnsafeCell<MaybeUninit<T>>,
+}
+
+const EMPTY: u32 = 0;
+const READY: u32 = 1;
+const RUNNING: u32 = 2;
+const WRITING: u32 = 3;
+const KIND: u32 = 3;
+
+/// This process's fork generation: its number of fork ancestors (mod 2^30)
+/// since the library was loaded.
+static GENERATION: AtomicU32 = AtomicU32::new(0);
+
+/// The busy mark of `kind` for this process's generation.
+fn busy(kind: u32) -> u32 {
+    GENERATION.load(Ordering::Relaxed).wrapping_shl(2) | kind
+}
+
+/// A busy mark set by a thread of an ancestor process: nobody in this process
+/// will finish that set-up.
+fn orphaned(state: u32) -> bool {
+    state & KIND >= RUNNING && state >> 2 != busy(RUNNING) >> 2
+}
+
+/// In a fork child, first thing: every set-up now marked busy was being run
+/// by a thread that the child does not have.
+pub(crate) fn after_fork_in_child() {
+    GENERATION.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Test hook: the next set-up to start sleeps this long (milliseconds)
+/// before running, so a test can fork while it is running.
+static SLOW_NEXT_SET_UP_MS: AtomicU32 = AtomicU32::new(0);
+/// Set while that slow set-up sleeps.
+static SLOW_SET_UP_RUNNING: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Test hook: makes the next one-time set-up (of any `ForkOnce`) that starts
+/// sleep `millis` after it is marked running.
+#[doc(hidden)]
+pub fn slow_next_set_up_for_tests(millis: u32) {
+    SLOW_NEXT_SET_UP_MS.store(millis, Ordering::SeqCst);
+}
+
+/// Test hook: whether the slowed set-up is sleeping now.
+#[doc(hidden)]
+pub fn slow_set_up_running_for_tests() -> bool {
+    SLOW_SET_UP_RUNNING.load(Ordering::SeqCst)
+}
+
+// SAFETY: as std's OnceLock: the value is written once, by the one thread
+// that won the busy mark, and only shared (`&T`) after READY is published.
+unsafe impl<T: Send + Sync> Sync for ForkOnce<T> {}
+// SAFETY: moving the cell moves the value.
+unsafe impl<T: Send> Send for ForkOnce<T> {}
+
+// As std's OnceLock: a panicking set-up leaves the cell empty, never half set.
+impl<T: std::panic::RefUnwindSafe + std::panic::UnwindSafe> std::panic::RefUnwindSafe
+    for ForkOnce<T>
+{
+}
+impl<T: std::panic::UnwindSafe> std::panic::UnwindSafe for ForkOnce<T> {}
+
+impl<T> Default for ForkOnce<T> {
+    fn default() -> Self {
+        ForkOnce::new()
+    }
+}
+
+impl<T> ForkOnce<T> {
+    pub const fn new() -> ForkOnce<T> {
+        ForkOnce {
+            state: AtomicU32::new(EMPTY),
+            value: UnsafeCell::new(MaybeUninit::uninit()),
+        }
+    }
+
+    /// The value, once set.
+    #[inline]
+    pub fn get(&self) -> Option<&T> {
+        if self.state.load(Ordering::Acquire) == READY {
+            // SAFETY: READY is stored (release) after the value was written,
+            // and the value is never written again.
+            Some(unsafe { (*self.value.get()).assume_init_ref() })
+        } else {
+            None
+        }
+    }
+
+    /// The value, running `init` first if no thread of this process has.
+    #[inline]
+    pub fn get_or_init(&self, init: impl FnOnce() -> T) -> &T {
+        match self.get() {
+            Some(value) => value,
+            None => self.initialize(init),
+        }
+    }
+
+    /// Sets the value unless it is set already (then gives `value` back).
+    pub fn set(&self, value: T) -> Result<(), T> {
+        let mut value = Some(value);
+        self.get_or_init(|| value.take().expect("taken once"));
+        match value {
+            None => Ok(()),
+            Some(value) => Err(value),
+        }
+    }
+
+    #[cold]
+    fn initialize(&self, init: impl FnOnce() -> T) -> &T {
+        let mine = loop {
+            let state = self.state.load(Ordering::Acquire);
+            if state == READY {
+                return self.ready();
+            }
+            if state == EMPTY || orphaned(state) {
+                let mark = busy(RUNNING);
+                if self
+                    .state
+                    .compare_exchange(state, mark, Ordering::Acquire, Ordering::Acquire)
+                    .is_ok()
+                {
+                    break mark;
+                }
+                continue;
+            }
+            futex(
+                &self.state,
+                libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
+                state,
+            );
+        };
+        let value = {
+            // A panicking set-up leaves the cell empty for the next caller.
+            let reset = Unmark(&self.state, mine);
+            let ms = SLOW_NEXT_SET_UP_MS.swap(0, Ordering::SeqCst);
+            if ms > 0 {
+                SLOW_SET_UP_RUNNING.store(true, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(u64::from(ms)));
+                SLOW_SET_UP_RUNNING.store(false, Ordering::SeqCst);
+            }
+            let value = init();
+            std::mem::forget(reset);
+            value
+        };
+        self.publish(mine, value)
+    }
+
+    /// Stores `value` if the cell is still marked `mine` (or its mark was
+    /// orphaned, or it was emptied, by a fork or a panic); otherwise drops it
+    /// and returns the value stored by whoever took the set-up over.
+    fn publish(&self, mine: u32, value: T) -> &T {
+        loop {
+            let state = self.state.load(Ordering::Acquire);
+            if state == READY {
+                return self.ready();
+            }
+            if state == mine || state == EMPTY || orphaned(state) {
+                if self
+                    .state
+                    .compare_exchange(state, busy(WRITING), Ordering::Acquire, Ordering::Acquire)
+                    .is_err()
+                {
+                    continue;
+                }
+                // SAFETY: the WRITING mark gives this thread sole access;
+                // nothing reads the value before READY. A value half-written
+                // by an ancestor's vanished thread is overwritten, not dropped.
+                unsafe { (*self.value.get()).write(value) };
+                self.state.store(READY, Ordering::Release);
+                futex(
+                    &self.state,
+                    libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG,
+                    i32::MAX as u32,
+                );
+                return self.ready();
+            }
+            futex(
+                &self.state,
+                libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
+                state,
+            );
+        }
+    }
+
+    fn ready(&self) -> &T {
+        self.get().expect("ready")
+    }
+}
+
+impl<T> Drop for ForkOnce<T> {
+    fn drop(&mut self) {
+        if *self.state.get_mut() == READY {
+            // SAFETY: READY: the value was written, and this is its last use.
+            unsafe { self.value.get_mut().assume_init_drop() };
+        }
+    }
+}
+
+/// Unwind guard of a running set-up: back to EMPTY, waking the waiters.
+struct Unmark<'a>(&'a AtomicU32, u32);
+
+impl Drop for Unmark<'_> {
+    fn drop(&mut self) {
+        if self
+            .0
+            .compare_exchange(self.1, EMPTY, Ordering::Release, Ordering::Relaxed)
+            .is_ok()
+        {
+            futex(
+                self.0,
+                libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG,
+                i32::MAX as u32,
+            );
+        }
+    }
+}
+
 impl<T: Default> Default for Lock<T> {
     fn default() -> Self {
         Lock::new(T::default())
@@ -231,5 +575,74 @@ mod tests {
             }
         });
         assert_eq!(*lock.lock(), 400_000);
+    }
+
+    #[test]
+    fn once_runs_one_set_up_for_all_threads() {
+        let runs = AtomicU32::new(0);
+        let cell = ForkOnce::new();
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    let v = cell.get_or_init(|| {
+                        runs.fetch_add(1, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        String::from("set")
+                    });
+                    assert_eq!(v, "set");
+                });
+            }
+        });
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+        assert_eq!(cell.set(String::from("again")), Err(String::from("again")));
+        let empty = ForkOnce::new();
+        assert_eq!(empty.get(), None);
+        assert_eq!(empty.set(7), Ok(()));
+        assert_eq!(empty.get(), Some(&7));
+    }
+
+    #[test]
+    fn once_left_empty_by_a_panicking_set_up() {
+        let cell: ForkOnce<u32> = ForkOnce::new();
+        let failed = std::panic::catch_unwind(|| *cell.get_or_init(|| panic!("set-up fails")));
+        assert!(failed.is_err());
+        assert_eq!(cell.get(), None);
+        assert_eq!(*cell.get_or_init(|| 5), 5);
+    }
+
+    #[test]
+    fn once_taken_over_from_an_ancestor_process() {
+        // A running mark of an older generation, as a fork child finds the
+        // set-up a vanished parent thread was running: taken over, not waited for.
+        let cell: ForkOnce<u32> = ForkOnce::new();
+        let stale = GENERATION
+            .load(Ordering::Relaxed)
+            .wrapping_sub(1)
+            .wrapping_shl(2);
+        for kind in [RUNNING, WRITING] {
+            let fresh = ForkOnce::new();
+            fresh.state.store(stale | kind, Ordering::SeqCst);
+            assert_eq!(*fresh.get_or_init(|| kind), kind);
+        }
+        // A mark of this generation is waited for (it is set by a live thread).
+        cell.state.store(busy(RUNNING), Ordering::SeqCst);
+        std::thread::scope(|s| {
+            let waiter = s.spawn(|| *cell.get_or_init(|| 1));
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            assert!(!waiter.is_finished());
+            // The "live thread" finishes.
+            cell.publish(busy(RUNNING), 2);
+            assert_eq!(waiter.join().expect("waiter"), 2);
+        });
+    }
+
+    #[test]
+    fn once_drops_its_value() {
+        let value = std::sync::Arc::new(());
+        let cell = ForkOnce::new();
+        cell.get_or_init(|| value.clone());
+        assert_eq!(std::sync::Arc::strong_count(&value), 2);
+        drop(cell);
+        assert_eq!(std::sync::Arc::strong_count(&value), 1);
     }
 }

@@ -9,7 +9,6 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::ffi::{c_char, c_int, c_void};
-use std::sync::OnceLock;
 
 use super::logger::{line_number, logger_ref, sawmill_logger};
 use super::{boundary, check_not_null, lossy_bytes, lossy_str, pointer_call};
@@ -74,7 +73,6 @@ pub unsafe extern "C" fn sawmill_internal_deferred_ring(
         let port: &'static Port = unsafe { &*(port as *const Port) };
         // The TSC's rate is measured by the consumer (tsc_to_ns), never
         // here: its 2 ms would fall on this thread's first logging call.
-        RINGS_MADE.store(true, std::sync::atomic::Ordering::Relaxed);
         Ok(port
             .ring_for_this_thread(owner)
             .map_or(std::ptr::null_mut(), |r| {
@@ -113,19 +111,7 @@ struct Calibration {
     ns_per_tick: f64,
 }
 
-static CALIBRATION: OnceLock<Calibration> = OnceLock::new();
-
-/// Set once a thread got a ring: from then on a listener may calibrate.
-static RINGS_MADE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Before a fork: a listener calibrating at the fork would leave the
-/// calibration "running" forever in the child, whose own listener would then
-/// wait for it; so the forking thread finishes it first (once, 2 ms).
-pub(crate) fn settle_before_fork() {
-    if RINGS_MADE.load(std::sync::atomic::Ordering::Relaxed) {
-        calibrate();
-    }
-}
+static CALIBRATION: crate::sync::ForkOnce<Calibration> = crate::sync::ForkOnce::new();
 
 fn realtime_ns() -> i64 {
     let mut ts = libc::timespec {

@@ -16,7 +16,6 @@ pub use time::MAX_DATEFMT_LEN;
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
 
 use crate::record::{AttrRef, Field, Record, Value};
 use spec::{Key, Piece};
@@ -229,7 +228,7 @@ impl Formatter {
 
     /// Python's `logging._defaultFormatter` (`%(message)s`).
     pub fn default_formatter() -> &'static Formatter {
-        static DEFAULT: OnceLock<Formatter> = OnceLock::new();
+        static DEFAULT: crate::sync::ForkOnce<Formatter> = crate::sync::ForkOnce::new();
         DEFAULT.get_or_init(Formatter::default_formatter_uncached)
     }
 

@@ -4,7 +4,6 @@
 
 use std::ffi::CString;
 use std::fmt::Write;
-use std::sync::Once;
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -40,8 +39,7 @@ struct CachedSecond {
     start: f64,
     end: f64,
     utc: bool,
-    len: u8,
-    bytes: [u8; CACHED_LEN],
+    text: arrayvec::ArrayString<CACHED_LEN>,
 }
 
 const SLOTS: usize = 4;
@@ -54,7 +52,7 @@ struct ThreadDates {
 thread_local! {
     static DATES: RefCell<ThreadDates> = const {
         RefCell::new(ThreadDates {
-            slots: [CachedSecond { formatter: 0, start: 0.0, end: 0.0, utc: false, len: 0, bytes: [0; CACHED_LEN] }; SLOTS],
+            slots: [CachedSecond { formatter: 0, start: 0.0, end: 0.0, utc: false, text: arrayvec::ArrayString::new_const() }; SLOTS],
             next: 0,
         })
     };
@@ -79,9 +77,9 @@ extern "C" {
 }
 
 fn init_time_zone() {
-    static TZSET: Once = Once::new();
+    static TZSET: crate::sync::ForkOnce<()> = crate::sync::ForkOnce::new();
     // SAFETY: tzset has no preconditions; once, before any localtime_r here.
-    TZSET.call_once(|| unsafe { tzset() });
+    TZSET.get_or_init(|| unsafe { tzset() });
 }
 
 /// Broken-down time of `created`, in UTC (`%Z` prints `GMT`, as CPython's
@@ -175,10 +173,7 @@ impl DateCache {
             if let Some(slot) = dates.slots.iter().find(|s| {
                 s.formatter == self.id && s.utc == utc && created >= s.start && created < s.end
             }) {
-                // SAFETY: only valid UTF-8 is ever cached (checked below).
-                let _ = out.write_str(unsafe {
-                    std::str::from_utf8_unchecked(&slot.bytes[..usize::from(slot.len)])
-                });
+                let _ = out.write_str(&slot.text);
                 return Some(());
             }
             // Past 2^53 an assigned int `created` may not be the f64 the
@@ -194,6 +189,7 @@ impl DateCache {
             // strftime writes the locale's encoding: cache only valid UTF-8.
             let text = std::str::from_utf8(&bytes[..len]).ok()?;
             let _ = out.write_str(text);
+            let text = arrayvec::ArrayString::from(text).ok()?;
             let index = match dates.slots.iter().position(|s| s.formatter == self.id) {
                 Some(i) => i,
                 None => {
@@ -206,8 +202,7 @@ impl DateCache {
                 start: second as f64,
                 end: second.saturating_add(1) as f64,
                 utc,
-                len: len as u8,
-                bytes,
+                text,
             };
             Some(())
         });
@@ -250,21 +245,14 @@ impl DateCache {
 
     fn write_msecs(&self, record: &Record<'_>, out: &mut impl Write) -> Result<(), FormatError> {
         if self.append_msecs {
-            // As floats: NaN takes the odd path too (`as` would make it 0).
-            if !(0.0..1000.0).contains(&record.msecs) {
-                return write_odd_msecs(record, out);
-            }
-            let ms = record.msecs as i64;
             // `,%03d` of the truncated milliseconds, without the fmt machinery.
-            let ms = ms as u16;
-            let digits = [
-                b',',
-                b'0' + (ms / 100) as u8,
-                b'0' + (ms / 10 % 10) as u8,
-                b'0' + (ms % 10) as u8,
-            ];
-            // SAFETY: a comma and three ASCII digits.
-            let _ = out.write_str(unsafe { std::str::from_utf8_unchecked(&digits) });
+            let mut buf = [0; 4];
+            match crate::unchecked::comma_msecs(record.msecs, &mut buf) {
+                Some(text) => {
+                    let _ = out.write_str(text);
+                }
+                None => return write_odd_msecs(record, out),
+            }
         }
         Ok(())
     }

@@ -37,7 +37,6 @@ use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
 use crate::sync::Lock;
-use std::sync::atomic::AtomicPtr;
 
 use crate::filter::{Filter, FilterList};
 use crate::format::Formatter;
@@ -230,47 +229,9 @@ impl ErrorLedger {
     }
 }
 
-/// The handler's formatter, read with one atomic load per record. Every
-/// formatter ever set stays alive until the handler is dropped, so a reader
-/// never sees a freed one; a handler's formatter is set a handful of times.
-#[derive(Default)]
-struct FormatterSlot {
-    current: AtomicPtr<Formatter>,
-    kept: Lock<Vec<Arc<Formatter>>>,
-}
-
-impl FormatterSlot {
-    fn set(&self, formatter: Option<Arc<Formatter>>) {
-        let mut kept = self.kept.lock();
-        let ptr = match formatter {
-            Some(f) => {
-                let ptr = Arc::as_ptr(&f) as *mut Formatter;
-                if !kept.iter().any(|k| Arc::ptr_eq(k, &f)) {
-                    kept.push(f);
-                }
-                ptr
-            }
-            None => std::ptr::null_mut(),
-        };
-        self.current.store(ptr, Ordering::Release);
-    }
-
-    fn get(&self) -> Option<&Formatter> {
-        let ptr = self.current.load(Ordering::Acquire);
-        // SAFETY: a non-null pointer names a formatter held in `kept`, which
-        // only grows while `self` lives.
-        unsafe { ptr.as_ref() }
-    }
-
-    fn get_arc(&self) -> Option<Arc<Formatter>> {
-        let ptr = self.current.load(Ordering::Acquire);
-        self.kept
-            .lock()
-            .iter()
-            .find(|f| std::ptr::eq(Arc::as_ptr(f), ptr))
-            .cloned()
-    }
-}
+/// The handler's formatter, read with one atomic load per record (see
+/// `KeptSlot`); a handler's formatter is set a handful of times.
+type FormatterSlot = crate::sync::KeptSlot<Formatter>;
 
 /// Level, filters, formatter, name and error policy: what every handler shares.
 pub struct HandlerCore {
@@ -569,7 +530,7 @@ impl Drop for Handler {
 /// Called with each new handler that hands records to other handlers
 /// (memory, queue): the C layer gives it a delivery guard that marks the
 /// delivering thread in its wait-for graph of handler locks.
-static DELIVERY_HOOK: std::sync::OnceLock<fn(&Arc<Handler>)> = std::sync::OnceLock::new();
+static DELIVERY_HOOK: crate::sync::ForkOnce<fn(&Arc<Handler>)> = crate::sync::ForkOnce::new();
 
 /// Sets the hook (once; later calls are ignored).
 pub fn set_delivery_hook(hook: fn(&Arc<Handler>)) {
@@ -596,7 +557,7 @@ pub(crate) fn reset_locks_after_fork() {
     for handler in live_handlers() {
         let interrupted = handler.sink.reinit_after_fork();
         handler.core.name.reinit_after_fork();
-        handler.core.formatter.kept.reinit_after_fork();
+        handler.core.formatter.reinit_after_fork();
         handler.sink.lock().after_fork(interrupted);
     }
 }

@@ -35,7 +35,7 @@ use std::borrow::Cow;
 use std::io;
 use std::ops::Range;
 use std::sync::atomic::{fence, AtomicBool, AtomicI32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
@@ -310,7 +310,7 @@ pub(crate) struct Shared {
     sync_level: AtomicI32,
     dropped: Arc<AtomicU64>,
     /// Set once, by the C layer (see `handler::set_delivery_hook`).
-    guard: OnceLock<DeliveryGuard>,
+    guard: crate::sync::ForkOnce<DeliveryGuard>,
     closed: AtomicBool,
     /// The C printf macros' per-thread rings (see `rings`).
     port: &'static Port,
@@ -754,7 +754,7 @@ impl QueueSink {
                 timeout: options.timeout,
                 sync_level: AtomicI32::new(sync_level),
                 dropped: Arc::default(),
-                guard: OnceLock::new(),
+                guard: crate::sync::ForkOnce::new(),
                 closed: AtomicBool::new(false),
                 port: Port::new(maxsize, sync_level),
             }),

@@ -15,12 +15,13 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::{Arc, Mutex, Weak};
 
 use arc_swap::ArcSwap;
 
 use super::{Packed, Shared};
 use crate::handler::CacheLine;
+use crate::sync::ForkOnce;
 
 /// Padding to the end of the ring.
 const KIND_PAD: u64 = 0;
@@ -257,7 +258,7 @@ pub struct Port {
     pub sleeping: AtomicU32,
     rings: ArcSwap<Vec<&'static ThreadRing>>,
     register: Mutex<()>,
-    shared: OnceLock<Weak<Shared>>,
+    shared: ForkOnce<Weak<Shared>>,
     /// Records that took the deferred path.
     pub(crate) deferred: CacheLine<AtomicU64>,
     ring_words: AtomicUsize,
@@ -299,7 +300,7 @@ impl Port {
             sleeping: AtomicU32::new(0),
             rings: ArcSwap::from_pointee(Vec::new()),
             register: Mutex::new(()),
-            shared: OnceLock::new(),
+            shared: ForkOnce::new(),
             deferred: CacheLine(AtomicU64::new(0)),
             ring_words: AtomicUsize::new(ring_words(maxsize)),
         }));
@@ -488,7 +489,7 @@ pub struct Decoded {
 /// Turns an entry's words into a record's fields and its message text.
 pub type DeferredDecoder = fn(&[u64], &mut String) -> Option<Decoded>;
 
-static DECODER: OnceLock<DeferredDecoder> = OnceLock::new();
+static DECODER: ForkOnce<DeferredDecoder> = ForkOnce::new();
 
 /// Set once, by the C layer, which alone knows the entries' layout.
 pub fn set_deferred_decoder(decoder: DeferredDecoder) {
