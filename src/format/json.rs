@@ -375,21 +375,14 @@ fn write_int(out: &mut String, value: i128) {
     let mut digits = [0u8; 40];
     let mut at = digits.len();
     let mut rest = value.unsigned_abs();
-    // 128-bit division is a library call: digits above 64 bits first.
+    // 128-bit division is a library call: the low digits of a value above
+    // 64 bits one by one, the rest (the leading digits) two at a time.
     while rest > u128::from(u64::MAX) {
         at -= 1;
         digits[at] = b'0' + (rest % 10) as u8;
         rest /= 10;
     }
-    let mut low = rest as u64;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (low % 10) as u8;
-        low /= 10;
-        if low == 0 {
-            break;
-        }
-    }
+    at = super::render::write_u64_digits(&mut digits[..at], rest as u64);
     if value < 0 {
         at -= 1;
         digits[at] = b'-';
@@ -461,6 +454,33 @@ fn write_escaped(out: &mut String, text: &str, ensure_ascii: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ints_are_written_exactly() {
+        // Every power of ten and its neighbours across i128, both signs,
+        // the extremes, and the 64-bit boundary (two digits per division
+        // below it, one above), against the standard library's digits.
+        let mut values = vec![0i128, i128::MAX, i128::MIN, i128::MIN + 1];
+        let mut p: i128 = 1;
+        while let Some(next) = p.checked_mul(10) {
+            for v in [p - 1, p, p + 1, next - 1] {
+                values.extend([v, -v]);
+            }
+            p = next;
+        }
+        for v in [
+            u64::MAX as i128,
+            u64::MAX as i128 + 1,
+            u64::MAX as i128 * 10 + 7,
+        ] {
+            values.extend([v, -v]);
+        }
+        for v in values {
+            let mut out = String::new();
+            write_int(&mut out, v);
+            assert_eq!(out, v.to_string());
+        }
+    }
 
     #[test]
     fn the_word_check_misses_no_byte_that_needs_escaping() {
