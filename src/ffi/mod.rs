@@ -204,6 +204,50 @@ pub(crate) unsafe fn required_str<'a>(ptr: *const c_char, what: &str) -> FfiResu
     })
 }
 
+/// `required_str` for short strings (the keys of a call's extras): one pass
+/// that finds the end and collects the bytes' high bits, instead of a call
+/// to strlen and a second pass for the ASCII check; the UTF-8 check only for
+/// non-ASCII text. (Byte by byte: reading whole words could read past the
+/// NUL, outside the caller's string.)
+#[inline]
+pub(crate) unsafe fn required_short_str<'a>(ptr: *const c_char, what: &str) -> FfiResult<&'a str> {
+    if ptr.is_null() {
+        return Err(FfiError::null(what));
+    }
+    let start = ptr.cast::<u8>();
+    let mut len = 0;
+    let mut seen = 0u8;
+    loop {
+        // SAFETY: the caller passes a NUL-terminated string; every byte up
+        // to and including the NUL is read once.
+        let b = unsafe { *start.add(len) };
+        if b == 0 {
+            break;
+        }
+        seen |= b;
+        len += 1;
+    }
+    // SAFETY: the `len` bytes before the NUL, read above.
+    let bytes = unsafe { std::slice::from_raw_parts(start, len) };
+    if seen < 0x80 {
+        // SAFETY: ASCII is UTF-8.
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
+    non_ascii_str(bytes, what)
+}
+
+/// The UTF-8 check of `required_short_str`'s non-ASCII text (out of line).
+#[cold]
+#[inline(never)]
+fn non_ascii_str<'a>(bytes: &'a [u8], what: &str) -> FfiResult<&'a str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        FfiError::new(
+            sawmill_status::SAWMILL_ERR_INVALID_UTF8,
+            format!("{what} is not valid UTF-8 ({e})"),
+        )
+    })
+}
+
 /// An optional string argument: NULL is `None`, invalid UTF-8 an error.
 pub(crate) unsafe fn optional_str<'a>(
     ptr: *const c_char,

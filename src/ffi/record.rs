@@ -421,7 +421,7 @@ pub(crate) unsafe fn extras_from_c<'a>(
     let mut out: Vec<(Cow<str>, Value)> = Vec::with_capacity(n);
     for entry in entries {
         // SAFETY: C contract: NUL-terminated key.
-        let key = unsafe { required_str(entry.key, "extra key") }?;
+        let key = unsafe { super::required_short_str(entry.key, "extra key") }?;
         if Field::from_name(key).is_some() {
             let mut quoted = String::new();
             crate::format::write_str_repr(&mut quoted, key, false);

@@ -80,6 +80,9 @@ pub(super) struct JsonLayout {
     /// Per field: `, ` then its key as written (quoted and escaped) and
     /// `: `; the first key printed skips the `, `.
     keys: Vec<String>,
+    /// Per field: its `name_bit`; and all of them or-ed.
+    field_bits: Vec<u64>,
+    field_mask: u64,
     uses_time: bool,
 }
 
@@ -96,10 +99,14 @@ impl JsonLayout {
                 key
             })
             .collect();
+        let field_bits: Vec<u64> = options.fields.iter().map(|f| name_bit(f)).collect();
+        let field_mask = field_bits.iter().fold(0, |mask, bit| mask | bit);
         Ok(JsonLayout {
             options,
             standard,
             keys,
+            field_bits,
+            field_mask,
             uses_time,
         })
     }
@@ -145,13 +152,16 @@ impl JsonLayout {
             out.push_str(if *first { &key[2..] } else { key });
             *first = false;
         };
+        // Which names the extras may have (see `name_bit`): a field, or an
+        // extra, whose bit no other name sets is compared with nothing.
+        let extra_mask = (record.extras.iter()).fold(0, |mask, (k, _)| mask | name_bit(k));
         let fields = self.options.fields.iter().zip(&self.standard);
-        for ((name, field), key) in fields.zip(&self.keys) {
+        for (((name, field), key), bit) in fields.zip(&self.keys).zip(&self.field_bits) {
             // An extra named like the field is what Python's record holds
             // (asctime and message are set by format itself).
             let extra = match field {
                 Some(Field::Asctime | Field::Message) => None,
-                _ if record.extras.is_empty() => None,
+                _ if extra_mask & bit == 0 => None,
                 // (`same_str`: length and first byte before a memcmp call.)
                 _ => (record.extras.iter())
                     .find(|(k, _)| same_str(k, name))
@@ -187,11 +197,17 @@ impl JsonLayout {
             }
         }
         if self.options.extras {
+            let mut seen = 0;
             for (i, (name, value)) in record.extras.iter().enumerate() {
                 // A key set twice is printed once (its first value, which
                 // `Record::extra` finds), as a dict holds it.
-                if self.options.fields.iter().any(|f| same_str(f, name))
-                    || record.extras[..i].iter().any(|(k, _)| same_str(k, name))
+                let bit = name_bit(name);
+                let earlier = seen;
+                seen |= bit;
+                if (self.field_mask & bit != 0
+                    && self.options.fields.iter().any(|f| same_str(f, name)))
+                    || (earlier & bit != 0
+                        && record.extras[..i].iter().any(|(k, _)| same_str(k, name)))
                 {
                     continue;
                 }
@@ -310,6 +326,16 @@ const CLASS: [u8; 256] = {
     }
     table
 };
+
+/// One of 64 bits for a name, from its length and first byte: names with
+/// different bits differ, so a search for a name among others runs only
+/// when its bit is among theirs (field and extra names mostly differ in
+/// length or first letter).
+#[inline]
+fn name_bit(name: &str) -> u64 {
+    let first = name.as_bytes().first().map_or(0, |b| usize::from(*b));
+    1 << ((first + name.len() * 5) & 63)
+}
 
 /// `a == b`, the first bytes compared before the library's memcmp (keys
 /// of equal length are common, equal keys rare).
