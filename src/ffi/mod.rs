@@ -14,7 +14,7 @@
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)]
 
-mod adapter;
+pub(crate) mod adapter;
 mod color;
 mod command;
 mod config;
@@ -129,6 +129,7 @@ pub(crate) fn install() {
 pub(crate) fn reset_locks_after_fork() {
     record::reset_locks_after_fork();
     handler::reset_locks_after_fork();
+    adapter::reset_locks_after_fork();
     LEVEL_TEXTS.reinit_after_fork();
 }
 
