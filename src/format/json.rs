@@ -172,8 +172,21 @@ impl JsonLayout {
                 self.write_extra(out, value);
                 continue;
             }
+            // The usual text fields straight to their string (no AttrRef
+            // round trip).
+            let text = match field {
+                Some(Field::Asctime) => Some(asctime.as_str()),
+                Some(Field::Levelname) => Some(&*record.levelname),
+                Some(Field::Name) => Some(&*record.name),
+                Some(Field::Message | Field::Msg) => Some(&*record.message),
+                _ => None,
+            };
+            if let Some(text) = text {
+                put_key(out, &mut first, key);
+                self.write_str(out, text);
+                continue;
+            }
             let value = match field {
-                Some(Field::Asctime) => Some(AttrRef::Str(asctime.as_str())),
                 Some(f) => Some(record.field(*f)),
                 None => formatter.default_value(name),
             };
