@@ -419,9 +419,12 @@ pub(crate) fn keep_spare_extras(mut extras: Vec<(Cow<'_, str>, Value<'_>)>) {
     }
     extras.clear();
     // The empty vector under the 'static lifetime: collected in place (the
-    // same element layout), so the allocation is kept.
-    let spare: Vec<(Cow<'static, str>, Value<'static>)> =
-        extras.into_iter().filter_map(|_| None).collect();
+    // same element layout), so the allocation is kept (the map runs on no
+    // element).
+    let spare: Vec<(Cow<'static, str>, Value<'static>)> = extras
+        .into_iter()
+        .map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned()))
+        .collect();
     let _ = SPARE_EXTRAS.try_with(|slot| slot.set(spare));
 }
 
