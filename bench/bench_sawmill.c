@@ -1,5 +1,5 @@
 /* sawmill's side of the benchmarks. Workloads: buffered, write_through,
- * threads, format_only, disabled, hierarchy. */
+ * threads, format_only, disabled, adapter_disabled, hierarchy. */
 #include <pthread.h>
 #include <string.h>
 
@@ -60,6 +60,19 @@ int main(int argc, char **argv) {
     sawmill_logger_set_level(logger, SAWMILL_LEVEL_INFO);
     sawmill_logger_set_propagate(logger, false);
 
+    if (strcmp(workload, "adapter_disabled") == 0) {
+        /* SAWMILL_ADAPTER_DEBUG at INFO: the adapter's inline level read. */
+        sawmill_adapter *volatile opaque = sawmill_adapter_new(logger, NULL, 0, NULL, NULL, NULL);
+        h = sawmill_null_handler_new();
+        sawmill_logger_add_handler(logger, h);
+        start = bench_now();
+        for (i = 0; i < records; i++) {
+            SAWMILL_ADAPTER_DEBUG(opaque, BENCH_MESSAGE, (int)i);
+        }
+        bench_report(bench_now() - start);
+        sawmill_adapter_release(opaque);
+        return 0;
+    }
     if (strcmp(workload, "disabled") == 0) {
         sawmill_logger *volatile opaque = logger;
         h = sawmill_null_handler_new();

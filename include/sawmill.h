@@ -1909,14 +1909,21 @@ static inline long long sawmill_logger_threshold_(const sawmill_logger *l) {
 #define SAWMILL_ERROR(l, ...) SAWMILL_LOG((l), SAWMILL_LEVEL_ERROR, __VA_ARGS__)
 #define SAWMILL_CRITICAL(l, ...) SAWMILL_LOG((l), SAWMILL_LEVEL_CRITICAL, __VA_ARGS__)
 
-/* Not API: an adapter's first field is its logger (read without a call). */
-static inline sawmill_logger *sawmill_adapter_logger_(const sawmill_adapter *a) {
-    return *(sawmill_logger *const *)(const void *)a;
+/* Not API: the first field of every adapter is a copy of its logger's
+ * threshold (see sawmill_logger_threshold_), kept equal to it by the
+ * library, so SAWMILL_ADAPTER_LOG's check is the same one load as
+ * SAWMILL_LOG's. */
+static inline long long sawmill_adapter_threshold_(const sawmill_adapter *a) {
+#if defined(__GNUC__)
+    return __atomic_load_n((const long long *)(const void *)a, __ATOMIC_RELAXED);
+#else
+    return *(const volatile long long *)(const void *)a;
+#endif
 }
 
 /* SAWMILL_ADAPTER_LOG(adapter, level, fmt, ...): SAWMILL_LOG through an
  * adapter; the same inline level check (a NULL adapter logs nothing). */
-#define SAWMILL_ADAPTER_LOG(a, level, ...)                                                   do {                                                                                     sawmill_adapter *sawmill_adapter_ = (a);                                             int sawmill_alevel_ = (level);                                                       if (sawmill_adapter_ != NULL &&                                                      (long long)sawmill_alevel_ >=                                                    sawmill_logger_threshold_(sawmill_adapter_logger_(sawmill_adapter_))) {      (void)sawmill_adapter_logf(sawmill_adapter_, sawmill_alevel_, __FILE__, __LINE__, __func__, __VA_ARGS__);                               }                                                                                    } while (0)
+#define SAWMILL_ADAPTER_LOG(a, level, ...)                                                   do {                                                                                     sawmill_adapter *sawmill_adapter_ = (a);                                             int sawmill_alevel_ = (level);                                                       if (sawmill_adapter_ != NULL &&                                                      (long long)sawmill_alevel_ >=                                                    sawmill_adapter_threshold_(sawmill_adapter_)) {                              (void)sawmill_adapter_logf(sawmill_adapter_, sawmill_alevel_, __FILE__, __LINE__, __func__, __VA_ARGS__);                               }                                                                                    } while (0)
 #define SAWMILL_ADAPTER_DEBUG(a, ...) SAWMILL_ADAPTER_LOG((a), SAWMILL_LEVEL_DEBUG, __VA_ARGS__)
 #define SAWMILL_ADAPTER_INFO(a, ...) SAWMILL_ADAPTER_LOG((a), SAWMILL_LEVEL_INFO, __VA_ARGS__)
 #define SAWMILL_ADAPTER_WARNING(a, ...) SAWMILL_ADAPTER_LOG((a), SAWMILL_LEVEL_WARNING, __VA_ARGS__)

@@ -8,6 +8,7 @@
 //! level costs what the logger's check costs: nothing is built.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use crate::logger::Logger;
 use crate::record::{Record, Value};
@@ -16,11 +17,16 @@ use crate::record::{Record, Value};
 /// the logger's filters see it.
 pub type Process = Box<dyn Fn(&mut Record<'_>) + Send + Sync>;
 
-/// `repr(C)` with the logger first: the C header's SAWMILL_ADAPTER_LOG reads
-/// it without a call (so a disabled adapter call costs what SAWMILL_LOG's
-/// does). Keep `logger` the first field.
+/// `repr(C)` with a copy of the logger's threshold first: the C header's
+/// SAWMILL_ADAPTER_LOG reads it at offset 0 of a `sawmill_adapter *`, as
+/// SAWMILL_LOG reads a logger's, so a disabled adapter call costs what a
+/// disabled logger call costs (one load, not two). Keep it the first field.
 #[repr(C)]
 pub struct Adapter {
+    /// The logger's threshold as last copied by `refresh_threshold`: the C
+    /// handles' registry (`ffi::adapter`) copies it again whenever loggers'
+    /// thresholds change, so a logger does not know its adapters.
+    threshold: AtomicI64,
     logger: &'static Logger,
     extras: Vec<(String, Value<'static>)>,
     process: Option<Process>,
@@ -33,10 +39,17 @@ impl Adapter {
         process: Option<Process>,
     ) -> Adapter {
         Adapter {
+            threshold: AtomicI64::new(logger.threshold()),
             logger,
             extras,
             process,
         }
+    }
+
+    /// Copies the logger's threshold (see the field).
+    pub(crate) fn refresh_threshold(&self) {
+        self.threshold
+            .store(self.logger.threshold(), Ordering::Relaxed);
     }
 
     pub fn logger(&self) -> &'static Logger {
@@ -83,6 +96,14 @@ impl Adapter {
             process(&mut record);
         }
         self.logger.handle(&mut record);
+    }
+}
+
+const _: () = assert!(std::mem::offset_of!(Adapter, threshold) == 0);
+
+impl Drop for Adapter {
+    fn drop(&mut self) {
+        crate::ffi::adapter::forget(self);
     }
 }
 

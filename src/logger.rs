@@ -185,13 +185,26 @@ impl Logger {
         level::NOTSET
     }
 
+    /// Recomputes the threshold, and the copies the C adapter handles of
+    /// this logger keep.
     pub(crate) fn refresh_threshold(&self) {
+        self.store_threshold();
+        crate::ffi::adapter::refresh_thresholds(Some(self));
+    }
+
+    /// The threshold alone (for callers refreshing every adapter after).
+    pub(crate) fn store_threshold(&self) {
         let threshold = if self.disabled.load(Ordering::Relaxed) {
             NOTHING_ENABLED
         } else {
             i64::from(self.effective_level()).max(i64::from(level::disabled_at_or_below()) + 1)
         };
         self.threshold.store(threshold, Ordering::Relaxed);
+    }
+
+    /// The lowest level this logger emits (see the field).
+    pub(crate) fn threshold(&self) -> i64 {
+        self.threshold.load(Ordering::Relaxed)
     }
 
     /// Python's `isEnabledFor`: one atomic load.

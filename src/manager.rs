@@ -116,8 +116,9 @@ pub fn all_loggers() -> Vec<&'static Logger> {
 pub fn refresh_effective_levels() {
     let reg = registry().lock();
     for logger in &reg.all {
-        logger.refresh_threshold();
+        logger.store_threshold();
     }
+    crate::ffi::adapter::refresh_thresholds(None);
 }
 
 /// Python's `lastResort`: stderr, WARNING, `%(message)s`, used when a record

@@ -310,3 +310,28 @@ fn separators_when_leading_fields_are_absent() {
         r#"{"user": "u", "n": -12}"#
     );
 }
+
+/// Names that share `name_bit` (length and first letter: "ab", "ac"), a
+/// key given twice (printed once, first value) and an extra chosen as a
+/// field (printed in the field's place): the line equals CPython's
+/// json.dumps of the dict the record's `__dict__` would give.
+#[test]
+fn extras_named_alike_and_chosen_as_fields() {
+    let json = JsonOptions {
+        fields: ["levelname", "user", "message"].map(str::to_owned).to_vec(),
+        ..JsonOptions::default()
+    };
+    let formatter = Formatter::json(FormatterOptions::default(), json).expect("formatter");
+    let mut record = Record::at(1.5, "app", 20, None, 1, None, Cow::Borrowed("hi"));
+    record.set_extra("ab".to_owned(), Value::Int(2));
+    record.set_extra("user".to_owned(), Value::Int(1));
+    record.set_extra("ac".to_owned(), Value::Int(3));
+    record.extras.push((Cow::Borrowed("ab"), Value::Int(4)));
+    record.set_extra("x".to_owned(), Value::Str(Cow::Borrowed("y")));
+    let line = formatter.format_to_string(&record).expect("formats");
+    let script = "import json, sys\n\
+        d = {'levelname': 'INFO', 'user': 1, 'message': 'hi', 'ab': 2, 'ac': 3, 'x': 'y'}\n\
+        sys.stdout.write(json.dumps(d))";
+    let out = common::python_with_stdin(&["-c", script], Vec::new());
+    assert_eq!(line, String::from_utf8_lossy(&out));
+}

@@ -452,6 +452,7 @@ pub unsafe extern "C" fn sawmill_log_ex(
             record.stack_info = stack_info;
             record.extras = extras;
             logger.handle(&mut record);
+            super::record::keep_spare_extras(std::mem::take(&mut record.extras));
         });
         Ok(())
     })

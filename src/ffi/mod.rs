@@ -14,7 +14,7 @@
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)]
 
-mod adapter;
+pub(crate) mod adapter;
 mod color;
 mod command;
 mod config;
@@ -129,6 +129,7 @@ pub(crate) fn install() {
 pub(crate) fn reset_locks_after_fork() {
     record::reset_locks_after_fork();
     handler::reset_locks_after_fork();
+    adapter::reset_locks_after_fork();
     LEVEL_TEXTS.reinit_after_fork();
 }
 
@@ -196,6 +197,50 @@ pub(crate) unsafe fn required_str<'a>(ptr: *const c_char, what: &str) -> FfiResu
         // SAFETY: ASCII is UTF-8 (the common case, checked a word at a time).
         return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
     }
+    std::str::from_utf8(bytes).map_err(|e| {
+        FfiError::new(
+            sawmill_status::SAWMILL_ERR_INVALID_UTF8,
+            format!("{what} is not valid UTF-8 ({e})"),
+        )
+    })
+}
+
+/// `required_str` for short strings (the keys of a call's extras): one pass
+/// that finds the end and collects the bytes' high bits, instead of a call
+/// to strlen and a second pass for the ASCII check; the UTF-8 check only for
+/// non-ASCII text. (Byte by byte: reading whole words could read past the
+/// NUL, outside the caller's string.)
+#[inline]
+pub(crate) unsafe fn required_short_str<'a>(ptr: *const c_char, what: &str) -> FfiResult<&'a str> {
+    if ptr.is_null() {
+        return Err(FfiError::null(what));
+    }
+    let start = ptr.cast::<u8>();
+    let mut len = 0;
+    let mut seen = 0u8;
+    loop {
+        // SAFETY: the caller passes a NUL-terminated string; every byte up
+        // to and including the NUL is read once.
+        let b = unsafe { *start.add(len) };
+        if b == 0 {
+            break;
+        }
+        seen |= b;
+        len += 1;
+    }
+    // SAFETY: the `len` bytes before the NUL, read above.
+    let bytes = unsafe { std::slice::from_raw_parts(start, len) };
+    if seen < 0x80 {
+        // SAFETY: ASCII is UTF-8.
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
+    non_ascii_str(bytes, what)
+}
+
+/// The UTF-8 check of `required_short_str`'s non-ASCII text (out of line).
+#[cold]
+#[inline(never)]
+fn non_ascii_str<'a>(bytes: &'a [u8], what: &str) -> FfiResult<&'a str> {
     std::str::from_utf8(bytes).map_err(|e| {
         FfiError::new(
             sawmill_status::SAWMILL_ERR_INVALID_UTF8,

@@ -5,7 +5,7 @@
 //! text the callback asked for, all freed when the callback returns.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ffi::{c_char, c_int, CStr, CString};
 
@@ -404,6 +404,30 @@ pub struct sawmill_extra {
     pub bool_value: bool,
 }
 
+thread_local! {
+    /// An emptied extras vector the thread's next `extras_from_c` reuses
+    /// (`keep_spare_extras`): no malloc and free per record with extras.
+    static SPARE_EXTRAS: Cell<Vec<(Cow<'static, str>, Value<'static>)>> =
+        const { Cell::new(Vec::new()) };
+}
+
+/// Gives a record's extras vector back for the thread's next call (its
+/// allocation only; a large one is freed).
+pub(crate) fn keep_spare_extras(mut extras: Vec<(Cow<'_, str>, Value<'_>)>) {
+    if extras.capacity() == 0 || extras.capacity() > 64 {
+        return;
+    }
+    extras.clear();
+    // The empty vector under the 'static lifetime: collected in place (the
+    // same element layout), so the allocation is kept (the map runs on no
+    // element).
+    let spare: Vec<(Cow<'static, str>, Value<'static>)> = extras
+        .into_iter()
+        .map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned()))
+        .collect();
+    let _ = SPARE_EXTRAS.try_with(|slot| slot.set(spare));
+}
+
 /// Reads C extras. Like Python's makeRecord, a key naming a LogRecord
 /// attribute (`args` and `exc_info` included) or `message`/`asctime` is
 /// refused with its words: "Attempt to overwrite 'args' in LogRecord".
@@ -418,10 +442,11 @@ pub(crate) unsafe fn extras_from_c<'a>(
     }
     // SAFETY: C contract: `extras` points at `n` entries.
     let entries = unsafe { std::slice::from_raw_parts(extras, n) };
-    let mut out: Vec<(Cow<str>, Value)> = Vec::with_capacity(n);
+    let mut out: Vec<(Cow<str>, Value)> = SPARE_EXTRAS.try_with(Cell::take).unwrap_or_default();
+    out.reserve(n);
     for entry in entries {
         // SAFETY: C contract: NUL-terminated key.
-        let key = unsafe { required_str(entry.key, "extra key") }?;
+        let key = unsafe { super::required_short_str(entry.key, "extra key") }?;
         if Field::from_name(key).is_some() {
             let mut quoted = String::new();
             crate::format::write_str_repr(&mut quoted, key, false);

@@ -269,7 +269,7 @@ sawmill_status sawmill_shim_adapter_vlogf(sawmill_adapter *a, int level, const c
         /* sawmill_adapter_log reports which argument was NULL. */
         return sawmill_adapter_log(a, level, file, line, func, fmt);
     }
-    if ((long long)level < sawmill_logger_threshold_(sawmill_adapter_logger_(a))) {
+    if ((long long)level < sawmill_adapter_threshold_(a)) {
         return SAWMILL_OK;
     }
     va_copy(fast, ap);

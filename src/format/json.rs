@@ -80,6 +80,9 @@ pub(super) struct JsonLayout {
     /// Per field: `, ` then its key as written (quoted and escaped) and
     /// `: `; the first key printed skips the `, `.
     keys: Vec<String>,
+    /// Per field: its `name_bit`; and all of them or-ed.
+    field_bits: Vec<u64>,
+    field_mask: u64,
     uses_time: bool,
 }
 
@@ -96,10 +99,14 @@ impl JsonLayout {
                 key
             })
             .collect();
+        let field_bits: Vec<u64> = options.fields.iter().map(|f| name_bit(f)).collect();
+        let field_mask = field_bits.iter().fold(0, |mask, bit| mask | bit);
         Ok(JsonLayout {
             options,
             standard,
             keys,
+            field_bits,
+            field_mask,
             uses_time,
         })
     }
@@ -145,13 +152,16 @@ impl JsonLayout {
             out.push_str(if *first { &key[2..] } else { key });
             *first = false;
         };
+        // Which names the extras may have (see `name_bit`): a field, or an
+        // extra, whose bit no other name sets is compared with nothing.
+        let extra_mask = (record.extras.iter()).fold(0, |mask, (k, _)| mask | name_bit(k));
         let fields = self.options.fields.iter().zip(&self.standard);
-        for ((name, field), key) in fields.zip(&self.keys) {
+        for (((name, field), key), bit) in fields.zip(&self.keys).zip(&self.field_bits) {
             // An extra named like the field is what Python's record holds
             // (asctime and message are set by format itself).
             let extra = match field {
                 Some(Field::Asctime | Field::Message) => None,
-                _ if record.extras.is_empty() => None,
+                _ if extra_mask & bit == 0 => None,
                 // (`same_str`: length and first byte before a memcmp call.)
                 _ => (record.extras.iter())
                     .find(|(k, _)| same_str(k, name))
@@ -162,8 +172,21 @@ impl JsonLayout {
                 self.write_extra(out, value);
                 continue;
             }
+            // The usual text fields straight to their string (no AttrRef
+            // round trip).
+            let text = match field {
+                Some(Field::Asctime) => Some(asctime.as_str()),
+                Some(Field::Levelname) => Some(&*record.levelname),
+                Some(Field::Name) => Some(&*record.name),
+                Some(Field::Message | Field::Msg) => Some(&*record.message),
+                _ => None,
+            };
+            if let Some(text) = text {
+                put_key(out, &mut first, key);
+                self.write_str(out, text);
+                continue;
+            }
             let value = match field {
-                Some(Field::Asctime) => Some(AttrRef::Str(asctime.as_str())),
                 Some(f) => Some(record.field(*f)),
                 None => formatter.default_value(name),
             };
@@ -187,11 +210,17 @@ impl JsonLayout {
             }
         }
         if self.options.extras {
+            let mut seen = 0;
             for (i, (name, value)) in record.extras.iter().enumerate() {
                 // A key set twice is printed once (its first value, which
                 // `Record::extra` finds), as a dict holds it.
-                if self.options.fields.iter().any(|f| same_str(f, name))
-                    || record.extras[..i].iter().any(|(k, _)| same_str(k, name))
+                let bit = name_bit(name);
+                let earlier = seen;
+                seen |= bit;
+                if (self.field_mask & bit != 0
+                    && self.options.fields.iter().any(|f| same_str(f, name)))
+                    || (earlier & bit != 0
+                        && record.extras[..i].iter().any(|(k, _)| same_str(k, name)))
                 {
                     continue;
                 }
@@ -215,22 +244,28 @@ impl JsonLayout {
     /// Writes an extra's value; a raw JSON one (`Value::Json`) re-rendered
     /// the way json.dumps writes it (one line, the separators and escaping
     /// of this formatter), keys in order.
+    /// (Each kind written here, not through `write_value`: one dispatch
+    /// per extra instead of two.)
+    #[inline]
     fn write_extra(&self, out: &mut String, value: &Value<'_>) {
-        let value = match value {
-            Value::Json(raw) => {
-                match serde_json::from_str::<serde_json::Value>(raw) {
-                    Ok(parsed) => self.write_nested(out, &parsed),
-                    Err(_) => self.write_str(out, raw),
-                }
-                return;
-            }
-            Value::Str(s) => AttrRef::Str(s),
-            Value::Int(i) => AttrRef::Int((*i).into()),
-            Value::Float(f) => AttrRef::Float(*f),
-            Value::Bool(b) => AttrRef::Bool(*b),
-            Value::Null => AttrRef::None,
-        };
-        self.write_value(out, value);
+        match value {
+            Value::Str(s) => self.write_str(out, s),
+            Value::Int(i) => write_i64(out, *i),
+            Value::Float(f) if f.is_finite() => render::write_float_repr(out, *f),
+            Value::Bool(true) => out.push_str("true"),
+            Value::Bool(false) => out.push_str("false"),
+            Value::Null => out.push_str("null"),
+            Value::Float(f) => self.write_value(out, AttrRef::Float(*f)),
+            Value::Json(raw) => self.write_raw_json(out, raw),
+        }
+    }
+
+    #[cold]
+    fn write_raw_json(&self, out: &mut String, raw: &str) {
+        match serde_json::from_str::<serde_json::Value>(raw) {
+            Ok(parsed) => self.write_nested(out, &parsed),
+            Err(_) => self.write_str(out, raw),
+        }
     }
 
     /// Writes `value` as json.dumps writes that Python value.
@@ -311,6 +346,16 @@ const CLASS: [u8; 256] = {
     table
 };
 
+/// One of 64 bits for a name, from its length and first byte: names with
+/// different bits differ, so a search for a name among others runs only
+/// when its bit is among theirs (field and extra names mostly differ in
+/// length or first letter).
+#[inline]
+fn name_bit(name: &str) -> u64 {
+    let first = name.as_bytes().first().map_or(0, |b| usize::from(*b));
+    1 << ((first + name.len() * 5) & 63)
+}
+
 /// `a == b`, the first bytes compared before the library's memcmp (keys
 /// of equal length are common, equal keys rare).
 #[inline]
@@ -369,27 +414,31 @@ fn word_flags(x: u64, wide: u64) -> u64 {
     special | ((x | x.wrapping_add(ONES)) & wide)
 }
 
+/// `write_int` for the 64-bit ints of extras (no 128-bit steps).
+fn write_i64(out: &mut String, value: i64) {
+    let mut digits = [0u8; 24];
+    let mut at = super::render::write_u64_digits(&mut digits, value.unsigned_abs());
+    if value < 0 {
+        at -= 1;
+        digits[at] = b'-';
+    }
+    out.extend(digits[at..].iter().map(|d| char::from(*d & 0x7f)));
+}
+
 /// An int's decimal digits (no `fmt` machinery: one JSON record may
 /// carry several).
 fn write_int(out: &mut String, value: i128) {
     let mut digits = [0u8; 40];
     let mut at = digits.len();
     let mut rest = value.unsigned_abs();
-    // 128-bit division is a library call: digits above 64 bits first.
+    // 128-bit division is a library call: the low digits of a value above
+    // 64 bits one by one, the rest (the leading digits) two at a time.
     while rest > u128::from(u64::MAX) {
         at -= 1;
         digits[at] = b'0' + (rest % 10) as u8;
         rest /= 10;
     }
-    let mut low = rest as u64;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (low % 10) as u8;
-        low /= 10;
-        if low == 0 {
-            break;
-        }
-    }
+    at = super::render::write_u64_digits(&mut digits[..at], rest as u64);
     if value < 0 {
         at -= 1;
         digits[at] = b'-';
@@ -461,6 +510,38 @@ fn write_escaped(out: &mut String, text: &str, ensure_ascii: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ints_are_written_exactly() {
+        // Every power of ten and its neighbours across i128, both signs,
+        // the extremes, and the 64-bit boundary (two digits per division
+        // below it, one above), against the standard library's digits.
+        let mut values = vec![0i128, i128::MAX, i128::MIN, i128::MIN + 1];
+        let mut p: i128 = 1;
+        while let Some(next) = p.checked_mul(10) {
+            for v in [p - 1, p, p + 1, next - 1] {
+                values.extend([v, -v]);
+            }
+            p = next;
+        }
+        for v in [
+            u64::MAX as i128,
+            u64::MAX as i128 + 1,
+            u64::MAX as i128 * 10 + 7,
+        ] {
+            values.extend([v, -v]);
+        }
+        for v in values {
+            let mut out = String::new();
+            write_int(&mut out, v);
+            assert_eq!(out, v.to_string());
+            if let Ok(small) = i64::try_from(v) {
+                out.clear();
+                write_i64(&mut out, small);
+                assert_eq!(out, v.to_string());
+            }
+        }
+    }
 
     #[test]
     fn the_word_check_misses_no_byte_that_needs_escaping() {

@@ -141,13 +141,9 @@ fn write_short_decimal(out: &mut impl Write, value: f64) -> bool {
         // The digits of |n| with the point `decimals` from the right (at
         // least one digit before it); the smallest such k ends in nonzero.
         let mut digits = [b'0'; 24];
-        let mut at = digits.len();
-        let mut rest = n.abs() as u64;
-        while rest > 0 || digits.len() - at <= decimals {
-            at -= 1;
-            digits[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-        }
+        let mut at = write_u64_digits(&mut digits, n.abs() as u64);
+        // Zeros up to the point and one before it (0.25: "025").
+        at = at.min(digits.len() - decimals - 1);
         if n < 0.0 {
             let _ = out.write_char('-');
         }
@@ -166,6 +162,41 @@ fn write_short_decimal(out: &mut impl Write, value: f64) -> bool {
         return true;
     }
     false
+}
+
+/// Two decimal digits per entry, "00" to "99".
+const DIGIT_PAIRS: &[u8; 200] = &{
+    let mut table = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        table[2 * i] = b'0' + (i / 10) as u8;
+        table[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Writes the decimal digits of `value` at the end of `buf`, two per
+/// division (half the divisions of a digit loop), and returns where they
+/// start. `buf` must hold 20 bytes (u64::MAX has 20 digits).
+#[inline]
+pub(crate) fn write_u64_digits(buf: &mut [u8], mut value: u64) -> usize {
+    let mut at = buf.len();
+    while value >= 100 {
+        let pair = (value % 100) as usize * 2;
+        value /= 100;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if value >= 10 {
+        let pair = value as usize * 2;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else {
+        at -= 1;
+        buf[at] = b'0' + value as u8;
+    }
+    at
 }
 
 /// The shortest round-trip significant digits of a finite `value >= 0` (no
