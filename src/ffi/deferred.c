@@ -100,6 +100,10 @@ struct ring {
 enum { KIND_PAD = 0, KIND_DEFERRED = 1 };
 enum { HEADER_WORDS = 5 };
 
+/* The deferred call's steps are inlined into one function (its
+ * prologue, epilogue and argument shuffles were a tenth of the call). */
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
 /* Walks `fmt` once: the layout, or ok = 0 for anything the deferred path
  * does not reproduce exactly. */
 static void parse(const char *fmt, struct layout *out) {
@@ -206,11 +210,10 @@ static void parse(const char *fmt, struct layout *out) {
 /* The site's layout for `fmt`: parsed on the first call and kept (a site
  * whose format changes keeps its first layout and takes the synchronous
  * path for other formats). */
-static const struct layout *site_layout(sawmill_site_ *site, const char *fmt) {
+__attribute__((noinline)) static const struct layout *site_layout_first(sawmill_site_ *site,
+                                                                         const char *fmt) {
     struct layout *mine;
     void *expected = NULL;
-    const struct layout *lay = (const struct layout *)__atomic_load_n(&site->layout, __ATOMIC_ACQUIRE);
-    if (lay != NULL) return lay;
     mine = (struct layout *)malloc(sizeof *mine);
     if (mine == NULL) return NULL;
     parse(fmt, mine);
@@ -220,6 +223,11 @@ static const struct layout *site_layout(sawmill_site_ *site, const char *fmt) {
         return (const struct layout *)expected;
     }
     return mine;
+}
+
+ALWAYS_INLINE const struct layout *site_layout(sawmill_site_ *site, const char *fmt) {
+    const struct layout *lay = (const struct layout *)__atomic_load_n(&site->layout, __ATOMIC_ACQUIRE);
+    return lay != NULL ? lay : site_layout_first(site, fmt);
 }
 
 static const uint64_t *epoch_address(void) {
@@ -235,7 +243,7 @@ static const uint64_t *epoch_address(void) {
 /* This thread's ring (one cached; initial-exec: no call to find it). */
 static __thread struct ring *my_ring __attribute__((tls_model("initial-exec")));
 
-static struct ring *ring_for(const struct port *port) {
+ALWAYS_INLINE struct ring *ring_for(const struct port *port) {
     struct ring *r = my_ring;
     /* The thread's token: the address of its own thread-local pointer. */
     uint64_t me = (uint64_t)(uintptr_t)&my_ring;
@@ -249,7 +257,7 @@ static struct ring *ring_for(const struct port *port) {
     return r;
 }
 
-static uint64_t stamp(uint64_t *kind) {
+ALWAYS_INLINE uint64_t stamp(uint64_t *kind) {
 #if defined(__x86_64__)
     *kind = 1;
     return __rdtsc();
@@ -294,8 +302,19 @@ static size_t entry_words(const struct layout *lay, va_list ap) {
     return words;
 }
 
+/* entry_words on a copy of `ap` (out of line: a function that copies a
+ * va_list is never inlined). */
+__attribute__((noinline)) static size_t string_entry_words(const struct layout *lay, va_list ap) {
+    va_list sizing;
+    size_t words;
+    va_copy(sizing, ap);
+    words = entry_words(lay, sizing);
+    va_end(sizing);
+    return words;
+}
+
 /* Copies the arguments after the entry's header. */
-static void put_args(const struct layout *lay, uint64_t *w, va_list ap) {
+ALWAYS_INLINE void put_args(const struct layout *lay, uint64_t *w, va_list ap) {
     int i;
     for (i = 0; i < lay->n; i++) {
         switch (lay->c[i].arg) {
@@ -340,7 +359,7 @@ static inline const struct port *logger_port(sawmill_logger *l) {
 }
 
 /* 1: queued (or dropped by the overflow policy); 0: take the synchronous path. */
-static inline int try_defer(sawmill_site_ *site, sawmill_logger *l, int level,
+ALWAYS_INLINE int try_defer(sawmill_site_ *site, sawmill_logger *l, int level,
                             const struct layout *lay, const struct port *port, va_list ap) {
     struct ring *r;
     uint64_t write, cap, pos, kind, *w;
@@ -350,10 +369,7 @@ static inline int try_defer(sawmill_site_ *site, sawmill_logger *l, int level,
     r = ring_for(port);
     if (r == NULL) return 0;
     if (lay->has_strings) {
-        va_list sizing;
-        va_copy(sizing, ap);
-        words = entry_words(lay, sizing);
-        va_end(sizing);
+        words = string_entry_words(lay, ap);
         if (words == 0) return 0;
     } else {
         words = HEADER_WORDS + (size_t)lay->n;

@@ -32,6 +32,10 @@ const KIND_PACKED: u64 = 2;
 /// the ring's side list.
 const KIND_IDENTITY: u64 = 3;
 
+/// Words the listener consumes before it tells the producer (one store to
+/// the `read` line per step, not per entry).
+const PUBLISH_STEP: u64 = 512;
+
 /// Words of a thread's ring (a power of two).
 pub fn ring_words(maxsize: usize) -> usize {
     // About eight words a record (a short message's entry is six): 512
@@ -187,6 +191,7 @@ impl ThreadRing {
         let h = &self.header;
         let end = h.write.load(Ordering::Acquire);
         let mut read = h.read.load(Ordering::Relaxed);
+        let mut published = read;
         let mut handled = 0;
         let mut deferred = 0;
         while read < end {
@@ -230,6 +235,14 @@ impl ThreadRing {
                 _ => {}
             }
             read += size;
+            // Progress is published in steps (and at the end): the
+            // producer reads it only when its ring looks full.
+            if read - published >= PUBLISH_STEP {
+                h.read.store(read, Ordering::Release);
+                published = read;
+            }
+        }
+        if read != published {
             h.read.store(read, Ordering::Release);
         }
         if deferred > 0 {
