@@ -769,6 +769,10 @@ impl QueueSink {
         sink.shared.port.attach(&sink.shared);
         // Started now, so the first record does not pay for the thread.
         sink.shared.ensure_listener(&sink.shared.ring.load_full());
+        if rings::deferred_decoder_installed() {
+            // The C macros' first call on a thread then finds its ring made.
+            sink.shared.port.prefill();
+        }
         sink
     }
 

@@ -416,6 +416,22 @@ impl Port {
         Some(ring)
     }
 
+    /// Makes one ring ahead of need, as if a thread had used it and ended:
+    /// the first logging thread takes it instead of allocating and zeroing
+    /// its ring inside its first call.
+    pub(super) fn prefill(&'static self) {
+        let _g = self.register.lock().unwrap_or_else(|e| e.into_inner());
+        let ring: &'static ThreadRing = Box::leak(Box::new(ThreadRing::new(
+            self,
+            self.ring_words.load(Ordering::Relaxed),
+            0,
+        )));
+        ring.retired.store(true, Ordering::Release);
+        let mut next = Vec::clone(&self.rings.load());
+        next.push(ring);
+        self.rings.store(Arc::new(next));
+    }
+
     /// In a fork child: the parent's rings belong to the parent.
     pub fn after_fork(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
