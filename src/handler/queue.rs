@@ -860,6 +860,7 @@ impl Sink for QueueSink {
 impl Drop for QueueSink {
     fn drop(&mut self) {
         self.shared.stop_listener();
+        self.shared.port.drop_spare();
     }
 }
 

@@ -274,6 +274,9 @@ pub struct Port {
     /// Records that took the deferred path.
     pub(crate) deferred: CacheLine<AtomicU64>,
     ring_words: AtomicUsize,
+    /// A ring made with the handler for the first thread that needs one
+    /// (see `prefill`); freed with the handler if no thread took it.
+    spare: Mutex<Option<Box<ThreadRing>>>,
 }
 
 const _: () = assert!(std::mem::offset_of!(Port, sync_level) == 0);
@@ -315,6 +318,7 @@ impl Port {
             shared: OnceLock::new(),
             deferred: CacheLine(AtomicU64::new(0)),
             ring_words: AtomicUsize::new(ring_words(maxsize)),
+            spare: Mutex::new(None),
         }));
         // Kept reachable for the life of the process: a logging thread may
         // still hold the address of one of its rings after the QueueHandler
@@ -394,11 +398,29 @@ impl Port {
                 ring
             }
             None => {
-                let ring: &'static ThreadRing = Box::leak(Box::new(ThreadRing::new(
-                    self,
-                    self.ring_words.load(Ordering::Relaxed),
-                    owner,
-                )));
+                let generation = self.generation.load(Ordering::Acquire);
+                // try_lock: in a fork child the lock may be held by a
+                // thread that is gone (then a new ring is made).
+                let spare = self
+                    .spare
+                    .try_lock()
+                    .ok()
+                    .and_then(|mut s| s.take())
+                    .filter(|r| r.header.generation == generation);
+                let ring: &'static ThreadRing = match spare {
+                    Some(spare) => {
+                        let ring = Box::leak(spare);
+                        *ring.identity.lock().unwrap_or_else(|e| e.into_inner()) =
+                            Identity::of_this_thread();
+                        ring.header.owner.store(owner, Ordering::Release);
+                        ring
+                    }
+                    None => Box::leak(Box::new(ThreadRing::new(
+                        self,
+                        self.ring_words.load(Ordering::Relaxed),
+                        owner,
+                    ))),
+                };
                 let mut next = Vec::clone(&self.rings.load());
                 next.push(ring);
                 self.rings.store(Arc::new(next));
@@ -416,20 +438,23 @@ impl Port {
         Some(ring)
     }
 
-    /// Makes one ring ahead of need, as if a thread had used it and ended:
-    /// the first logging thread takes it instead of allocating and zeroing
-    /// its ring inside its first call.
+    /// Makes one ring ahead of need: the first thread that needs a ring
+    /// takes it instead of allocating and zeroing its ring inside its
+    /// first call.
     pub(super) fn prefill(&'static self) {
-        let _g = self.register.lock().unwrap_or_else(|e| e.into_inner());
-        let ring: &'static ThreadRing = Box::leak(Box::new(ThreadRing::new(
+        let ring = Box::new(ThreadRing::new(
             self,
             self.ring_words.load(Ordering::Relaxed),
             0,
-        )));
-        ring.retired.store(true, Ordering::Release);
-        let mut next = Vec::clone(&self.rings.load());
-        next.push(ring);
-        self.rings.store(Arc::new(next));
+        ));
+        *self.spare.lock().unwrap_or_else(|e| e.into_inner()) = Some(ring);
+    }
+
+    /// The handler is gone: a spare ring no thread took is freed (no
+    /// thread holds its address).
+    pub(super) fn drop_spare(&self) {
+        let spare = self.spare.lock().unwrap_or_else(|e| e.into_inner()).take();
+        drop(spare);
     }
 
     /// In a fork child: the parent's rings belong to the parent.
