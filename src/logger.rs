@@ -26,7 +26,8 @@ pub struct Logger {
     /// The C macros' deferred-path answer, read by the C shim: the
     /// configuration epoch it is valid for (0 while being written, a
     /// sequence lock) at offset 8, the QueueHandler's port address (0: not
-    /// eligible) at offset 16. See `queue::refresh_deferred`.
+    /// eligible) at offset 16. See `queue::refresh_deferred`. The offsets
+    /// are also written in src/ffi/variadic.rs's trampoline.
     deferred_epoch: AtomicU64,
     deferred_port: std::sync::atomic::AtomicUsize,
     name: &'static str,
@@ -45,8 +46,9 @@ const _: () = assert!(std::mem::offset_of!(Logger, deferred_port) == 16);
 /// Bumped by every change that may change where a logger's records go
 /// (handlers, filters, propagate, parents, levels of handlers, disabled,
 /// a queue closed, the thread context's first use, the exit flush): the
-/// C macros' per-logger answer is then recomputed.
-static CONFIG_EPOCH: AtomicU64 = AtomicU64::new(1);
+/// C macros' per-logger answer is then recomputed. (Read by name by the
+/// `sawmill_logf_site_` trampoline, src/ffi/variadic.rs.)
+pub(crate) static CONFIG_EPOCH: AtomicU64 = AtomicU64::new(1);
 
 pub(crate) fn config_changed() {
     CONFIG_EPOCH.fetch_add(1, Ordering::AcqRel);

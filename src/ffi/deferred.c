@@ -100,6 +100,10 @@ struct ring {
 enum { KIND_PAD = 0, KIND_DEFERRED = 1 };
 enum { HEADER_WORDS = 5 };
 
+/* The deferred call's steps are inlined into one function (its
+ * prologue, epilogue and argument shuffles were a tenth of the call). */
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
 /* Walks `fmt` once: the layout, or ok = 0 for anything the deferred path
  * does not reproduce exactly. */
 static void parse(const char *fmt, struct layout *out) {
@@ -206,11 +210,10 @@ static void parse(const char *fmt, struct layout *out) {
 /* The site's layout for `fmt`: parsed on the first call and kept (a site
  * whose format changes keeps its first layout and takes the synchronous
  * path for other formats). */
-static const struct layout *site_layout(sawmill_site_ *site, const char *fmt) {
+__attribute__((noinline)) static const struct layout *site_layout_first(sawmill_site_ *site,
+                                                                         const char *fmt) {
     struct layout *mine;
     void *expected = NULL;
-    const struct layout *lay = (const struct layout *)__atomic_load_n(&site->layout, __ATOMIC_ACQUIRE);
-    if (lay != NULL) return lay;
     mine = (struct layout *)malloc(sizeof *mine);
     if (mine == NULL) return NULL;
     parse(fmt, mine);
@@ -220,6 +223,11 @@ static const struct layout *site_layout(sawmill_site_ *site, const char *fmt) {
         return (const struct layout *)expected;
     }
     return mine;
+}
+
+ALWAYS_INLINE const struct layout *site_layout(sawmill_site_ *site, const char *fmt) {
+    const struct layout *lay = (const struct layout *)__atomic_load_n(&site->layout, __ATOMIC_ACQUIRE);
+    return lay != NULL ? lay : site_layout_first(site, fmt);
 }
 
 static const uint64_t *epoch_address(void) {
@@ -235,7 +243,7 @@ static const uint64_t *epoch_address(void) {
 /* This thread's ring (one cached; initial-exec: no call to find it). */
 static __thread struct ring *my_ring __attribute__((tls_model("initial-exec")));
 
-static struct ring *ring_for(const struct port *port) {
+ALWAYS_INLINE struct ring *ring_for(const struct port *port) {
     struct ring *r = my_ring;
     /* The thread's token: the address of its own thread-local pointer. */
     uint64_t me = (uint64_t)(uintptr_t)&my_ring;
@@ -249,7 +257,7 @@ static struct ring *ring_for(const struct port *port) {
     return r;
 }
 
-static uint64_t stamp(uint64_t *kind) {
+ALWAYS_INLINE uint64_t stamp(uint64_t *kind) {
 #if defined(__x86_64__)
     *kind = 1;
     return __rdtsc();
@@ -258,6 +266,16 @@ static uint64_t stamp(uint64_t *kind) {
     *kind = 0;
     clock_gettime(CLOCK_REALTIME, &t);
     return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
+#endif
+}
+
+/* Asks for a cache line in the exclusive state (PREFETCHW: a no-op on
+ * x86-64 CPUs without it). */
+static inline void prefetch_for_write(const uint64_t *p) {
+#if defined(__x86_64__)
+    __asm__ volatile("prefetchw %0" : : "m"(*(const char *)p));
+#else
+    __builtin_prefetch(p, 1, 3);
 #endif
 }
 
@@ -284,8 +302,19 @@ static size_t entry_words(const struct layout *lay, va_list ap) {
     return words;
 }
 
+/* entry_words on a copy of `ap` (out of line: a function that copies a
+ * va_list is never inlined). */
+__attribute__((noinline)) static size_t string_entry_words(const struct layout *lay, va_list ap) {
+    va_list sizing;
+    size_t words;
+    va_copy(sizing, ap);
+    words = entry_words(lay, sizing);
+    va_end(sizing);
+    return words;
+}
+
 /* Copies the arguments after the entry's header. */
-static void put_args(const struct layout *lay, uint64_t *w, va_list ap) {
+ALWAYS_INLINE void put_args(const struct layout *lay, uint64_t *w, va_list ap) {
     int i;
     for (i = 0; i < lay->n; i++) {
         switch (lay->c[i].arg) {
@@ -313,43 +342,34 @@ static void put_args(const struct layout *lay, uint64_t *w, va_list ap) {
     }
 }
 
-/* 1: queued (or dropped by the overflow policy); 0: take the synchronous path. */
-/* A plain logger's answer is settled (its epoch is current) and says "no
- * queue": the call goes straight to the synchronous routine without the
- * site's layout or the ring. Relaxed reads: a stale answer only sends one
- * call the synchronous way, which is always correct (try_defer reads the
- * answer properly before using it). */
-static inline int may_defer(sawmill_logger *l) {
-    const struct logger_head *head = (const struct logger_head *)(const void *)l;
-    uint64_t epoch = __atomic_load_n(epoch_address(), __ATOMIC_RELAXED);
-    return __atomic_load_n(&head->deferred_epoch, __ATOMIC_RELAXED) != epoch ||
-           __atomic_load_n(&head->deferred_port, __ATOMIC_RELAXED) != NULL;
-}
-
-static int try_defer(sawmill_site_ *site, sawmill_logger *l, int level, const struct layout *lay,
-                     va_list ap) {
+/* The logger's queue port (NULL: not eligible), recomputed when its
+ * answer is not for the current configuration epoch (a sequence lock: the
+ * answer is used only when its epoch reads the same on both sides). */
+static inline const struct port *logger_port(sawmill_logger *l) {
     const struct logger_head *head = (const struct logger_head *)(const void *)l;
     const struct port *port;
-    uint64_t seen;
-    struct ring *r;
-    uint64_t write, cap, pos, kind, *w;
-    size_t words;
     uint64_t epoch = __atomic_load_n(epoch_address(), __ATOMIC_ACQUIRE);
-    seen = __atomic_load_n(&head->deferred_epoch, __ATOMIC_ACQUIRE);
+    uint64_t seen = __atomic_load_n(&head->deferred_epoch, __ATOMIC_ACQUIRE);
     port = __atomic_load_n(&head->deferred_port, __ATOMIC_RELAXED);
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
     if (seen != epoch || __atomic_load_n(&head->deferred_epoch, __ATOMIC_RELAXED) != seen) {
         port = (const struct port *)sawmill_internal_deferred_refresh(l);
     }
-    if (port == NULL || level >= __atomic_load_n(&port->sync_level, __ATOMIC_RELAXED)) return 0;
+    return port;
+}
+
+/* 1: queued (or dropped by the overflow policy); 0: take the synchronous path. */
+ALWAYS_INLINE int try_defer(sawmill_site_ *site, sawmill_logger *l, int level,
+                            const struct layout *lay, const struct port *port, va_list ap) {
+    struct ring *r;
+    uint64_t write, cap, pos, kind, *w;
+    size_t words;
+    if (level >= __atomic_load_n(&port->sync_level, __ATOMIC_RELAXED)) return 0;
     if (level < __atomic_load_n(&port->handler_level, __ATOMIC_RELAXED)) return 1;
     r = ring_for(port);
     if (r == NULL) return 0;
     if (lay->has_strings) {
-        va_list sizing;
-        va_copy(sizing, ap);
-        words = entry_words(lay, sizing);
-        va_end(sizing);
+        words = string_entry_words(lay, ap);
         if (words == 0) return 0;
     } else {
         words = HEADER_WORDS + (size_t)lay->n;
@@ -380,44 +400,38 @@ static int try_defer(sawmill_site_ *site, sawmill_logger *l, int level, const st
     w[3] = (uint64_t)(uint32_t)level | (kind << 32);
     put_args(lay, w + HEADER_WORDS, ap);
     __atomic_store_n(&r->write, write + words, __ATOMIC_RELEASE);
+    /* Asks for ownership of the lines the next entries will take now, so
+     * their stores do not wait for the listener's copies to be invalidated. */
+    prefetch_for_write(r->base + ((write + words + 16) & r->mask));
     /* No wake-up call: a sleeping listener looks again within RING_NAP
      * (rings.rs), and a system call here was the cost of the tail. */
     return 1;
 }
 
-/* Everything but a settled plain logger's call: NULL arguments, a level
- * below the threshold (the macro tested it, but a direct call may not), and
- * loggers that may defer. Out of line so the common call keeps a small
- * frame. */
-__attribute__((noinline)) static sawmill_status
-site_vlogf(sawmill_site_ *site, sawmill_logger *l, int level, const char *fmt, va_list ap) {
+/* The general routine of sawmill_logf_site_ (the trampoline in
+ * src/ffi/variadic.rs sends a settled plain logger's call to
+ * sawmill_shim_logf_site_plain in shim.c instead): NULL arguments, a level below the
+ * threshold (the macro tested it, but a direct call may not), loggers that
+ * may defer and loggers whose answer is stale. */
+sawmill_status sawmill_shim_logf_site(sawmill_site_ *site, sawmill_logger *l, int level,
+                                      const char *fmt, ...) {
+    va_list ap;
+    sawmill_status status = SAWMILL_OK;
+    const struct port *port;
     const struct layout *lay;
     if (site == NULL) {
         return sawmill_internal_set_error(SAWMILL_ERR_NULL_ARGUMENT, "site is NULL");
     }
-    if (l == NULL || fmt == NULL) {
-        return sawmill_shim_vlogf(l, level, site->file, site->line, site->func, fmt, ap);
-    }
-    if ((long long)level < sawmill_logger_threshold_(l)) {
-        return SAWMILL_OK;
-    }
-    lay = site_layout(site, fmt);
-    if (lay != NULL && lay->ok && lay->fmt == fmt && try_defer(site, l, level, lay, ap)) {
-        return SAWMILL_OK;
-    }
-    return sawmill_shim_vlogf_enabled(l, level, site->file, site->line, site->func, fmt, ap);
-}
-
-sawmill_status sawmill_shim_logf_site(sawmill_site_ *site, sawmill_logger *l, int level,
-                                      const char *fmt, ...) {
-    va_list ap;
-    sawmill_status status;
     va_start(ap, fmt);
-    if (site != NULL && l != NULL && fmt != NULL &&
-        (long long)level >= sawmill_logger_threshold_(l) && !may_defer(l)) {
-        status = sawmill_shim_vlogf_enabled(l, level, site->file, site->line, site->func, fmt, ap);
-    } else {
-        status = site_vlogf(site, l, level, fmt, ap);
+    if (l == NULL || fmt == NULL) {
+        status = sawmill_shim_vlogf(l, level, site->file, site->line, site->func, fmt, ap);
+    } else if ((long long)level >= sawmill_logger_threshold_(l)) {
+        port = logger_port(l);
+        if (port == NULL || (lay = site_layout(site, fmt)) == NULL || !lay->ok || lay->fmt != fmt ||
+            !try_defer(site, l, level, lay, port, ap)) {
+            status = sawmill_shim_vlogf_enabled(l, level, site->file, site->line, site->func, fmt,
+                                                ap);
+        }
     }
     va_end(ap);
     return status;

@@ -35,6 +35,9 @@ SAWMILL_SHIM_HIDDEN sawmill_status sawmill_shim_adapter_vlogf(sawmill_adapter *a
                                                               const char *file, int line,
                                                               const char *func, const char *fmt,
                                                               va_list ap);
+SAWMILL_SHIM_HIDDEN sawmill_status sawmill_shim_logf_site_plain(sawmill_site_ *site,
+                                                                sawmill_logger *l, int level,
+                                                                const char *fmt, ...);
 SAWMILL_SHIM_HIDDEN sawmill_status sawmill_shim_adapter_logf(sawmill_adapter *a, int level,
                                                              const char *file, int line,
                                                              const char *func, const char *fmt,
@@ -256,6 +259,31 @@ sawmill_status sawmill_shim_vlogf_enabled(sawmill_logger *l, int level, const ch
         return sawmill_internal_log_formatted(l, level, file, line, func, stack, (size_t)n);
     }
     return format_slow(l, NULL, level, file, line, func, fmt, ap);
+}
+
+/* The SAWMILL_LOG macro's call on a settled logger without a queue, its
+ * arguments and level tested by the sawmill_logf_site_ trampoline
+ * (src/ffi/variadic.rs): sawmill_shim_vlogf_enabled's work done in the
+ * variadic function itself, one call level fewer than the site's general
+ * routine (src/ffi/deferred.c). */
+sawmill_status sawmill_shim_logf_site_plain(sawmill_site_ *site, sawmill_logger *l, int level,
+                                            const char *fmt, ...) {
+    char stack[SAWMILL_STACK_MESSAGE];
+    va_list ap;
+    sawmill_status status;
+    int n;
+    va_start(ap, fmt);
+    n = fast_vformat(stack, sizeof stack, fmt, ap);
+    va_end(ap);
+    if (n >= 0) {
+        return sawmill_internal_log_formatted(l, level, site->file, site->line, site->func, stack,
+                                              (size_t)n);
+    }
+    /* The arguments again from the start, for the general formatter. */
+    va_start(ap, fmt);
+    status = format_slow(l, NULL, level, site->file, site->line, site->func, fmt, ap);
+    va_end(ap);
+    return status;
 }
 
 sawmill_status sawmill_shim_adapter_vlogf(sawmill_adapter *a, int level, const char *file,

@@ -678,10 +678,17 @@ impl Shared {
             return true;
         }
         let deadline = (self.overflow == Overflow::Timeout).then(|| Instant::now() + self.timeout);
+        // Room was made if the listener moved on since this look, or if it
+        // emptied the ring: it may have published its last progress between
+        // the producer's failed check and this look, and then moves no more
+        // (waiting for a change alone waited for ever: a 4-thread block run
+        // hung so).
         let seen = thread_ring.header.read.load(Ordering::Acquire);
+        let room =
+            || thread_ring.header.read.load(Ordering::SeqCst) != seen || thread_ring.is_empty();
         loop {
             ring.wake_listener();
-            if thread_ring.header.read.load(Ordering::Acquire) != seen {
+            if room() {
                 return true;
             }
             let wait = match deadline {
@@ -697,7 +704,7 @@ impl Shared {
             let g = ring.signal();
             ring.producers_waiting.fetch_add(1, Ordering::SeqCst);
             fence(Ordering::SeqCst);
-            if thread_ring.header.read.load(Ordering::SeqCst) == seen {
+            if !room() {
                 let _ = ring.space.wait_timeout(g, wait);
             }
             ring.producers_waiting.fetch_sub(1, Ordering::SeqCst);
@@ -762,6 +769,10 @@ impl QueueSink {
         sink.shared.port.attach(&sink.shared);
         // Started now, so the first record does not pay for the thread.
         sink.shared.ensure_listener(&sink.shared.ring.load_full());
+        if rings::deferred_decoder_installed() {
+            // The C macros' first call on a thread then finds its ring made.
+            sink.shared.port.prefill();
+        }
         sink
     }
 
@@ -849,6 +860,7 @@ impl Sink for QueueSink {
 impl Drop for QueueSink {
     fn drop(&mut self) {
         self.shared.stop_listener();
+        self.shared.port.drop_spare();
     }
 }
 

@@ -33,6 +33,10 @@ const KIND_PACKED: u64 = 2;
 /// the ring's side list.
 const KIND_IDENTITY: u64 = 3;
 
+/// Words the listener consumes before it tells the producer (one store to
+/// the `read` line per step, not per entry).
+const PUBLISH_STEP: u64 = 512;
+
 /// Words of a thread's ring (a power of two).
 pub fn ring_words(maxsize: usize) -> usize {
     // About eight words a record (a short message's entry is six): 512
@@ -188,6 +192,7 @@ impl ThreadRing {
         let h = &self.header;
         let end = h.write.load(Ordering::Acquire);
         let mut read = h.read.load(Ordering::Relaxed);
+        let mut published = read;
         let mut handled = 0;
         let mut deferred = 0;
         while read < end {
@@ -231,6 +236,14 @@ impl ThreadRing {
                 _ => {}
             }
             read += size;
+            // Progress is published in steps (and at the end): the
+            // producer reads it only when its ring looks full.
+            if read - published >= PUBLISH_STEP {
+                h.read.store(read, Ordering::Release);
+                published = read;
+            }
+        }
+        if read != published {
             h.read.store(read, Ordering::Release);
         }
         if deferred > 0 {
@@ -262,6 +275,9 @@ pub struct Port {
     /// Records that took the deferred path.
     pub(crate) deferred: CacheLine<AtomicU64>,
     ring_words: AtomicUsize,
+    /// A ring made with the handler for the first thread that needs one
+    /// (see `prefill`); freed with the handler if no thread took it.
+    spare: Mutex<Option<Box<ThreadRing>>>,
 }
 
 const _: () = assert!(std::mem::offset_of!(Port, sync_level) == 0);
@@ -303,6 +319,7 @@ impl Port {
             shared: ForkOnce::new(),
             deferred: CacheLine(AtomicU64::new(0)),
             ring_words: AtomicUsize::new(ring_words(maxsize)),
+            spare: Mutex::new(None),
         }));
         // Kept reachable for the life of the process: a logging thread may
         // still hold the address of one of its rings after the QueueHandler
@@ -382,11 +399,29 @@ impl Port {
                 ring
             }
             None => {
-                let ring: &'static ThreadRing = Box::leak(Box::new(ThreadRing::new(
-                    self,
-                    self.ring_words.load(Ordering::Relaxed),
-                    owner,
-                )));
+                let generation = self.generation.load(Ordering::Acquire);
+                // try_lock: in a fork child the lock may be held by a
+                // thread that is gone (then a new ring is made).
+                let spare = self
+                    .spare
+                    .try_lock()
+                    .ok()
+                    .and_then(|mut s| s.take())
+                    .filter(|r| r.header.generation == generation);
+                let ring: &'static ThreadRing = match spare {
+                    Some(spare) => {
+                        let ring = Box::leak(spare);
+                        *ring.identity.lock().unwrap_or_else(|e| e.into_inner()) =
+                            Identity::of_this_thread();
+                        ring.header.owner.store(owner, Ordering::Release);
+                        ring
+                    }
+                    None => Box::leak(Box::new(ThreadRing::new(
+                        self,
+                        self.ring_words.load(Ordering::Relaxed),
+                        owner,
+                    ))),
+                };
                 let mut next = Vec::clone(&self.rings.load());
                 next.push(ring);
                 self.rings.store(Arc::new(next));
@@ -402,6 +437,25 @@ impl Port {
             })
             .ok()?;
         Some(ring)
+    }
+
+    /// Makes one ring ahead of need: the first thread that needs a ring
+    /// takes it instead of allocating and zeroing its ring inside its
+    /// first call.
+    pub(super) fn prefill(&'static self) {
+        let ring = Box::new(ThreadRing::new(
+            self,
+            self.ring_words.load(Ordering::Relaxed),
+            0,
+        ));
+        *self.spare.lock().unwrap_or_else(|e| e.into_inner()) = Some(ring);
+    }
+
+    /// The handler is gone: a spare ring no thread took is freed (no
+    /// thread holds its address).
+    pub(super) fn drop_spare(&self) {
+        let spare = self.spare.lock().unwrap_or_else(|e| e.into_inner()).take();
+        drop(spare);
     }
 
     /// In a fork child: the parent's rings belong to the parent.
