@@ -261,10 +261,12 @@ fn queue_handler_caller_side_is_allocation_free_once_warm() {
         log(10_000);
         q.flush().expect("flush");
     });
-    // At most one: the pool may need one buffer more than the warm-up made
-    // (ring + the handler's + the caller's), never more.
+    // The warm-up leaves 257 buffers (256 in the ring, one in the handler).
+    // When the listener is slow the caller can hold one more while the ring
+    // is full and the handler has one: the pool may need one buffer more,
+    // never more, and a new buffer is two allocations (it and its text).
     assert!(
-        n <= 1,
+        n <= 2,
         "{n} allocations over 10,000 records through the queue"
     );
 }

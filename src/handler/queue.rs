@@ -164,6 +164,19 @@ impl Packed {
         }
         let text = &mut self.text;
         text.clear();
+        // One reservation for all the texts: a fresh buffer costs one
+        // allocation, not one per doubling.
+        let sizes = [
+            Some(&*record.name),
+            record.pathname.as_deref(),
+            record.func_name.as_deref(),
+            Some(&*record.message),
+            Some(&*record.thread_name),
+            Some(&*record.process_name),
+            record.exc_text.as_deref(),
+            record.stack_info.as_deref(),
+        ];
+        text.reserve(sizes.iter().flatten().map(|s| s.len()).sum());
         self.name = put(text, &record.name);
         self.pathname = record.pathname.as_deref().map(|s| put(text, s));
         self.func_name = record.func_name.as_deref().map(|s| put(text, s));
