@@ -296,6 +296,16 @@ impl<'a> Record<'a> {
         }
     }
 
+    /// Whether no extra has a standard attribute's name: formats then read
+    /// every field straight from the record (an extra of another name, such
+    /// as the `taskName` a received record carries, shadows nothing).
+    #[inline]
+    pub fn fields_unshadowed(&self) -> bool {
+        self.extras
+            .iter()
+            .all(|(k, _)| Field::from_name(k).is_none())
+    }
+
     /// Sets (or replaces) an extra attribute. A standard name set here only
     /// changes what formats print for it; [`Record::set_attr`] assigns it as
     /// Python does.

@@ -117,18 +117,44 @@ pub fn decode_record_with<'b>(
     scratch: &mut pickle::Scratch,
     body: &'b [u8],
 ) -> Result<Record<'b>, FrameError> {
+    decode_record_at(scratch, body, crate::clock::now)
+}
+
+/// `decode_record_with`, `now` giving `created` when the dict has none.
+/// The usual record pickle (a flat dict of scalars) is read straight into
+/// the record; anything else goes through the pickle machine, then
+/// `record_from_dict` (the fuzz target checks that both agree).
+#[doc(hidden)]
+pub fn decode_record_at<'b>(
+    scratch: &mut pickle::Scratch,
+    body: &'b [u8],
+    now: fn() -> f64,
+) -> Result<Record<'b>, FrameError> {
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     let value = match first {
         Some(b'{') => json::decode(body)?,
-        _ => pickle::decode_with(scratch, body).map_err(|e| FrameError(e.0))?,
+        _ => {
+            let mut builder = RecordBuilder::new();
+            if pickle::read_flat_dict(body, &mut builder).is_some() {
+                return Ok(builder.finish(now));
+            }
+            pickle::decode_by_machine(scratch, body).map_err(|e| FrameError(e.0))?
+        }
     };
     match value {
-        PValue::Dict(mut pairs) => {
-            let record = record_from_dict(pairs.drain(..));
-            scratch.give_back(pairs);
-            record
-        }
+        PValue::Dict(pairs) => Ok(record_from_dict_at(pairs, now)),
         _ => Err(FrameError("the frame is not a dict".into())),
+    }
+}
+
+/// The record's dict through the pickle machine and `record_from_dict`
+/// only (the fuzz target compares it with `decode_record_at`).
+#[doc(hidden)]
+pub fn decode_record_by_machine(body: &[u8], now: fn() -> f64) -> Result<Record<'_>, FrameError> {
+    match pickle::decode_by_machine(&mut pickle::Scratch::default(), body) {
+        Ok(PValue::Dict(pairs)) => Ok(record_from_dict_at(pairs, now)),
+        Ok(_) => Err(FrameError("the frame is not a dict".into())),
+        Err(e) => Err(FrameError(e.0)),
     }
 }
 
@@ -196,38 +222,171 @@ fn to_value(v: PValue<'_>) -> Value<'_> {
     }
 }
 
-/// CPython's `makeLogRecord(dict)`: a record whose attributes are the dict's.
-/// Missing keys get sane values (a level derived from `levelname` or
-/// NOTSET, `created` now, the logger name "root"); a value whose type does
-/// not fit the typed attribute is kept as an extra that formats print as is.
-pub fn record_from_dict<'b>(
-    pairs: impl IntoIterator<Item = (PValue<'b>, PValue<'b>)>,
-) -> Result<Record<'b>, FrameError> {
-    // 'static literals only: nothing to copy. `created` NaN until the dict
-    // gives one (now, otherwise).
-    let mut record = Record::stamped(
-        f64::NAN,
-        "root",
-        crate::level::NOTSET,
-        None,
-        0,
-        None,
-        Cow::Borrowed(""),
-        0,
-        "MainThread",
-        "MainProcess",
-    );
-    let mut levelno_seen = false;
-    let mut levelname_seen = false;
-    let mut msecs_seen = false;
-    let mut relative_seen = false;
-    let mut derived = Vec::new();
-    for (key, value) in pairs {
+/// The keys of a record's dict `makeLogRecord` gives a meaning to (and
+/// the other names CPython's `SocketHandler` sends), recognised by their
+/// bytes once, so neither decoder compares a key's text twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Key {
+    Name,
+    Msg,
+    Args,
+    Levelname,
+    Levelno,
+    Pathname,
+    Filename,
+    Module,
+    ExcInfo,
+    ExcText,
+    StackInfo,
+    Lineno,
+    FuncName,
+    Created,
+    Msecs,
+    RelativeCreated,
+    Thread,
+    ThreadName,
+    ProcessName,
+    Process,
+    TaskName,
+    Message,
+    Asctime,
+}
+
+impl Key {
+    /// The key whose name is `bytes`, if any: by length, then the bytes.
+    #[inline]
+    pub(crate) fn of(bytes: &[u8]) -> Option<Key> {
+        let key = match bytes {
+            b"name" => Key::Name,
+            b"msg" => Key::Msg,
+            b"args" => Key::Args,
+            b"levelname" => Key::Levelname,
+            b"levelno" => Key::Levelno,
+            b"pathname" => Key::Pathname,
+            b"filename" => Key::Filename,
+            b"module" => Key::Module,
+            b"exc_info" => Key::ExcInfo,
+            b"exc_text" => Key::ExcText,
+            b"stack_info" => Key::StackInfo,
+            b"lineno" => Key::Lineno,
+            b"funcName" => Key::FuncName,
+            b"created" => Key::Created,
+            b"msecs" => Key::Msecs,
+            b"relativeCreated" => Key::RelativeCreated,
+            b"thread" => Key::Thread,
+            b"threadName" => Key::ThreadName,
+            b"processName" => Key::ProcessName,
+            b"process" => Key::Process,
+            b"taskName" => Key::TaskName,
+            b"message" => Key::Message,
+            b"asctime" => Key::Asctime,
+            _ => return None,
+        };
+        Some(key)
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Key::Name => "name",
+            Key::Msg => "msg",
+            Key::Args => "args",
+            Key::Levelname => "levelname",
+            Key::Levelno => "levelno",
+            Key::Pathname => "pathname",
+            Key::Filename => "filename",
+            Key::Module => "module",
+            Key::ExcInfo => "exc_info",
+            Key::ExcText => "exc_text",
+            Key::StackInfo => "stack_info",
+            Key::Lineno => "lineno",
+            Key::FuncName => "funcName",
+            Key::Created => "created",
+            Key::Msecs => "msecs",
+            Key::RelativeCreated => "relativeCreated",
+            Key::Thread => "thread",
+            Key::ThreadName => "threadName",
+            Key::ProcessName => "processName",
+            Key::Process => "process",
+            Key::TaskName => "taskName",
+            Key::Message => "message",
+            Key::Asctime => "asctime",
+        }
+    }
+}
+
+/// CPython's `makeLogRecord(dict)` one pair at a time: the record whose
+/// attributes are the dict's. Missing keys get sane values (a level derived
+/// from `levelname` or NOTSET, `created` now, the logger name "root"); a
+/// value whose type does not fit the typed attribute is kept as an extra
+/// that formats print as is.
+pub(crate) struct RecordBuilder<'b> {
+    record: Record<'b>,
+    levelno_seen: bool,
+    levelname_seen: bool,
+    msecs_seen: bool,
+    relative_seen: bool,
+    /// `filename` and `module` as sent, in order (compared with what
+    /// pathname gives at the end); the usual two need no allocation.
+    derived: [Option<(Key, PValue<'b>)>; 2],
+    derived_more: Vec<(Key, PValue<'b>)>,
+}
+
+/// Keeps a sent `filename` or `module` for `RecordBuilder::finish`.
+fn defer<'b>(
+    derived: &mut [Option<(Key, PValue<'b>)>; 2],
+    more: &mut Vec<(Key, PValue<'b>)>,
+    key: Key,
+    value: PValue<'b>,
+) {
+    match derived.iter_mut().find(|slot| slot.is_none()) {
+        Some(slot) => *slot = Some((key, value)),
+        None => more.push((key, value)),
+    }
+}
+
+impl<'b> RecordBuilder<'b> {
+    pub(crate) fn new() -> RecordBuilder<'b> {
+        RecordBuilder {
+            // 'static literals only: nothing to copy. `created` NaN until
+            // the dict gives one.
+            record: Record::stamped(
+                f64::NAN,
+                "root",
+                crate::level::NOTSET,
+                None,
+                0,
+                None,
+                Cow::Borrowed(""),
+                0,
+                "MainThread",
+                "MainProcess",
+            ),
+            levelno_seen: false,
+            levelname_seen: false,
+            msecs_seen: false,
+            relative_seen: false,
+            derived: [None, None],
+            derived_more: Vec::new(),
+        }
+    }
+
+    /// One pair of the dict, whatever its key.
+    pub(crate) fn set(&mut self, key: PValue<'b>, value: PValue<'b>) {
         let key = into_text(key);
+        match Key::of(key.as_bytes()) {
+            Some(known) => self.set_known(known, value),
+            None => self.record.set_extra(key, to_value(value)),
+        }
+    }
+
+    /// One pair whose key is a known name.
+    #[inline]
+    pub(crate) fn set_known(&mut self, key: Key, value: PValue<'b>) {
+        let record = &mut self.record;
         // A value that does not fit the typed attribute stays an extra,
         // which formats print as it is.
-        let misfit = match key.as_ref() {
-            "name" => match value {
+        let misfit = match key {
+            Key::Name => match value {
                 PValue::Str(s) => {
                     record.name = s;
                     None
@@ -237,116 +396,223 @@ pub fn record_from_dict<'b>(
                     Some(other)
                 }
             },
-            "msg" => {
+            Key::Msg => {
                 record.message = into_text(value);
                 None
             }
-            "levelno" => match value {
+            Key::Levelno => match value {
                 PValue::Int(i) => {
                     record.levelno = i32::try_from(i).unwrap_or(i32::MAX);
-                    levelno_seen = true;
+                    self.levelno_seen = true;
                     None
                 }
                 other => Some(other),
             },
-            "levelname" => {
+            Key::Levelname => {
                 let name = into_text(value);
                 record.levelname = match LEVEL_NAMES.iter().find(|n| **n == name) {
                     Some(standard) => Cow::Borrowed(standard),
                     None => Cow::Owned(name.into_owned()),
                 };
-                levelname_seen = true;
+                self.levelname_seen = true;
                 None
             }
-            "lineno" => match value {
+            Key::Lineno => match value {
                 PValue::Int(i) => {
                     record.lineno = u32::try_from(i).unwrap_or(0);
                     None
                 }
                 other => Some(other),
             },
-            "created" => set_f64(&mut record.created, value),
-            "msecs" => {
+            Key::Created => set_f64(&mut record.created, value),
+            Key::Msecs => {
                 let misfit = set_f64(&mut record.msecs, value);
-                msecs_seen |= misfit.is_none();
+                self.msecs_seen |= misfit.is_none();
                 misfit
             }
-            "relativeCreated" => {
+            Key::RelativeCreated => {
                 let misfit = set_f64(&mut record.relative_created, value);
-                relative_seen |= misfit.is_none();
+                self.relative_seen |= misfit.is_none();
                 misfit
             }
-            "thread" => match value {
+            Key::Thread => match value {
                 PValue::Int(i) if u64::try_from(i).is_ok() => {
                     record.thread = i as u64;
                     None
                 }
                 other => Some(other),
             },
-            "process" => match value {
+            Key::Process => match value {
                 PValue::Int(i) if u32::try_from(i).is_ok() => {
                     record.process = i as u32;
                     None
                 }
                 other => Some(other),
             },
-            "threadName" => set_str(&mut record.thread_name, value),
-            "processName" => set_str(&mut record.process_name, value),
-            "pathname" => {
+            Key::ThreadName => set_str(&mut record.thread_name, value),
+            Key::ProcessName => set_str(&mut record.process_name, value),
+            Key::Pathname => {
                 record.pathname = as_text(value);
                 None
             }
-            "funcName" => {
+            Key::FuncName => {
                 record.func_name = as_text(value);
                 None
             }
-            "exc_text" => {
+            Key::ExcText => {
                 record.exc_text = as_text(value);
                 None
             }
-            "stack_info" => {
+            Key::StackInfo => {
                 record.stack_info = as_text(value);
                 None
             }
             // Recomputed by every formatter, or never sent by CPython.
-            "message" | "asctime" | "args" | "exc_info" => None,
-            "filename" | "module" => {
-                derived.push((key.clone(), value));
+            Key::Message | Key::Asctime | Key::Args | Key::ExcInfo => None,
+            Key::Filename | Key::Module => {
+                defer(&mut self.derived, &mut self.derived_more, key, value);
                 None
             }
-            _ => Some(value),
+            Key::TaskName => Some(value),
         };
         if let Some(value) = misfit {
-            record.set_extra(key, to_value(value));
+            record.set_extra(key.name(), to_value(value));
         }
     }
-    if !levelname_seen {
-        record.levelname = crate::level::level_name(record.levelno);
-    } else if !levelno_seen {
-        if let Some(n) = crate::level::parse_level(&record.levelname) {
-            record.levelno = n;
+
+    /// The record, `now` giving `created` if the dict had none.
+    pub(crate) fn finish(self, now: fn() -> f64) -> Record<'b> {
+        let mut record = self.record;
+        if !self.levelname_seen {
+            record.levelname = crate::level::level_name(record.levelno);
+        } else if !self.levelno_seen {
+            if let Some(n) = crate::level::parse_level(&record.levelname) {
+                record.levelno = n;
+            }
         }
+        if record.created.is_nan() {
+            record.created = now();
+        }
+        if !self.msecs_seen {
+            record.msecs = crate::clock::msecs_of(record.created);
+        }
+        if !self.relative_seen {
+            record.relative_created = crate::clock::relative_created_of(record.created);
+        }
+        // filename and module are derived from pathname; keep a sent value
+        // only where it differs.
+        let derived = self.derived.into_iter().flatten();
+        for (key, value) in derived.chain(self.derived_more) {
+            let current = if key == Key::Filename {
+                record.filename()
+            } else {
+                record.module()
+            };
+            if !matches!(&value, PValue::Str(s) if s == current) {
+                record.set_extra(key.name(), to_value(value));
+            }
+        }
+        record
     }
-    if record.created.is_nan() {
-        record.created = crate::clock::now();
-    }
-    if !msecs_seen {
-        record.msecs = crate::clock::msecs_of(record.created);
-    }
-    if !relative_seen {
-        record.relative_created = crate::clock::relative_created_of(record.created);
-    }
-    // filename and module are derived from pathname; keep a sent value
-    // only where it differs.
-    for (key, value) in derived {
-        let current = if key == "filename" {
-            record.filename()
-        } else {
-            record.module()
+}
+
+impl<'b> pickle::Pairs<'b> for RecordBuilder<'b> {
+    /// The usual value of each attribute is read straight into the record
+    /// (a string borrowed, a number converted); any other goes through
+    /// `set_known` as a decoded value, as from the machine.
+    #[inline]
+    fn known(&mut self, key: Key, r: &mut pickle::Flat<'b>) -> Option<()> {
+        let record = &mut self.record;
+        let text = |slot: &mut Cow<'b, str>| {
+            let (s, len) = r.peek_str()?;
+            *slot = Cow::Borrowed(s);
+            Some((len, Some(s.len())))
         };
-        if !matches!(&value, PValue::Str(s) if s == current) {
-            record.set_extra(key, to_value(value));
+        let opt_text = |slot: &mut Option<Cow<'b, str>>| {
+            if r.peek_none() {
+                *slot = None;
+                return Some((1, None));
+            }
+            let (s, len) = r.peek_str()?;
+            *slot = Some(Cow::Borrowed(s));
+            Some((len, Some(s.len())))
+        };
+        let float = |slot: &mut f64, seen: &mut bool| {
+            *slot = r.peek_float()?;
+            *seen = true;
+            Some((9, None))
+        };
+        let taken = match key {
+            Key::Name => text(&mut record.name),
+            Key::Msg => text(&mut record.message),
+            Key::ThreadName => text(&mut record.thread_name),
+            Key::ProcessName => text(&mut record.process_name),
+            Key::Pathname => opt_text(&mut record.pathname),
+            Key::FuncName => opt_text(&mut record.func_name),
+            Key::ExcText => opt_text(&mut record.exc_text),
+            Key::StackInfo => opt_text(&mut record.stack_info),
+            Key::Levelname => r.peek_str().and_then(|(s, len)| {
+                record.levelname = Cow::Borrowed(LEVEL_NAMES.iter().find(|n| **n == s)?);
+                self.levelname_seen = true;
+                Some((len, Some(s.len())))
+            }),
+            Key::Created => float(&mut record.created, &mut false),
+            Key::Msecs => float(&mut record.msecs, &mut self.msecs_seen),
+            Key::RelativeCreated => float(&mut record.relative_created, &mut self.relative_seen),
+            Key::Levelno => r.peek_int().map(|(i, len)| {
+                record.levelno = i32::try_from(i).unwrap_or(i32::MAX);
+                self.levelno_seen = true;
+                (len, None)
+            }),
+            Key::Lineno => r.peek_int().map(|(i, len)| {
+                record.lineno = u32::try_from(i).unwrap_or(0);
+                (len, None)
+            }),
+            Key::Thread => r.peek_int().and_then(|(i, len)| {
+                record.thread = u64::try_from(i).ok()?;
+                Some((len, None))
+            }),
+            Key::Process => r.peek_int().and_then(|(i, len)| {
+                record.process = u32::try_from(i).ok()?;
+                Some((len, None))
+            }),
+            Key::Filename | Key::Module => r.peek_str().map(|(s, len)| {
+                let value = PValue::Str(Cow::Borrowed(s));
+                defer(&mut self.derived, &mut self.derived_more, key, value);
+                (len, Some(s.len()))
+            }),
+            Key::Args | Key::ExcInfo if r.peek_none() => Some((1, None)),
+            _ => None,
+        };
+        match taken {
+            Some((len, text)) => r.commit(len, text),
+            None => {
+                let value = r.scalar()?;
+                self.set_known(key, value);
+                Some(())
+            }
         }
     }
-    Ok(record)
+
+    fn other(&mut self, key: PValue<'b>, value: PValue<'b>) {
+        self.set(key, value);
+    }
+}
+
+/// CPython's `makeLogRecord(dict)` (see `RecordBuilder`).
+pub fn record_from_dict<'b>(
+    pairs: impl IntoIterator<Item = (PValue<'b>, PValue<'b>)>,
+) -> Record<'b> {
+    record_from_dict_at(pairs, crate::clock::now)
+}
+
+fn record_from_dict_at<'b>(
+    pairs: impl IntoIterator<Item = (PValue<'b>, PValue<'b>)>,
+    now: fn() -> f64,
+) -> Record<'b> {
+    let mut builder = RecordBuilder::new();
+    for (key, value) in pairs {
+        builder.set(key, value);
+    }
+    builder.finish(now)
 }
