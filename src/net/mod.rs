@@ -253,36 +253,44 @@ pub(crate) enum Key {
 }
 
 impl Key {
-    /// The key whose name is `bytes`, if any: by length, then the bytes.
+    /// The key whose name is `bytes`, if any: by length first (one jump),
+    /// then the names of that length compared as one or two words (the
+    /// first and the last 8 bytes).
     #[inline]
     pub(crate) fn of(bytes: &[u8]) -> Option<Key> {
-        let key = match bytes {
-            b"name" => Key::Name,
-            b"msg" => Key::Msg,
-            b"args" => Key::Args,
-            b"levelname" => Key::Levelname,
-            b"levelno" => Key::Levelno,
-            b"pathname" => Key::Pathname,
-            b"filename" => Key::Filename,
-            b"module" => Key::Module,
-            b"exc_info" => Key::ExcInfo,
-            b"exc_text" => Key::ExcText,
-            b"stack_info" => Key::StackInfo,
-            b"lineno" => Key::Lineno,
-            b"funcName" => Key::FuncName,
-            b"created" => Key::Created,
-            b"msecs" => Key::Msecs,
-            b"relativeCreated" => Key::RelativeCreated,
-            b"thread" => Key::Thread,
-            b"threadName" => Key::ThreadName,
-            b"processName" => Key::ProcessName,
-            b"process" => Key::Process,
-            b"taskName" => Key::TaskName,
-            b"message" => Key::Message,
-            b"asctime" => Key::Asctime,
-            _ => return None,
-        };
-        Some(key)
+        macro_rules! by_words {
+            ($n:literal: $($name:literal => $key:expr),+) => {{
+                const HEAD: usize = if $n > 8 { 8 } else { $n };
+                const TAIL: usize = if $n > 8 { $n - 8 } else { 0 };
+                let head = word::<HEAD>(bytes, 0);
+                let tail = if $n > 8 { word::<8>(bytes, TAIL) } else { 0 };
+                $(
+                    if head == pack($name, 0) && ($n <= 8 || tail == pack($name, TAIL)) {
+                        return Some($key);
+                    }
+                )+
+                return None;
+            }};
+        }
+        match bytes.len() {
+            3 => by_words!(3: b"msg" => Key::Msg),
+            4 => by_words!(4: b"name" => Key::Name, b"args" => Key::Args),
+            5 => by_words!(5: b"msecs" => Key::Msecs),
+            6 => by_words!(6: b"lineno" => Key::Lineno, b"thread" => Key::Thread,
+                b"module" => Key::Module),
+            7 => by_words!(7: b"levelno" => Key::Levelno, b"created" => Key::Created,
+                b"process" => Key::Process, b"message" => Key::Message,
+                b"asctime" => Key::Asctime),
+            8 => by_words!(8: b"pathname" => Key::Pathname, b"filename" => Key::Filename,
+                b"funcName" => Key::FuncName, b"exc_info" => Key::ExcInfo,
+                b"exc_text" => Key::ExcText, b"taskName" => Key::TaskName),
+            9 => by_words!(9: b"levelname" => Key::Levelname),
+            10 => by_words!(10: b"threadName" => Key::ThreadName,
+                b"stack_info" => Key::StackInfo),
+            11 => by_words!(11: b"processName" => Key::ProcessName),
+            15 => by_words!(15: b"relativeCreated" => Key::RelativeCreated),
+            _ => None,
+        }
     }
 
     pub(crate) fn name(self) -> &'static str {
@@ -312,6 +320,26 @@ impl Key {
             Key::Asctime => "asctime",
         }
     }
+}
+
+/// Up to 8 bytes of `bytes` from `from` as a little-endian word (`N`
+/// known at compile time: plain loads). `bytes` holds at least `from + N`.
+#[inline(always)]
+fn word<const N: usize>(bytes: &[u8], from: usize) -> u64 {
+    let mut buf = [0u8; 8];
+    buf[..N].copy_from_slice(&bytes[from..from + N]);
+    u64::from_le_bytes(buf)
+}
+
+/// `word` of a name, at compile time.
+const fn pack<const L: usize>(name: &[u8; L], from: usize) -> u64 {
+    let mut w = 0u64;
+    let mut i = 0;
+    while i < 8 && from + i < L {
+        w |= (name[from + i] as u64) << (8 * i);
+        i += 1;
+    }
+    w
 }
 
 /// CPython's `makeLogRecord(dict)` one pair at a time: the record whose
@@ -501,18 +529,26 @@ impl<'b> RecordBuilder<'b> {
         }
         // filename and module are derived from pathname; keep a sent value
         // only where it differs.
-        let derived = self.derived.into_iter().flatten();
-        for (key, value) in derived.chain(self.derived_more) {
-            let current = if key == Key::Filename {
-                record.filename()
-            } else {
-                record.module()
-            };
-            if !matches!(&value, PValue::Str(s) if s == current) {
-                record.set_extra(key.name(), to_value(value));
-            }
+        for (key, value) in self.derived.into_iter().flatten() {
+            derive(&mut record, key, value);
+        }
+        for (key, value) in self.derived_more {
+            derive(&mut record, key, value);
         }
         record
+    }
+}
+
+/// Keeps a sent `filename` or `module` as an extra where it is not what
+/// the record's pathname gives.
+fn derive<'b>(record: &mut Record<'b>, key: Key, value: PValue<'b>) {
+    let current = if key == Key::Filename {
+        record.filename()
+    } else {
+        record.module()
+    };
+    if !matches!(&value, PValue::Str(s) if s == current) {
+        record.set_extra(key.name(), to_value(value));
     }
 }
 
@@ -615,4 +651,51 @@ fn record_from_dict_at<'b>(
         builder.set(key, value);
     }
     builder.finish(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Key;
+
+    #[test]
+    fn every_key_is_found_by_its_name_and_no_other() {
+        let keys = [
+            Key::Name,
+            Key::Msg,
+            Key::Args,
+            Key::Levelname,
+            Key::Levelno,
+            Key::Pathname,
+            Key::Filename,
+            Key::Module,
+            Key::ExcInfo,
+            Key::ExcText,
+            Key::StackInfo,
+            Key::Lineno,
+            Key::FuncName,
+            Key::Created,
+            Key::Msecs,
+            Key::RelativeCreated,
+            Key::Thread,
+            Key::ThreadName,
+            Key::ProcessName,
+            Key::Process,
+            Key::TaskName,
+            Key::Message,
+            Key::Asctime,
+        ];
+        for key in keys {
+            let name = key.name().as_bytes();
+            assert_eq!(Key::of(name), Some(key));
+            // One byte changed anywhere, and one more or less, is no key.
+            for i in 0..name.len() {
+                let mut other = name.to_vec();
+                other[i] ^= 0x20;
+                assert_eq!(Key::of(&other), None, "{other:?}");
+            }
+            assert_eq!(Key::of(&name[1..]), None);
+            assert_eq!(Key::of(&[name, b"x"].concat()), None);
+        }
+        assert_eq!(Key::of(b""), None);
+    }
 }
