@@ -529,8 +529,25 @@ impl<'b> RecordBuilder<'b> {
         }
         // filename and module are derived from pathname; keep a sent value
         // only where it differs.
-        for (key, value) in self.derived.into_iter().flatten() {
-            derive(&mut record, key, value);
+        if self.derived[0].is_some() {
+            // What pathname gives, worked out once for both keys.
+            let [first, second] = self.derived;
+            let differs = {
+                let file = record.filename();
+                let module = crate::record::module_of(file);
+                move |slot: &Option<(Key, PValue<'b>)>| match slot {
+                    Some((key, PValue::Str(s))) => {
+                        s != if *key == Key::Filename { file } else { module }
+                    }
+                    other => other.is_some(),
+                }
+            };
+            let keep = [differs(&first), differs(&second)];
+            for ((key, value), keep) in [first, second].into_iter().flatten().zip(keep) {
+                if keep {
+                    record.set_extra(key.name(), to_value(value));
+                }
+            }
         }
         for (key, value) in self.derived_more {
             derive(&mut record, key, value);
@@ -655,7 +672,51 @@ fn record_from_dict_at<'b>(
 
 #[cfg(test)]
 mod tests {
-    use super::Key;
+    use super::{decode_record_at, decode_record_by_machine, pickle, Key};
+
+    #[test]
+    fn record_from_the_bytes_equals_the_machines() {
+        let now = || 1.5e9;
+        let mut frames = Vec::new();
+        let mut push = |items: &dyn Fn(&mut pickle::Encoder<'_>)| {
+            let mut out = Vec::new();
+            let mut e = pickle::Encoder::start_dict(&mut out);
+            items(&mut e);
+            e.finish();
+            frames.push(out);
+        };
+        push(&|e| {
+            e.item_str("name", "a.b");
+            e.item_str("levelname", "NOTICE");
+            e.item_int("thread", -5);
+            e.item_int("process", 1 << 40);
+            e.item_str("pathname", "/x/y.py");
+            e.item_str("filename", "z.py");
+            e.item_str("module", "y");
+            e.item_str("filename", "y.py");
+            e.item_int("msecs", 5);
+            e.item_none("created");
+            e.item_str("exc_text", "tb");
+            e.item_none("stack_info");
+            e.item_bool("lineno", true);
+            e.item_none("taskName");
+        });
+        push(&|e| {
+            e.item_int("levelno", 40);
+            e.item_float("relativeCreated", f64::NAN);
+            e.item_str("msg", "caf\u{e9}");
+            e.item_str("module", "m");
+            e.item_str("other", "x");
+            e.item_int("name", 7);
+        });
+        // CPython's protocol 1: BINPUTs after every value, I and L lines.
+        frames.push(b"}q\x00(X\x04\x00\x00\x00nameq\x01X\x01\x00\x00\x00xq\x02X\x06\x00\x00\x00threadq\x03L12345678901234567890L\nX\x06\x00\x00\x00linenoq\x04I7\nu.".to_vec());
+        for frame in &frames {
+            let fast = decode_record_at(&mut Default::default(), frame, now).unwrap();
+            let machine = decode_record_by_machine(frame, now).unwrap();
+            assert_eq!(format!("{fast:?}"), format!("{machine:?}"));
+        }
+    }
 
     #[test]
     fn every_key_is_found_by_its_name_and_no_other() {
