@@ -197,6 +197,15 @@ pub struct Record<'a> {
     pub extras: Vec<(Cow<'a, str>, Value<'a>)>,
 }
 
+/// `os.path.splitext(file)[0]`: a leading dot does not start an extension.
+pub fn module_of(file: &str) -> &str {
+    let stem_start = file.len() - file.trim_start_matches('.').len();
+    match file[stem_start..].bytes().rposition(|b| b == b'.') {
+        Some(i) => &file[..stem_start + i],
+        None => file,
+    }
+}
+
 impl<'a> Record<'a> {
     /// A record stamped now, on the calling thread. Its thread and process
     /// names are copies; the logging hot path uses [`with_identity`] and
@@ -288,12 +297,17 @@ impl<'a> Record<'a> {
 
     /// `os.path.splitext(filename)[0]`: a leading dot does not start an extension.
     pub fn module(&self) -> &str {
-        let file = self.filename();
-        let stem_start = file.len() - file.trim_start_matches('.').len();
-        match file[stem_start..].bytes().rposition(|b| b == b'.') {
-            Some(i) => &file[..stem_start + i],
-            None => file,
-        }
+        module_of(self.filename())
+    }
+
+    /// Whether no extra has a standard attribute's name: formats then read
+    /// every field straight from the record (an extra of another name, such
+    /// as the `taskName` a received record carries, shadows nothing).
+    #[inline]
+    pub fn fields_unshadowed(&self) -> bool {
+        self.extras
+            .iter()
+            .all(|(k, _)| Field::from_name(k).is_none())
     }
 
     /// Sets (or replaces) an extra attribute. A standard name set here only

@@ -3,10 +3,11 @@
 //! takes 1.5 s for names under `.slow.test`: the first record of each
 //! network handler returns within its timeout (the record is counted, or
 //! kept by a handler that keeps records), one lookup runs per name, and
-//! once it has answered, records are delivered without waiting again.
+//! once it has answered, records are delivered without waiting again
+//! (SMTPHandler's to the address the resolver gave).
 
 use std::borrow::Cow;
-use std::io::{self, Read};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -70,9 +71,10 @@ fn first_records_return_within_the_timeout_while_the_dns_is_slow() {
         s.spawn(datagram_handler_case);
         s.spawn(syslog_handler_case);
         s.spawn(http_handler_case);
+        s.spawn(smtp_handler_case);
     });
     // One lookup per name, however many records waited for it.
-    assert_eq!(LOOKUPS.load(Ordering::SeqCst), 4);
+    assert_eq!(LOOKUPS.load(Ordering::SeqCst), 5);
     // A name that does not resolve fails at once, and the failure is
     // kept a while rather than asked again for every record.
     let err = sawmill::net::resolve::resolve("nowhere.test", 1, TIMEOUT).unwrap_err();
@@ -189,4 +191,64 @@ fn http_handler_case() {
         "{request}"
     );
     assert_eq!(handler.error_count(), 1);
+}
+
+fn smtp_handler_case() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut options = sawmill::handler::smtp::SmtpOptions::new(
+        "mail.slow.test",
+        "log@example.org",
+        &["ops@example.org"],
+        "dns",
+    );
+    options.port = port;
+    options.timeout = TIMEOUT;
+    let handler = sawmill::handler::smtp_handler(options).unwrap();
+    quick("smtp", || handler.handle(&mut record("early")));
+    assert_eq!(handler.error_count(), 1);
+    after_the_lookup("mail.slow.test");
+    let server = std::thread::spawn(move || one_mail(&listener));
+    quick("smtp after the lookup", || {
+        handler.handle(&mut record("late"))
+    });
+    let mail = server.join().unwrap();
+    assert!(mail.contains("late"), "{mail}");
+    assert_eq!(handler.error_count(), 1);
+}
+
+/// Serves one SMTP session on `listener` (every command accepted) and
+/// returns the mail's data.
+fn one_mail(listener: &TcpListener) -> String {
+    let (conn, _) = listener.accept().unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut reader = BufReader::new(conn.try_clone().unwrap());
+    let mut conn = conn;
+    conn.write_all(b"220 test ESMTP\r\n").unwrap();
+    let mut data = String::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            return data;
+        }
+        let command = line.to_ascii_uppercase();
+        if command.starts_with("DATA") {
+            conn.write_all(b"354 go on\r\n").unwrap();
+            loop {
+                line.clear();
+                reader.read_line(&mut line).unwrap();
+                if line == ".\r\n" || line.is_empty() {
+                    break;
+                }
+                data.push_str(&line);
+            }
+            conn.write_all(b"250 queued\r\n").unwrap();
+        } else if command.starts_with("QUIT") {
+            conn.write_all(b"221 bye\r\n").unwrap();
+            return data;
+        } else {
+            conn.write_all(b"250 ok\r\n").unwrap();
+        }
+    }
 }

@@ -4,11 +4,14 @@
 //! stream of frames. Nothing may panic, run away in memory, or recurse
 //! deeply; a record that decodes must survive a round trip through
 //! sawmill's own pickle and JSON encoders unchanged; the pickle decoder's
-//! flat-dict path must give what its stack machine gives.
+//! flat-dict path must give what its stack machine gives, and the record
+//! it builds straight from the bytes what `record_from_dict` builds.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sawmill::net::{decode_record, frame, pickle, Encoding};
+use sawmill::net::{
+    decode_record, decode_record_at, decode_record_by_machine, frame, pickle, Encoding,
+};
 use sawmill::record::AttrRef;
 
 /// What a format would see for `key` (an extra shadows the standard
@@ -58,10 +61,17 @@ fuzz_target!(|data: &[u8]| {
         }
         _ => {
             // The flat-dict path must agree with the stack machine
-            // wherever it accepts (Debug text: NaN equals itself there).
+            // wherever it accepts (Debug text: NaN equals itself there),
+            // as values and as the record built straight from the bytes.
             let decoded = pickle::decode(rest);
             let by_machine = pickle::decode_by_machine(&mut Default::default(), rest);
             assert_eq!(format!("{decoded:?}"), format!("{by_machine:?}"));
+            let now = || 1.5e9;
+            let record = decode_record_at(&mut Default::default(), rest, now);
+            let by_machine = decode_record_by_machine(rest, now);
+            if rest.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+                assert_eq!(format!("{record:?}"), format!("{by_machine:?}"));
+            }
         }
     }
 });

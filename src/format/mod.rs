@@ -272,13 +272,14 @@ impl Formatter {
         record: &'r Record<'_>,
         key: &Key,
         asctime: &'r str,
+        unshadowed: bool,
     ) -> Option<AttrRef<'r>> {
         let found = match key {
             // Recomputed by every format, whatever a filter assigned to them
             // (Python's format() sets record.message and record.asctime).
             Key::Standard(Field::Asctime) => Some(AttrRef::Str(asctime)),
             Key::Standard(Field::Message) => Some(record.field(Field::Message)),
-            Key::Standard(field) if record.extras.is_empty() => Some(record.field(*field)),
+            Key::Standard(field) if unshadowed => Some(record.field(*field)),
             _ => record.lookup(key.name()),
         };
         found.or_else(|| self.default_value(key.name()))
@@ -307,7 +308,7 @@ impl Formatter {
         key: &Key,
         asctime: &'r str,
     ) -> Option<AttrRef<'r>> {
-        self.lookup(record, key, asctime)
+        self.lookup(record, key, asctime, record.fields_unshadowed())
     }
 
     /// Python's `Formatter.format`: the record's text, then `exc_text` and
@@ -317,7 +318,7 @@ impl Formatter {
         let start = out.len();
         match &self.plain_program {
             // Extras may shadow standard names: those records take the general path.
-            Some(program) if record.extras.is_empty() => {
+            Some(program) if record.fields_unshadowed() => {
                 if let Err(e) = self.format_plain(program, record, out) {
                     out.truncate(start);
                     return Err(e);
@@ -330,7 +331,7 @@ impl Formatter {
                 if let Some(custom) = &self.custom {
                     return custom.format(record, out);
                 }
-                if !record.extras.is_empty() {
+                if !record.fields_unshadowed() {
                     let default_msecs = self.options.datefmt.as_deref().is_none_or(str::is_empty);
                     if let Some(e) = record.assigned_attr_error(self.uses_time, default_msecs) {
                         return Err(FormatError(e));
@@ -400,9 +401,9 @@ impl Formatter {
             self.dates.write(record, self.utc(), &mut asctime)?;
         }
         let start = out.len();
-        let no_extras = record.extras.is_empty();
+        let unshadowed = record.fields_unshadowed();
         for (piece, plain) in self.pieces.iter().zip(&self.plain) {
-            if let (Some(field), true) = (plain, no_extras) {
+            if let (Some(field), true) = (plain, unshadowed) {
                 match field {
                     Field::Asctime => out.push_str(asctime.as_str()),
                     other => {
@@ -424,7 +425,7 @@ impl Formatter {
                 }
                 other => other.key().unwrap_or(&Key::Standard(Field::Message)),
             };
-            let Some(value) = self.lookup(record, key, asctime.as_str()) else {
+            let Some(value) = self.lookup(record, key, asctime.as_str(), unshadowed) else {
                 out.truncate(start);
                 return Err(FormatError(format!(
                     "Formatting field not found in record: '{}'",

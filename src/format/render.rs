@@ -502,12 +502,44 @@ pub fn pad(out: &mut String, text: &str, width: usize, align: Align, fill: char)
         Align::Right => (gap, 0),
         Align::Center => (gap / 2, gap - gap / 2),
     };
-    for _ in 0..before {
-        out.push(fill);
-    }
+    push_fill(out, fill, before);
     out.push_str(text);
-    for _ in 0..after {
-        out.push(fill);
+    push_fill(out, fill, after);
+}
+
+/// Appends `n` copies of `fill`: spaces (nearly every padding) a slice at
+/// a time, other characters one by one.
+#[inline]
+pub fn push_fill(out: &mut String, fill: char, n: usize) {
+    const SPACES: &str = "                                ";
+    if fill != ' ' {
+        out.extend(std::iter::repeat_n(fill, n));
+        return;
+    }
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        left -= k;
+    }
+}
+
+/// Appends the decimal digits of `n` (no `fmt` machinery).
+pub fn write_u64(out: &mut impl std::fmt::Write, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for d in &digits[at..] {
+        // `& 0x7f`: the compiler then knows each is one byte of UTF-8.
+        let _ = out.write_char(char::from(*d & 0x7f));
     }
 }
 

@@ -463,7 +463,10 @@ pub fn render_percent(
                     let _ = text.write_str(sign_prefix(n < 0, spec.plus, spec.space));
                     // A u64 formats faster than a u128: all but huge thread ids.
                     let _ = match (p, u64::try_from(n.unsigned_abs())) {
-                        (0, Ok(m)) => write!(text, "{m}"),
+                        (0, Ok(m)) => {
+                            render::write_u64(&mut text, m);
+                            Ok(())
+                        }
                         (0, Err(_)) => write!(text, "{}", n.unsigned_abs()),
                         (_, _) => write!(text, "{:0p$}", n.unsigned_abs()),
                     };

@@ -4,11 +4,17 @@
 //! after EHLO and only applies with credentials; `mailhost` may carry a
 //! port. sawmill adds `ssl` (implicit TLS, Python's SMTP_SSL) as an option.
 //!
+//! `mailhost` is resolved by sawmill's resolver (`net::resolve`), waiting
+//! at most `timeout` for the DNS (lettre's own lookup has no bound): lettre
+//! connects to the address, while TLS still verifies the certificate for
+//! the host name.
+//!
 //! `secure`'s (keyfile, certfile) present a client certificate as CPython's
 //! does. Unlike CPython — whose `starttls()` context checks neither the
 //! certificate nor the host name — the server is always verified: against
 //! Mozilla's roots, or only the certificates of `ca_file` when given.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -62,9 +68,9 @@ impl SmtpOptions {
         }
     }
 
-    /// Checks the addresses and builds the transport: errors surface when
-    /// the handler is made, not at the first record.
-    fn transport(&self) -> Result<(SmtpTransport, Mailbox, Vec<Mailbox>), String> {
+    /// Checks the addresses and the TLS settings: errors surface when the
+    /// handler is made, not at the first record.
+    fn check(&self) -> Result<(Tls, Mailbox, Vec<Mailbox>), String> {
         let from: Mailbox = self
             .fromaddr
             .parse()
@@ -77,7 +83,6 @@ impl SmtpOptions {
         if to.is_empty() {
             return Err("toaddrs is empty".into());
         }
-        let port = if self.port == 0 { 25 } else { self.port };
         let tls = |wrapper: bool| -> Result<Tls, String> {
             let mut params = TlsParameters::builder(self.mailhost.clone());
             if let Some(path) = &self.ca_file {
@@ -117,33 +122,65 @@ impl SmtpOptions {
         } else {
             Tls::None
         };
-        let mut builder = SmtpTransport::builder_dangerous(&self.mailhost)
-            .port(port)
-            .tls(mode)
+        Ok((mode, from, to))
+    }
+
+    fn port(&self) -> u16 {
+        if self.port == 0 {
+            25
+        } else {
+            self.port
+        }
+    }
+
+    /// A transport to `address` (the mailhost's, resolved): TLS parameters
+    /// carry the host name, so the certificate is checked for it.
+    fn transport_to(&self, address: SocketAddr, tls: Tls) -> SmtpTransport {
+        let mut builder = SmtpTransport::builder_dangerous(address.ip().to_string())
+            .port(address.port())
+            .tls(tls)
             .timeout(Some(self.timeout));
         if let Some((user, password)) = &self.credentials {
             builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
         }
-        Ok((builder.build(), from, to))
+        builder.build()
     }
 }
 
 pub struct SmtpSink {
-    transport: SmtpTransport,
+    options: SmtpOptions,
+    tls: Tls,
+    /// The transport to the address the mailhost last resolved to.
+    transport: Option<(SocketAddr, SmtpTransport)>,
     from: Mailbox,
     to: Vec<Mailbox>,
-    subject: String,
 }
 
 impl SmtpSink {
     pub fn new(options: SmtpOptions) -> Result<SmtpSink, String> {
-        let (transport, from, to) = options.transport()?;
+        let (tls, from, to) = options.check()?;
         Ok(SmtpSink {
-            transport,
+            options,
+            tls,
+            transport: None,
             from,
             to,
-            subject: options.subject,
         })
+    }
+
+    /// The transport to the mailhost's current address, waiting at most
+    /// the timeout for the DNS.
+    fn transport(&mut self) -> std::io::Result<&SmtpTransport> {
+        let o = &self.options;
+        let address = crate::net::resolve::resolve(&o.mailhost, o.port(), o.timeout)?
+            .first()
+            .copied()
+            .ok_or_else(|| std::io::Error::other(format!("{} has no address", o.mailhost)))?;
+        if self.transport.as_ref().is_none_or(|(at, _)| *at != address) {
+            let transport = self.options.transport_to(address, self.tls.clone());
+            self.transport = Some((address, transport));
+        }
+        Ok(&self.transport.as_ref().expect("just set").1)
     }
 }
 
@@ -159,7 +196,7 @@ impl Sink for SmtpSink {
         };
         let mut builder = Message::builder()
             .from(self.from.clone())
-            .subject(self.subject.clone())
+            .subject(self.options.subject.clone())
             .date_now()
             .header(ContentType::TEXT_PLAIN);
         for to in &self.to {
@@ -169,7 +206,8 @@ impl Sink for SmtpSink {
         let message = builder
             .body(text.clone())
             .map_err(|e| fail(e.to_string()))?;
-        self.transport
+        self.transport()
+            .map_err(|e| fail(e.to_string()))?
             .send(&message)
             .map(|_| ())
             .map_err(|e| fail(e.to_string()))

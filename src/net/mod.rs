@@ -117,18 +117,44 @@ pub fn decode_record_with<'b>(
     scratch: &mut pickle::Scratch,
     body: &'b [u8],
 ) -> Result<Record<'b>, FrameError> {
+    decode_record_at(scratch, body, crate::clock::now)
+}
+
+/// `decode_record_with`, `now` giving `created` when the dict has none.
+/// The usual record pickle (a flat dict of scalars) is read straight into
+/// the record; anything else goes through the pickle machine, then
+/// `record_from_dict` (the fuzz target checks that both agree).
+#[doc(hidden)]
+pub fn decode_record_at<'b>(
+    scratch: &mut pickle::Scratch,
+    body: &'b [u8],
+    now: fn() -> f64,
+) -> Result<Record<'b>, FrameError> {
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     let value = match first {
         Some(b'{') => json::decode(body)?,
-        _ => pickle::decode_with(scratch, body).map_err(|e| FrameError(e.0))?,
+        _ => {
+            let mut builder = RecordBuilder::new();
+            if pickle::read_flat_dict(body, &mut builder).is_some() {
+                return Ok(builder.finish(now));
+            }
+            pickle::decode_by_machine(scratch, body).map_err(|e| FrameError(e.0))?
+        }
     };
     match value {
-        PValue::Dict(mut pairs) => {
-            let record = record_from_dict(pairs.drain(..));
-            scratch.give_back(pairs);
-            record
-        }
+        PValue::Dict(pairs) => Ok(record_from_dict_at(pairs, now)),
         _ => Err(FrameError("the frame is not a dict".into())),
+    }
+}
+
+/// The record's dict through the pickle machine and `record_from_dict`
+/// only (the fuzz target compares it with `decode_record_at`).
+#[doc(hidden)]
+pub fn decode_record_by_machine(body: &[u8], now: fn() -> f64) -> Result<Record<'_>, FrameError> {
+    match pickle::decode_by_machine(&mut pickle::Scratch::default(), body) {
+        Ok(PValue::Dict(pairs)) => Ok(record_from_dict_at(pairs, now)),
+        Ok(_) => Err(FrameError("the frame is not a dict".into())),
+        Err(e) => Err(FrameError(e.0)),
     }
 }
 
@@ -196,38 +222,199 @@ fn to_value(v: PValue<'_>) -> Value<'_> {
     }
 }
 
-/// CPython's `makeLogRecord(dict)`: a record whose attributes are the dict's.
-/// Missing keys get sane values (a level derived from `levelname` or
-/// NOTSET, `created` now, the logger name "root"); a value whose type does
-/// not fit the typed attribute is kept as an extra that formats print as is.
-pub fn record_from_dict<'b>(
-    pairs: impl IntoIterator<Item = (PValue<'b>, PValue<'b>)>,
-) -> Result<Record<'b>, FrameError> {
-    // 'static literals only: nothing to copy. `created` NaN until the dict
-    // gives one (now, otherwise).
-    let mut record = Record::stamped(
-        f64::NAN,
-        "root",
-        crate::level::NOTSET,
-        None,
-        0,
-        None,
-        Cow::Borrowed(""),
-        0,
-        "MainThread",
-        "MainProcess",
-    );
-    let mut levelno_seen = false;
-    let mut levelname_seen = false;
-    let mut msecs_seen = false;
-    let mut relative_seen = false;
-    let mut derived = Vec::new();
-    for (key, value) in pairs {
+/// The keys of a record's dict `makeLogRecord` gives a meaning to (and
+/// the other names CPython's `SocketHandler` sends), recognised by their
+/// bytes once, so neither decoder compares a key's text twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Key {
+    Name,
+    Msg,
+    Args,
+    Levelname,
+    Levelno,
+    Pathname,
+    Filename,
+    Module,
+    ExcInfo,
+    ExcText,
+    StackInfo,
+    Lineno,
+    FuncName,
+    Created,
+    Msecs,
+    RelativeCreated,
+    Thread,
+    ThreadName,
+    ProcessName,
+    Process,
+    TaskName,
+    Message,
+    Asctime,
+}
+
+impl Key {
+    /// The key whose name is `bytes`, if any: by length first (one jump),
+    /// then the names of that length compared as one or two words (the
+    /// first and the last 8 bytes).
+    #[inline]
+    pub(crate) fn of(bytes: &[u8]) -> Option<Key> {
+        macro_rules! by_words {
+            ($n:literal: $($name:literal => $key:expr),+) => {{
+                const HEAD: usize = if $n > 8 { 8 } else { $n };
+                const TAIL: usize = if $n > 8 { $n - 8 } else { 0 };
+                let head = word::<HEAD>(bytes, 0);
+                let tail = if $n > 8 { word::<8>(bytes, TAIL) } else { 0 };
+                $(
+                    if head == pack($name, 0) && ($n <= 8 || tail == pack($name, TAIL)) {
+                        return Some($key);
+                    }
+                )+
+                return None;
+            }};
+        }
+        match bytes.len() {
+            3 => by_words!(3: b"msg" => Key::Msg),
+            4 => by_words!(4: b"name" => Key::Name, b"args" => Key::Args),
+            5 => by_words!(5: b"msecs" => Key::Msecs),
+            6 => by_words!(6: b"lineno" => Key::Lineno, b"thread" => Key::Thread,
+                b"module" => Key::Module),
+            7 => by_words!(7: b"levelno" => Key::Levelno, b"created" => Key::Created,
+                b"process" => Key::Process, b"message" => Key::Message,
+                b"asctime" => Key::Asctime),
+            8 => by_words!(8: b"pathname" => Key::Pathname, b"filename" => Key::Filename,
+                b"funcName" => Key::FuncName, b"exc_info" => Key::ExcInfo,
+                b"exc_text" => Key::ExcText, b"taskName" => Key::TaskName),
+            9 => by_words!(9: b"levelname" => Key::Levelname),
+            10 => by_words!(10: b"threadName" => Key::ThreadName,
+                b"stack_info" => Key::StackInfo),
+            11 => by_words!(11: b"processName" => Key::ProcessName),
+            15 => by_words!(15: b"relativeCreated" => Key::RelativeCreated),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Key::Name => "name",
+            Key::Msg => "msg",
+            Key::Args => "args",
+            Key::Levelname => "levelname",
+            Key::Levelno => "levelno",
+            Key::Pathname => "pathname",
+            Key::Filename => "filename",
+            Key::Module => "module",
+            Key::ExcInfo => "exc_info",
+            Key::ExcText => "exc_text",
+            Key::StackInfo => "stack_info",
+            Key::Lineno => "lineno",
+            Key::FuncName => "funcName",
+            Key::Created => "created",
+            Key::Msecs => "msecs",
+            Key::RelativeCreated => "relativeCreated",
+            Key::Thread => "thread",
+            Key::ThreadName => "threadName",
+            Key::ProcessName => "processName",
+            Key::Process => "process",
+            Key::TaskName => "taskName",
+            Key::Message => "message",
+            Key::Asctime => "asctime",
+        }
+    }
+}
+
+/// Up to 8 bytes of `bytes` from `from` as a little-endian word (`N`
+/// known at compile time: plain loads). `bytes` holds at least `from + N`.
+#[inline(always)]
+fn word<const N: usize>(bytes: &[u8], from: usize) -> u64 {
+    let mut buf = [0u8; 8];
+    buf[..N].copy_from_slice(&bytes[from..from + N]);
+    u64::from_le_bytes(buf)
+}
+
+/// `word` of a name, at compile time.
+const fn pack<const L: usize>(name: &[u8; L], from: usize) -> u64 {
+    let mut w = 0u64;
+    let mut i = 0;
+    while i < 8 && from + i < L {
+        w |= (name[from + i] as u64) << (8 * i);
+        i += 1;
+    }
+    w
+}
+
+/// CPython's `makeLogRecord(dict)` one pair at a time: the record whose
+/// attributes are the dict's. Missing keys get sane values (a level derived
+/// from `levelname` or NOTSET, `created` now, the logger name "root"); a
+/// value whose type does not fit the typed attribute is kept as an extra
+/// that formats print as is.
+pub(crate) struct RecordBuilder<'b> {
+    record: Record<'b>,
+    levelno_seen: bool,
+    levelname_seen: bool,
+    msecs_seen: bool,
+    relative_seen: bool,
+    /// `filename` and `module` as sent, in order (compared with what
+    /// pathname gives at the end); the usual two need no allocation.
+    derived: [Option<(Key, PValue<'b>)>; 2],
+    derived_more: Vec<(Key, PValue<'b>)>,
+}
+
+/// Keeps a sent `filename` or `module` for `RecordBuilder::finish`.
+fn defer<'b>(
+    derived: &mut [Option<(Key, PValue<'b>)>; 2],
+    more: &mut Vec<(Key, PValue<'b>)>,
+    key: Key,
+    value: PValue<'b>,
+) {
+    match derived.iter_mut().find(|slot| slot.is_none()) {
+        Some(slot) => *slot = Some((key, value)),
+        None => more.push((key, value)),
+    }
+}
+
+impl<'b> RecordBuilder<'b> {
+    pub(crate) fn new() -> RecordBuilder<'b> {
+        RecordBuilder {
+            // 'static literals only: nothing to copy. `created` NaN until
+            // the dict gives one.
+            record: Record::stamped(
+                f64::NAN,
+                "root",
+                crate::level::NOTSET,
+                None,
+                0,
+                None,
+                Cow::Borrowed(""),
+                0,
+                "MainThread",
+                "MainProcess",
+            ),
+            levelno_seen: false,
+            levelname_seen: false,
+            msecs_seen: false,
+            relative_seen: false,
+            derived: [None, None],
+            derived_more: Vec::new(),
+        }
+    }
+
+    /// One pair of the dict, whatever its key.
+    pub(crate) fn set(&mut self, key: PValue<'b>, value: PValue<'b>) {
         let key = into_text(key);
+        match Key::of(key.as_bytes()) {
+            Some(known) => self.set_known(known, value),
+            None => self.record.set_extra(key, to_value(value)),
+        }
+    }
+
+    /// One pair whose key is a known name.
+    #[inline]
+    pub(crate) fn set_known(&mut self, key: Key, value: PValue<'b>) {
+        let record = &mut self.record;
         // A value that does not fit the typed attribute stays an extra,
         // which formats print as it is.
-        let misfit = match key.as_ref() {
-            "name" => match value {
+        let misfit = match key {
+            Key::Name => match value {
                 PValue::Str(s) => {
                     record.name = s;
                     None
@@ -237,116 +424,339 @@ pub fn record_from_dict<'b>(
                     Some(other)
                 }
             },
-            "msg" => {
+            Key::Msg => {
                 record.message = into_text(value);
                 None
             }
-            "levelno" => match value {
+            Key::Levelno => match value {
                 PValue::Int(i) => {
                     record.levelno = i32::try_from(i).unwrap_or(i32::MAX);
-                    levelno_seen = true;
+                    self.levelno_seen = true;
                     None
                 }
                 other => Some(other),
             },
-            "levelname" => {
+            Key::Levelname => {
                 let name = into_text(value);
                 record.levelname = match LEVEL_NAMES.iter().find(|n| **n == name) {
                     Some(standard) => Cow::Borrowed(standard),
                     None => Cow::Owned(name.into_owned()),
                 };
-                levelname_seen = true;
+                self.levelname_seen = true;
                 None
             }
-            "lineno" => match value {
+            Key::Lineno => match value {
                 PValue::Int(i) => {
                     record.lineno = u32::try_from(i).unwrap_or(0);
                     None
                 }
                 other => Some(other),
             },
-            "created" => set_f64(&mut record.created, value),
-            "msecs" => {
+            Key::Created => set_f64(&mut record.created, value),
+            Key::Msecs => {
                 let misfit = set_f64(&mut record.msecs, value);
-                msecs_seen |= misfit.is_none();
+                self.msecs_seen |= misfit.is_none();
                 misfit
             }
-            "relativeCreated" => {
+            Key::RelativeCreated => {
                 let misfit = set_f64(&mut record.relative_created, value);
-                relative_seen |= misfit.is_none();
+                self.relative_seen |= misfit.is_none();
                 misfit
             }
-            "thread" => match value {
+            Key::Thread => match value {
                 PValue::Int(i) if u64::try_from(i).is_ok() => {
                     record.thread = i as u64;
                     None
                 }
                 other => Some(other),
             },
-            "process" => match value {
+            Key::Process => match value {
                 PValue::Int(i) if u32::try_from(i).is_ok() => {
                     record.process = i as u32;
                     None
                 }
                 other => Some(other),
             },
-            "threadName" => set_str(&mut record.thread_name, value),
-            "processName" => set_str(&mut record.process_name, value),
-            "pathname" => {
+            Key::ThreadName => set_str(&mut record.thread_name, value),
+            Key::ProcessName => set_str(&mut record.process_name, value),
+            Key::Pathname => {
                 record.pathname = as_text(value);
                 None
             }
-            "funcName" => {
+            Key::FuncName => {
                 record.func_name = as_text(value);
                 None
             }
-            "exc_text" => {
+            Key::ExcText => {
                 record.exc_text = as_text(value);
                 None
             }
-            "stack_info" => {
+            Key::StackInfo => {
                 record.stack_info = as_text(value);
                 None
             }
             // Recomputed by every formatter, or never sent by CPython.
-            "message" | "asctime" | "args" | "exc_info" => None,
-            "filename" | "module" => {
-                derived.push((key.clone(), value));
+            Key::Message | Key::Asctime | Key::Args | Key::ExcInfo => None,
+            Key::Filename | Key::Module => {
+                defer(&mut self.derived, &mut self.derived_more, key, value);
                 None
             }
-            _ => Some(value),
+            Key::TaskName => Some(value),
         };
         if let Some(value) = misfit {
-            record.set_extra(key, to_value(value));
+            record.set_extra(key.name(), to_value(value));
         }
     }
-    if !levelname_seen {
-        record.levelname = crate::level::level_name(record.levelno);
-    } else if !levelno_seen {
-        if let Some(n) = crate::level::parse_level(&record.levelname) {
-            record.levelno = n;
+
+    /// The record, `now` giving `created` if the dict had none.
+    pub(crate) fn finish(self, now: fn() -> f64) -> Record<'b> {
+        let mut record = self.record;
+        if !self.levelname_seen {
+            record.levelname = crate::level::level_name(record.levelno);
+        } else if !self.levelno_seen {
+            if let Some(n) = crate::level::parse_level(&record.levelname) {
+                record.levelno = n;
+            }
         }
+        if record.created.is_nan() {
+            record.created = now();
+        }
+        if !self.msecs_seen {
+            record.msecs = crate::clock::msecs_of(record.created);
+        }
+        if !self.relative_seen {
+            record.relative_created = crate::clock::relative_created_of(record.created);
+        }
+        // filename and module are derived from pathname; keep a sent value
+        // only where it differs.
+        if self.derived[0].is_some() {
+            // What pathname gives, worked out once for both keys.
+            let [first, second] = self.derived;
+            let differs = {
+                let file = record.filename();
+                let module = crate::record::module_of(file);
+                move |slot: &Option<(Key, PValue<'b>)>| match slot {
+                    Some((key, PValue::Str(s))) => {
+                        s != if *key == Key::Filename { file } else { module }
+                    }
+                    other => other.is_some(),
+                }
+            };
+            let keep = [differs(&first), differs(&second)];
+            for ((key, value), keep) in [first, second].into_iter().flatten().zip(keep) {
+                if keep {
+                    record.set_extra(key.name(), to_value(value));
+                }
+            }
+        }
+        for (key, value) in self.derived_more {
+            derive(&mut record, key, value);
+        }
+        record
     }
-    if record.created.is_nan() {
-        record.created = crate::clock::now();
+}
+
+/// Keeps a sent `filename` or `module` as an extra where it is not what
+/// the record's pathname gives.
+fn derive<'b>(record: &mut Record<'b>, key: Key, value: PValue<'b>) {
+    let current = if key == Key::Filename {
+        record.filename()
+    } else {
+        record.module()
+    };
+    if !matches!(&value, PValue::Str(s) if s == current) {
+        record.set_extra(key.name(), to_value(value));
     }
-    if !msecs_seen {
-        record.msecs = crate::clock::msecs_of(record.created);
-    }
-    if !relative_seen {
-        record.relative_created = crate::clock::relative_created_of(record.created);
-    }
-    // filename and module are derived from pathname; keep a sent value
-    // only where it differs.
-    for (key, value) in derived {
-        let current = if key == "filename" {
-            record.filename()
-        } else {
-            record.module()
+}
+
+impl<'b> pickle::Pairs<'b> for RecordBuilder<'b> {
+    /// The usual value of each attribute is read straight into the record
+    /// (a string borrowed, a number converted); any other goes through
+    /// `set_known` as a decoded value, as from the machine.
+    #[inline]
+    fn known(&mut self, key: Key, r: &mut pickle::Flat<'b>) -> Option<()> {
+        let record = &mut self.record;
+        let text = |slot: &mut Cow<'b, str>| {
+            let (s, len) = r.peek_str()?;
+            *slot = Cow::Borrowed(s);
+            Some((len, Some(s.len())))
         };
-        if !matches!(&value, PValue::Str(s) if s == current) {
-            record.set_extra(key, to_value(value));
+        let opt_text = |slot: &mut Option<Cow<'b, str>>| {
+            if r.peek_none() {
+                *slot = None;
+                return Some((1, None));
+            }
+            let (s, len) = r.peek_str()?;
+            *slot = Some(Cow::Borrowed(s));
+            Some((len, Some(s.len())))
+        };
+        let float = |slot: &mut f64, seen: &mut bool| {
+            *slot = r.peek_float()?;
+            *seen = true;
+            Some((9, None))
+        };
+        let taken = match key {
+            Key::Name => text(&mut record.name),
+            Key::Msg => text(&mut record.message),
+            Key::ThreadName => text(&mut record.thread_name),
+            Key::ProcessName => text(&mut record.process_name),
+            Key::Pathname => opt_text(&mut record.pathname),
+            Key::FuncName => opt_text(&mut record.func_name),
+            Key::ExcText => opt_text(&mut record.exc_text),
+            Key::StackInfo => opt_text(&mut record.stack_info),
+            Key::Levelname => r.peek_str().and_then(|(s, len)| {
+                record.levelname = Cow::Borrowed(LEVEL_NAMES.iter().find(|n| **n == s)?);
+                self.levelname_seen = true;
+                Some((len, Some(s.len())))
+            }),
+            Key::Created => float(&mut record.created, &mut false),
+            Key::Msecs => float(&mut record.msecs, &mut self.msecs_seen),
+            Key::RelativeCreated => float(&mut record.relative_created, &mut self.relative_seen),
+            Key::Levelno => r.peek_int().map(|(i, len)| {
+                record.levelno = i32::try_from(i).unwrap_or(i32::MAX);
+                self.levelno_seen = true;
+                (len, None)
+            }),
+            Key::Lineno => r.peek_int().map(|(i, len)| {
+                record.lineno = u32::try_from(i).unwrap_or(0);
+                (len, None)
+            }),
+            Key::Thread => r.peek_int().and_then(|(i, len)| {
+                record.thread = u64::try_from(i).ok()?;
+                Some((len, None))
+            }),
+            Key::Process => r.peek_int().and_then(|(i, len)| {
+                record.process = u32::try_from(i).ok()?;
+                Some((len, None))
+            }),
+            Key::Filename | Key::Module => r.peek_str().map(|(s, len)| {
+                let value = PValue::Str(Cow::Borrowed(s));
+                defer(&mut self.derived, &mut self.derived_more, key, value);
+                (len, Some(s.len()))
+            }),
+            Key::Args | Key::ExcInfo if r.peek_none() => Some((1, None)),
+            _ => None,
+        };
+        match taken {
+            Some((len, text)) => r.commit(len, text),
+            None => {
+                let value = r.scalar()?;
+                self.set_known(key, value);
+                Some(())
+            }
         }
     }
-    Ok(record)
+
+    fn other(&mut self, key: PValue<'b>, value: PValue<'b>) {
+        self.set(key, value);
+    }
+}
+
+/// CPython's `makeLogRecord(dict)` (see `RecordBuilder`).
+pub fn record_from_dict<'b>(
+    pairs: impl IntoIterator<Item = (PValue<'b>, PValue<'b>)>,
+) -> Record<'b> {
+    record_from_dict_at(pairs, crate::clock::now)
+}
+
+fn record_from_dict_at<'b>(
+    pairs: impl IntoIterator<Item = (PValue<'b>, PValue<'b>)>,
+    now: fn() -> f64,
+) -> Record<'b> {
+    let mut builder = RecordBuilder::new();
+    for (key, value) in pairs {
+        builder.set(key, value);
+    }
+    builder.finish(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode_record_at, decode_record_by_machine, pickle, Key};
+
+    #[test]
+    fn record_from_the_bytes_equals_the_machines() {
+        let now = || 1.5e9;
+        let mut frames = Vec::new();
+        let mut push = |items: &dyn Fn(&mut pickle::Encoder<'_>)| {
+            let mut out = Vec::new();
+            let mut e = pickle::Encoder::start_dict(&mut out);
+            items(&mut e);
+            e.finish();
+            frames.push(out);
+        };
+        push(&|e| {
+            e.item_str("name", "a.b");
+            e.item_str("levelname", "NOTICE");
+            e.item_int("thread", -5);
+            e.item_int("process", 1 << 40);
+            e.item_str("pathname", "/x/y.py");
+            e.item_str("filename", "z.py");
+            e.item_str("module", "y");
+            e.item_str("filename", "y.py");
+            e.item_int("msecs", 5);
+            e.item_none("created");
+            e.item_str("exc_text", "tb");
+            e.item_none("stack_info");
+            e.item_bool("lineno", true);
+            e.item_none("taskName");
+        });
+        push(&|e| {
+            e.item_int("levelno", 40);
+            e.item_float("relativeCreated", f64::NAN);
+            e.item_str("msg", "caf\u{e9}");
+            e.item_str("module", "m");
+            e.item_str("other", "x");
+            e.item_int("name", 7);
+        });
+        // CPython's protocol 1: BINPUTs after every value, I and L lines.
+        frames.push(b"}q\x00(X\x04\x00\x00\x00nameq\x01X\x01\x00\x00\x00xq\x02X\x06\x00\x00\x00threadq\x03L12345678901234567890L\nX\x06\x00\x00\x00linenoq\x04I7\nu.".to_vec());
+        for frame in &frames {
+            let fast = decode_record_at(&mut Default::default(), frame, now).unwrap();
+            let machine = decode_record_by_machine(frame, now).unwrap();
+            assert_eq!(format!("{fast:?}"), format!("{machine:?}"));
+        }
+    }
+
+    #[test]
+    fn every_key_is_found_by_its_name_and_no_other() {
+        let keys = [
+            Key::Name,
+            Key::Msg,
+            Key::Args,
+            Key::Levelname,
+            Key::Levelno,
+            Key::Pathname,
+            Key::Filename,
+            Key::Module,
+            Key::ExcInfo,
+            Key::ExcText,
+            Key::StackInfo,
+            Key::Lineno,
+            Key::FuncName,
+            Key::Created,
+            Key::Msecs,
+            Key::RelativeCreated,
+            Key::Thread,
+            Key::ThreadName,
+            Key::ProcessName,
+            Key::Process,
+            Key::TaskName,
+            Key::Message,
+            Key::Asctime,
+        ];
+        for key in keys {
+            let name = key.name().as_bytes();
+            assert_eq!(Key::of(name), Some(key));
+            // One byte changed anywhere, and one more or less, is no key.
+            for i in 0..name.len() {
+                let mut other = name.to_vec();
+                other[i] ^= 0x20;
+                assert_eq!(Key::of(&other), None, "{other:?}");
+            }
+            assert_eq!(Key::of(&name[1..]), None);
+            assert_eq!(Key::of(&[name, b"x"].concat()), None);
+        }
+        assert_eq!(Key::of(b""), None);
+    }
 }

@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use super::Item;
+use super::{Item, Key};
 use crate::record::Record;
 
 /// The deepest nesting of containers accepted (a record dict is depth 1).
@@ -285,17 +285,48 @@ pub fn decode_by_machine<'b>(
     result
 }
 
-/// The shape of every record's pickle (CPython's protocol 1, sawmill's
-/// protocol 2): PROTO, an empty dict, then MARK, scalar keys and values,
-/// SETITEMS (repeated), STOP, with PUTs anywhere after a value. Decoded
-/// straight into the dict's pairs, without the stack machine. Anything
-/// else, and anything the machine would refuse (a bad value, an exhausted
-/// budget, too many PUTs), gives None, and the machine decodes the frame.
-/// Where this accepts, the machine gives the same dict (fuzzed).
+/// Where `read_flat_dict` hands the dict's pairs, in order.
+pub(crate) trait Pairs<'b> {
+    /// A pair whose key is a string naming a record attribute; its value
+    /// is next in `r` (one scalar and its PUTs: read with `Flat::scalar`,
+    /// or with a typed read and `Flat::commit`).
+    fn known(&mut self, key: Key, r: &mut Flat<'b>) -> Option<()>;
+    /// Any other pair.
+    fn other(&mut self, key: PValue<'b>, value: PValue<'b>);
+}
+
+/// The pairs as the machine's dict holds them.
+impl<'b> Pairs<'b> for Vec<(PValue<'b>, PValue<'b>)> {
+    fn known(&mut self, key: Key, r: &mut Flat<'b>) -> Option<()> {
+        let value = r.scalar()?;
+        self.push((PValue::Str(Cow::Borrowed(key.name())), value));
+        Some(())
+    }
+
+    fn other(&mut self, key: PValue<'b>, value: PValue<'b>) {
+        self.push((key, value));
+    }
+}
+
 fn decode_flat_dict<'b>(
     input: &'b [u8],
     mut pairs: Vec<(PValue<'b>, PValue<'b>)>,
 ) -> Option<Vec<(PValue<'b>, PValue<'b>)>> {
+    pairs.reserve(24);
+    read_flat_dict(input, &mut pairs)?;
+    Some(pairs)
+}
+
+/// The shape of every record's pickle (CPython's protocol 1, sawmill's
+/// protocol 2): PROTO, an empty dict, then MARK, scalar keys and values,
+/// SETITEMS (repeated), STOP, with PUTs anywhere after a value. Read
+/// straight into `out` (the record itself, for the receiver), without the
+/// stack machine, a key naming a record attribute recognised by its bytes.
+/// Anything else, and anything the machine would refuse (a bad value, an
+/// exhausted budget, too many PUTs), gives None (with some pairs perhaps
+/// handed on), and the machine decodes the frame. Where this accepts, the
+/// machine gives the same pairs (fuzzed).
+pub(crate) fn read_flat_dict<'b>(input: &'b [u8], out: &mut impl Pairs<'b>) -> Option<()> {
     let mut r = Flat {
         input,
         pos: 0,
@@ -318,11 +349,10 @@ fn decode_flat_dict<'b>(
         return None;
     }
     r.puts(false)?;
-    pairs.reserve(24);
     loop {
         match r.byte()? {
             b'(' => r.charge(0)?,
-            b'.' if r.pos == input.len() => return Some(pairs),
+            b'.' if r.pos == input.len() => return Some(()),
             _ => return None,
         }
         loop {
@@ -330,14 +360,19 @@ fn decode_flat_dict<'b>(
                 r.pos += 1;
                 break;
             }
-            let key = r.scalar()?;
-            let value = r.scalar()?;
-            pairs.push((key, value));
+            match r.key()? {
+                Ok(key) => out.known(key, &mut r)?,
+                Err(key) => {
+                    let value = r.scalar()?;
+                    out.other(key, value);
+                }
+            }
         }
     }
 }
 
-struct Flat<'b> {
+/// The flat-dict reader's place in the input and what it has spent.
+pub(crate) struct Flat<'b> {
     input: &'b [u8],
     pos: usize,
     budget: usize,
@@ -430,8 +465,93 @@ impl<'b> Flat<'b> {
         }
     }
 
+    /// A key: a string naming a record attribute as its `Key` (matched on
+    /// the bytes, no UTF-8 check), anything else as a scalar value.
+    #[inline]
+    fn key(&mut self) -> Option<Result<Key, PValue<'b>>> {
+        let rest = &self.input[self.pos..];
+        let (head, n) = match rest {
+            [0x8c, n, ..] => (2, usize::from(*n)),
+            [b'X', a, b, c, d, ..] => (5, u32::from_le_bytes([*a, *b, *c, *d]) as usize),
+            _ => return self.scalar().map(Err),
+        };
+        let Some(key) = rest.get(head..head + n).and_then(Key::of) else {
+            return self.scalar().map(Err);
+        };
+        self.pos += head + n;
+        self.charge(n)?;
+        self.puts(true)?;
+        Some(Ok(key))
+    }
+
+    /// The next value if it is a string (BINUNICODE, SHORT_BINUNICODE) of
+    /// valid UTF-8, with the bytes it takes; nothing is consumed (see
+    /// `commit`).
+    #[inline]
+    pub(crate) fn peek_str(&self) -> Option<(&'b str, usize)> {
+        let rest = &self.input[self.pos..];
+        let (head, n) = match rest {
+            [0x8c, n, ..] => (2, usize::from(*n)),
+            [b'X', a, b, c, d, ..] => (5, u32::from_le_bytes([*a, *b, *c, *d]) as usize),
+            _ => return None,
+        };
+        let bytes = rest.get(head..head + n)?;
+        Some((std::str::from_utf8(bytes).ok()?, head + n))
+    }
+
+    /// The next value if it is a binary float (BINFLOAT).
+    #[inline]
+    pub(crate) fn peek_float(&self) -> Option<f64> {
+        match self.input[self.pos..] {
+            [b'G', a, b, c, d, e, f, g, h, ..] => {
+                Some(f64::from_be_bytes([a, b, c, d, e, f, g, h]))
+            }
+            _ => None,
+        }
+    }
+
+    /// The next value if it is a binary integer (BININT1, BININT2, BININT,
+    /// or LONG1 of at most 8 bytes), with the bytes it takes.
+    #[inline]
+    pub(crate) fn peek_int(&self) -> Option<(i64, usize)> {
+        let rest = &self.input[self.pos..];
+        match *rest {
+            [b'K', a, ..] => Some((a.into(), 2)),
+            [b'M', a, b, ..] => Some((u16::from_le_bytes([a, b]).into(), 3)),
+            [b'J', a, b, c, d, ..] => Some((i32::from_le_bytes([a, b, c, d]).into(), 5)),
+            [0x8a, n @ 1..=8, ..] => {
+                let bytes = rest.get(2..2 + usize::from(n))?;
+                let fill = if bytes[bytes.len() - 1] & 0x80 != 0 {
+                    0xff
+                } else {
+                    0
+                };
+                let mut buf = [fill; 8];
+                buf[..bytes.len()].copy_from_slice(bytes);
+                Some((i64::from_le_bytes(buf), 2 + usize::from(n)))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the next value is None.
+    #[inline]
+    pub(crate) fn peek_none(&self) -> bool {
+        self.input.get(self.pos) == Some(&b'N')
+    }
+
+    /// Takes the value a `peek_*` found (`len` bytes; `text` bytes of
+    /// string, if it is one), charged as `scalar` charges it, and the PUTs
+    /// after it.
+    #[inline]
+    pub(crate) fn commit(&mut self, len: usize, text: Option<usize>) -> Option<()> {
+        self.pos += len;
+        self.charge(text.unwrap_or(0))?;
+        self.puts(text.is_some())
+    }
+
     /// One scalar value and the PUTs after it.
-    fn scalar(&mut self) -> Option<PValue<'b>> {
+    pub(crate) fn scalar(&mut self) -> Option<PValue<'b>> {
         let op = self.byte()?;
         let value = match op {
             b'X' => {
