@@ -1,6 +1,7 @@
 //! Fork while another thread is inside a slow one-time set-up: the child
 //! must finish it itself and log, not wait for a thread it does not have
-//! (recipe 8's children hung so under ASan with std's OnceLock).
+//! (recipe 8's children hung so under ASan with std's OnceLock). The same
+//! for a lock a parent thread holds at the fork, one in no reset list.
 
 mod common;
 use common::wait_exit_ok;
@@ -10,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use sawmill::handler::{self, FileOptions};
-use sawmill::sync::{slow_next_set_up_for_tests, slow_set_up_running_for_tests, ForkOnce};
+use sawmill::sync::{slow_next_set_up_for_tests, slow_set_up_running_for_tests, ForkOnce, Lock};
 
 /// Forks once `running` says the other thread is inside its set-up; the
 /// child runs `child` then leaves with _exit(0).
@@ -98,4 +99,56 @@ fn child_finishes_a_set_up_a_parent_thread_was_running() {
     });
     assert!(hung.is_err(), "std's OnceLock child was expected to hang");
     parent.join().expect("parent thread");
+}
+
+/// A lock of the test's own, in no reset list of the library.
+static TEST_LOCK: Lock<u32> = Lock::new(0);
+
+#[test]
+fn child_takes_a_lock_a_parent_thread_held() {
+    // A static and a lock inside an Arc (as a handler's), each held by one
+    // parent thread while a second one waits for it (the word then says a
+    // thread may sleep on it), all across the fork.
+    let shared = Arc::new(Lock::new(0u32));
+    let holding = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let release = Arc::new(AtomicBool::new(false));
+    let mut threads = Vec::new();
+    for _ in 0..2 {
+        let (holding, release, shared) = (holding.clone(), release.clone(), shared.clone());
+        threads.push(std::thread::spawn(move || {
+            let mut a = TEST_LOCK.lock();
+            let mut b = shared.lock();
+            holding.fetch_add(1, Ordering::SeqCst);
+            while !release.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            *a += 1;
+            *b += 1;
+        }));
+    }
+    let child_shared = shared.clone();
+    let pid = fork_when(&|| holding.load(Ordering::SeqCst) == 1, &|| {
+        // The forking thread takes both over, then a thread of the child
+        // takes them after it: the child's own locking works as usual.
+        *TEST_LOCK.lock() += 10;
+        *child_shared.lock() += 10;
+        let again = child_shared.clone();
+        let other = std::thread::spawn(move || {
+            *TEST_LOCK.lock() += 10;
+            *again.lock() += 10;
+        });
+        other.join().expect("child thread");
+        if *TEST_LOCK.lock() != 20 || *child_shared.lock() != 20 {
+            // SAFETY: ends the child with a failure status.
+            unsafe { libc::_exit(3) };
+        }
+    });
+    wait_exit_ok(pid, Duration::from_secs(10), "lock held at the fork");
+    // The parent's threads finish as if nothing happened.
+    release.store(true, Ordering::SeqCst);
+    for t in threads {
+        t.join().expect("parent thread");
+    }
+    assert_eq!(*TEST_LOCK.lock(), 2);
+    assert_eq!(*shared.lock(), 2);
 }
