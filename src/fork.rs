@@ -1,12 +1,15 @@
 //! Fork safety. A child of `fork` has one thread; any lock another thread of
-//! the parent held at that moment stays locked forever in the child. Instead
-//! of taking every lock around fork (which deadlocked CPython), the child
-//! handler re-initialises the library's locks, forgets the cached pid and
-//! lets worker threads restart on first use.
+//! the parent held at that moment would stay locked forever in the child.
+//! Instead of taking every lock around fork (which deadlocked CPython), the
+//! child handler bumps the fork generation, forgets the cached pid and lets
+//! worker threads restart on first use.
 //!
-//! One-time set-ups (`sync::ForkOnce`) that another thread was running at
-//! the fork are run again by the child's first use instead of being waited
-//! for.
+//! Locks (`sync::Lock`) held by a thread of the parent at the fork, and
+//! one-time set-ups (`sync::ForkOnce`) it was running, are marked with the
+//! parent's generation: the child's first use takes them over instead of
+//! waiting. No list of locks or cells is kept. What stays below resets
+//! data, not locks: the pid cache, the flusher thread, each handler's
+//! inherited buffer and descriptors, the resolver's running lookups.
 //!
 //! The formatter's date cache needs nothing: it is per thread, and the
 //! child's one thread keeps its own copy. Handlers that were in use at the
@@ -31,19 +34,13 @@ extern "C" fn before_fork() {
 }
 
 extern "C" fn in_child() {
-    // First: one-time set-ups another thread was running at the fork are
-    // taken over by the child's first use (see `sync::ForkOnce`), the
-    // handlers below included.
+    // First: locks held and one-time set-ups run by another thread at the
+    // fork are taken over by the child's first use (see `sync::Lock`,
+    // `sync::ForkOnce`), the ones used below included.
     crate::sync::after_fork_in_child();
     crate::record::reset_process_id();
     crate::handler::flusher::forget_after_fork();
-    crate::manager::reset_locks_after_fork();
-    crate::level::reset_locks_after_fork();
-    crate::handler::list::reset_locks_after_fork();
-    crate::config::reset_locks_after_fork();
-    crate::record::reset_locks_after_fork();
-    crate::ffi::reset_locks_after_fork();
-    crate::handler::reset_locks_after_fork();
+    crate::handler::after_fork();
     crate::net::resolve::reset_after_fork();
 }
 
@@ -52,6 +49,7 @@ extern "C" fn in_child() {
 pub fn install() {
     static INSTALL: ForkOnce<()> = ForkOnce::new();
     INSTALL.get_or_init(|| {
+        crate::sync::find_single_threaded_flag();
         // SAFETY: registers a plain extern "C" function with no captured state.
         unsafe {
             libc::pthread_atfork(Some(before_fork), None, Some(in_child));

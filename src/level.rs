@@ -66,13 +66,6 @@ fn store_name(table: &LevelNames, level: i32, name: &'static str) {
     table.by_name.lock().insert(name, level);
 }
 
-/// In a fork child: a thread of the parent may have held a level-name table.
-pub(crate) fn reset_locks_after_fork() {
-    let table = names();
-    table.other.reinit_after_fork();
-    table.by_name.reinit_after_fork();
-}
-
 /// Associates `name` with `level` (Python's `addLevelName`). Later calls replace
 /// the name printed for the level; the old name still parses back to the level.
 pub fn add_level_name(level: i32, name: &str) {

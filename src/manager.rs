@@ -132,11 +132,6 @@ pub fn last_resort() -> &'static Arc<Handler> {
     })
 }
 
-/// In a fork child: releases the registry lock a vanished thread may hold.
-pub(crate) fn reset_locks_after_fork() {
-    registry().reinit_after_fork();
-}
-
 static SHUTDOWN_REGISTERED: AtomicBool = AtomicBool::new(false);
 /// Set when the exit-time flush has run (see `shutdown_at_exit`).
 static EXIT_FLUSHED: AtomicBool = AtomicBool::new(false);

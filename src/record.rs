@@ -707,7 +707,8 @@ pub fn set_current_thread_name(name: &str) {
 /// Cached pid: getpid is a real system call on current glibc. Reset in the
 /// fork child (see `fork.rs`).
 static PID: AtomicU64 = AtomicU64::new(0);
-/// A fork-resettable lock: the logging path reads it (see `reset_locks_after_fork`).
+/// Read on the logging path; a fork child takes it over from a vanished
+/// holder (see `sync::Lock`).
 static PROCESS_NAME: crate::sync::Lock<Option<Arc<str>>> = crate::sync::Lock::new(None);
 
 pub fn process_id() -> u32 {
@@ -724,12 +725,6 @@ pub fn process_id() -> u32 {
 /// Forgets the cached pid (called in a fork child).
 pub fn reset_process_id() {
     PID.store(0, Ordering::Relaxed);
-}
-
-/// In a fork child: a thread that was setting or reading the process name
-/// when the process forked does not exist there to release the lock.
-pub(crate) fn reset_locks_after_fork() {
-    PROCESS_NAME.reinit_after_fork();
 }
 
 /// Bumped by every `set_process_name`, so threads refresh their copies.

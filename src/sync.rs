@@ -10,9 +10,27 @@
 //!
 //! `Lock`:
 //! A lock held by another thread when the process forks stays held forever
-//! in the child. This one is a single futex word, so the child can simply
-//! set it back to "unlocked" (parking_lot's cannot be reset: unlocking it
-//! hands the lock to a parked thread that does not exist in the child).
+//! in the child, whose threads would wait for a holder that does not exist
+//! there. So the lock word records, beside "locked", the fork generation of
+//! its holder (see `ForkOnce` below: the child handler bumps it). A locker
+//! that finds the lock held under an older generation knows its holder was a
+//! thread of an ancestor process and takes the lock over: no list of locks
+//! to reset in the child, statics and locks inside handlers alike. Only the
+//! slow path looks: the uncontended lock is still one compare-and-swap (or,
+//! single-threaded, one store) of a value read from `HELD` instead of a
+//! constant, and the unlock one swap or store.
+//!
+//! The word: bit 0 locked, bit 1 "a thread may sleep on it" (set by the
+//! waiters of the holder's process only; waiters in the parent do not exist
+//! in the child, and a child thread never sleeps on a word of an older
+//! generation, it takes it over), bits 2.. the holder's generation.
+//!
+//! The forking thread itself, if it holds a lock across `fork` (a C callback
+//! run under a handler's lock that forks), also holds it under the older
+//! generation in the child: another thread of the child, or a re-entrant
+//! call, may take it over before it unlocks. That was so when the child
+//! handler reset every lock by hand; the library takes no lock around fork
+//! (`fork::before_fork` only sets a flag).
 //!
 //! It spins briefly before sleeping: the logging path holds it for a copy of
 //! one record, far shorter than the two system calls (futex wait and wake)
@@ -26,8 +44,20 @@ use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 
 const UNLOCKED: u32 = 0;
 const LOCKED: u32 = 1;
-/// Locked, and a thread may be asleep waiting for it.
+/// With LOCKED: a thread of the holder's process may be asleep waiting.
 const CONTENDED: u32 = 2;
+/// The generation bits of a lock word or of `GENERATION << 2`.
+const GENERATION_BITS: u32 = !3;
+
+/// The word of a lock held by a thread of this process: `GENERATION << 2 |
+/// LOCKED`, kept beside `GENERATION` so the fast path reads one word.
+static HELD: AtomicU32 = AtomicU32::new(LOCKED);
+
+/// A lock word held by a thread of an ancestor process (see the module doc).
+#[inline]
+fn held_by_ancestor(state: u32) -> bool {
+    state != UNLOCKED && (state ^ HELD.load(Ordering::Relaxed)) & GENERATION_BITS != 0
+}
 /// Polls of a held lock before the thread sleeps.
 const SPINS: u32 = 200;
 
@@ -37,24 +67,26 @@ const SPINS: u32 = 200;
 /// Then no other thread can hold or wait for a lock, and taking one needs no
 /// atomic read-modify-write, as glibc's own stdio locks do.
 pub(crate) fn single_threaded() -> bool {
-    static NEVER: c_char = 0;
-    static FLAG: AtomicPtr<c_char> = AtomicPtr::new(std::ptr::null_mut());
-    let mut flag = FLAG.load(Ordering::Relaxed);
-    if flag.is_null() {
-        // SAFETY: dlsym with a NUL-terminated name; the result is a pointer
-        // to glibc's flag byte or null. Racing look-ups store the same value.
-        let found = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c"__libc_single_threaded".as_ptr()) };
-        flag = if found.is_null() {
-            &NEVER as *const c_char as *mut c_char
-        } else {
-            found.cast()
-        };
-        FLAG.store(flag, Ordering::Relaxed);
+    // SAFETY: a live byte for the process lifetime (ours or glibc's). glibc
+    // writes its byte only in a thread about to create the process's second
+    // thread, so while it reads nonzero no other thread exists to write it.
+    unsafe { SINGLE_THREADED.load(Ordering::Relaxed).read_volatile() != 0 }
+}
+
+/// Reads zero: "maybe several threads", the safe answer until
+/// `find_single_threaded_flag` (run at library load) finds glibc's.
+static NEVER: c_char = 0;
+static SINGLE_THREADED: AtomicPtr<c_char> = AtomicPtr::new(&NEVER as *const c_char as *mut c_char);
+
+/// Points `single_threaded` at glibc's flag, if the C library has one.
+/// Called at library load (`fork::install`); before, the answer is "no".
+pub(crate) fn find_single_threaded_flag() {
+    // SAFETY: dlsym with a NUL-terminated name; the result is a pointer to
+    // glibc's flag byte or null. Racing look-ups store the same value.
+    let found = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c"__libc_single_threaded".as_ptr()) };
+    if !found.is_null() {
+        SINGLE_THREADED.store(found.cast(), Ordering::Relaxed);
     }
-    // SAFETY: a live byte for the process lifetime. It is written only by a
-    // thread about to create the process's second thread, so while it reads
-    // nonzero no other thread exists to write it.
-    unsafe { flag.read_volatile() != 0 }
 }
 
 pub struct Lock<T> {
@@ -81,53 +113,81 @@ impl<T> Lock<T> {
 
     #[inline]
     pub fn lock(&self) -> LockGuard<'_, T> {
+        let mine = HELD.load(Ordering::Relaxed);
         // A lock found held while single-threaded is held by this very thread
-        // (a re-entrant call): the general path below treats it as before.
+        // (a re-entrant call) or by a thread of an ancestor process: the
+        // general path below sorts them out.
         if single_threaded() && self.state.load(Ordering::Relaxed) == UNLOCKED {
-            self.state.store(LOCKED, Ordering::Relaxed);
+            self.state.store(mine, Ordering::Relaxed);
             return LockGuard { lock: self };
         }
         if self
             .state
-            .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+            .compare_exchange(UNLOCKED, mine, Ordering::Acquire, Ordering::Relaxed)
             .is_err()
         {
-            self.lock_contended();
+            self.lock_contended(mine);
         }
         LockGuard { lock: self }
     }
 
     #[cold]
-    fn lock_contended(&self) {
+    fn lock_contended(&self, mine: u32) {
         for _ in 0..SPINS {
             let state = self.state.load(Ordering::Relaxed);
-            if state == UNLOCKED
+            if (state == UNLOCKED || held_by_ancestor(state))
                 && self
                     .state
-                    .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+                    .compare_exchange(state, mine, Ordering::Acquire, Ordering::Relaxed)
                     .is_ok()
             {
                 return;
             }
-            if state == CONTENDED {
+            if state & CONTENDED != 0 {
                 break;
             }
             std::hint::spin_loop();
         }
-        // From here on the lock is taken as CONTENDED, so its holder's unlock
+        // From here on the lock is taken as contended, so its holder's unlock
         // wakes whoever sleeps next.
-        while self.state.swap(CONTENDED, Ordering::Acquire) != UNLOCKED {
+        loop {
+            let state = self.state.load(Ordering::Relaxed);
+            let (take, next) = if state == UNLOCKED {
+                (true, mine | CONTENDED)
+            } else if held_by_ancestor(state) {
+                // Its holder and waiters are threads of an ancestor process:
+                // nobody here sleeps on a word of an older generation.
+                (true, mine)
+            } else {
+                (false, state | CONTENDED)
+            };
+            if state != next
+                && self
+                    .state
+                    .compare_exchange(state, next, Ordering::Acquire, Ordering::Relaxed)
+                    .is_err()
+            {
+                continue;
+            }
+            if take {
+                return;
+            }
             futex(
                 &self.state,
                 libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
-                CONTENDED,
+                next,
             );
         }
     }
 
     pub fn try_lock(&self) -> Option<LockGuard<'_, T>> {
+        let mine = HELD.load(Ordering::Relaxed);
+        let state = self.state.load(Ordering::Relaxed);
+        if state != UNLOCKED && !held_by_ancestor(state) {
+            return None;
+        }
         self.state
-            .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+            .compare_exchange(state, mine, Ordering::Acquire, Ordering::Relaxed)
             .ok()
             .map(|_| LockGuard { lock: self })
     }
@@ -136,12 +196,11 @@ impl<T> Lock<T> {
         self.data.get_mut()
     }
 
-    /// In a fork child only: the lock becomes unlocked whatever its state.
-    /// Sound there because the child has a single thread and any holder in
-    /// the parent does not exist in the child. Returns whether it was held:
-    /// the data it guards may then be half-updated.
-    pub fn reinit_after_fork(&self) -> bool {
-        self.state.swap(UNLOCKED, Ordering::AcqRel) != UNLOCKED
+    /// Whether the lock is held by a thread of an ancestor process (in a
+    /// fork child: it was held at the fork). The data it guards may then be
+    /// half-updated; the next `lock` takes it over.
+    pub fn held_at_fork(&self) -> bool {
+        held_by_ancestor(self.state.load(Ordering::Acquire))
     }
 
     #[inline]
@@ -153,7 +212,7 @@ impl<T> Lock<T> {
             self.state.store(UNLOCKED, Ordering::Relaxed);
             return;
         }
-        if self.state.swap(UNLOCKED, Ordering::Release) == CONTENDED {
+        if self.state.swap(UNLOCKED, Ordering::Release) & CONTENDED != 0 {
             futex(&self.state, libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, 1);
         }
     }
@@ -262,11 +321,6 @@ impl<T> KeptSlot<T> {
             .find(|v| std::ptr::eq(std::sync::Arc::as_ptr(v), ptr))
             .cloned()
     }
-
-    /// In a fork child: releases the list's lock a vanished thread may hold.
-    pub fn reinit_after_fork(&self) -> bool {
-        self.kept.reinit_after_fork()
-    }
 }
 
 // ---- ForkOnce ---------------------------------------------------------------
@@ -317,7 +371,8 @@ fn orphaned(state: u32) -> bool {
 /// In a fork child, first thing: every set-up now marked busy was being run
 /// by a thread that the child does not have.
 pub(crate) fn after_fork_in_child() {
-    GENERATION.fetch_add(1, Ordering::Relaxed);
+    let generation = GENERATION.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
+    HELD.store(generation.wrapping_shl(2) | LOCKED, Ordering::Relaxed);
 }
 
 /// Test hook: the next set-up to start sleeps this long (milliseconds)
@@ -540,7 +595,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn excludes_and_reinitialises() {
+    fn excludes() {
         let lock = Lock::new(1);
         {
             let mut g = lock.lock();
@@ -552,9 +607,40 @@ mod tests {
         assert_eq!(*lock.lock(), 2);
         let held = lock.lock();
         std::mem::forget(held);
-        assert!(lock.reinit_after_fork(), "it was held");
-        assert!(lock.try_lock().is_some());
-        assert!(!lock.reinit_after_fork(), "it was free");
+        assert!(!lock.held_at_fork(), "held by this process");
+    }
+
+    /// A lock word as a thread of the parent process leaves it: held under
+    /// the previous generation, perhaps with waiters of that process.
+    fn stale(contended: bool) -> u32 {
+        let generation = GENERATION.load(Ordering::Relaxed).wrapping_sub(1);
+        generation.wrapping_shl(2) | LOCKED | if contended { CONTENDED } else { 0 }
+    }
+
+    #[test]
+    fn lock_taken_over_from_an_ancestor_process() {
+        for contended in [false, true] {
+            let lock = Lock::new(0);
+            lock.state.store(stale(contended), Ordering::SeqCst);
+            assert!(lock.held_at_fork());
+            *lock.lock() += 1;
+            assert!(!lock.held_at_fork());
+            assert_eq!(*lock.lock(), 1);
+            lock.state.store(stale(contended), Ordering::SeqCst);
+            assert!(lock.try_lock().is_some(), "try_lock takes it over too");
+            assert_eq!(lock.state.load(Ordering::SeqCst), UNLOCKED);
+        }
+        // Held under this generation (by a live thread): waited for.
+        let lock = Lock::new(0);
+        let held = lock.lock();
+        std::thread::scope(|s| {
+            let waiter = s.spawn(|| *lock.lock() + 1);
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            assert!(!waiter.is_finished());
+            assert!(lock.try_lock().is_none());
+            drop(held);
+            assert_eq!(waiter.join().expect("waiter"), 1);
+        });
     }
 
     #[test]
@@ -615,10 +701,7 @@ mod tests {
         // A running mark of an older generation, as a fork child finds the
         // set-up a vanished parent thread was running: taken over, not waited for.
         let cell: ForkOnce<u32> = ForkOnce::new();
-        let stale = GENERATION
-            .load(Ordering::Relaxed)
-            .wrapping_sub(1)
-            .wrapping_shl(2);
+        let stale = stale(false) & GENERATION_BITS;
         for kind in [RUNNING, WRITING] {
             let fresh = ForkOnce::new();
             fresh.state.store(stale | kind, Ordering::SeqCst);

@@ -26,11 +26,6 @@ pub fn default_format(style: Style) -> &'static str {
 /// racing must not both find the root without handlers.
 static BASIC_CONFIG_LOCK: Lock<()> = Lock::new(());
 
-/// In a fork child: a thread of the parent may have been in basicConfig.
-pub(crate) fn reset_locks_after_fork() {
-    BASIC_CONFIG_LOCK.reinit_after_fork();
-}
-
 /// basicConfig's keyword arguments; `None` means "not given".
 #[derive(Clone, Debug, Default)]
 pub struct BasicConfig {

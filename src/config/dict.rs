@@ -95,11 +95,6 @@ impl Drop for ApplyingMark {
     }
 }
 
-pub(crate) fn reset_locks_after_fork() {
-    STATE.reinit_after_fork();
-    APPLY.reinit_after_fork();
-}
-
 /// The handler the current configuration named `name` (Python 3.12's
 /// `getHandlerByName`).
 pub fn handler_by_name(name: &str) -> Option<Arc<Handler>> {

@@ -78,10 +78,3 @@ pub fn filter_factory(name: &str) -> Option<FilterFactory> {
 pub fn formatter_factory(name: &str) -> Option<FormatterFactory> {
     FORMATTERS.lookup(name)
 }
-
-/// In a fork child: a thread of the parent may have held a table.
-pub(crate) fn reset_locks_after_fork() {
-    HANDLERS.entries.reinit_after_fork();
-    FILTERS.entries.reinit_after_fork();
-    FORMATTERS.entries.reinit_after_fork();
-}

@@ -100,11 +100,6 @@ struct Running {
 
 static RUNNING: Lock<Option<Running>> = Lock::new(None);
 
-/// In a fork child: the listener thread is not there; forget it.
-pub(crate) fn reset_locks_after_fork() {
-    RUNNING.reinit_after_fork();
-}
-
 /// Starts the config server; returns the bound port. One server at a time:
 /// a second call while one runs is an error.
 pub fn listen(options: ListenOptions) -> Result<u16, ConfigError> {

@@ -17,14 +17,6 @@ pub use basic::{basic_config, default_format, BasicConfig, BASIC_FORMAT};
 pub use classes::Trust;
 pub use dict::{dict_config_file, dict_config_json, handler_by_name, ApplyOptions};
 
-/// In a fork child: every configuration lock a vanished thread may hold.
-pub(crate) fn reset_locks_after_fork() {
-    basic::reset_locks_after_fork();
-    dict::reset_locks_after_fork();
-    factories::reset_locks_after_fork();
-    listener::reset_locks_after_fork();
-}
-
 use std::fmt;
 
 /// A configuration that could not be applied; nothing was changed.

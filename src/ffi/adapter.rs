@@ -67,11 +67,6 @@ pub(crate) fn forget(adapter: &Adapter) {
     }
 }
 
-/// The registry's lock in a fork child (another thread may have held it).
-pub(crate) fn reset_locks_after_fork() {
-    LIVE.reinit_after_fork();
-}
-
 unsafe fn adapter_ref<'a>(a: *const sawmill_adapter) -> FfiResult<&'a Adapter> {
     check_not_null(a, "adapter")?;
     // SAFETY: every sawmill_adapter pointer came from `Arc::into_raw` and the

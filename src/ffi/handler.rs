@@ -338,14 +338,6 @@ pub unsafe extern "C" fn sawmill_file_handler_new(
     })
 }
 
-/// In a fork child: a thread of the parent may have held the list.
-pub(crate) fn reset_locks_after_fork() {
-    CALLBACK_MARKS.reinit_after_fork();
-    WAITING.reinit_after_fork();
-    // Threads that waited in the parent do not exist here.
-    WAITING.lock().clear();
-}
-
 /// A NullHandler: accepts records and does nothing, not even format them or
 /// run filters (Python's `NullHandler.handle` is a stub), so filters added
 /// to it are ignored. The caller owns one reference. Thread-safe.

@@ -125,14 +125,6 @@ pub(crate) fn install() {
     deferred::install();
 }
 
-/// In a fork child: releases the FFI layer's locks (the name caches).
-pub(crate) fn reset_locks_after_fork() {
-    record::reset_locks_after_fork();
-    handler::reset_locks_after_fork();
-    adapter::reset_locks_after_fork();
-    LEVEL_TEXTS.reinit_after_fork();
-}
-
 pub(crate) fn set_last_error(status: sawmill_status, message: &str) {
     let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
     let _ = LAST_ERROR.try_with(|slot| *slot.borrow_mut() = text);

@@ -97,11 +97,6 @@ unsafe fn view_mut<'x>(r: *mut sawmill_record) -> FfiResult<&'x mut RecordView> 
 /// logging path (sawmill_logger_name, sawmill_level_name) takes it.
 static NAME_CACHE: Lock<Option<HashMap<(usize, usize), &'static CStr>>> = Lock::new(None);
 
-/// In a fork child: releases the name cache a vanished thread may hold.
-pub(crate) fn reset_locks_after_fork() {
-    NAME_CACHE.reinit_after_fork();
-}
-
 /// NUL-terminated copies of names that live for the process (logger and
 /// level names), leaked like the names themselves, made once per name.
 pub(crate) fn static_c_text(text: &'static str) -> *const c_char {

@@ -157,11 +157,3 @@ impl Drop for UnsnapshottedRead {
         }
     }
 }
-
-/// In a fork child: the writer and retired-list locks may have been held by
-/// a thread that does not exist there. (READING stays: only the forking
-/// thread could have set it, and it ends its dispatch in the child too.)
-pub(crate) fn reset_locks_after_fork() {
-    WRITERS.reinit_after_fork();
-    RETIRED.reinit_after_fork();
-}

@@ -549,15 +549,13 @@ fn register(handler: &Arc<Handler>) {
     crate::manager::ensure_shutdown_at_exit();
 }
 
-/// In a fork child: releases the handler registry and every handler's locks
-/// that a vanished thread may hold, and drops the buffered bytes inherited
-/// from the parent (the parent writes those).
-pub(crate) fn reset_locks_after_fork() {
-    REGISTRY.reinit_after_fork();
+/// In a fork child: every handler drops the buffered bytes inherited from
+/// the parent (the parent writes those) and re-checks its descriptors; one
+/// whose lock a vanished thread held (taken over here, see `sync::Lock`) was
+/// interrupted mid-update.
+pub(crate) fn after_fork() {
     for handler in live_handlers() {
-        let interrupted = handler.sink.reinit_after_fork();
-        handler.core.name.reinit_after_fork();
-        handler.core.formatter.reinit_after_fork();
+        let interrupted = handler.sink.held_at_fork();
         handler.sink.lock().after_fork(interrupted);
     }
 }

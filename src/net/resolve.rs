@@ -220,8 +220,6 @@ fn choose(
 /// In a fork child: the helper threads of running lookups do not exist
 /// there, so those lookups are forgotten (kept answers stay).
 pub(crate) fn reset_after_fork() {
-    RESOLVER.reinit_after_fork();
-    CACHE.reinit_after_fork();
     if let Some(cache) = CACHE.lock().as_mut() {
         for entry in cache.values_mut() {
             entry.running = None;

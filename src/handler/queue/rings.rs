@@ -21,7 +21,7 @@ use arc_swap::ArcSwap;
 
 use super::{Packed, Shared};
 use crate::handler::CacheLine;
-use crate::sync::ForkOnce;
+use crate::sync::{ForkOnce, Lock};
 
 /// Padding to the end of the ring.
 const KIND_PAD: u64 = 0;
@@ -270,7 +270,8 @@ pub struct Port {
     /// the listener never sleeps long while rings exist).
     pub sleeping: AtomicU32,
     rings: ArcSwap<Vec<&'static ThreadRing>>,
-    register: Mutex<()>,
+    /// A `sync::Lock`: a fork child takes it over from a vanished holder.
+    register: Lock<()>,
     shared: ForkOnce<Weak<Shared>>,
     /// Records that took the deferred path.
     pub(crate) deferred: CacheLine<AtomicU64>,
@@ -305,7 +306,7 @@ thread_local! {
 }
 
 /// Every port made (see `Port::new`).
-static PORTS: Mutex<Vec<&'static Port>> = Mutex::new(Vec::new());
+static PORTS: Lock<Vec<&'static Port>> = Lock::new(Vec::new());
 
 impl Port {
     pub fn new(maxsize: usize, sync_level: i32) -> &'static Port {
@@ -315,7 +316,7 @@ impl Port {
             generation: AtomicU64::new(0),
             sleeping: AtomicU32::new(0),
             rings: ArcSwap::from_pointee(Vec::new()),
-            register: Mutex::new(()),
+            register: Lock::new(()),
             shared: ForkOnce::new(),
             deferred: CacheLine(AtomicU64::new(0)),
             ring_words: AtomicUsize::new(ring_words(maxsize)),
@@ -324,7 +325,7 @@ impl Port {
         // Kept reachable for the life of the process: a logging thread may
         // still hold the address of one of its rings after the QueueHandler
         // is gone (so neither is freed).
-        PORTS.lock().unwrap_or_else(|e| e.into_inner()).push(port);
+        PORTS.lock().push(port);
         port
     }
 
@@ -384,7 +385,7 @@ impl Port {
         // Registered first: a thread whose thread-local storage is gone
         // (exiting) takes the synchronous path instead.
         MY_RINGS.try_with(|_| ()).ok()?;
-        let _g = self.register.lock().unwrap_or_else(|e| e.into_inner());
+        let _g = self.register.lock();
         let reused = self.rings.load().iter().copied().find(|r| {
             r.is_empty()
                 && r.retired
@@ -461,8 +462,8 @@ impl Port {
     /// In a fork child: the parent's rings belong to the parent.
     pub fn after_fork(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
-        // The register lock may be held by a thread that is gone: a fresh
-        // list without it.
+        // A fresh list without them (the register lock, if a thread that is
+        // gone held it, is taken over by the next registration).
         self.rings.store(Arc::new(Vec::new()));
         self.sleeping.store(0, Ordering::Relaxed);
     }
