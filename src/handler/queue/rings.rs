@@ -278,7 +278,7 @@ pub struct Port {
     ring_words: AtomicUsize,
     /// A ring made with the handler for the first thread that needs one
     /// (see `prefill`); freed with the handler if no thread took it.
-    spare: Mutex<Option<Box<ThreadRing>>>,
+    spare: Lock<Option<Box<ThreadRing>>>,
 }
 
 const _: () = assert!(std::mem::offset_of!(Port, sync_level) == 0);
@@ -320,7 +320,7 @@ impl Port {
             shared: ForkOnce::new(),
             deferred: CacheLine(AtomicU64::new(0)),
             ring_words: AtomicUsize::new(ring_words(maxsize)),
-            spare: Mutex::new(None),
+            spare: Lock::new(None),
         }));
         // Kept reachable for the life of the process: a logging thread may
         // still hold the address of one of its rings after the QueueHandler
@@ -401,13 +401,12 @@ impl Port {
             }
             None => {
                 let generation = self.generation.load(Ordering::Acquire);
-                // try_lock: in a fork child the lock may be held by a
-                // thread that is gone (then a new ring is made).
+                // A ring left by a parent process is not this port's spare
+                // (the child takes the lock over if a parent thread held it).
                 let spare = self
                     .spare
-                    .try_lock()
-                    .ok()
-                    .and_then(|mut s| s.take())
+                    .lock()
+                    .take()
                     .filter(|r| r.header.generation == generation);
                 let ring: &'static ThreadRing = match spare {
                     Some(spare) => {
@@ -449,13 +448,13 @@ impl Port {
             self.ring_words.load(Ordering::Relaxed),
             0,
         ));
-        *self.spare.lock().unwrap_or_else(|e| e.into_inner()) = Some(ring);
+        *self.spare.lock() = Some(ring);
     }
 
     /// The handler is gone: a spare ring no thread took is freed (no
     /// thread holds its address).
     pub(super) fn drop_spare(&self) {
-        let spare = self.spare.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let spare = self.spare.lock().take();
         drop(spare);
     }
 
