@@ -135,6 +135,7 @@ pub fn decode_record_at<'b>(
         Some(b'{') => json::decode(body)?,
         _ => {
             let mut builder = RecordBuilder::new();
+            builder.record.extras = pickle::recycle(std::mem::take(&mut scratch.extras));
             if pickle::read_flat_dict(body, &mut builder).is_some() {
                 return Ok(builder.finish(now));
             }

@@ -351,6 +351,9 @@ fn deliver(body: &[u8], shared: &Shared, loggers: &mut Loggers<'_>) -> Result<()
         None => loggers.get(&record.name),
     };
     logger.handle(&mut record);
+    loggers
+        .scratch
+        .give_back_extras(std::mem::take(&mut record.extras));
     shared.stats.received.fetch_add(1, Ordering::Relaxed);
     Ok(())
 }
