@@ -10,6 +10,7 @@ pub mod receiver;
 pub mod resolve;
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use crate::record::{Record, Value};
 use pickle::PValue;
@@ -130,11 +131,28 @@ pub fn decode_record_at<'b>(
     body: &'b [u8],
     now: fn() -> f64,
 ) -> Result<Record<'b>, FrameError> {
+    decode_record_repeating(scratch, None, body, now)
+}
+
+/// `decode_record_at`, the strings the connection's last frame had taken
+/// from `repeats` where they are the same (call `Repeats::learn` once the
+/// record is gone).
+#[doc(hidden)]
+pub fn decode_record_repeating<'b>(
+    scratch: &mut pickle::Scratch,
+    repeats: Option<&'b Repeats>,
+    body: &'b [u8],
+    now: fn() -> f64,
+) -> Result<Record<'b>, FrameError> {
+    if let Some(repeats) = repeats {
+        repeats.pending.set(0);
+    }
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     let value = match first {
         Some(b'{') => json::decode(body)?,
         _ => {
             let mut builder = RecordBuilder::new();
+            builder.repeats = repeats;
             builder.record.extras = pickle::recycle(std::mem::take(&mut scratch.extras));
             if pickle::read_flat_dict(body, &mut builder).is_some() {
                 return Ok(builder.finish(now));
@@ -156,6 +174,81 @@ pub fn decode_record_by_machine(body: &[u8], now: fn() -> f64) -> Result<Record<
         Ok(PValue::Dict(pairs)) => Ok(record_from_dict_at(pairs, now)),
         Ok(_) => Err(FrameError("the frame is not a dict".into())),
         Err(e) => Err(FrameError(e.0)),
+    }
+}
+
+/// How many strings `Repeats` keeps, and their slots.
+const REPEATED: usize = 7;
+const NAME: usize = 0;
+const PATHNAME: usize = 1;
+const FILENAME: usize = 2;
+const MODULE: usize = 3;
+const FUNC_NAME: usize = 4;
+const THREAD_NAME: usize = 5;
+const PROCESS_NAME: usize = 6;
+
+/// A longer value is not kept (a huge one must not pin memory).
+const MAX_REPEATED: usize = 512;
+
+/// The strings a connection's records repeat frame after frame (logger
+/// name, pathname, filename, module, funcName, threadName, processName),
+/// as the last frame had them: a value with the same bytes is taken from
+/// here, a comparison instead of a UTF-8 check of the frame's copy. A
+/// value that differs is checked as always, and learnt by `learn` once its
+/// record is gone. One per connection.
+#[derive(Default)]
+pub struct Repeats {
+    last: [String; REPEATED],
+    /// Slots (bits) whose value in the current frame differed from
+    /// `last`, and where that value is in the frame.
+    pending: Cell<u8>,
+    at: [Cell<(usize, usize)>; REPEATED],
+}
+
+impl Repeats {
+    /// The next value of `r` if it is a string of valid UTF-8 (this
+    /// slot's last one if it has the same bytes), with the bytes it takes.
+    #[inline]
+    fn str<'b>(&'b self, slot: usize, r: &pickle::Flat<'b>) -> Option<(&'b str, usize)> {
+        let (bytes, start, len) = r.peek_str_bytes()?;
+        let last = &self.last[slot];
+        if bytes == last.as_bytes() {
+            return Some((last, len));
+        }
+        let text = std::str::from_utf8(bytes).ok()?;
+        if bytes.len() <= MAX_REPEATED {
+            self.pending.set(self.pending.get() | 1 << slot);
+            self.at[slot].set((start, bytes.len()));
+        }
+        Some((text, len))
+    }
+
+    /// Once the record decoded from `body` is gone: its values that
+    /// differed from the last frame's become the last.
+    pub fn learn(&mut self, body: &[u8]) {
+        let mut pending = self.pending.replace(0);
+        while pending != 0 {
+            let slot = pending.trailing_zeros() as usize;
+            pending &= pending - 1;
+            let (start, n) = self.at[slot].get();
+            if let Some(Ok(text)) = body.get(start..start + n).map(std::str::from_utf8) {
+                self.last[slot].clear();
+                self.last[slot].push_str(text);
+            }
+        }
+    }
+}
+
+/// The next string of `r`, through `repeats` if there are any.
+#[inline]
+fn repeated_str<'b>(
+    repeats: Option<&'b Repeats>,
+    slot: usize,
+    r: &pickle::Flat<'b>,
+) -> Option<(&'b str, usize)> {
+    match repeats {
+        Some(repeats) => repeats.str(slot, r),
+        None => r.peek_str(),
     }
 }
 
@@ -358,6 +451,8 @@ pub(crate) struct RecordBuilder<'b> {
     /// pathname gives at the end); the usual two need no allocation.
     derived: [Option<(Key, PValue<'b>)>; 2],
     derived_more: Vec<(Key, PValue<'b>)>,
+    /// The connection's repeated strings, if it keeps them.
+    repeats: Option<&'b Repeats>,
 }
 
 /// Keeps a sent `filename` or `module` for `RecordBuilder::finish`.
@@ -396,6 +491,7 @@ impl<'b> RecordBuilder<'b> {
             relative_seen: false,
             derived: [None, None],
             derived_more: Vec::new(),
+            repeats: None,
         }
     }
 
@@ -577,17 +673,26 @@ impl<'b> pickle::Pairs<'b> for RecordBuilder<'b> {
     #[inline]
     fn known(&mut self, key: Key, r: &mut pickle::Flat<'b>) -> Option<()> {
         let record = &mut self.record;
+        let repeats = self.repeats;
         let text = |slot: &mut Cow<'b, str>| {
             let (s, len) = r.peek_str()?;
             *slot = Cow::Borrowed(s);
             Some((len, Some(s.len())))
         };
-        let opt_text = |slot: &mut Option<Cow<'b, str>>| {
+        let repeated = |slot: &mut Cow<'b, str>, at: usize| {
+            let (s, len) = repeated_str(repeats, at, r)?;
+            *slot = Cow::Borrowed(s);
+            Some((len, Some(s.len())))
+        };
+        let opt_text = |slot: &mut Option<Cow<'b, str>>, at: Option<usize>| {
             if r.peek_none() {
                 *slot = None;
                 return Some((1, None));
             }
-            let (s, len) = r.peek_str()?;
+            let (s, len) = match at {
+                Some(at) => repeated_str(repeats, at, r)?,
+                None => r.peek_str()?,
+            };
             *slot = Some(Cow::Borrowed(s));
             Some((len, Some(s.len())))
         };
@@ -597,18 +702,20 @@ impl<'b> pickle::Pairs<'b> for RecordBuilder<'b> {
             Some((9, None))
         };
         let taken = match key {
-            Key::Name => text(&mut record.name),
+            Key::Name => repeated(&mut record.name, NAME),
             Key::Msg => text(&mut record.message),
-            Key::ThreadName => text(&mut record.thread_name),
-            Key::ProcessName => text(&mut record.process_name),
-            Key::Pathname => opt_text(&mut record.pathname),
-            Key::FuncName => opt_text(&mut record.func_name),
-            Key::ExcText => opt_text(&mut record.exc_text),
-            Key::StackInfo => opt_text(&mut record.stack_info),
-            Key::Levelname => r.peek_str().and_then(|(s, len)| {
-                record.levelname = Cow::Borrowed(LEVEL_NAMES.iter().find(|n| **n == s)?);
+            Key::ThreadName => repeated(&mut record.thread_name, THREAD_NAME),
+            Key::ProcessName => repeated(&mut record.process_name, PROCESS_NAME),
+            Key::Pathname => opt_text(&mut record.pathname, Some(PATHNAME)),
+            Key::FuncName => opt_text(&mut record.func_name, Some(FUNC_NAME)),
+            Key::ExcText => opt_text(&mut record.exc_text, None),
+            Key::StackInfo => opt_text(&mut record.stack_info, None),
+            // Compared as bytes: a level name is ASCII.
+            Key::Levelname => r.peek_str_bytes().and_then(|(bytes, _, len)| {
+                let name = LEVEL_NAMES.iter().find(|n| n.as_bytes() == bytes)?;
+                record.levelname = Cow::Borrowed(name);
                 self.levelname_seen = true;
-                Some((len, Some(s.len())))
+                Some((len, Some(name.len())))
             }),
             Key::Created => float(&mut record.created, &mut false),
             Key::Msecs => float(&mut record.msecs, &mut self.msecs_seen),
@@ -630,11 +737,18 @@ impl<'b> pickle::Pairs<'b> for RecordBuilder<'b> {
                 record.process = u32::try_from(i).ok()?;
                 Some((len, None))
             }),
-            Key::Filename | Key::Module => r.peek_str().map(|(s, len)| {
-                let value = PValue::Str(Cow::Borrowed(s));
-                defer(&mut self.derived, &mut self.derived_more, key, value);
-                (len, Some(s.len()))
-            }),
+            Key::Filename | Key::Module => {
+                let at = if key == Key::Filename {
+                    FILENAME
+                } else {
+                    MODULE
+                };
+                repeated_str(repeats, at, r).map(|(s, len)| {
+                    let value = PValue::Str(Cow::Borrowed(s));
+                    defer(&mut self.derived, &mut self.derived_more, key, value);
+                    (len, Some(s.len()))
+                })
+            }
             Key::Args | Key::ExcInfo if r.peek_none() => Some((1, None)),
             _ => None,
         };
@@ -673,7 +787,9 @@ fn record_from_dict_at<'b>(
 
 #[cfg(test)]
 mod tests {
-    use super::{decode_record_at, decode_record_by_machine, pickle, Key};
+    use super::{
+        decode_record_at, decode_record_by_machine, decode_record_repeating, pickle, Key, Repeats,
+    };
 
     #[test]
     fn record_from_the_bytes_equals_the_machines() {
@@ -716,6 +832,16 @@ mod tests {
             let fast = decode_record_at(&mut Default::default(), frame, now).unwrap();
             let machine = decode_record_by_machine(frame, now).unwrap();
             assert_eq!(format!("{fast:?}"), format!("{machine:?}"));
+        }
+        // As a connection receives them: each frame twice (the second
+        // takes its strings from the first), every frame after another.
+        let mut repeats = Repeats::default();
+        let mut scratch = Default::default();
+        for frame in frames.iter().flat_map(|f| [f, f]).chain(&frames) {
+            let machine = decode_record_by_machine(frame, now).unwrap();
+            let record = decode_record_repeating(&mut scratch, Some(&repeats), frame, now);
+            assert_eq!(format!("{:?}", record.unwrap()), format!("{machine:?}"));
+            repeats.learn(frame);
         }
     }
 

@@ -509,6 +509,20 @@ impl<'b> Flat<'b> {
         Some((std::str::from_utf8(bytes).ok()?, head + n))
     }
 
+    /// The next value's bytes if it is a string (BINUNICODE,
+    /// SHORT_BINUNICODE), not checked, with where they start in the input
+    /// and the bytes the value takes; nothing is consumed.
+    #[inline]
+    pub(crate) fn peek_str_bytes(&self) -> Option<(&'b [u8], usize, usize)> {
+        let rest = &self.input[self.pos..];
+        let (head, n) = match rest {
+            [0x8c, n, ..] => (2, usize::from(*n)),
+            [b'X', a, b, c, d, ..] => (5, u32::from_le_bytes([*a, *b, *c, *d]) as usize),
+            _ => return None,
+        };
+        Some((rest.get(head..head + n)?, self.pos + head, head + n))
+    }
+
     /// The next value if it is a binary float (BINFLOAT).
     #[inline]
     pub(crate) fn peek_float(&self) -> Option<f64> {
