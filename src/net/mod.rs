@@ -203,6 +203,8 @@ pub struct Repeats {
     /// `last`, and where that value is in the frame.
     pending: Cell<u8>,
     at: [Cell<(usize, usize)>; REPEATED],
+    /// Whether `last`'s filename and module are what its pathname gives.
+    same: [bool; 2],
 }
 
 impl Repeats {
@@ -227,6 +229,7 @@ impl Repeats {
     /// differed from the last frame's become the last.
     pub fn learn(&mut self, body: &[u8]) {
         let mut pending = self.pending.replace(0);
+        let derived = pending & (1 << PATHNAME | 1 << FILENAME | 1 << MODULE) != 0;
         while pending != 0 {
             let slot = pending.trailing_zeros() as usize;
             pending &= pending - 1;
@@ -236,6 +239,26 @@ impl Repeats {
                 self.last[slot].push_str(text);
             }
         }
+        if !derived {
+            return;
+        }
+        let file = crate::record::filename_of(&self.last[PATHNAME]);
+        self.same = [
+            file == self.last[FILENAME],
+            crate::record::module_of(file) == self.last[MODULE],
+        ];
+    }
+
+    /// Whether a sent `filename` or `module` (`key`, `value`) differs from
+    /// what `pathname` gives, if both are this connection's last ones (the
+    /// very strings kept here): known without working it out.
+    fn differs(&self, pathname: Option<&str>, key: Key, value: &str) -> Option<bool> {
+        let (slot, same) = match key {
+            Key::Filename => (FILENAME, self.same[0]),
+            _ => (MODULE, self.same[1]),
+        };
+        let kept = |s: &str, slot: usize| std::ptr::eq(s, self.last[slot].as_str());
+        (kept(pathname?, PATHNAME) && kept(value, slot)).then_some(!same)
     }
 }
 
@@ -629,17 +652,29 @@ impl<'b> RecordBuilder<'b> {
         if self.derived[0].is_some() {
             // What pathname gives, worked out once for both keys.
             let [first, second] = self.derived;
-            let differs = {
-                let file = record.filename();
-                let module = crate::record::module_of(file);
-                move |slot: &Option<(Key, PValue<'b>)>| match slot {
-                    Some((key, PValue::Str(s))) => {
-                        s != if *key == Key::Filename { file } else { module }
-                    }
-                    other => other.is_some(),
+            // Known from the last frame where the strings are its own.
+            let pathname = record.pathname.as_deref();
+            let cached = |slot: &Option<(Key, PValue<'b>)>| match (self.repeats, slot) {
+                (Some(repeats), Some((key, PValue::Str(s)))) => repeats.differs(pathname, *key, s),
+                _ => None,
+            };
+            let keep = match [cached(&first), cached(&second)] {
+                [Some(a), Some(b)] => [a, b],
+                [Some(a), None] if second.is_none() => [a, false],
+                _ => {
+                    let differs = {
+                        let file = record.filename();
+                        let module = crate::record::module_of(file);
+                        move |slot: &Option<(Key, PValue<'b>)>| match slot {
+                            Some((key, PValue::Str(s))) => {
+                                s != if *key == Key::Filename { file } else { module }
+                            }
+                            other => other.is_some(),
+                        }
+                    };
+                    [differs(&first), differs(&second)]
                 }
             };
-            let keep = [differs(&first), differs(&second)];
             for ((key, value), keep) in [first, second].into_iter().flatten().zip(keep) {
                 if keep {
                     record.set_extra(key.name(), to_value(value));
@@ -826,6 +861,14 @@ mod tests {
             e.item_str("other", "x");
             e.item_int("name", 7);
         });
+        // The usual triple, then a module that is not the pathname's.
+        for module in ["b", "c"] {
+            push(&|e| {
+                e.item_str("pathname", "/a/b.py");
+                e.item_str("filename", "b.py");
+                e.item_str("module", module);
+            });
+        }
         // CPython's protocol 1: BINPUTs after every value, I and L lines.
         frames.push(b"}q\x00(X\x04\x00\x00\x00nameq\x01X\x01\x00\x00\x00xq\x02X\x06\x00\x00\x00threadq\x03L12345678901234567890L\nX\x06\x00\x00\x00linenoq\x04I7\nu.".to_vec());
         for frame in &frames {
