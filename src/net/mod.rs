@@ -144,6 +144,21 @@ pub fn decode_record_repeating<'b>(
     body: &'b [u8],
     now: fn() -> f64,
 ) -> Result<Record<'b>, FrameError> {
+    let mut record = blank_record();
+    decode_record_into(scratch, repeats, body, now, &mut record)?;
+    Ok(record)
+}
+
+/// `decode_record_repeating` into `out`, a `blank_record` (the record is
+/// built where it stays, not moved; on an error `out` is left as it is).
+#[doc(hidden)]
+pub fn decode_record_into<'b>(
+    scratch: &mut pickle::Scratch,
+    repeats: Option<&'b Repeats>,
+    body: &'b [u8],
+    now: fn() -> f64,
+    out: &mut Record<'b>,
+) -> Result<(), FrameError> {
     if let Some(repeats) = repeats {
         repeats.pending.set(0);
     }
@@ -151,19 +166,41 @@ pub fn decode_record_repeating<'b>(
     let value = match first {
         Some(b'{') => json::decode(body)?,
         _ => {
-            let mut builder = RecordBuilder::new();
+            out.extras = pickle::recycle(std::mem::take(&mut scratch.extras));
+            let mut builder = RecordBuilder::new(out);
             builder.repeats = repeats;
-            builder.record.extras = pickle::recycle(std::mem::take(&mut scratch.extras));
             if pickle::read_flat_dict(body, &mut builder).is_some() {
-                return Ok(builder.finish(now));
+                builder.finish(now);
+                return Ok(());
             }
             pickle::decode_by_machine(scratch, body).map_err(|e| FrameError(e.0))?
         }
     };
     match value {
-        PValue::Dict(pairs) => Ok(record_from_dict_at(pairs, now)),
+        PValue::Dict(pairs) => {
+            *out = record_from_dict_at(pairs, now);
+            Ok(())
+        }
         _ => Err(FrameError("the frame is not a dict".into())),
     }
+}
+
+/// The record `makeLogRecord({})` gives, before the dict's pairs are set:
+/// 'static literals only, nothing to copy; `created` NaN until the dict
+/// gives one.
+pub fn blank_record<'b>() -> Record<'b> {
+    Record::stamped(
+        f64::NAN,
+        "root",
+        crate::level::NOTSET,
+        None,
+        0,
+        None,
+        Cow::Borrowed(""),
+        0,
+        "MainThread",
+        "MainProcess",
+    )
 }
 
 /// The record's dict through the pickle machine and `record_from_dict`
@@ -464,8 +501,9 @@ const fn pack<const L: usize>(name: &[u8; L], from: usize) -> u64 {
 /// from `levelname` or NOTSET, `created` now, the logger name "root"); a
 /// value whose type does not fit the typed attribute is kept as an extra
 /// that formats print as is.
-pub(crate) struct RecordBuilder<'b> {
-    record: Record<'b>,
+pub(crate) struct RecordBuilder<'b, 'r> {
+    /// A `blank_record` until the pairs are set.
+    record: &'r mut Record<'b>,
     levelno_seen: bool,
     levelname_seen: bool,
     msecs_seen: bool,
@@ -491,23 +529,11 @@ fn defer<'b>(
     }
 }
 
-impl<'b> RecordBuilder<'b> {
-    pub(crate) fn new() -> RecordBuilder<'b> {
+impl<'b, 'r> RecordBuilder<'b, 'r> {
+    /// Sets the pairs on `record`, a `blank_record`.
+    pub(crate) fn new(record: &'r mut Record<'b>) -> RecordBuilder<'b, 'r> {
         RecordBuilder {
-            // 'static literals only: nothing to copy. `created` NaN until
-            // the dict gives one.
-            record: Record::stamped(
-                f64::NAN,
-                "root",
-                crate::level::NOTSET,
-                None,
-                0,
-                None,
-                Cow::Borrowed(""),
-                0,
-                "MainThread",
-                "MainProcess",
-            ),
+            record,
             levelno_seen: false,
             levelname_seen: false,
             msecs_seen: false,
@@ -629,8 +655,8 @@ impl<'b> RecordBuilder<'b> {
     }
 
     /// The record, `now` giving `created` if the dict had none.
-    pub(crate) fn finish(self, now: fn() -> f64) -> Record<'b> {
-        let mut record = self.record;
+    pub(crate) fn finish(self, now: fn() -> f64) {
+        let record = self.record;
         if !self.levelname_seen {
             record.levelname = crate::level::level_name(record.levelno);
         } else if !self.levelno_seen {
@@ -682,9 +708,8 @@ impl<'b> RecordBuilder<'b> {
             }
         }
         for (key, value) in self.derived_more {
-            derive(&mut record, key, value);
+            derive(record, key, value);
         }
-        record
     }
 }
 
@@ -701,13 +726,13 @@ fn derive<'b>(record: &mut Record<'b>, key: Key, value: PValue<'b>) {
     }
 }
 
-impl<'b> pickle::Pairs<'b> for RecordBuilder<'b> {
+impl<'b> pickle::Pairs<'b> for RecordBuilder<'b, '_> {
     /// The usual value of each attribute is read straight into the record
     /// (a string borrowed, a number converted); any other goes through
     /// `set_known` as a decoded value, as from the machine.
     #[inline]
     fn known(&mut self, key: Key, r: &mut pickle::Flat<'b>) -> Option<()> {
-        let record = &mut self.record;
+        let record = &mut *self.record;
         let repeats = self.repeats;
         let text = |slot: &mut Cow<'b, str>| {
             let (s, len) = r.peek_str()?;
@@ -813,11 +838,13 @@ fn record_from_dict_at<'b>(
     pairs: impl IntoIterator<Item = (PValue<'b>, PValue<'b>)>,
     now: fn() -> f64,
 ) -> Record<'b> {
-    let mut builder = RecordBuilder::new();
+    let mut record = blank_record();
+    let mut builder = RecordBuilder::new(&mut record);
     for (key, value) in pairs {
         builder.set(key, value);
     }
-    builder.finish(now)
+    builder.finish(now);
+    record
 }
 
 #[cfg(test)]

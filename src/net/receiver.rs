@@ -351,8 +351,9 @@ fn deliver(
     repeats: &mut Repeats,
 ) -> Result<(), FrameError> {
     let now = crate::clock::now;
-    let mut record =
-        super::decode_record_repeating(&mut loggers.scratch, Some(&*repeats), body, now)?;
+    let mut record = super::blank_record();
+    let scratch = &mut loggers.scratch;
+    super::decode_record_into(scratch, Some(&*repeats), body, now, &mut record)?;
     let logger = match &shared.options.logname {
         Some(name) => loggers.get(name),
         None => loggers.get(&record.name),
