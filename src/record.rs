@@ -197,6 +197,15 @@ pub struct Record<'a> {
     pub extras: Vec<(Cow<'a, str>, Value<'a>)>,
 }
 
+/// `os.path.basename(path)`.
+pub fn filename_of(path: &str) -> &str {
+    // A byte search: '/' is ASCII (and cheaper so than a char search).
+    match path.bytes().rposition(|b| b == b'/') {
+        Some(i) => &path[i + 1..],
+        None => path,
+    }
+}
+
 /// `os.path.splitext(file)[0]`: a leading dot does not start an extension.
 pub fn module_of(file: &str) -> &str {
     let stem_start = file.len() - file.trim_start_matches('.').len();
@@ -287,12 +296,7 @@ impl<'a> Record<'a> {
 
     /// `os.path.basename(pathname)`.
     pub fn filename(&self) -> &str {
-        let path = self.pathname();
-        // A byte search: '/' is ASCII (and cheaper so than a char search).
-        match path.bytes().rposition(|b| b == b'/') {
-            Some(i) => &path[i + 1..],
-            None => path,
-        }
+        filename_of(self.pathname())
     }
 
     /// `os.path.splitext(filename)[0]`: a leading dot does not start an extension.

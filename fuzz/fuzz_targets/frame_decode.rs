@@ -5,12 +5,14 @@
 //! deeply; a record that decodes must survive a round trip through
 //! sawmill's own pickle and JSON encoders unchanged; the pickle decoder's
 //! flat-dict path must give what its stack machine gives, and the record
-//! it builds straight from the bytes what `record_from_dict` builds.
+//! it builds straight from the bytes what `record_from_dict` builds, with
+//! or without the strings a connection repeats (`Repeats`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use sawmill::net::{
-    decode_record, decode_record_at, decode_record_by_machine, frame, pickle, Encoding,
+    decode_record, decode_record_at, decode_record_by_machine, decode_record_repeating, frame,
+    pickle, Encoding, Repeats,
 };
 use sawmill::record::AttrRef;
 
@@ -70,7 +72,18 @@ fuzz_target!(|data: &[u8]| {
             let record = decode_record_at(&mut Default::default(), rest, now);
             let by_machine = decode_record_by_machine(rest, now);
             if rest.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-                assert_eq!(format!("{record:?}"), format!("{by_machine:?}"));
+                let expected = format!("{by_machine:?}");
+                assert_eq!(format!("{record:?}"), expected);
+                // The receiver's way: the strings of the connection's last
+                // frame (first none, then this frame's own) reused.
+                let mut repeats = Repeats::default();
+                let mut scratch = Default::default();
+                for _ in 0..2 {
+                    let again = decode_record_repeating(&mut scratch, Some(&repeats), rest, now);
+                    assert_eq!(format!("{again:?}"), expected);
+                    drop(again);
+                    repeats.learn(rest);
+                }
             }
         }
     }

@@ -10,6 +10,7 @@ pub mod receiver;
 pub mod resolve;
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use crate::record::{Record, Value};
 use pickle::PValue;
@@ -130,21 +131,76 @@ pub fn decode_record_at<'b>(
     body: &'b [u8],
     now: fn() -> f64,
 ) -> Result<Record<'b>, FrameError> {
+    decode_record_repeating(scratch, None, body, now)
+}
+
+/// `decode_record_at`, the strings the connection's last frame had taken
+/// from `repeats` where they are the same (call `Repeats::learn` once the
+/// record is gone).
+#[doc(hidden)]
+pub fn decode_record_repeating<'b>(
+    scratch: &mut pickle::Scratch,
+    repeats: Option<&'b Repeats>,
+    body: &'b [u8],
+    now: fn() -> f64,
+) -> Result<Record<'b>, FrameError> {
+    let mut record = blank_record();
+    decode_record_into(scratch, repeats, body, now, &mut record)?;
+    Ok(record)
+}
+
+/// `decode_record_repeating` into `out`, a `blank_record` (the record is
+/// built where it stays, not moved; on an error `out` is left as it is).
+#[doc(hidden)]
+pub fn decode_record_into<'b>(
+    scratch: &mut pickle::Scratch,
+    repeats: Option<&'b Repeats>,
+    body: &'b [u8],
+    now: fn() -> f64,
+    out: &mut Record<'b>,
+) -> Result<(), FrameError> {
+    if let Some(repeats) = repeats {
+        repeats.pending.set(0);
+    }
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     let value = match first {
         Some(b'{') => json::decode(body)?,
         _ => {
-            let mut builder = RecordBuilder::new();
+            out.extras = pickle::recycle(std::mem::take(&mut scratch.extras));
+            let mut builder = RecordBuilder::new(out);
+            builder.repeats = repeats;
             if pickle::read_flat_dict(body, &mut builder).is_some() {
-                return Ok(builder.finish(now));
+                builder.finish(now);
+                return Ok(());
             }
             pickle::decode_by_machine(scratch, body).map_err(|e| FrameError(e.0))?
         }
     };
     match value {
-        PValue::Dict(pairs) => Ok(record_from_dict_at(pairs, now)),
+        PValue::Dict(pairs) => {
+            *out = record_from_dict_at(pairs, now);
+            Ok(())
+        }
         _ => Err(FrameError("the frame is not a dict".into())),
     }
+}
+
+/// The record `makeLogRecord({})` gives, before the dict's pairs are set:
+/// 'static literals only, nothing to copy; `created` NaN until the dict
+/// gives one.
+pub fn blank_record<'b>() -> Record<'b> {
+    Record::stamped(
+        f64::NAN,
+        "root",
+        crate::level::NOTSET,
+        None,
+        0,
+        None,
+        Cow::Borrowed(""),
+        0,
+        "MainThread",
+        "MainProcess",
+    )
 }
 
 /// The record's dict through the pickle machine and `record_from_dict`
@@ -155,6 +211,104 @@ pub fn decode_record_by_machine(body: &[u8], now: fn() -> f64) -> Result<Record<
         Ok(PValue::Dict(pairs)) => Ok(record_from_dict_at(pairs, now)),
         Ok(_) => Err(FrameError("the frame is not a dict".into())),
         Err(e) => Err(FrameError(e.0)),
+    }
+}
+
+/// How many strings `Repeats` keeps, and their slots.
+const REPEATED: usize = 7;
+const NAME: usize = 0;
+const PATHNAME: usize = 1;
+const FILENAME: usize = 2;
+const MODULE: usize = 3;
+const FUNC_NAME: usize = 4;
+const THREAD_NAME: usize = 5;
+const PROCESS_NAME: usize = 6;
+
+/// A longer value is not kept (a huge one must not pin memory).
+const MAX_REPEATED: usize = 512;
+
+/// The strings a connection's records repeat frame after frame (logger
+/// name, pathname, filename, module, funcName, threadName, processName),
+/// as the last frame had them: a value with the same bytes is taken from
+/// here, a comparison instead of a UTF-8 check of the frame's copy. A
+/// value that differs is checked as always, and learnt by `learn` once its
+/// record is gone. One per connection.
+#[derive(Default)]
+pub struct Repeats {
+    last: [String; REPEATED],
+    /// Slots (bits) whose value in the current frame differed from
+    /// `last`, and where that value is in the frame.
+    pending: Cell<u8>,
+    at: [Cell<(usize, usize)>; REPEATED],
+    /// Whether `last`'s filename and module are what its pathname gives.
+    same: [bool; 2],
+}
+
+impl Repeats {
+    /// The next value of `r` if it is a string of valid UTF-8 (this
+    /// slot's last one if it has the same bytes), with the bytes it takes.
+    #[inline]
+    fn str<'b>(&'b self, slot: usize, r: &pickle::Flat<'b>) -> Option<(&'b str, usize)> {
+        let (bytes, start, len) = r.peek_str_bytes()?;
+        let last = &self.last[slot];
+        if bytes == last.as_bytes() {
+            return Some((last, len));
+        }
+        let text = std::str::from_utf8(bytes).ok()?;
+        if bytes.len() <= MAX_REPEATED {
+            self.pending.set(self.pending.get() | 1 << slot);
+            self.at[slot].set((start, bytes.len()));
+        }
+        Some((text, len))
+    }
+
+    /// Once the record decoded from `body` is gone: its values that
+    /// differed from the last frame's become the last.
+    pub fn learn(&mut self, body: &[u8]) {
+        let mut pending = self.pending.replace(0);
+        let derived = pending & (1 << PATHNAME | 1 << FILENAME | 1 << MODULE) != 0;
+        while pending != 0 {
+            let slot = pending.trailing_zeros() as usize;
+            pending &= pending - 1;
+            let (start, n) = self.at[slot].get();
+            if let Some(Ok(text)) = body.get(start..start + n).map(std::str::from_utf8) {
+                self.last[slot].clear();
+                self.last[slot].push_str(text);
+            }
+        }
+        if !derived {
+            return;
+        }
+        let file = crate::record::filename_of(&self.last[PATHNAME]);
+        self.same = [
+            file == self.last[FILENAME],
+            crate::record::module_of(file) == self.last[MODULE],
+        ];
+    }
+
+    /// Whether a sent `filename` or `module` (`key`, `value`) differs from
+    /// what `pathname` gives, if both are this connection's last ones (the
+    /// very strings kept here): known without working it out.
+    fn differs(&self, pathname: Option<&str>, key: Key, value: &str) -> Option<bool> {
+        let (slot, same) = match key {
+            Key::Filename => (FILENAME, self.same[0]),
+            _ => (MODULE, self.same[1]),
+        };
+        let kept = |s: &str, slot: usize| std::ptr::eq(s, self.last[slot].as_str());
+        (kept(pathname?, PATHNAME) && kept(value, slot)).then_some(!same)
+    }
+}
+
+/// The next string of `r`, through `repeats` if there are any.
+#[inline]
+fn repeated_str<'b>(
+    repeats: Option<&'b Repeats>,
+    slot: usize,
+    r: &pickle::Flat<'b>,
+) -> Option<(&'b str, usize)> {
+    match repeats {
+        Some(repeats) => repeats.str(slot, r),
+        None => r.peek_str(),
     }
 }
 
@@ -347,8 +501,9 @@ const fn pack<const L: usize>(name: &[u8; L], from: usize) -> u64 {
 /// from `levelname` or NOTSET, `created` now, the logger name "root"); a
 /// value whose type does not fit the typed attribute is kept as an extra
 /// that formats print as is.
-pub(crate) struct RecordBuilder<'b> {
-    record: Record<'b>,
+pub(crate) struct RecordBuilder<'b, 'r> {
+    /// A `blank_record` until the pairs are set.
+    record: &'r mut Record<'b>,
     levelno_seen: bool,
     levelname_seen: bool,
     msecs_seen: bool,
@@ -357,6 +512,8 @@ pub(crate) struct RecordBuilder<'b> {
     /// pathname gives at the end); the usual two need no allocation.
     derived: [Option<(Key, PValue<'b>)>; 2],
     derived_more: Vec<(Key, PValue<'b>)>,
+    /// The connection's repeated strings, if it keeps them.
+    repeats: Option<&'b Repeats>,
 }
 
 /// Keeps a sent `filename` or `module` for `RecordBuilder::finish`.
@@ -372,29 +529,18 @@ fn defer<'b>(
     }
 }
 
-impl<'b> RecordBuilder<'b> {
-    pub(crate) fn new() -> RecordBuilder<'b> {
+impl<'b, 'r> RecordBuilder<'b, 'r> {
+    /// Sets the pairs on `record`, a `blank_record`.
+    pub(crate) fn new(record: &'r mut Record<'b>) -> RecordBuilder<'b, 'r> {
         RecordBuilder {
-            // 'static literals only: nothing to copy. `created` NaN until
-            // the dict gives one.
-            record: Record::stamped(
-                f64::NAN,
-                "root",
-                crate::level::NOTSET,
-                None,
-                0,
-                None,
-                Cow::Borrowed(""),
-                0,
-                "MainThread",
-                "MainProcess",
-            ),
+            record,
             levelno_seen: false,
             levelname_seen: false,
             msecs_seen: false,
             relative_seen: false,
             derived: [None, None],
             derived_more: Vec::new(),
+            repeats: None,
         }
     }
 
@@ -509,8 +655,8 @@ impl<'b> RecordBuilder<'b> {
     }
 
     /// The record, `now` giving `created` if the dict had none.
-    pub(crate) fn finish(self, now: fn() -> f64) -> Record<'b> {
-        let mut record = self.record;
+    pub(crate) fn finish(self, now: fn() -> f64) {
+        let record = self.record;
         if !self.levelname_seen {
             record.levelname = crate::level::level_name(record.levelno);
         } else if !self.levelno_seen {
@@ -532,17 +678,29 @@ impl<'b> RecordBuilder<'b> {
         if self.derived[0].is_some() {
             // What pathname gives, worked out once for both keys.
             let [first, second] = self.derived;
-            let differs = {
-                let file = record.filename();
-                let module = crate::record::module_of(file);
-                move |slot: &Option<(Key, PValue<'b>)>| match slot {
-                    Some((key, PValue::Str(s))) => {
-                        s != if *key == Key::Filename { file } else { module }
-                    }
-                    other => other.is_some(),
+            // Known from the last frame where the strings are its own.
+            let pathname = record.pathname.as_deref();
+            let cached = |slot: &Option<(Key, PValue<'b>)>| match (self.repeats, slot) {
+                (Some(repeats), Some((key, PValue::Str(s)))) => repeats.differs(pathname, *key, s),
+                _ => None,
+            };
+            let keep = match [cached(&first), cached(&second)] {
+                [Some(a), Some(b)] => [a, b],
+                [Some(a), None] if second.is_none() => [a, false],
+                _ => {
+                    let differs = {
+                        let file = record.filename();
+                        let module = crate::record::module_of(file);
+                        move |slot: &Option<(Key, PValue<'b>)>| match slot {
+                            Some((key, PValue::Str(s))) => {
+                                s != if *key == Key::Filename { file } else { module }
+                            }
+                            other => other.is_some(),
+                        }
+                    };
+                    [differs(&first), differs(&second)]
                 }
             };
-            let keep = [differs(&first), differs(&second)];
             for ((key, value), keep) in [first, second].into_iter().flatten().zip(keep) {
                 if keep {
                     record.set_extra(key.name(), to_value(value));
@@ -550,9 +708,8 @@ impl<'b> RecordBuilder<'b> {
             }
         }
         for (key, value) in self.derived_more {
-            derive(&mut record, key, value);
+            derive(record, key, value);
         }
-        record
     }
 }
 
@@ -569,24 +726,33 @@ fn derive<'b>(record: &mut Record<'b>, key: Key, value: PValue<'b>) {
     }
 }
 
-impl<'b> pickle::Pairs<'b> for RecordBuilder<'b> {
+impl<'b> pickle::Pairs<'b> for RecordBuilder<'b, '_> {
     /// The usual value of each attribute is read straight into the record
     /// (a string borrowed, a number converted); any other goes through
     /// `set_known` as a decoded value, as from the machine.
     #[inline]
     fn known(&mut self, key: Key, r: &mut pickle::Flat<'b>) -> Option<()> {
-        let record = &mut self.record;
+        let record = &mut *self.record;
+        let repeats = self.repeats;
         let text = |slot: &mut Cow<'b, str>| {
             let (s, len) = r.peek_str()?;
             *slot = Cow::Borrowed(s);
             Some((len, Some(s.len())))
         };
-        let opt_text = |slot: &mut Option<Cow<'b, str>>| {
+        let repeated = |slot: &mut Cow<'b, str>, at: usize| {
+            let (s, len) = repeated_str(repeats, at, r)?;
+            *slot = Cow::Borrowed(s);
+            Some((len, Some(s.len())))
+        };
+        let opt_text = |slot: &mut Option<Cow<'b, str>>, at: Option<usize>| {
             if r.peek_none() {
                 *slot = None;
                 return Some((1, None));
             }
-            let (s, len) = r.peek_str()?;
+            let (s, len) = match at {
+                Some(at) => repeated_str(repeats, at, r)?,
+                None => r.peek_str()?,
+            };
             *slot = Some(Cow::Borrowed(s));
             Some((len, Some(s.len())))
         };
@@ -596,18 +762,20 @@ impl<'b> pickle::Pairs<'b> for RecordBuilder<'b> {
             Some((9, None))
         };
         let taken = match key {
-            Key::Name => text(&mut record.name),
+            Key::Name => repeated(&mut record.name, NAME),
             Key::Msg => text(&mut record.message),
-            Key::ThreadName => text(&mut record.thread_name),
-            Key::ProcessName => text(&mut record.process_name),
-            Key::Pathname => opt_text(&mut record.pathname),
-            Key::FuncName => opt_text(&mut record.func_name),
-            Key::ExcText => opt_text(&mut record.exc_text),
-            Key::StackInfo => opt_text(&mut record.stack_info),
-            Key::Levelname => r.peek_str().and_then(|(s, len)| {
-                record.levelname = Cow::Borrowed(LEVEL_NAMES.iter().find(|n| **n == s)?);
+            Key::ThreadName => repeated(&mut record.thread_name, THREAD_NAME),
+            Key::ProcessName => repeated(&mut record.process_name, PROCESS_NAME),
+            Key::Pathname => opt_text(&mut record.pathname, Some(PATHNAME)),
+            Key::FuncName => opt_text(&mut record.func_name, Some(FUNC_NAME)),
+            Key::ExcText => opt_text(&mut record.exc_text, None),
+            Key::StackInfo => opt_text(&mut record.stack_info, None),
+            // Compared as bytes: a level name is ASCII.
+            Key::Levelname => r.peek_str_bytes().and_then(|(bytes, _, len)| {
+                let name = LEVEL_NAMES.iter().find(|n| n.as_bytes() == bytes)?;
+                record.levelname = Cow::Borrowed(name);
                 self.levelname_seen = true;
-                Some((len, Some(s.len())))
+                Some((len, Some(name.len())))
             }),
             Key::Created => float(&mut record.created, &mut false),
             Key::Msecs => float(&mut record.msecs, &mut self.msecs_seen),
@@ -629,11 +797,18 @@ impl<'b> pickle::Pairs<'b> for RecordBuilder<'b> {
                 record.process = u32::try_from(i).ok()?;
                 Some((len, None))
             }),
-            Key::Filename | Key::Module => r.peek_str().map(|(s, len)| {
-                let value = PValue::Str(Cow::Borrowed(s));
-                defer(&mut self.derived, &mut self.derived_more, key, value);
-                (len, Some(s.len()))
-            }),
+            Key::Filename | Key::Module => {
+                let at = if key == Key::Filename {
+                    FILENAME
+                } else {
+                    MODULE
+                };
+                repeated_str(repeats, at, r).map(|(s, len)| {
+                    let value = PValue::Str(Cow::Borrowed(s));
+                    defer(&mut self.derived, &mut self.derived_more, key, value);
+                    (len, Some(s.len()))
+                })
+            }
             Key::Args | Key::ExcInfo if r.peek_none() => Some((1, None)),
             _ => None,
         };
@@ -663,16 +838,20 @@ fn record_from_dict_at<'b>(
     pairs: impl IntoIterator<Item = (PValue<'b>, PValue<'b>)>,
     now: fn() -> f64,
 ) -> Record<'b> {
-    let mut builder = RecordBuilder::new();
+    let mut record = blank_record();
+    let mut builder = RecordBuilder::new(&mut record);
     for (key, value) in pairs {
         builder.set(key, value);
     }
-    builder.finish(now)
+    builder.finish(now);
+    record
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{decode_record_at, decode_record_by_machine, pickle, Key};
+    use super::{
+        decode_record_at, decode_record_by_machine, decode_record_repeating, pickle, Key, Repeats,
+    };
 
     #[test]
     fn record_from_the_bytes_equals_the_machines() {
@@ -709,12 +888,30 @@ mod tests {
             e.item_str("other", "x");
             e.item_int("name", 7);
         });
+        // The usual triple, then a module that is not the pathname's.
+        for module in ["b", "c"] {
+            push(&|e| {
+                e.item_str("pathname", "/a/b.py");
+                e.item_str("filename", "b.py");
+                e.item_str("module", module);
+            });
+        }
         // CPython's protocol 1: BINPUTs after every value, I and L lines.
         frames.push(b"}q\x00(X\x04\x00\x00\x00nameq\x01X\x01\x00\x00\x00xq\x02X\x06\x00\x00\x00threadq\x03L12345678901234567890L\nX\x06\x00\x00\x00linenoq\x04I7\nu.".to_vec());
         for frame in &frames {
             let fast = decode_record_at(&mut Default::default(), frame, now).unwrap();
             let machine = decode_record_by_machine(frame, now).unwrap();
             assert_eq!(format!("{fast:?}"), format!("{machine:?}"));
+        }
+        // As a connection receives them: each frame twice (the second
+        // takes its strings from the first), every frame after another.
+        let mut repeats = Repeats::default();
+        let mut scratch = Default::default();
+        for frame in frames.iter().flat_map(|f| [f, f]).chain(&frames) {
+            let machine = decode_record_by_machine(frame, now).unwrap();
+            let record = decode_record_repeating(&mut scratch, Some(&repeats), frame, now);
+            assert_eq!(format!("{:?}", record.unwrap()), format!("{machine:?}"));
+            repeats.learn(frame);
         }
     }
 

@@ -206,9 +206,19 @@ pub struct Scratch {
     memo: Vec<Option<Memo<'static>>>,
     /// A record dict's pairs, handed back by `give_back` once read.
     pairs: Vec<(PValue<'static>, PValue<'static>)>,
+    /// A record's (emptied) extras, handed back by `give_back_extras`.
+    pub(crate) extras: Vec<(Cow<'static, str>, crate::record::Value<'static>)>,
 }
 
 impl Scratch {
+    /// Keeps a handled record's extras vector for the next frame's record
+    /// (a record's `taskName` extra then costs no allocation).
+    pub fn give_back_extras(&mut self, extras: Vec<(Cow<'_, str>, crate::record::Value<'_>)>) {
+        if extras.capacity() <= 64 {
+            self.extras = recycle(extras);
+        }
+    }
+
     /// Keeps a dict's (emptied) pairs vector for the next frame.
     pub fn give_back(&mut self, pairs: Vec<(PValue<'_>, PValue<'_>)>) {
         if pairs.capacity() <= 1024 {
@@ -220,7 +230,7 @@ impl Scratch {
 /// An empty vector of another lifetime on the same allocation: the
 /// standard library collects a `vec::IntoIter` into a vector of the same
 /// layout in place (and allocates afresh where it does not, still correct).
-fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+pub(crate) fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
     v.clear();
     v.into_iter()
         .map(|_| unreachable!("the vector is empty"))
@@ -497,6 +507,20 @@ impl<'b> Flat<'b> {
         };
         let bytes = rest.get(head..head + n)?;
         Some((std::str::from_utf8(bytes).ok()?, head + n))
+    }
+
+    /// The next value's bytes if it is a string (BINUNICODE,
+    /// SHORT_BINUNICODE), not checked, with where they start in the input
+    /// and the bytes the value takes; nothing is consumed.
+    #[inline]
+    pub(crate) fn peek_str_bytes(&self) -> Option<(&'b [u8], usize, usize)> {
+        let rest = &self.input[self.pos..];
+        let (head, n) = match rest {
+            [0x8c, n, ..] => (2, usize::from(*n)),
+            [b'X', a, b, c, d, ..] => (5, u32::from_le_bytes([*a, *b, *c, *d]) as usize),
+            _ => return None,
+        };
+        Some((rest.get(head..head + n)?, self.pos + head, head + n))
     }
 
     /// The next value if it is a binary float (BINFLOAT).

@@ -18,7 +18,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::frame::{check_length, datagram_body, DEFAULT_MAX_FRAME};
-use super::FrameError;
+use super::{FrameError, Repeats};
 use crate::logger::Logger;
 use crate::sync::Lock;
 
@@ -344,13 +344,26 @@ impl<'s> Loggers<'s> {
 }
 
 /// Decodes one frame body and hands the record to its logger.
-fn deliver(body: &[u8], shared: &Shared, loggers: &mut Loggers<'_>) -> Result<(), FrameError> {
-    let mut record = super::decode_record_with(&mut loggers.scratch, body)?;
+fn deliver(
+    body: &[u8],
+    shared: &Shared,
+    loggers: &mut Loggers<'_>,
+    repeats: &mut Repeats,
+) -> Result<(), FrameError> {
+    let now = crate::clock::now;
+    let mut record = super::blank_record();
+    let scratch = &mut loggers.scratch;
+    super::decode_record_into(scratch, Some(&*repeats), body, now, &mut record)?;
     let logger = match &shared.options.logname {
         Some(name) => loggers.get(name),
         None => loggers.get(&record.name),
     };
     logger.handle(&mut record);
+    loggers
+        .scratch
+        .give_back_extras(std::mem::take(&mut record.extras));
+    drop(record);
+    repeats.learn(body);
     shared.stats.received.fetch_add(1, Ordering::Relaxed);
     Ok(())
 }
@@ -362,6 +375,7 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
         return;
     }
     let mut loggers = Loggers::new(shared);
+    let mut repeats = Repeats::default();
     let max = shared.options.max_frame;
     // `buf[..filled]` holds what was read and not yet delivered. Its bytes
     // are zeroed once, when it grows, not before every read.
@@ -383,7 +397,7 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
                 break;
             }
             let body = &buf[start + 4..start + 4 + len];
-            if let Err(e) = deliver(body, shared, &mut loggers) {
+            if let Err(e) = deliver(body, shared, &mut loggers, &mut repeats) {
                 return shared.reject(&e.0);
             }
             start += 4 + len;
@@ -431,12 +445,13 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
 
 fn udp_loop(socket: UdpSocket, shared: Arc<Shared>) {
     let mut loggers = Loggers::new(&shared);
+    let mut repeats = Repeats::default();
     let mut buf = vec![0u8; 65536];
     loop {
         match socket.recv_from(&mut buf) {
             Ok((n, _)) => {
                 let result = datagram_body(&buf[..n], shared.options.max_frame)
-                    .and_then(|body| deliver(body, &shared, &mut loggers));
+                    .and_then(|body| deliver(body, &shared, &mut loggers, &mut repeats));
                 if let Err(e) = result {
                     shared.reject(&e.0);
                 }
