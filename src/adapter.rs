@@ -8,10 +8,36 @@
 //! level costs what the logger's check costs: nothing is built.
 
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Weak};
 
 use crate::logger::Logger;
 use crate::record::{Record, Value};
+use crate::sync::Lock;
+
+/// The adapters made by `Adapter::shared` (every C handle), so that a change
+/// of loggers' thresholds reaches each one's copy without loggers knowing
+/// their adapters. Weak: the registry never keeps an adapter alive.
+static SHARED: Lock<Vec<Weak<Adapter>>> = Lock::new(Vec::new());
+/// Whether `SHARED` was ever non-empty: level changes skip the lock before.
+static ANY_SHARED: AtomicBool = AtomicBool::new(false);
+
+/// Refreshes the threshold copies of the shared adapters of `logger` (all
+/// of them for `None`). Called after loggers' thresholds were stored.
+pub(crate) fn refresh_thresholds(logger: Option<&Logger>) {
+    if !ANY_SHARED.load(Ordering::Relaxed) {
+        return;
+    }
+    // Upgraded under the lock, refreshed and released after it: the last
+    // reference may be ours, and dropping an adapter runs its `process`
+    // clean-up (a C destroy callback that may call back into sawmill).
+    let alive: Vec<Arc<Adapter>> = SHARED.lock().iter().filter_map(Weak::upgrade).collect();
+    for adapter in alive {
+        if logger.is_none_or(|l| std::ptr::eq(adapter.logger(), l)) {
+            adapter.refresh_threshold();
+        }
+    }
+}
 
 /// The `process` step: runs on the logging thread with the record before
 /// the logger's filters see it.
@@ -23,9 +49,8 @@ pub type Process = Box<dyn Fn(&mut Record<'_>) + Send + Sync>;
 /// disabled logger call costs (one load, not two). Keep it the first field.
 #[repr(C)]
 pub struct Adapter {
-    /// The logger's threshold as last copied by `refresh_threshold`: the C
-    /// handles' registry (`ffi::adapter`) copies it again whenever loggers'
-    /// thresholds change, so a logger does not know its adapters.
+    /// The logger's threshold as last copied by `refresh_threshold`; kept
+    /// current for adapters made by `shared` (see `SHARED`).
     threshold: AtomicI64,
     logger: &'static Logger,
     extras: Vec<(String, Value<'static>)>,
@@ -44,6 +69,26 @@ impl Adapter {
             extras,
             process,
         }
+    }
+
+    /// An adapter whose threshold copy follows its logger's (the C handles':
+    /// SAWMILL_ADAPTER_LOG reads the copy).
+    pub fn shared(
+        logger: &'static Logger,
+        extras: Vec<(String, Value<'static>)>,
+        process: Option<Process>,
+    ) -> Arc<Adapter> {
+        let adapter = Arc::new(Adapter::new(logger, extras, process));
+        let mut shared = SHARED.lock();
+        shared.retain(|a| a.strong_count() > 0);
+        shared.push(Arc::downgrade(&adapter));
+        // Copied again under the registry's lock: a level change that
+        // stored the logger's threshold before this one was registered
+        // refreshes its copies after, or this read sees its value.
+        adapter.refresh_threshold();
+        ANY_SHARED.store(true, Ordering::Relaxed);
+        drop(shared);
+        adapter
     }
 
     /// Copies the logger's threshold (see the field).
@@ -100,12 +145,6 @@ impl Adapter {
 }
 
 const _: () = assert!(std::mem::offset_of!(Adapter, threshold) == 0);
-
-impl Drop for Adapter {
-    fn drop(&mut self) {
-        crate::ffi::adapter::forget(self);
-    }
-}
 
 impl std::fmt::Debug for Adapter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -191,7 +191,7 @@ impl Logger {
     /// this logger keep.
     pub(crate) fn refresh_threshold(&self) {
         self.store_threshold();
-        crate::ffi::adapter::refresh_thresholds(Some(self));
+        crate::adapter::refresh_thresholds(Some(self));
     }
 
     /// The threshold alone (for callers refreshing every adapter after).

@@ -118,7 +118,7 @@ pub fn refresh_effective_levels() {
     for logger in &reg.all {
         logger.store_threshold();
     }
-    crate::ffi::adapter::refresh_thresholds(None);
+    crate::adapter::refresh_thresholds(None);
 }
 
 /// Python's `lastResort`: stderr, WARNING, `%(message)s`, used when a record

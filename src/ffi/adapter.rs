@@ -2,7 +2,6 @@
 
 use std::borrow::Cow;
 use std::ffi::{c_char, c_int, c_void};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use super::handler::{sawmill_destroy_fn, UserData};
@@ -10,8 +9,6 @@ use super::logger::{line_number, logger_ref, sawmill_logger};
 use super::record::{extras_from_c, sawmill_extra, sawmill_record, RecordView};
 use super::{check_not_null, lossy_str, pointer_call, sawmill_status, status_call, FfiResult};
 use crate::adapter::{Adapter, Process};
-use crate::logger::Logger;
-use crate::sync::Lock;
 
 /// A logger with key/values merged into every record it logs (Python's
 /// `LoggerAdapter`). Reference-counted (`sawmill_adapter_retain` /
@@ -27,45 +24,6 @@ pub struct sawmill_adapter {
 /// per record included.
 pub type sawmill_adapter_process_fn =
     Option<unsafe extern "C" fn(user_data: *mut c_void, r: *mut sawmill_record)>;
-
-/// The addresses of the adapters made by `sawmill_adapter_new` that are
-/// alive, so that a change of loggers' thresholds reaches each one's copy
-/// (`Adapter::refresh_threshold`) without loggers knowing their adapters.
-/// An adapter's `Drop` removes it under this lock before its memory goes.
-static LIVE: Lock<Vec<usize>> = Lock::new(Vec::new());
-/// Whether `LIVE` was ever non-empty: level changes skip the lock before.
-static ANY_LIVE: AtomicBool = AtomicBool::new(false);
-
-/// Refreshes the threshold copies of the live adapters of `logger` (all
-/// of them for `None`). Called after loggers' thresholds were stored.
-pub(crate) fn refresh_thresholds(logger: Option<&Logger>) {
-    if !ANY_LIVE.load(Ordering::Relaxed) {
-        return;
-    }
-    let live = LIVE.lock();
-    for address in live.iter() {
-        // SAFETY: a registered address is a live `Adapter` (in its Arc):
-        // `forget`, run by its Drop before the memory is freed, waits for
-        // this lock to remove it.
-        let adapter = unsafe { &*(*address as *const Adapter) };
-        if logger.is_none_or(|l| std::ptr::eq(adapter.logger(), l)) {
-            adapter.refresh_threshold();
-        }
-    }
-}
-
-/// Removes a dropped adapter from the registry (a no-op for one made in
-/// Rust, which was never registered).
-pub(crate) fn forget(adapter: &Adapter) {
-    if !ANY_LIVE.load(Ordering::Relaxed) {
-        return;
-    }
-    let address = adapter as *const Adapter as usize;
-    let mut live = LIVE.lock();
-    if let Some(at) = live.iter().position(|a| *a == address) {
-        live.swap_remove(at);
-    }
-}
 
 unsafe fn adapter_ref<'a>(a: *const sawmill_adapter) -> FfiResult<&'a Adapter> {
     check_not_null(a, "adapter")?;
@@ -114,15 +72,7 @@ pub unsafe extern "C" fn sawmill_adapter_new(
                 unsafe { f(data.ptr, view.as_c()) };
             }) as Process
         });
-        let adapter = Arc::new(Adapter::new(logger, extras, process));
-        let mut live = LIVE.lock();
-        live.push(Arc::as_ptr(&adapter) as usize);
-        // Copied again under the registry's lock: a level change that
-        // stored the logger's threshold before this one was registered
-        // refreshes its copies after, or this read sees its value.
-        adapter.refresh_threshold();
-        ANY_LIVE.store(true, Ordering::Relaxed);
-        drop(live);
+        let adapter = Adapter::shared(logger, extras, process);
         Ok(Arc::into_raw(adapter) as *mut sawmill_adapter)
     })
 }

@@ -14,7 +14,7 @@
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)]
 
-pub(crate) mod adapter;
+mod adapter;
 mod color;
 mod command;
 mod config;
