@@ -92,6 +92,7 @@ mod tests {
             1e300,
             -1e300,
             f64::INFINITY,
+            f64::NEG_INFINITY,
         ] {
             assert_eq!(trunc(x), x.trunc(), "trunc {x}");
             assert_eq!(floor(x), x.floor(), "floor {x}");
