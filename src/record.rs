@@ -197,6 +197,18 @@ pub struct Record<'a> {
     pub extras: Vec<(Cow<'a, str>, Value<'a>)>,
 }
 
+/// An empty vector of another lifetime (and element type of the same
+/// layout) on the same allocation, so a record's extras vector or a
+/// decoder's working vector is reused for the next record: the standard
+/// library collects a `vec::IntoIter` into a vector of the same layout in
+/// place (and allocates afresh where it does not, still correct).
+pub(crate) fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter()
+        .map(|_| unreachable!("the vector is empty"))
+        .collect()
+}
+
 /// `os.path.basename(path)`.
 pub fn filename_of(path: &str) -> &str {
     // A byte search: '/' is ASCII (and cheaper so than a char search).

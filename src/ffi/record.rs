@@ -408,19 +408,11 @@ thread_local! {
 
 /// Gives a record's extras vector back for the thread's next call (its
 /// allocation only; a large one is freed).
-pub(crate) fn keep_spare_extras(mut extras: Vec<(Cow<'_, str>, Value<'_>)>) {
+pub(crate) fn keep_spare_extras(extras: Vec<(Cow<'_, str>, Value<'_>)>) {
     if extras.capacity() == 0 || extras.capacity() > 64 {
         return;
     }
-    extras.clear();
-    // The empty vector under the 'static lifetime: collected in place (the
-    // same element layout), so the allocation is kept (the map runs on no
-    // element).
-    let spare: Vec<(Cow<'static, str>, Value<'static>)> = extras
-        .into_iter()
-        .map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned()))
-        .collect();
-    let _ = SPARE_EXTRAS.try_with(|slot| slot.set(spare));
+    let _ = SPARE_EXTRAS.try_with(|slot| slot.set(crate::record::recycle(extras)));
 }
 
 /// Reads C extras. Like Python's makeRecord, a key naming a LogRecord

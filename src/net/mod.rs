@@ -166,7 +166,7 @@ pub fn decode_record_into<'b>(
     let value = match first {
         Some(b'{') => json::decode(body)?,
         _ => {
-            out.extras = pickle::recycle(std::mem::take(&mut scratch.extras));
+            out.extras = crate::record::recycle(std::mem::take(&mut scratch.extras));
             let mut builder = RecordBuilder::new(out);
             builder.repeats = repeats;
             if pickle::read_flat_dict(body, &mut builder).is_some() {

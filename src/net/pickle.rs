@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::{Item, Key};
-use crate::record::Record;
+use crate::record::{recycle, Record};
 
 /// The deepest nesting of containers accepted (a record dict is depth 1).
 pub const MAX_DEPTH: usize = 64;
@@ -225,16 +225,6 @@ impl Scratch {
             self.pairs = recycle(pairs);
         }
     }
-}
-
-/// An empty vector of another lifetime on the same allocation: the
-/// standard library collects a `vec::IntoIter` into a vector of the same
-/// layout in place (and allocates afresh where it does not, still correct).
-pub(crate) fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
-    v.clear();
-    v.into_iter()
-        .map(|_| unreachable!("the vector is empty"))
-        .collect()
 }
 
 struct Machine<'b> {
