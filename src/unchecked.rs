@@ -43,6 +43,287 @@ pub fn comma_msecs(msecs: f64, buf: &mut [u8; 4]) -> Option<&str> {
     Some(unsafe { std::str::from_utf8_unchecked(buf) })
 }
 
+/// Appends to a `String` through a cursor kept in registers. The JSON
+/// formatter writes a dozen short pieces per record; `push_str` per piece
+/// paid a `memcpy` call and a length store and reload each time, which
+/// showed in profiles (bench/bench_json.c). Pieces of up to 32 bytes are
+/// copied inline, in at most four overlapping loads and stores.
+///
+/// Every piece is a `&str` or ASCII, so the text stays UTF-8; the
+/// `String`'s length is set when the appender is dropped (or lent out).
+pub struct Appender<'a> {
+    out: &'a mut String,
+    // Invariant: `base` is the start of `out`'s buffer, `base <= at <= end`,
+    // `end` is `base + capacity`, and `base..at` is initialised UTF-8.
+    base: *mut u8,
+    at: *mut u8,
+    end: *mut u8,
+}
+
+impl<'a> Appender<'a> {
+    #[inline]
+    pub fn new(out: &'a mut String) -> Self {
+        let mut appender = Appender {
+            out,
+            base: std::ptr::null_mut(),
+            at: std::ptr::null_mut(),
+            end: std::ptr::null_mut(),
+        };
+        appender.reload();
+        appender
+    }
+
+    /// Re-reads the pointers from the `String` (after it was changed).
+    #[inline]
+    fn reload(&mut self) {
+        // SAFETY: the pointers describe the vector's own buffer; no byte is
+        // written that is not UTF-8 (see the methods below).
+        let vec = unsafe { self.out.as_mut_vec() };
+        let len = vec.len();
+        let capacity = vec.capacity();
+        self.base = vec.as_mut_ptr();
+        // SAFETY: len <= capacity, both within the one allocation.
+        unsafe {
+            self.at = self.base.add(len);
+            self.end = self.base.add(capacity);
+        }
+    }
+
+    /// The length written so far.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.at as usize - self.base as usize
+    }
+
+    /// Makes room for `n` more bytes.
+    #[inline]
+    pub fn reserve(&mut self, n: usize) {
+        if (self.end as usize - self.at as usize) < n {
+            self.grow(n);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, n: usize) {
+        self.sync_len();
+        self.out.reserve(n);
+        self.reload();
+    }
+
+    #[inline]
+    fn sync_len(&mut self) {
+        let len = self.len();
+        // SAFETY: base..at is initialised UTF-8 (the invariant).
+        unsafe { self.out.as_mut_vec().set_len(len) };
+    }
+
+    /// Lends the `String` with everything written so far (rare paths that
+    /// append through the usual `String` methods).
+    #[inline]
+    pub fn with_string<R>(&mut self, f: impl FnOnce(&mut String) -> R) -> R {
+        self.sync_len();
+        let result = f(self.out);
+        self.reload();
+        result
+    }
+
+    /// The text written from byte `start` on.
+    #[inline]
+    pub fn written_since(&self, start: usize) -> &str {
+        let len = self.len();
+        // SAFETY: base..at is initialised UTF-8; `start` is checked as a
+        // character boundary by the slicing.
+        let text = unsafe {
+            std::str::from_utf8_unchecked(std::slice::from_raw_parts(self.base, len))
+        };
+        &text[start..]
+    }
+
+    /// Drops what was written from byte `start` on.
+    #[inline]
+    pub fn truncate(&mut self, start: usize) {
+        self.with_string(|out| out.truncate(start));
+    }
+
+    #[inline]
+    pub fn push_str(&mut self, s: &str) {
+        self.reserve(s.len());
+        // SAFETY: room for s.len() bytes was made; a whole `str` keeps the
+        // text UTF-8.
+        unsafe { self.copy(s.as_bytes()) }
+    }
+
+    /// Appends one ASCII byte (checked: for a constant the check folds away).
+    #[inline]
+    pub fn push_ascii(&mut self, byte: u8) {
+        assert!(byte.is_ascii());
+        self.reserve(1);
+        // SAFETY: room for one byte was made; ASCII is UTF-8.
+        unsafe {
+            self.at.write(byte);
+            self.at = self.at.add(1);
+        }
+    }
+
+    /// Appends bytes that must be ASCII (digits made here); see `ascii_str`.
+    #[inline]
+    pub fn push_ascii_bytes(&mut self, bytes: &[u8]) {
+        self.push_str(&ascii_str(bytes));
+    }
+
+    /// Copies `bytes` at the cursor and moves it past them.
+    /// SAFETY: the caller made room for `bytes.len()` and `bytes` keeps the
+    /// text UTF-8.
+    #[inline(always)]
+    unsafe fn copy(&mut self, bytes: &[u8]) {
+        let n = bytes.len();
+        let src = bytes.as_ptr();
+        let dst = self.at;
+        // SAFETY (each branch): the loads read inside `bytes` (first and last
+        // chunks of its length, overlapping when shorter than two chunks),
+        // the stores write inside the room made for `n` bytes.
+        unsafe {
+            if n >= 16 {
+                if n > 32 {
+                    std::ptr::copy_nonoverlapping(src, dst, n);
+                } else {
+                    let head = src.cast::<u128>().read_unaligned();
+                    let tail = src.add(n - 16).cast::<u128>().read_unaligned();
+                    dst.cast::<u128>().write_unaligned(head);
+                    dst.add(n - 16).cast::<u128>().write_unaligned(tail);
+                }
+            } else if n >= 8 {
+                let head = src.cast::<u64>().read_unaligned();
+                let tail = src.add(n - 8).cast::<u64>().read_unaligned();
+                dst.cast::<u64>().write_unaligned(head);
+                dst.add(n - 8).cast::<u64>().write_unaligned(tail);
+            } else if n >= 4 {
+                let head = src.cast::<u32>().read_unaligned();
+                let tail = src.add(n - 4).cast::<u32>().read_unaligned();
+                dst.cast::<u32>().write_unaligned(head);
+                dst.add(n - 4).cast::<u32>().write_unaligned(tail);
+            } else if n > 0 {
+                let (first, middle, last) = (*src, *src.add(n / 2), *src.add(n - 1));
+                *dst = first;
+                *dst.add(n / 2) = middle;
+                *dst.add(n - 1) = last;
+            }
+            self.at = dst.add(n);
+        }
+    }
+}
+
+impl Drop for Appender<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        self.sync_len();
+    }
+}
+
+impl std::fmt::Write for Appender<'_> {
+    #[inline]
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.push_str(s);
+        Ok(())
+    }
+}
+
+/// Whether any byte of `bytes` needs escaping in a JSON string as CPython's
+/// `json.dumps` writes it: a control character, `"`, `\\`, and with
+/// `ensure_ascii` DEL and every byte of a non-ASCII character. Exact (no
+/// false alarms). On x86-64, 16 bytes per SSE2 compare (a text of 8 to 15
+/// bytes as its first and last 8, 1 to 7 as its first and last 4 or
+/// first, middle and last byte): the JSON formatter checks about ten
+/// short strings per record, and the byte loop cost three times as much.
+#[inline]
+pub fn json_needs_escape(bytes: &[u8], ensure_ascii: bool) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        let n = bytes.len();
+        let src = bytes.as_ptr();
+        // SAFETY: SSE2 is part of x86-64; every load reads inside `bytes`
+        // (chunks of its length, overlapping, chosen by `n`).
+        unsafe {
+            let flags = |x: __m128i| {
+                // Signed compare: below 0x20 catches controls and (as
+                // negative bytes) everything from 0x80.
+                let low = _mm_cmplt_epi8(x, _mm_set1_epi8(0x20));
+                let low = if ensure_ascii {
+                    _mm_or_si128(low, _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)))
+                } else {
+                    _mm_and_si128(low, _mm_cmpgt_epi8(x, _mm_set1_epi8(-1)))
+                };
+                let quote = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'"' as i8));
+                let backslash = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8));
+                _mm_movemask_epi8(_mm_or_si128(low, _mm_or_si128(quote, backslash)))
+            };
+            if n >= 16 {
+                let mut seen = flags(_mm_loadu_si128(src.add(n - 16).cast()));
+                let mut at = 0;
+                while at + 16 < n {
+                    seen |= flags(_mm_loadu_si128(src.add(at).cast()));
+                    at += 16;
+                }
+                seen != 0
+            } else if n >= 8 {
+                let head = src.cast::<i64>().read_unaligned();
+                let tail = src.add(n - 8).cast::<i64>().read_unaligned();
+                flags(_mm_set_epi64x(tail, head)) != 0
+            } else if n >= 4 {
+                let head = src.cast::<u32>().read_unaligned();
+                let tail = src.add(n - 4).cast::<u32>().read_unaligned();
+                let word = (u64::from(tail) << 32 | u64::from(head)) as i64;
+                flags(_mm_cvtsi64_si128(word)) & 0xff != 0
+            } else if n > 0 {
+                let word = i32::from_le_bytes([*src, *src.add(n / 2), *src.add(n - 1), *src]);
+                flags(_mm_cvtsi32_si128(word)) & 0xf != 0
+            } else {
+                false
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        bytes.iter().any(|&b| {
+            b < 0x20 || b == b'"' || b == b'\\' || (ensure_ascii && b >= 0x7f)
+        })
+    }
+}
+
+/// Bytes made here as ASCII (digits, signs, points) as text, checked a word
+/// at a time (`std::str::from_utf8` cost more than the digits' making);
+/// anything else, which would be a bug, comes out lossy rather than unsound.
+#[inline]
+pub fn ascii_str(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    if is_ascii(bytes) {
+        // SAFETY: ASCII is UTF-8.
+        std::borrow::Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(bytes) })
+    } else {
+        String::from_utf8_lossy(bytes)
+    }
+}
+
+/// `<[u8]>::is_ascii` for short byte strings: whole 8-byte words, the last
+/// one overlapping, instead of the standard library's byte loop below 16
+/// bytes and its alignment prologue above.
+#[inline]
+pub fn is_ascii(bytes: &[u8]) -> bool {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let word = |chunk: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        u64::from_ne_bytes(w)
+    };
+    if bytes.len() < 8 {
+        return bytes.iter().fold(0u8, |acc, b| acc | b) < 0x80;
+    }
+    let tail = word(&bytes[bytes.len() - 8..]);
+    let seen = bytes.chunks_exact(8).fold(tail, |acc, c| acc | word(c));
+    seen & HIGH_BITS == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

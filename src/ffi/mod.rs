@@ -38,6 +38,7 @@ mod variadic;
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use crate::unchecked::is_ascii;
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -266,26 +267,6 @@ pub(crate) unsafe fn lossy_str<'a>(ptr: *const c_char) -> Option<Cow<'a, str>> {
     // on every record.)
     let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), libc::strlen(ptr)) };
     Some(lossy_bytes(bytes))
-}
-
-/// `<[u8]>::is_ascii` for the short strings of the logging path (file and
-/// function names): whole 8-byte words, the last one overlapping, instead of
-/// the byte loop the standard library uses below 16 bytes and its alignment
-/// prologue above.
-#[inline]
-fn is_ascii(bytes: &[u8]) -> bool {
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    let word = |chunk: &[u8]| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        u64::from_ne_bytes(w)
-    };
-    if bytes.len() < 8 {
-        return bytes.iter().fold(0u8, |acc, b| acc | b) < 0x80;
-    }
-    let tail = word(&bytes[bytes.len() - 8..]);
-    let seen = bytes.chunks_exact(8).fold(tail, |acc, c| acc | word(c));
-    seen & HIGH_BITS == 0
 }
 
 /// `bytes` as text, invalid UTF-8 repaired (U+FFFD).

@@ -138,27 +138,32 @@ fn write_short_decimal(out: &mut impl Write, value: f64) -> bool {
         if n / scale != value || n == 0.0 {
             continue;
         }
-        // The digits of |n| with the point `decimals` from the right (at
-        // least one digit before it); the smallest such k ends in nonzero.
-        let mut digits = [b'0'; 24];
-        let mut at = write_u64_digits(&mut digits, n.abs() as u64);
-        // Zeros up to the point and one before it (0.25: "025").
-        at = at.min(digits.len() - decimals - 1);
-        if n < 0.0 {
-            let _ = out.write_char('-');
-        }
-        // Digit by digit: a few characters, cheaper than a UTF-8 check.
-        let point = digits.len() - decimals;
-        for (place, digit) in digits.iter().enumerate().skip(at) {
-            if place == point {
-                let _ = out.write_char('.');
-            }
-            // (`& 0x7f`: known to the compiler as one byte of UTF-8.)
-            let _ = out.write_char(char::from(*digit & 0x7f));
-        }
+        // Written right to left: ".0" or the `decimals` digits after the
+        // point (the smallest such k ends in nonzero), the point, the whole
+        // part (at least "0"), the sign; then one copy.
+        const POWERS: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+        let magnitude = n.abs() as u64;
+        let mut text = [b'0'; 32];
+        let mut at = text.len();
         if decimals == 0 {
-            let _ = out.write_str(".0");
+            at -= 2;
+            text[at..].copy_from_slice(b".0");
+        } else {
+            let mut fraction = magnitude % POWERS[decimals];
+            for _ in 0..decimals {
+                at -= 1;
+                text[at] = b'0' + (fraction % 10) as u8;
+                fraction /= 10;
+            }
+            at -= 1;
+            text[at] = b'.';
         }
+        at = write_u64_digits(&mut text[..at], magnitude / POWERS[decimals]);
+        if n < 0.0 {
+            at -= 1;
+            text[at] = b'-';
+        }
+        let _ = out.write_str(&crate::unchecked::ascii_str(&text[at..]));
         return true;
     }
     false
