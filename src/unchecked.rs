@@ -154,6 +154,21 @@ impl<'a> Appender<'a> {
         unsafe { self.copy(s.as_bytes()) }
     }
 
+    /// Appends `s` between double quotes (one room check for the three).
+    #[inline]
+    pub fn push_quoted(&mut self, s: &str) {
+        self.reserve(s.len() + 2);
+        // SAFETY: room for the quotes and `s` was made; `"` is ASCII and a
+        // whole `str` keeps the text UTF-8.
+        unsafe {
+            self.at.write(b'"');
+            self.at = self.at.add(1);
+            self.copy(s.as_bytes());
+            self.at.write(b'"');
+            self.at = self.at.add(1);
+        }
+    }
+
     /// Appends one ASCII byte (checked: for a constant the check folds away).
     #[inline]
     pub fn push_ascii(&mut self, byte: u8) {

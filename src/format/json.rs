@@ -76,37 +76,74 @@ impl JsonOptions {
 #[derive(Debug)]
 pub(super) struct JsonLayout {
     pub(super) options: JsonOptions,
-    /// Per field: the standard attribute it names, when it names one.
-    standard: Vec<Option<Field>>,
-    /// Per field: `, ` then its key as written (quoted and escaped) and
-    /// `: `; the first key printed skips the `, `.
-    keys: Vec<String>,
-    /// Per field: its `name_bit`; and all of them or-ed.
-    field_bits: Vec<u64>,
+    /// The chosen fields, in order.
+    steps: Vec<FieldStep>,
+    /// Every field's `name_bit`, or-ed.
     field_mask: u64,
     uses_time: bool,
+}
+
+/// One chosen field, prepared when the formatter is made.
+#[derive(Debug)]
+struct FieldStep {
+    name: String,
+    source: Source,
+    /// `, ` then the key as written (quoted and escaped) and `: `; the
+    /// first member printed skips the `, `.
+    key: String,
+    /// The name's `name_bit`; 0 for asctime and message, which no extra
+    /// replaces (format sets them).
+    bit: u64,
+}
+
+/// Where a field's value comes from.
+#[derive(Clone, Copy, Debug)]
+enum Source {
+    Asctime,
+    /// The usual text attributes, written straight from the record.
+    Levelname,
+    Name,
+    Message,
+    /// Any other LogRecord attribute.
+    Attribute(Field),
+    /// Not a LogRecord attribute: an extra of that name, or the
+    /// formatter's default, or left out.
+    Other,
 }
 
 impl JsonLayout {
     pub(super) fn new(options: JsonOptions) -> Result<JsonLayout, FormatError> {
         options.check()?;
-        let standard = options.fields.iter().map(|f| Field::from_name(f)).collect();
-        let uses_time = options.fields.iter().any(|f| f == "asctime");
-        let keys = (options.fields.iter())
-            .map(|f| {
+        let steps: Vec<FieldStep> = (options.fields.iter())
+            .map(|name| {
+                let source = match Field::from_name(name) {
+                    Some(Field::Asctime) => Source::Asctime,
+                    Some(Field::Levelname) => Source::Levelname,
+                    Some(Field::Name) => Source::Name,
+                    Some(Field::Message | Field::Msg) => Source::Message,
+                    Some(field) => Source::Attribute(field),
+                    None => Source::Other,
+                };
                 let mut key = String::from(", ");
-                write_json_str(&mut key, f, options.ensure_ascii);
+                write_json_str(&mut key, name, options.ensure_ascii);
                 key.push_str(": ");
-                key
+                let bit = match Field::from_name(name) {
+                    Some(Field::Asctime | Field::Message) => 0,
+                    _ => name_bit(name),
+                };
+                FieldStep {
+                    name: name.clone(),
+                    source,
+                    key,
+                    bit,
+                }
             })
             .collect();
-        let field_bits: Vec<u64> = options.fields.iter().map(|f| name_bit(f)).collect();
-        let field_mask = field_bits.iter().fold(0, |mask, bit| mask | bit);
+        let field_mask = options.fields.iter().fold(0, |mask, f| mask | name_bit(f));
+        let uses_time = steps.iter().any(|s| matches!(s.source, Source::Asctime));
         Ok(JsonLayout {
             options,
-            standard,
-            keys,
-            field_bits,
+            steps,
             field_mask,
             uses_time,
         })
@@ -140,53 +177,46 @@ impl JsonLayout {
         // Which names the extras may have (see `name_bit`): a field, or an
         // extra, whose bit no other name sets is compared with nothing.
         let extra_mask = (record.extras.iter()).fold(0, |mask, (k, _)| mask | name_bit(k));
-        let fields = self.options.fields.iter().zip(&self.standard);
-        for (((name, field), key), bit) in fields.zip(&self.keys).zip(&self.field_bits) {
+        for step in &self.steps {
             // An extra named like the field is what Python's record holds
-            // (asctime and message are set by format itself).
-            let extra = match field {
-                Some(Field::Asctime | Field::Message) => None,
-                _ if extra_mask & bit == 0 => None,
-                // (`same_str`: length and first byte before a memcmp call.)
-                _ => (record.extras.iter())
-                    .find(|(k, _)| same_str(k, name))
-                    .map(|(_, v)| v),
-            };
-            if let Some(value) = extra {
-                put_key(&mut w, &mut first, key);
-                self.write_extra(&mut w, value);
-                continue;
+            // (`same_str`: length and first byte before a memcmp call).
+            if extra_mask & step.bit != 0 {
+                let extra = record.extras.iter().find(|(k, _)| same_str(k, &step.name));
+                if let Some((_, value)) = extra {
+                    put_key(&mut w, &mut first, &step.key);
+                    self.write_extra(&mut w, value);
+                    continue;
+                }
             }
-            // The usual text fields straight to their string (no AttrRef
-            // round trip).
-            let text = match field {
-                Some(Field::Asctime) => {
-                    put_key(&mut w, &mut first, key);
+            let text = match step.source {
+                Source::Asctime => {
+                    put_key(&mut w, &mut first, &step.key);
                     if let Err(e) = self.write_asctime(formatter, record, &mut w) {
                         w.truncate(start);
                         return Err(e);
                     }
                     continue;
                 }
-                Some(Field::Levelname) => Some(&*record.levelname),
-                Some(Field::Name) => Some(&*record.name),
-                Some(Field::Message | Field::Msg) => Some(&*record.message),
-                _ => None,
+                Source::Levelname => &*record.levelname,
+                Source::Name => &*record.name,
+                Source::Message => &*record.message,
+                Source::Attribute(field) => {
+                    put_key(&mut w, &mut first, &step.key);
+                    self.write_value(&mut w, record.field(field));
+                    continue;
+                }
+                Source::Other => {
+                    // A field the record lacks (an extra it was not given)
+                    // is left out.
+                    if let Some(value) = formatter.default_value(&step.name) {
+                        put_key(&mut w, &mut first, &step.key);
+                        self.write_value(&mut w, value);
+                    }
+                    continue;
+                }
             };
-            if let Some(text) = text {
-                put_key(&mut w, &mut first, key);
-                self.write_str(&mut w, text);
-                continue;
-            }
-            let value = match field {
-                Some(f) => Some(record.field(*f)),
-                None => formatter.default_value(name),
-            };
-            // A field the record lacks (an extra it was not given) is left out.
-            if let Some(value) = value {
-                put_key(&mut w, &mut first, key);
-                self.write_value(&mut w, value);
-            }
+            put_key(&mut w, &mut first, &step.key);
+            self.write_str(&mut w, text);
         }
         for (name, text) in [
             ("exc_text", &record.exc_text),
@@ -442,13 +472,15 @@ pub fn write_json_str(out: &mut String, text: &str, ensure_ascii: bool) {
 /// line.
 #[inline]
 fn json_str(w: &mut Appender<'_>, text: &str, ensure_ascii: bool) {
-    w.push_ascii(b'"');
     if needs_escape(text.as_bytes(), ensure_ascii) {
-        w.with_string(|out| write_escaped(out, text, ensure_ascii));
+        w.with_string(|out| {
+            out.push('"');
+            write_escaped(out, text, ensure_ascii);
+            out.push('"');
+        });
     } else {
-        w.push_str(text);
+        w.push_quoted(text);
     }
-    w.push_ascii(b'"');
 }
 
 /// The inside of a JSON string literal for text that needs escaping.
