@@ -119,37 +119,46 @@ pub fn write_float_repr(out: &mut impl Write, value: f64) {
     }
 }
 
-/// Python's repr of a nonzero `value` between 1e-4 and 1e16 that is n / 10^k
+/// Python's repr of a `value` (zero or between 1e-4 and 1e16) that is n / 10^k
 /// for an integer n below 10^15 and k up to 6 (1.5, 0.25, 123.456: most
 /// floats programs log), without Ryu; false for any other value. Such a
 /// decimal has at most 15 significant digits, so it is the only one of that
 /// length or shorter that reads back as `value`: Python's shortest repr.
 fn write_short_decimal(out: &mut impl Write, value: f64) -> bool {
     const SCALES: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
+    let magnitude = value.abs();
     for (decimals, scale) in SCALES.into_iter().enumerate() {
-        let scaled = value * scale;
-        if scaled.abs() >= 1e15 {
+        let scaled = magnitude * scale;
+        if !(scaled < 1e15) {
             return false;
         }
-        // Nearest integer by a cast (f64::round is a libm call on x86-64);
-        // a tie misrounded by the + 0.5 cannot read back as `value` anyway
-        // (a decimal that does is within an ulp of an integer here).
-        let n = ((scaled.abs() + 0.5) as i64 as f64).copysign(scaled);
-        if n / scale != value || n == 0.0 {
+        // Nearest integer: + 0.5 and truncation (exact below 2^52; f64::round
+        // is a libm call on x86-64); a tie misrounded by the + 0.5 cannot
+        // read back as `value` anyway (a decimal that does is within an ulp
+        // of an integer here). Zero reads back only as zero.
+        let n = crate::unchecked::trunc(scaled + 0.5);
+        if n / scale != magnitude {
             continue;
         }
         // Written right to left: ".0" or the `decimals` digits after the
         // point (the smallest such k ends in nonzero), the point, the whole
         // part (at least "0"), the sign; then one copy.
-        const POWERS: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
-        let magnitude = n.abs() as u64;
+        let n = n as u64;
+        let (whole, mut fraction) = match decimals {
+            0 => (n, 0),
+            1 => (n / 10, n % 10),
+            2 => (n / 100, n % 100),
+            3 => (n / 1_000, n % 1_000),
+            4 => (n / 10_000, n % 10_000),
+            5 => (n / 100_000, n % 100_000),
+            _ => (n / 1_000_000, n % 1_000_000),
+        };
         let mut text = [b'0'; 32];
         let mut at = text.len();
         if decimals == 0 {
             at -= 2;
             text[at..].copy_from_slice(b".0");
         } else {
-            let mut fraction = magnitude % POWERS[decimals];
             for _ in 0..decimals {
                 at -= 1;
                 text[at] = b'0' + (fraction % 10) as u8;
@@ -158,8 +167,8 @@ fn write_short_decimal(out: &mut impl Write, value: f64) -> bool {
             at -= 1;
             text[at] = b'.';
         }
-        at = write_u64_digits(&mut text[..at], magnitude / POWERS[decimals]);
-        if n < 0.0 {
+        at = write_u64_digits(&mut text[..at], whole);
+        if value.is_sign_negative() {
             at -= 1;
             text[at] = b'-';
         }
@@ -646,6 +655,8 @@ mod tests {
     fn float_repr_matches_python() {
         assert_eq!(repr(1700000000.987654), "1700000000.987654");
         assert_eq!(repr(987.0), "987.0");
+        assert_eq!(repr(0.0), "0.0");
+        assert_eq!(repr(-987.0), "-987.0");
         assert_eq!(repr(0.1), "0.1");
         assert_eq!(repr(1e16), "1e+16");
         assert_eq!(repr(1.5e-5), "1.5e-05");
