@@ -154,18 +154,17 @@ impl<'a> Appender<'a> {
         unsafe { self.copy(s.as_bytes()) }
     }
 
-    /// Appends `s` between double quotes (one room check for the three).
+    /// Appends `before`, `s` and `after` with one room check (`before`
+    /// and `after` are mostly short constants: a quote, a separator).
     #[inline]
-    pub fn push_quoted(&mut self, s: &str) {
-        self.reserve(s.len() + 2);
-        // SAFETY: room for the quotes and `s` was made; `"` is ASCII and a
-        // whole `str` keeps the text UTF-8.
+    pub fn push_between(&mut self, before: &str, s: &str, after: &str) {
+        self.reserve(before.len() + s.len() + after.len());
+        // SAFETY: room for the three was made; whole `str`s keep the text
+        // UTF-8.
         unsafe {
-            self.at.write(b'"');
-            self.at = self.at.add(1);
+            self.copy(before.as_bytes());
             self.copy(s.as_bytes());
-            self.at.write(b'"');
-            self.at = self.at.add(1);
+            self.copy(after.as_bytes());
         }
     }
 

@@ -246,15 +246,14 @@ impl JsonLayout {
                 {
                     continue;
                 }
-                separate(&mut w, &mut first);
                 if needs_escape(name.as_bytes(), self.options.ensure_ascii) {
+                    separate(&mut w, &mut first);
                     self.write_str(&mut w, name);
                     w.push_str(": ");
                 } else {
-                    // Most keys: the quotes and separator as constants.
-                    w.push_ascii(b'"');
-                    w.push_str(name);
-                    w.push_str("\": ");
+                    // Most keys: the separator and quotes as constants.
+                    w.push_between(if first { "\"" } else { ", \"" }, name, "\": ");
+                    first = false;
                 }
                 self.write_extra(&mut w, value);
             }
@@ -479,7 +478,7 @@ fn json_str(w: &mut Appender<'_>, text: &str, ensure_ascii: bool) {
             out.push('"');
         });
     } else {
-        w.push_quoted(text);
+        w.push_between("\"", text, "\"");
     }
 }
 
