@@ -264,7 +264,9 @@ impl JsonLayout {
     }
 
     /// `asctime` as a JSON string, the date written in place and checked for
-    /// escapes after (a datefmt may hold any text).
+    /// escapes after (a datefmt may hold any text). Out of line: inlined,
+    /// its preparations were hoisted into `format` and cost more there.
+    #[inline(never)]
     fn write_asctime(
         &self,
         formatter: &Formatter,
