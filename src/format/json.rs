@@ -294,7 +294,7 @@ impl JsonLayout {
     /// of this formatter), keys in order.
     /// (Each kind written here, not through `write_value`: one dispatch
     /// per extra instead of two.)
-    #[inline]
+    #[inline(always)]
     fn write_extra(&self, w: &mut Appender<'_>, value: &Value<'_>) {
         match value {
             Value::Str(s) => self.write_str(w, s),
