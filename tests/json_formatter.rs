@@ -335,3 +335,50 @@ fn extras_named_alike_and_chosen_as_fields() {
     let out = common::python_with_stdin(&["-c", script], Vec::new());
     assert_eq!(line, String::from_utf8_lossy(&out));
 }
+
+/// `asctime` with the default format and with datefmts holding what JSON
+/// escapes (a quote, a backslash, a tab, non-ASCII), both `ensure_ascii`
+/// modes, UTC: the line equals CPython's json.dumps of formatTime's text.
+#[test]
+fn asctime_with_any_datefmt_matches_cpython() {
+    let datefmts = [
+        None,
+        Some("%Y-%m-%d"),
+        Some("%H:%M \"quoted\" \\ back"),
+        Some("day\t%d caf\u{e9} \u{1f600}"),
+    ];
+    let created = 1_700_000_123.456;
+    let mut cases = Vec::new();
+    let mut lines = String::new();
+    for datefmt in datefmts {
+        for ensure_ascii in [true, false] {
+            let options = FormatterOptions {
+                datefmt: datefmt.map(str::to_owned),
+                utc: true,
+                ..FormatterOptions::default()
+            };
+            let json = JsonOptions {
+                fields: vec!["asctime".into()],
+                ensure_ascii,
+                ..JsonOptions::default()
+            };
+            let f = Formatter::json(options, json).expect("formatter");
+            let record = Record::at(created, "root", 20, None, 0, None, Cow::Borrowed("m"));
+            lines.push_str(&f.format_to_string(&record).expect("formats"));
+            lines.push('\n');
+            let datefmt = datefmt.map_or("null".to_owned(), |d| serde_json::to_string(d).unwrap());
+            cases.push(format!("[{datefmt}, {ensure_ascii}, {}]", record.msecs));
+        }
+    }
+    let script = format!(
+        "import json, logging, time\n\
+         f = logging.Formatter()\n\
+         f.converter = time.gmtime\n\
+         for datefmt, ascii, msecs in json.loads({cases:?}):\n\
+         \x20   r = logging.makeLogRecord({{'created': {created}, 'msecs': msecs}})\n\
+         \x20   print(json.dumps({{'asctime': f.formatTime(r, datefmt)}}, ensure_ascii=ascii))\n",
+        cases = format!("[{}]", cases.join(", ")),
+    );
+    let out = common::python_with_stdin(&["-c", &script], Vec::new());
+    assert_eq!(lines, String::from_utf8(out).expect("UTF-8"));
+}
