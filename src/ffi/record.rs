@@ -431,58 +431,72 @@ pub(crate) unsafe fn extras_from_c<'a>(
     let entries = unsafe { std::slice::from_raw_parts(extras, n) };
     let mut out: Vec<(Cow<str>, Value)> = SPARE_EXTRAS.try_with(Cell::take).unwrap_or_default();
     out.reserve(n);
+    // The name bits of the keys so far: a key whose bit is new is no repeat.
+    let mut seen = 0;
     for entry in entries {
         // SAFETY: C contract: NUL-terminated key.
         let key = unsafe { super::required_short_str(entry.key, "extra key") }?;
-        if Field::from_name(key).is_some() {
-            let mut quoted = String::new();
-            crate::format::write_str_repr(&mut quoted, key, false);
-            return Err(FfiError::invalid(format!(
-                "Attempt to overwrite {quoted} in LogRecord"
-            )));
+        let bit = crate::record::name_bit(key);
+        if Field::NAME_BITS & bit != 0 && Field::from_name_by_length(key).is_some() {
+            return Err(reserved_key(key));
         }
-        const NULL: c_int = sawmill_value_kind::SAWMILL_VALUE_NULL as c_int;
-        const STR: c_int = sawmill_value_kind::SAWMILL_VALUE_STR as c_int;
-        const INT: c_int = sawmill_value_kind::SAWMILL_VALUE_INT as c_int;
-        const FLOAT: c_int = sawmill_value_kind::SAWMILL_VALUE_FLOAT as c_int;
-        const BOOL: c_int = sawmill_value_kind::SAWMILL_VALUE_BOOL as c_int;
-        const JSON: c_int = sawmill_value_kind::SAWMILL_VALUE_JSON as c_int;
-        let value = match entry.kind {
-            NULL => Value::Null,
-            STR => {
-                check_not_null(entry.str_value, "extra str_value")?;
-                // SAFETY: C contract: NUL-terminated string; repaired lossily like messages.
-                Value::Str(unsafe { lossy_str(entry.str_value) }.unwrap_or_default())
-            }
-            INT => Value::Int(entry.int_value),
-            FLOAT => Value::Float(entry.float_value),
-            BOOL => Value::Bool(entry.bool_value),
-            JSON => {
-                // SAFETY: C contract: NUL-terminated string.
-                let text = unsafe { required_str(entry.str_value, "extra str_value") }?;
-                if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
-                    return Err(FfiError::invalid(format!("extra {key:?}: not JSON: {e}")));
-                }
-                Value::Json(Cow::Borrowed(text))
-            }
-            other => {
-                return Err(FfiError::invalid(format!(
-                    "extra {key:?}: unknown value kind {other}"
-                )))
-            }
-        };
+        // SAFETY: C contract: `kind` says which field holds a valid value.
+        let value = unsafe { extra_value(entry, key) }?;
         // A repeated key keeps its last value, as a Python `extra` dict would.
-        // (Length and first byte before the memcmp call: keys of one call
-        // are mostly distinct.)
-        let same = |k: &str| {
-            k.len() == key.len() && k.as_bytes().first() == key.as_bytes().first() && k == key
-        };
-        match out.iter_mut().find(|(k, _)| same(k.as_ref())) {
-            Some(slot) => slot.1 = value,
-            None => out.push((Cow::Borrowed(key), value)),
+        if seen & bit != 0 {
+            if let Some(slot) = out.iter_mut().find(|(k, _)| *k == key) {
+                slot.1 = value;
+                continue;
+            }
         }
+        seen |= bit;
+        out.push((Cow::Borrowed(key), value));
     }
     Ok(out)
+}
+
+/// Python's makeRecord's refusal of an extra key naming a LogRecord attribute.
+#[cold]
+#[inline(never)]
+fn reserved_key(key: &str) -> FfiError {
+    let mut quoted = String::new();
+    crate::format::write_str_repr(&mut quoted, key, false);
+    FfiError::invalid(format!("Attempt to overwrite {quoted} in LogRecord"))
+}
+
+/// The value of one C extra, borrowing its strings.
+#[inline]
+unsafe fn extra_value<'a>(entry: &sawmill_extra, key: &str) -> FfiResult<Value<'a>> {
+    const NULL: c_int = sawmill_value_kind::SAWMILL_VALUE_NULL as c_int;
+    const STR: c_int = sawmill_value_kind::SAWMILL_VALUE_STR as c_int;
+    const INT: c_int = sawmill_value_kind::SAWMILL_VALUE_INT as c_int;
+    const FLOAT: c_int = sawmill_value_kind::SAWMILL_VALUE_FLOAT as c_int;
+    const BOOL: c_int = sawmill_value_kind::SAWMILL_VALUE_BOOL as c_int;
+    const JSON: c_int = sawmill_value_kind::SAWMILL_VALUE_JSON as c_int;
+    Ok(match entry.kind {
+        NULL => Value::Null,
+        STR => {
+            check_not_null(entry.str_value, "extra str_value")?;
+            // SAFETY: C contract: NUL-terminated string; repaired lossily like messages.
+            Value::Str(unsafe { lossy_str(entry.str_value) }.unwrap_or_default())
+        }
+        INT => Value::Int(entry.int_value),
+        FLOAT => Value::Float(entry.float_value),
+        BOOL => Value::Bool(entry.bool_value),
+        JSON => {
+            // SAFETY: C contract: NUL-terminated string.
+            let text = unsafe { required_str(entry.str_value, "extra str_value") }?;
+            if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+                return Err(FfiError::invalid(format!("extra {key:?}: not JSON: {e}")));
+            }
+            Value::Json(Cow::Borrowed(text))
+        }
+        other => {
+            return Err(FfiError::invalid(format!(
+                "extra {key:?}: unknown value kind {other}"
+            )))
+        }
+    })
 }
 
 /// Python's `handler.handle(record)` for a record a callback received:
