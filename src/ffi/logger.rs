@@ -5,7 +5,7 @@ use std::ffi::{c_char, c_int};
 
 use super::filter::{filter_arc, sawmill_filter};
 use super::handler::{handler_arc, sawmill_handler};
-use super::record::{extras_from_c, sawmill_extra};
+use super::record::{extras_into, sawmill_extra};
 use super::{
     check_not_null, lossy_str, optional_str, pointer_call, sawmill_status, status_call, FfiResult,
 };
@@ -426,16 +426,18 @@ pub unsafe extern "C" fn sawmill_log_ex(
         if !logger.is_enabled_for(level) {
             return Ok(());
         }
-        // SAFETY: C contract: `extras` points at `n_extras` valid entries.
-        let extras = unsafe { extras_from_c(extras, n_extras) }?;
         // SAFETY: C contract: NUL-terminated strings or NULL.
         let (msg, file, func) = unsafe { (lossy_str(msg), lossy_str(file), lossy_str(func)) };
         let msg = msg.unwrap_or(Cow::Borrowed(""));
         // SAFETY: C contract: NUL-terminated strings or NULL.
         let (exc_text, stack_info) = unsafe { (lossy_str(exc_text), lossy_str(stack_info)) };
         let created = crate::clock::now();
-        // The thread's names borrowed, as Logger::log_enabled does.
-        crate::record::with_identity(|thread, thread_name, process_name| {
+        // The thread's names borrowed, as Logger::log_enabled does; the
+        // extras in the thread's spare vector.
+        crate::record::with_identity_and_spare(|thread, thread_name, process_name, spare| {
+            let reused = crate::record::recycle(std::mem::take(spare));
+            // SAFETY: C contract: `extras` points at `n_extras` valid entries.
+            let extras = unsafe { extras_into(extras, n_extras, reused) }?;
             let mut record = Record::stamped(
                 created,
                 logger.name(),
@@ -452,8 +454,8 @@ pub unsafe extern "C" fn sawmill_log_ex(
             record.stack_info = stack_info;
             record.extras = extras;
             logger.handle(&mut record);
-            super::record::keep_spare_extras(std::mem::take(&mut record.extras));
-        });
-        Ok(())
+            super::record::keep_spare_extras(spare, std::mem::take(&mut record.extras));
+            Ok(())
+        })
     })
 }

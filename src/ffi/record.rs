@@ -5,7 +5,7 @@
 //! text the callback asked for, all freed when the callback returns.
 
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ffi::{c_char, c_int, CStr, CString};
 
@@ -399,20 +399,16 @@ pub struct sawmill_extra {
     pub bool_value: bool,
 }
 
-thread_local! {
-    /// An emptied extras vector the thread's next `extras_from_c` reuses
-    /// (`keep_spare_extras`): no malloc and free per record with extras.
-    static SPARE_EXTRAS: Cell<Vec<(Cow<'static, str>, Value<'static>)>> =
-        const { Cell::new(Vec::new()) };
-}
-
-/// Gives a record's extras vector back for the thread's next call (its
-/// allocation only; a large one is freed).
-pub(crate) fn keep_spare_extras(extras: Vec<(Cow<'_, str>, Value<'_>)>) {
-    if extras.capacity() == 0 || extras.capacity() > 64 {
-        return;
+/// Gives a record's extras vector back as the thread's spare (see
+/// `record::with_identity_and_spare`; its allocation only; a large one is
+/// freed).
+pub(crate) fn keep_spare_extras(
+    spare: &mut Vec<(Cow<'static, str>, Value<'static>)>,
+    extras: Vec<(Cow<'_, str>, Value<'_>)>,
+) {
+    if extras.capacity() != 0 && extras.capacity() <= 64 {
+        *spare = crate::record::recycle(extras);
     }
-    let _ = SPARE_EXTRAS.try_with(|slot| slot.set(crate::record::recycle(extras)));
 }
 
 /// Reads C extras. Like Python's makeRecord, a key naming a LogRecord
@@ -424,12 +420,22 @@ pub(crate) unsafe fn extras_from_c<'a>(
     extras: *const sawmill_extra,
     n: usize,
 ) -> FfiResult<Vec<(Cow<'a, str>, Value<'a>)>> {
+    // SAFETY: forwarded C contract.
+    unsafe { extras_into(extras, n, Vec::new()) }
+}
+
+/// [`extras_from_c`] into `out`, an empty vector whose allocation it
+/// reuses (a thread's spare one).
+pub(crate) unsafe fn extras_into<'a>(
+    extras: *const sawmill_extra,
+    n: usize,
+    mut out: Vec<(Cow<'a, str>, Value<'a>)>,
+) -> FfiResult<Vec<(Cow<'a, str>, Value<'a>)>> {
     if n == 0 {
-        return Ok(Vec::new());
+        return Ok(out);
     }
     // SAFETY: C contract: `extras` points at `n` entries.
     let entries = unsafe { std::slice::from_raw_parts(extras, n) };
-    let mut out: Vec<(Cow<str>, Value)> = SPARE_EXTRAS.try_with(Cell::take).unwrap_or_default();
     out.reserve(n);
     // The name bits of the keys so far: a key whose bit is new is no repeat.
     let mut seen = 0;
