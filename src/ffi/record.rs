@@ -536,3 +536,104 @@ pub unsafe extern "C" fn sawmill_handler_handle(
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn extra(key: &CStr, value: &CStr) -> sawmill_extra {
+        sawmill_extra {
+            key: key.as_ptr(),
+            kind: sawmill_value_kind::SAWMILL_VALUE_STR as c_int,
+            str_value: value.as_ptr(),
+            int_value: 0,
+            float_value: 0.0,
+            bool_value: false,
+        }
+    }
+
+    fn read(entries: &[sawmill_extra]) -> FfiResult<Vec<(String, Value<'static>)>> {
+        // SAFETY: the entries' strings outlive the call.
+        let read = unsafe { extras_from_c(entries.as_ptr(), entries.len()) }?;
+        Ok(read
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect())
+    }
+
+    fn accepted(entries: &[sawmill_extra]) -> Vec<(String, Value<'static>)> {
+        match read(entries) {
+            Ok(read) => read,
+            Err(e) => panic!("refused: {}", e.message),
+        }
+    }
+
+    fn refused(entries: &[sawmill_extra]) -> FfiError {
+        match read(entries) {
+            Ok(read) => panic!("accepted: {read:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn every_logrecord_attribute_is_refused_and_nothing_else() {
+        // The names CPython's makeRecord refuses: a record's attributes,
+        // and `message` and `asctime`.
+        let python = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(
+                "import logging\n\
+                 r = logging.LogRecord('n', 20, 'p', 1, 'm', (), None)\n\
+                 print(' '.join(set(r.__dict__) | {'message', 'asctime'}))",
+            )
+            .output()
+            .expect("python3");
+        let mut refused_by_python: Vec<&str> = std::str::from_utf8(&python.stdout)
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        let mut ours: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+        refused_by_python.sort_unstable();
+        ours.sort_unstable();
+        assert_eq!(ours, refused_by_python);
+        for field in Field::ALL {
+            let key = CString::new(field.name()).unwrap();
+            let err = refused(&[extra(c"ok", c"1"), extra(&key, c"v")]);
+            assert_eq!(
+                err.message,
+                format!("Attempt to overwrite '{}' in LogRecord", field.name())
+            );
+        }
+        // Same length and first letter as attribute names, or near them.
+        for key in [c"taskName", c"Args", c"mss", c"exc_infx", c"asctimes", c"u"] {
+            assert_eq!(accepted(&[extra(key, c"v")]).len(), 1, "{key:?}");
+        }
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_place_and_last_value() {
+        // "ab" and "ac" share their name bit and stay two keys.
+        let got = accepted(&[
+            extra(c"ab", c"1"),
+            extra(c"ac", c"2"),
+            extra(c"user", c"3"),
+            extra(c"ab", c"4"),
+            extra(c"user", c"5"),
+        ]);
+        let want = [("ab", "4"), ("ac", "2"), ("user", "5")];
+        assert_eq!(got.len(), want.len());
+        for ((k, v), (wk, wv)) in got.iter().zip(want) {
+            assert_eq!((k.as_str(), v), (wk, &Value::Str(Cow::Borrowed(wv))));
+        }
+    }
+
+    #[test]
+    fn keys_must_be_utf8_and_values_are_repaired() {
+        let bad = c"caf\xc3";
+        let err = refused(&[extra(bad, c"v")]);
+        assert_eq!(err.status, sawmill_status::SAWMILL_ERR_INVALID_UTF8);
+        let got = accepted(&[extra(c"caf\xc3\xa9", c"x\xffy")]);
+        assert_eq!(got[0].0, "café");
+        assert_eq!(got[0].1, Value::Str(Cow::Borrowed("x\u{FFFD}y")));
+    }
+}
