@@ -73,21 +73,37 @@ pub fn add_level_name(level: i32, name: &str) {
     store_name(names(), level, name);
 }
 
-/// The registered name of `level`, if any.
+/// The registered name of `level`, if any. Inline (every record's level
+/// name is looked up): the table slot here, other levels out of line.
+#[inline]
 pub fn registered_name(level: i32) -> Option<&'static str> {
     let table = names();
     match usize::try_from(level) {
         Ok(slot) if slot < FAST_SLOTS => table.fast[slot].get().copied(),
-        _ => table.other.lock().get(&level).copied(),
+        _ => other_name(table, level),
     }
 }
 
+/// `registered_name` of a level outside the table's range.
+#[inline(never)]
+fn other_name(table: &LevelNames, level: i32) -> Option<&'static str> {
+    table.other.lock().get(&level).copied()
+}
+
 /// The text Python prints for `level`: its registered name, else `Level n`.
+#[inline]
 pub fn level_name(level: i32) -> std::borrow::Cow<'static, str> {
     match registered_name(level) {
         Some(name) => std::borrow::Cow::Borrowed(name),
-        None => std::borrow::Cow::Owned(format!("Level {level}")),
+        None => unnamed(level),
     }
+}
+
+/// `level_name` of a level without a name.
+#[cold]
+#[inline(never)]
+fn unnamed(level: i32) -> std::borrow::Cow<'static, str> {
+    std::borrow::Cow::Owned(format!("Level {level}"))
 }
 
 /// Parses a level the way dictConfig and basicConfig do: a registered name

@@ -90,7 +90,7 @@ impl Field {
         Field::ExcInfo,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Field::Name => "name",
             Field::Levelno => "levelno",
@@ -117,9 +117,32 @@ impl Field {
         }
     }
 
+    /// The [`name_bit`]s of all the standard attributes' names: a name
+    /// whose bit is not among them names none.
+    pub const NAME_BITS: u64 = {
+        let mut bits = 0;
+        let mut i = 0;
+        while i < Field::ALL.len() {
+            bits |= name_bit(Field::ALL[i].name());
+            i += 1;
+        }
+        bits
+    };
+
+    /// The standard attribute `name` names. Every extra's key is checked,
+    /// and most name none: their [`name_bit`] alone says so, inline.
+    #[inline]
     pub fn from_name(name: &str) -> Option<Field> {
-        // By length and first byte: every extra's key is checked, and most
-        // are no field, so one jump and no string compare decides most keys.
+        if Field::NAME_BITS & name_bit(name) == 0 {
+            return None;
+        }
+        Field::from_name_by_length(name)
+    }
+
+    /// [`Field::from_name`] without the [`name_bit`] test, for callers
+    /// that made it.
+    pub(crate) fn from_name_by_length(name: &str) -> Option<Field> {
+        // By length and first byte: one jump and one string compare.
         // `field_names_by_length` (test) keeps this table whole.
         let bytes = name.as_bytes();
         let candidate = match (bytes.len(), *bytes.first()?) {
@@ -149,6 +172,19 @@ impl Field {
         };
         (candidate.name() == name).then_some(candidate)
     }
+}
+
+/// One of 64 bits for a name, from its length and first byte: names with
+/// different bits differ, so a name is compared with others only when its
+/// bit is among theirs (attribute names mostly differ in length or first
+/// letter).
+#[inline]
+pub const fn name_bit(name: &str) -> u64 {
+    let first = match name.as_bytes().first() {
+        Some(b) => *b as usize,
+        None => 0,
+    };
+    1 << ((first + name.len() * 5) & 63)
 }
 
 /// A borrowed view of one attribute's value, as a formatter sees it.
@@ -567,6 +603,10 @@ struct ThreadIdentity {
     /// cloning a shared `Arc` on every record would make logging threads
     /// fight over one reference count.
     process_name: Option<(u64, Arc<str>)>,
+    /// An emptied extras vector the thread's next record with extras reuses
+    /// (see [`with_identity_and_spare`]): no malloc and free per record, and
+    /// no second thread-local to reach.
+    spare_extras: Vec<(Cow<'static, str>, Value<'static>)>,
 }
 
 impl ThreadIdentity {
@@ -576,6 +616,7 @@ impl ThreadIdentity {
             ident: unsafe { libc::pthread_self() } as u64,
             name: None,
             process_name: None,
+            spare_extras: Vec::new(),
         }
     }
 }
@@ -653,7 +694,20 @@ fn refresh(identity: &mut ThreadIdentity) {
 /// Calls `f(thread ident, threadName, processName)` with names borrowed from
 /// the calling thread's cached identity: the logging path builds its record
 /// inside `f` without touching a shared reference count.
+#[inline]
 pub fn with_identity<R>(f: impl FnOnce(u64, &str, &str) -> R) -> R {
+    with_identity_and_spare(
+        #[inline(always)]
+        |thread, name, process, _| f(thread, name, process),
+    )
+}
+
+/// [`with_identity`] that also lends `f` the thread's spare extras vector:
+/// empty, its allocation kept from an earlier record (see [`recycle`]); a
+/// caller that takes it may give one back.
+pub fn with_identity_and_spare<R>(
+    f: impl FnOnce(u64, &str, &str, &mut Vec<(Cow<'static, str>, Value<'static>)>) -> R,
+) -> R {
     let mut f = Some(f);
     let result = THREAD.try_with(|cell| {
         // One exclusive borrow for the whole call: a nested log call from a
@@ -684,7 +738,8 @@ pub fn with_identity<R>(f: impl FnOnce(u64, &str, &str) -> R) -> R {
             .process_name
             .as_ref()
             .map_or("MainProcess", |(_, p)| &**p);
-        f.take().map(|f| f(identity.ident, name, process))
+        let spare = &mut identity.spare_extras;
+        f.take().map(|f| f(identity.ident, name, process, spare))
     });
     match (result, f) {
         (Ok(Some(value)), _) => value,
@@ -697,7 +752,7 @@ pub fn with_identity<R>(f: impl FnOnce(u64, &str, &str) -> R) -> R {
                 .process_name
                 .as_ref()
                 .map_or("MainProcess", |(_, p)| &**p);
-            f(identity.ident, name, process)
+            f(identity.ident, name, process, &mut Vec::new())
         }
         (_, None) => unreachable!("the closure ran but returned no value"),
     }
@@ -789,6 +844,7 @@ mod tests {
             "exc_xxxx",
         ] {
             assert_eq!(Field::from_name(other), None);
+            assert_eq!(Field::from_name_by_length(other), None);
         }
     }
 

@@ -91,7 +91,7 @@ impl<'a> Appender<'a> {
 
     /// The length written so far.
     #[inline]
-    pub fn len(&self) -> usize {
+    pub fn written(&self) -> usize {
         self.at as usize - self.base as usize
     }
 
@@ -113,7 +113,7 @@ impl<'a> Appender<'a> {
 
     #[inline]
     fn sync_len(&mut self) {
-        let len = self.len();
+        let len = self.written();
         // SAFETY: base..at is initialised UTF-8 (the invariant).
         unsafe { self.out.as_mut_vec().set_len(len) };
     }
@@ -131,12 +131,11 @@ impl<'a> Appender<'a> {
     /// The text written from byte `start` on.
     #[inline]
     pub fn written_since(&self, start: usize) -> &str {
-        let len = self.len();
+        let len = self.written();
         // SAFETY: base..at is initialised UTF-8; `start` is checked as a
         // character boundary by the slicing.
-        let text = unsafe {
-            std::str::from_utf8_unchecked(std::slice::from_raw_parts(self.base, len))
-        };
+        let text =
+            unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(self.base, len)) };
         &text[start..]
     }
 
@@ -300,9 +299,9 @@ pub fn json_needs_escape(bytes: &[u8], ensure_ascii: bool) -> bool {
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        bytes.iter().any(|&b| {
-            b < 0x20 || b == b'"' || b == b'\\' || (ensure_ascii && b >= 0x7f)
-        })
+        bytes
+            .iter()
+            .any(|&b| b < 0x20 || b == b'"' || b == b'\\' || (ensure_ascii && b >= 0x7f))
     }
 }
 
@@ -319,9 +318,11 @@ pub fn ascii_str(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// `<[u8]>::is_ascii` for short byte strings: whole 8-byte words, the last
-/// one overlapping, instead of the standard library's byte loop below 16
-/// bytes and its alignment prologue above.
+/// `<[u8]>::is_ascii` for the short strings of the logging path (file and
+/// function names, extra keys, digits made here): whole 8-byte words, the
+/// last one overlapping; 4 to 7 bytes as two overlapping 4-byte words;
+/// instead of the byte loop the standard library uses below 16 bytes and its
+/// alignment prologue above.
 #[inline]
 pub fn is_ascii(bytes: &[u8]) -> bool {
     const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
@@ -330,11 +331,20 @@ pub fn is_ascii(bytes: &[u8]) -> bool {
         w.copy_from_slice(chunk);
         u64::from_ne_bytes(w)
     };
-    if bytes.len() < 8 {
-        return bytes.iter().fold(0u8, |acc, b| acc | b) < 0x80;
-    }
-    let tail = word(&bytes[bytes.len() - 8..]);
-    let seen = bytes.chunks_exact(8).fold(tail, |acc, c| acc | word(c));
+    let half = |chunk: &[u8]| {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(chunk);
+        u64::from(u32::from_ne_bytes(w))
+    };
+    let n = bytes.len();
+    let seen = if n >= 8 {
+        let tail = word(&bytes[n - 8..]);
+        bytes.chunks_exact(8).fold(tail, |acc, c| acc | word(c))
+    } else if n >= 4 {
+        half(&bytes[..4]) | half(&bytes[n - 4..])
+    } else {
+        bytes.iter().fold(0, |acc, b| acc | u64::from(*b))
+    };
     seen & HIGH_BITS == 0
 }
 
@@ -352,5 +362,54 @@ mod tests {
         for odd in [-0.5, 1000.0, f64::NAN, f64::INFINITY, -1e300] {
             assert_eq!(comma_msecs(odd, &mut buf), None, "{odd}");
         }
+    }
+
+    #[test]
+    fn appender_writes_what_push_str_would() {
+        // Every length 0..=80 (each copy path: bytes, 4, 8, 16 overlapping,
+        // the library copy above 32), starting from an empty string and
+        // from one with no room left, so each growth path runs too.
+        let source: String = (0..80u8).map(|i| char::from(b'!' + i % 90)).collect();
+        for len in 0..=80 {
+            for start in [String::new(), String::from("x")] {
+                let mut start = start;
+                start.shrink_to_fit();
+                let mut expected = start.clone();
+                let mut out = start;
+                {
+                    let mut w = Appender::new(&mut out);
+                    w.push_str(&source[..len]);
+                    w.push_between("<", &source[..len], ">");
+                    w.push_ascii(b'.');
+                    w.push_ascii_bytes(b"123");
+                    w.with_string(|s| s.push('\u{e9}'));
+                    w.push_str("\u{2603}");
+                }
+                expected.push_str(&source[..len]);
+                expected.push('<');
+                expected.push_str(&source[..len]);
+                expected.push('>');
+                expected.push_str(".123\u{e9}\u{2603}");
+                assert_eq!(out, expected, "len {len}");
+            }
+        }
+    }
+
+    #[test]
+    fn appender_reads_back_and_truncates() {
+        let mut out = String::from("ab");
+        let mut w = Appender::new(&mut out);
+        w.push_str("c\u{e9}d");
+        assert_eq!(w.written(), 6);
+        assert_eq!(w.written_since(2), "c\u{e9}d");
+        w.truncate(3);
+        w.push_ascii(b'z');
+        drop(w);
+        assert_eq!(out, "abcz");
+        // Bytes that are not ASCII (a bug in a caller) come out lossy.
+        let mut w = Appender::new(&mut out);
+        w.push_ascii_bytes(&[b'1', 0xff]);
+        drop(w);
+        assert_eq!(out, "abcz1\u{fffd}");
     }
 }

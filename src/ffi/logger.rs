@@ -5,7 +5,7 @@ use std::ffi::{c_char, c_int};
 
 use super::filter::{filter_arc, sawmill_filter};
 use super::handler::{handler_arc, sawmill_handler};
-use super::record::{extras_from_c, sawmill_extra};
+use super::record::{extras_into, sawmill_extra};
 use super::{
     check_not_null, lossy_str, optional_str, pointer_call, sawmill_status, status_call, FfiResult,
 };
@@ -426,34 +426,65 @@ pub unsafe extern "C" fn sawmill_log_ex(
         if !logger.is_enabled_for(level) {
             return Ok(());
         }
-        // SAFETY: C contract: `extras` points at `n_extras` valid entries.
-        let extras = unsafe { extras_from_c(extras, n_extras) }?;
         // SAFETY: C contract: NUL-terminated strings or NULL.
         let (msg, file, func) = unsafe { (lossy_str(msg), lossy_str(file), lossy_str(func)) };
-        let msg = msg.unwrap_or(Cow::Borrowed(""));
         // SAFETY: C contract: NUL-terminated strings or NULL.
         let (exc_text, stack_info) = unsafe { (lossy_str(exc_text), lossy_str(stack_info)) };
-        let created = crate::clock::now();
-        // The thread's names borrowed, as Logger::log_enabled does.
-        crate::record::with_identity(|thread, thread_name, process_name| {
+        let mut call = LogEx {
+            logger,
+            level,
+            file,
+            line,
+            func,
+            msg: msg.unwrap_or(Cow::Borrowed("")),
+            exc_text,
+            stack_info,
+            extras,
+            n_extras,
+            created: crate::clock::now(),
+        };
+        let call = &mut call;
+        // The thread's names borrowed, as Logger::log_enabled does; the
+        // extras in the thread's spare vector.
+        crate::record::with_identity_and_spare(move |thread, thread_name, process_name, spare| {
+            let reused = crate::record::recycle(std::mem::take(spare));
+            // SAFETY: C contract: `extras` points at `n_extras` valid entries.
+            let extras = unsafe { extras_into(call.extras, call.n_extras, reused) }?;
             let mut record = Record::stamped(
-                created,
-                logger.name(),
-                level,
-                file.as_deref(),
-                line_number(line),
-                func.as_deref(),
-                Cow::Borrowed(&*msg),
+                call.created,
+                call.logger.name(),
+                call.level,
+                call.file.as_deref(),
+                line_number(call.line),
+                call.func.as_deref(),
+                Cow::Borrowed(&*call.msg),
                 thread,
                 thread_name,
                 process_name,
             );
-            record.exc_text = exc_text;
-            record.stack_info = stack_info;
+            record.exc_text = call.exc_text.take();
+            record.stack_info = call.stack_info.take();
             record.extras = extras;
-            logger.handle(&mut record);
-            super::record::keep_spare_extras(std::mem::take(&mut record.extras));
-        });
-        Ok(())
+            call.logger.handle(&mut record);
+            super::record::keep_spare_extras(spare, std::mem::take(&mut record.extras));
+            Ok(())
+        })
     })
+}
+
+/// A `sawmill_log_ex` call's parts, gathered so that the closure building
+/// its record captures one reference (`with_identity_and_spare` moves its
+/// closure twice).
+struct LogEx<'c> {
+    logger: &'c Logger,
+    level: c_int,
+    file: Option<Cow<'c, str>>,
+    line: c_int,
+    func: Option<Cow<'c, str>>,
+    msg: Cow<'c, str>,
+    exc_text: Option<Cow<'c, str>>,
+    stack_info: Option<Cow<'c, str>>,
+    extras: *const sawmill_extra,
+    n_extras: usize,
+    created: f64,
 }

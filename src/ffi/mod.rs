@@ -35,10 +35,10 @@ mod record;
 mod syslog;
 mod variadic;
 
+use crate::unchecked::is_ascii;
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use crate::unchecked::is_ascii;
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -185,7 +185,7 @@ pub(crate) unsafe fn required_str<'a>(ptr: *const c_char, what: &str) -> FfiResu
         return Err(FfiError::null(what));
     }
     // SAFETY: the caller passes a NUL-terminated string that outlives the call.
-    let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+    let bytes = unsafe { c_bytes(ptr) };
     if is_ascii(bytes) {
         // SAFETY: ASCII is UTF-8 (the common case, checked a word at a time).
         return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
@@ -198,36 +198,33 @@ pub(crate) unsafe fn required_str<'a>(ptr: *const c_char, what: &str) -> FfiResu
     })
 }
 
-/// `required_str` for short strings (the keys of a call's extras): one pass
-/// that finds the end and collects the bytes' high bits, instead of a call
-/// to strlen and a second pass for the ASCII check; the UTF-8 check only for
-/// non-ASCII text. (Byte by byte: reading whole words could read past the
-/// NUL, outside the caller's string.)
+/// `required_str` for short strings (the keys of a call's extras), inline:
+/// libc's strlen, the ASCII check on one or two words, the UTF-8 check
+/// only for non-ASCII text (out of line).
 #[inline]
 pub(crate) unsafe fn required_short_str<'a>(ptr: *const c_char, what: &str) -> FfiResult<&'a str> {
     if ptr.is_null() {
         return Err(FfiError::null(what));
     }
-    let start = ptr.cast::<u8>();
-    let mut len = 0;
-    let mut seen = 0u8;
-    loop {
-        // SAFETY: the caller passes a NUL-terminated string; every byte up
-        // to and including the NUL is read once.
-        let b = unsafe { *start.add(len) };
-        if b == 0 {
-            break;
-        }
-        seen |= b;
-        len += 1;
-    }
-    // SAFETY: the `len` bytes before the NUL, read above.
-    let bytes = unsafe { std::slice::from_raw_parts(start, len) };
-    if seen < 0x80 {
+    // SAFETY: the caller passes a NUL-terminated string that outlives the call.
+    let bytes = unsafe { c_bytes(ptr) };
+    if is_ascii(bytes) {
         // SAFETY: ASCII is UTF-8.
         return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
     }
     non_ascii_str(bytes, what)
+}
+
+/// The bytes of a NUL-terminated C string, measured by libc's strlen
+/// directly (CStr::from_ptr's wrapping of it showed in profiles of the
+/// logging path, which measures file and function names on every record).
+///
+/// # Safety
+/// `ptr` is a NUL-terminated string that outlives `'a`.
+#[inline]
+unsafe fn c_bytes<'a>(ptr: *const c_char) -> &'a [u8] {
+    // SAFETY: the caller's contract; strlen reads up to the NUL.
+    unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), libc::strlen(ptr)) }
 }
 
 /// The UTF-8 check of `required_short_str`'s non-ASCII text (out of line).
@@ -256,28 +253,34 @@ pub(crate) unsafe fn optional_str<'a>(
 }
 
 /// Text that is logged, not interpreted (messages, file and function names):
-/// invalid UTF-8 is repaired with U+FFFD rather than refused. Borrowed when valid.
+/// invalid UTF-8 is repaired with U+FFFD rather than refused. Borrowed when
+/// valid. Inline: strlen and the ASCII check in the caller (the logging path
+/// measures its message, file and function names on every record).
+#[inline]
 pub(crate) unsafe fn lossy_str<'a>(ptr: *const c_char) -> Option<Cow<'a, str>> {
     if ptr.is_null() {
         return None;
     }
-    // SAFETY: the caller passes a NUL-terminated string that outlives the
-    // call. (libc's strlen directly: CStr::from_ptr's wrapping of it showed in
-    // profiles of the logging path, which measures file and function names
-    // on every record.)
-    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), libc::strlen(ptr)) };
-    Some(lossy_bytes(bytes))
+    // SAFETY: the caller passes a NUL-terminated string that outlives the call.
+    Some(lossy_bytes(unsafe { c_bytes(ptr) }))
 }
 
 /// `bytes` as text, invalid UTF-8 repaired (U+FFFD).
 #[inline]
 pub(crate) fn lossy_bytes(bytes: &[u8]) -> Cow<'_, str> {
     // ASCII (the common case) is checked word by word; the full UTF-8 check
-    // next; the lossy repair only for text that needs it.
+    // and the lossy repair out of line, only for text that needs them.
     if is_ascii(bytes) {
         // SAFETY: ASCII is valid UTF-8.
         return Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(bytes) });
     }
+    non_ascii_lossy(bytes)
+}
+
+/// `lossy_bytes` of non-ASCII text.
+#[cold]
+#[inline(never)]
+fn non_ascii_lossy(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
         Err(_) => String::from_utf8_lossy(bytes),

@@ -5,7 +5,7 @@
 //! text the callback asked for, all freed when the callback returns.
 
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ffi::{c_char, c_int, CStr, CString};
 
@@ -399,20 +399,16 @@ pub struct sawmill_extra {
     pub bool_value: bool,
 }
 
-thread_local! {
-    /// An emptied extras vector the thread's next `extras_from_c` reuses
-    /// (`keep_spare_extras`): no malloc and free per record with extras.
-    static SPARE_EXTRAS: Cell<Vec<(Cow<'static, str>, Value<'static>)>> =
-        const { Cell::new(Vec::new()) };
-}
-
-/// Gives a record's extras vector back for the thread's next call (its
-/// allocation only; a large one is freed).
-pub(crate) fn keep_spare_extras(extras: Vec<(Cow<'_, str>, Value<'_>)>) {
-    if extras.capacity() == 0 || extras.capacity() > 64 {
-        return;
+/// Gives a record's extras vector back as the thread's spare (see
+/// `record::with_identity_and_spare`; its allocation only; a large one is
+/// freed).
+pub(crate) fn keep_spare_extras(
+    spare: &mut Vec<(Cow<'static, str>, Value<'static>)>,
+    extras: Vec<(Cow<'_, str>, Value<'_>)>,
+) {
+    if extras.capacity() != 0 && extras.capacity() <= 64 {
+        *spare = crate::record::recycle(extras);
     }
-    let _ = SPARE_EXTRAS.try_with(|slot| slot.set(crate::record::recycle(extras)));
 }
 
 /// Reads C extras. Like Python's makeRecord, a key naming a LogRecord
@@ -424,65 +420,89 @@ pub(crate) unsafe fn extras_from_c<'a>(
     extras: *const sawmill_extra,
     n: usize,
 ) -> FfiResult<Vec<(Cow<'a, str>, Value<'a>)>> {
+    // SAFETY: forwarded C contract.
+    unsafe { extras_into(extras, n, Vec::new()) }
+}
+
+/// [`extras_from_c`] into `out`, an empty vector whose allocation it
+/// reuses (a thread's spare one).
+pub(crate) unsafe fn extras_into<'a>(
+    extras: *const sawmill_extra,
+    n: usize,
+    mut out: Vec<(Cow<'a, str>, Value<'a>)>,
+) -> FfiResult<Vec<(Cow<'a, str>, Value<'a>)>> {
     if n == 0 {
-        return Ok(Vec::new());
+        return Ok(out);
     }
     // SAFETY: C contract: `extras` points at `n` entries.
     let entries = unsafe { std::slice::from_raw_parts(extras, n) };
-    let mut out: Vec<(Cow<str>, Value)> = SPARE_EXTRAS.try_with(Cell::take).unwrap_or_default();
     out.reserve(n);
+    // The name bits of the keys so far: a key whose bit is new is no repeat.
+    let mut seen = 0;
     for entry in entries {
         // SAFETY: C contract: NUL-terminated key.
         let key = unsafe { super::required_short_str(entry.key, "extra key") }?;
-        if Field::from_name(key).is_some() {
-            let mut quoted = String::new();
-            crate::format::write_str_repr(&mut quoted, key, false);
-            return Err(FfiError::invalid(format!(
-                "Attempt to overwrite {quoted} in LogRecord"
-            )));
+        let bit = crate::record::name_bit(key);
+        if Field::NAME_BITS & bit != 0 && Field::from_name_by_length(key).is_some() {
+            return Err(reserved_key(key));
         }
-        const NULL: c_int = sawmill_value_kind::SAWMILL_VALUE_NULL as c_int;
-        const STR: c_int = sawmill_value_kind::SAWMILL_VALUE_STR as c_int;
-        const INT: c_int = sawmill_value_kind::SAWMILL_VALUE_INT as c_int;
-        const FLOAT: c_int = sawmill_value_kind::SAWMILL_VALUE_FLOAT as c_int;
-        const BOOL: c_int = sawmill_value_kind::SAWMILL_VALUE_BOOL as c_int;
-        const JSON: c_int = sawmill_value_kind::SAWMILL_VALUE_JSON as c_int;
-        let value = match entry.kind {
-            NULL => Value::Null,
-            STR => {
-                check_not_null(entry.str_value, "extra str_value")?;
-                // SAFETY: C contract: NUL-terminated string; repaired lossily like messages.
-                Value::Str(unsafe { lossy_str(entry.str_value) }.unwrap_or_default())
-            }
-            INT => Value::Int(entry.int_value),
-            FLOAT => Value::Float(entry.float_value),
-            BOOL => Value::Bool(entry.bool_value),
-            JSON => {
-                // SAFETY: C contract: NUL-terminated string.
-                let text = unsafe { required_str(entry.str_value, "extra str_value") }?;
-                if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
-                    return Err(FfiError::invalid(format!("extra {key:?}: not JSON: {e}")));
-                }
-                Value::Json(Cow::Borrowed(text))
-            }
-            other => {
-                return Err(FfiError::invalid(format!(
-                    "extra {key:?}: unknown value kind {other}"
-                )))
-            }
-        };
+        // SAFETY: C contract: `kind` says which field holds a valid value.
+        let value = unsafe { extra_value(entry, key) }?;
         // A repeated key keeps its last value, as a Python `extra` dict would.
-        // (Length and first byte before the memcmp call: keys of one call
-        // are mostly distinct.)
-        let same = |k: &str| {
-            k.len() == key.len() && k.as_bytes().first() == key.as_bytes().first() && k == key
-        };
-        match out.iter_mut().find(|(k, _)| same(k.as_ref())) {
-            Some(slot) => slot.1 = value,
-            None => out.push((Cow::Borrowed(key), value)),
+        if seen & bit != 0 {
+            if let Some(slot) = out.iter_mut().find(|(k, _)| *k == key) {
+                slot.1 = value;
+                continue;
+            }
         }
+        seen |= bit;
+        out.push((Cow::Borrowed(key), value));
     }
     Ok(out)
+}
+
+/// Python's makeRecord's refusal of an extra key naming a LogRecord attribute.
+#[cold]
+#[inline(never)]
+fn reserved_key(key: &str) -> FfiError {
+    let mut quoted = String::new();
+    crate::format::write_str_repr(&mut quoted, key, false);
+    FfiError::invalid(format!("Attempt to overwrite {quoted} in LogRecord"))
+}
+
+/// The value of one C extra, borrowing its strings.
+#[inline]
+unsafe fn extra_value<'a>(entry: &sawmill_extra, key: &str) -> FfiResult<Value<'a>> {
+    const NULL: c_int = sawmill_value_kind::SAWMILL_VALUE_NULL as c_int;
+    const STR: c_int = sawmill_value_kind::SAWMILL_VALUE_STR as c_int;
+    const INT: c_int = sawmill_value_kind::SAWMILL_VALUE_INT as c_int;
+    const FLOAT: c_int = sawmill_value_kind::SAWMILL_VALUE_FLOAT as c_int;
+    const BOOL: c_int = sawmill_value_kind::SAWMILL_VALUE_BOOL as c_int;
+    const JSON: c_int = sawmill_value_kind::SAWMILL_VALUE_JSON as c_int;
+    Ok(match entry.kind {
+        NULL => Value::Null,
+        STR => {
+            check_not_null(entry.str_value, "extra str_value")?;
+            // SAFETY: C contract: NUL-terminated string; repaired lossily like messages.
+            Value::Str(unsafe { lossy_str(entry.str_value) }.unwrap_or_default())
+        }
+        INT => Value::Int(entry.int_value),
+        FLOAT => Value::Float(entry.float_value),
+        BOOL => Value::Bool(entry.bool_value),
+        JSON => {
+            // SAFETY: C contract: NUL-terminated string.
+            let text = unsafe { required_str(entry.str_value, "extra str_value") }?;
+            if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+                return Err(FfiError::invalid(format!("extra {key:?}: not JSON: {e}")));
+            }
+            Value::Json(Cow::Borrowed(text))
+        }
+        other => {
+            return Err(FfiError::invalid(format!(
+                "extra {key:?}: unknown value kind {other}"
+            )))
+        }
+    })
 }
 
 /// Python's `handler.handle(record)` for a record a callback received:
@@ -515,4 +535,105 @@ pub unsafe extern "C" fn sawmill_handler_handle(
         handler.handle(&mut copy);
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn extra(key: &CStr, value: &CStr) -> sawmill_extra {
+        sawmill_extra {
+            key: key.as_ptr(),
+            kind: sawmill_value_kind::SAWMILL_VALUE_STR as c_int,
+            str_value: value.as_ptr(),
+            int_value: 0,
+            float_value: 0.0,
+            bool_value: false,
+        }
+    }
+
+    fn read(entries: &[sawmill_extra]) -> FfiResult<Vec<(String, Value<'static>)>> {
+        // SAFETY: the entries' strings outlive the call.
+        let read = unsafe { extras_from_c(entries.as_ptr(), entries.len()) }?;
+        Ok(read
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect())
+    }
+
+    fn accepted(entries: &[sawmill_extra]) -> Vec<(String, Value<'static>)> {
+        match read(entries) {
+            Ok(read) => read,
+            Err(e) => panic!("refused: {}", e.message),
+        }
+    }
+
+    fn refused(entries: &[sawmill_extra]) -> FfiError {
+        match read(entries) {
+            Ok(read) => panic!("accepted: {read:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn every_logrecord_attribute_is_refused_and_nothing_else() {
+        // The names CPython's makeRecord refuses: a record's attributes,
+        // and `message` and `asctime`.
+        let python = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(
+                "import logging\n\
+                 r = logging.LogRecord('n', 20, 'p', 1, 'm', (), None)\n\
+                 print(' '.join(set(r.__dict__) | {'message', 'asctime'}))",
+            )
+            .output()
+            .expect("python3");
+        let mut refused_by_python: Vec<&str> = std::str::from_utf8(&python.stdout)
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        let mut ours: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+        refused_by_python.sort_unstable();
+        ours.sort_unstable();
+        assert_eq!(ours, refused_by_python);
+        for field in Field::ALL {
+            let key = CString::new(field.name()).unwrap();
+            let err = refused(&[extra(c"ok", c"1"), extra(&key, c"v")]);
+            assert_eq!(
+                err.message,
+                format!("Attempt to overwrite '{}' in LogRecord", field.name())
+            );
+        }
+        // Same length and first letter as attribute names, or near them.
+        for key in [c"taskName", c"Args", c"mss", c"exc_infx", c"asctimes", c"u"] {
+            assert_eq!(accepted(&[extra(key, c"v")]).len(), 1, "{key:?}");
+        }
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_place_and_last_value() {
+        // "ab" and "ac" share their name bit and stay two keys.
+        let got = accepted(&[
+            extra(c"ab", c"1"),
+            extra(c"ac", c"2"),
+            extra(c"user", c"3"),
+            extra(c"ab", c"4"),
+            extra(c"user", c"5"),
+        ]);
+        let want = [("ab", "4"), ("ac", "2"), ("user", "5")];
+        assert_eq!(got.len(), want.len());
+        for ((k, v), (wk, wv)) in got.iter().zip(want) {
+            assert_eq!((k.as_str(), v), (wk, &Value::Str(Cow::Borrowed(wv))));
+        }
+    }
+
+    #[test]
+    fn keys_must_be_utf8_and_values_are_repaired() {
+        let bad = c"caf\xc3";
+        let err = refused(&[extra(bad, c"v")]);
+        assert_eq!(err.status, sawmill_status::SAWMILL_ERR_INVALID_UTF8);
+        let got = accepted(&[extra(c"caf\xc3\xa9", c"x\xffy")]);
+        assert_eq!(got[0].0, "café");
+        assert_eq!(got[0].1, Value::Str(Cow::Borrowed("x\u{FFFD}y")));
+    }
 }

@@ -20,7 +20,7 @@
 //! already repaired to U+FFFD at the call (as `bytes.decode('utf-8',
 //! 'replace')` does).
 
-use crate::record::{AttrRef, Field, Record, Value};
+use crate::record::{name_bit, AttrRef, Field, Record, Value};
 
 use super::{render, FormatError, Formatter};
 use crate::unchecked::{json_needs_escape as needs_escape, Appender};
@@ -273,7 +273,7 @@ impl JsonLayout {
         record: &Record<'_>,
         w: &mut Appender<'_>,
     ) -> Result<(), FormatError> {
-        let quote = w.len();
+        let quote = w.written();
         w.push_ascii(b'"');
         formatter.dates.write(record, formatter.utc(), w)?;
         if needs_escape(
@@ -410,16 +410,6 @@ const CLASS: [u8; 256] = {
     }
     table
 };
-
-/// One of 64 bits for a name, from its length and first byte: names with
-/// different bits differ, so a search for a name among others runs only
-/// when its bit is among theirs (field and extra names mostly differ in
-/// length or first letter).
-#[inline]
-fn name_bit(name: &str) -> u64 {
-    let first = name.as_bytes().first().map_or(0, |b| usize::from(*b));
-    1 << ((first + name.len() * 5) & 63)
-}
 
 /// `a == b`, the first bytes compared before the library's memcmp (keys
 /// of equal length are common, equal keys rare).

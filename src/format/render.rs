@@ -129,7 +129,7 @@ fn write_short_decimal(out: &mut impl Write, value: f64) -> bool {
     let magnitude = value.abs();
     for (decimals, scale) in SCALES.into_iter().enumerate() {
         let scaled = magnitude * scale;
-        if !(scaled < 1e15) {
+        if scaled >= 1e15 {
             return false;
         }
         // Nearest integer: + 0.5 and truncation (exact below 2^52; f64::round
