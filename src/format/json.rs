@@ -264,8 +264,10 @@ impl JsonLayout {
     }
 
     /// `asctime` as a JSON string, the date written in place and checked for
-    /// escapes after (a datefmt may hold any text). Out of line: inlined,
-    /// its preparations were hoisted into `format` and cost more there.
+    /// escapes after when a datefmt is set (it may hold any text; the
+    /// default's digits, dashes, colons, space and comma never need one).
+    /// Out of line: inlined, its preparations were hoisted into `format` and
+    /// cost more there.
     #[inline(never)]
     fn write_asctime(
         &self,
@@ -276,10 +278,13 @@ impl JsonLayout {
         let quote = w.written();
         w.push_ascii(b'"');
         formatter.dates.write(record, formatter.utc(), w)?;
-        if needs_escape(
-            w.written_since(quote + 1).as_bytes(),
-            self.options.ensure_ascii,
-        ) {
+        let default_format = (formatter.options.datefmt.as_deref()).is_none_or(str::is_empty);
+        if !default_format
+            && needs_escape(
+                w.written_since(quote + 1).as_bytes(),
+                self.options.ensure_ascii,
+            )
+        {
             let text = w.written_since(quote + 1).to_owned();
             w.truncate(quote);
             self.write_str(w, &text);
