@@ -153,17 +153,15 @@ impl<'a> Appender<'a> {
         unsafe { self.copy(s.as_bytes()) }
     }
 
-    /// Appends `before`, `s` and `after` with one room check (`before`
-    /// and `after` are mostly short constants: a quote, a separator).
-    #[inline]
-    pub fn push_between(&mut self, before: &str, s: &str, after: &str) {
-        self.reserve(before.len() + s.len() + after.len());
-        // SAFETY: room for the three was made; whole `str`s keep the text
-        // UTF-8.
-        unsafe {
-            self.copy(before.as_bytes());
-            self.copy(s.as_bytes());
-            self.copy(after.as_bytes());
+    /// Appends `pieces` in order with one room check (most are short
+    /// constants: quotes, separators; the loop unrolls for a given count).
+    #[inline(always)]
+    pub fn push_pieces<const N: usize>(&mut self, pieces: [&str; N]) {
+        self.reserve(pieces.iter().map(|p| p.len()).sum());
+        for piece in pieces {
+            // SAFETY: room for all pieces was made; whole `str`s keep the
+            // text UTF-8.
+            unsafe { self.copy(piece.as_bytes()) };
         }
     }
 
@@ -379,7 +377,7 @@ mod tests {
                 {
                     let mut w = Appender::new(&mut out);
                     w.push_str(&source[..len]);
-                    w.push_between("<", &source[..len], ">");
+                    w.push_pieces(["<", &source[..len], ">"]);
                     w.push_ascii(b'.');
                     w.push_ascii_bytes(b"123");
                     w.with_string(|s| s.push('\u{e9}'));

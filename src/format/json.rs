@@ -215,8 +215,15 @@ impl JsonLayout {
                     continue;
                 }
             };
-            put_key(&mut w, &mut first, &step.key);
-            self.write_str(&mut w, text);
+            let key = if first { &step.key[2..] } else { &step.key[..] };
+            first = false;
+            if needs_escape(text.as_bytes(), self.options.ensure_ascii) {
+                w.push_str(key);
+                self.write_str(&mut w, text);
+            } else {
+                // Most text: key, quotes and text with one room check.
+                w.push_pieces([key, "\"", text, "\""]);
+            }
         }
         for (name, text) in [
             ("exc_text", &record.exc_text),
@@ -251,9 +258,19 @@ impl JsonLayout {
                     self.write_str(&mut w, name);
                     w.push_str(": ");
                 } else {
-                    // Most keys: the separator and quotes as constants.
-                    w.push_between(if first { "\"" } else { ", \"" }, name, "\": ");
+                    // Most keys: the separator and quotes as constants, and
+                    // a plain text value with them in one room check.
+                    let separator = if first { "\"" } else { ", \"" };
                     first = false;
+                    match value {
+                        Value::Str(text)
+                            if !needs_escape(text.as_bytes(), self.options.ensure_ascii) =>
+                        {
+                            w.push_pieces([separator, name, "\": \"", text, "\""]);
+                            continue;
+                        }
+                        _ => w.push_pieces([separator, name, "\": "]),
+                    }
                 }
                 self.write_extra(&mut w, value);
             }
@@ -475,7 +492,7 @@ fn json_str(w: &mut Appender<'_>, text: &str, ensure_ascii: bool) {
             out.push('"');
         });
     } else {
-        w.push_between("\"", text, "\"");
+        w.push_pieces(["\"", text, "\""]);
     }
 }
 
