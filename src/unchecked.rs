@@ -14,11 +14,22 @@ const WHOLE: f64 = 4_503_599_627_370_496.0;
 /// instructions, 14 per record: 1,724 → 1,738 on the buffered workload).
 #[inline]
 pub fn trunc(x: f64) -> f64 {
+    match trunc_i64(x) {
+        Some(whole) => whole as f64,
+        None => x.trunc(),
+    }
+}
+
+/// `x` truncated to an integer when |x| < 2^52 (None otherwise, NaN
+/// included): one conversion instruction, where `as` adds its saturation
+/// checks.
+#[inline]
+pub fn trunc_i64(x: f64) -> Option<i64> {
     if x.abs() < WHOLE {
         // SAFETY: |x| < 2^52 is finite and fits an i64 (NaN fails the test).
-        unsafe { x.to_int_unchecked::<i64>() as f64 }
+        Some(unsafe { x.to_int_unchecked::<i64>() })
     } else {
-        x.trunc()
+        None
     }
 }
 

@@ -136,14 +136,16 @@ fn write_short_decimal(out: &mut impl Write, value: f64) -> bool {
         // is a libm call on x86-64); a tie misrounded by the + 0.5 cannot
         // read back as `value` anyway (a decimal that does is within an ulp
         // of an integer here). Zero reads back only as zero.
-        let n = crate::unchecked::trunc(scaled + 0.5);
-        if n / scale != magnitude {
+        let Some(n) = crate::unchecked::trunc_i64(scaled + 0.5) else {
+            return false;
+        };
+        if n as f64 / scale != magnitude {
             continue;
         }
         // Written right to left: ".0" or the `decimals` digits after the
         // point (the smallest such k ends in nonzero), the point, the whole
         // part (at least "0"), the sign; then one copy.
-        let n = n as u64;
+        let n = n.unsigned_abs();
         let (whole, mut fraction) = match decimals {
             0 => (n, 0),
             1 => (n / 10, n % 10),
