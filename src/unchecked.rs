@@ -189,7 +189,7 @@ impl<'a> Appender<'a> {
     }
 
     /// Appends bytes that must be ASCII (digits made here); see `ascii_str`.
-    #[inline]
+    #[inline(always)]
     pub fn push_ascii_bytes(&mut self, bytes: &[u8]) {
         self.push_str(&ascii_str(bytes));
     }
