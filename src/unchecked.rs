@@ -194,6 +194,35 @@ impl<'a> Appender<'a> {
         self.push_str(&ascii_str(bytes));
     }
 
+    /// Appends the decimal digits of `value`, at least `min_digits` of them
+    /// (zero-padded; at most 20), written straight into place: digits made
+    /// in a buffer and copied were read back while their narrow stores were
+    /// still in flight, a store-forwarding stall per number.
+    #[inline]
+    pub fn push_u64(&mut self, value: u64, min_digits: usize) {
+        let len = decimal_len(value).max(min_digits.min(20));
+        self.reserve(len);
+        let mut rest = value;
+        let mut end = len;
+        // SAFETY: room for `len` bytes was made; each store is inside it
+        // (two bytes below `end` >= 2, then the first byte) and writes
+        // ASCII digits from the table.
+        unsafe {
+            while end >= 2 {
+                end -= 2;
+                let pair = (rest % 100) as usize * 2;
+                rest /= 100;
+                self.at
+                    .add(end)
+                    .copy_from_nonoverlapping(DIGIT_PAIRS.as_ptr().add(pair), 2);
+            }
+            if end == 1 {
+                self.at.write(b'0' + (rest % 10) as u8);
+            }
+            self.at = self.at.add(len);
+        }
+    }
+
     /// Copies `bytes` at the cursor and moves it past them.
     /// SAFETY: the caller made room for `bytes.len()` and `bytes` keeps the
     /// text UTF-8.
@@ -314,6 +343,36 @@ pub fn json_needs_escape(bytes: &[u8], ensure_ascii: bool) -> bool {
     }
 }
 
+/// Two decimal digits per entry, "00" to "99".
+pub(crate) const DIGIT_PAIRS: &[u8; 200] = &{
+    let mut table = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        table[2 * i] = b'0' + (i / 10) as u8;
+        table[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    table
+};
+
+/// The number of decimal digits of `value` (1 for zero).
+#[inline]
+fn decimal_len(value: u64) -> usize {
+    const POWERS: [u64; 20] = {
+        let mut table = [1u64; 20];
+        let mut i = 1;
+        while i < 20 {
+            table[i] = table[i - 1] * 10;
+            i += 1;
+        }
+        table
+    };
+    // log10 from log2 (1233 / 4096 is about log10(2)), then one comparison.
+    let bits = 64 - (value | 1).leading_zeros() as usize;
+    let guess = (bits * 1233) >> 12;
+    (guess + usize::from(guess < 20 && value >= POWERS[guess])).max(1)
+}
+
 /// Bytes made here as ASCII (digits, signs, points) as text, checked a word
 /// at a time (`std::str::from_utf8` cost more than the digits' making);
 /// anything else, which would be a bug, comes out lossy rather than unsound.
@@ -420,5 +479,27 @@ mod tests {
         w.push_ascii_bytes(&[b'1', 0xff]);
         drop(w);
         assert_eq!(out, "abcz1\u{fffd}");
+    }
+
+    #[test]
+    fn appender_digits_match_the_standard_library() {
+        // Zero, every power of ten and its neighbours, the extremes, each
+        // with no padding and padded to widths 1..=20.
+        let mut values = vec![0u64, u64::MAX, u64::MAX - 1];
+        let mut p = 1u64;
+        loop {
+            values.extend([p - 1, p, p + 1]);
+            match p.checked_mul(10) {
+                Some(next) => p = next,
+                None => break,
+            }
+        }
+        for value in values {
+            for width in 0..=20 {
+                let mut out = String::new();
+                Appender::new(&mut out).push_u64(value, width);
+                assert_eq!(out, format!("{value:0width$}"), "{value} width {width}");
+            }
+        }
     }
 }

@@ -321,7 +321,7 @@ impl JsonLayout {
         match value {
             Value::Str(s) => self.write_str(w, s),
             Value::Int(i) => write_i64(w, *i),
-            Value::Float(f) if f.is_finite() => render::write_float_repr(w, *f),
+            Value::Float(f) if f.is_finite() => write_float(w, *f),
             Value::Bool(true) => w.push_str("true"),
             Value::Bool(false) => w.push_str("false"),
             Value::Null => w.push_str("null"),
@@ -343,7 +343,7 @@ impl JsonLayout {
         match value {
             AttrRef::Str(s) => self.write_str(w, s),
             AttrRef::Int(i) => write_int(w, i),
-            AttrRef::Float(f) if f.is_finite() => render::write_float_repr(w, f),
+            AttrRef::Float(f) if f.is_finite() => write_float(w, f),
             AttrRef::Float(f) => w.push_str(match (self.options.non_finite, f) {
                 (NonFinite::Null, _) => "null",
                 (NonFinite::Python, f) if f.is_nan() => "NaN",
@@ -440,15 +440,34 @@ fn same_str(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
-/// `write_int` for the 64-bit ints of extras (no 128-bit steps).
+/// `write_int` for the 64-bit ints of extras (no 128-bit steps), the
+/// digits written in place.
+#[inline]
 fn write_i64(w: &mut Appender<'_>, value: i64) {
-    let mut digits = [0u8; 24];
-    let mut at = super::render::write_u64_digits(&mut digits, value.unsigned_abs());
     if value < 0 {
-        at -= 1;
-        digits[at] = b'-';
+        w.push_ascii(b'-');
     }
-    w.push_ascii_bytes(&digits[at..]);
+    w.push_u64(value.unsigned_abs(), 0);
+}
+
+/// A finite float as Python's repr: a short decimal's digits written in
+/// place, any other value through `render::write_float_repr`.
+#[inline]
+fn write_float(w: &mut Appender<'_>, value: f64) {
+    let Some(decimal) = render::short_decimal(value) else {
+        render::write_float_repr(w, value);
+        return;
+    };
+    if decimal.negative {
+        w.push_ascii(b'-');
+    }
+    w.push_u64(decimal.whole, 0);
+    if decimal.decimals == 0 {
+        w.push_str(".0");
+    } else {
+        w.push_ascii(b'.');
+        w.push_u64(decimal.fraction, decimal.decimals);
+    }
 }
 
 /// An int's decimal digits (no `fmt` machinery: one JSON record may

@@ -119,34 +119,45 @@ pub fn write_float_repr(out: &mut impl Write, value: f64) {
     }
 }
 
-/// Python's repr of a `value` (zero or between 1e-4 and 1e16) that is n / 10^k
-/// for an integer n below 10^15 and k up to 6 (1.5, 0.25, 123.456: most
-/// floats programs log), without Ryu; false for any other value. Such a
-/// decimal has at most 15 significant digits, so it is the only one of that
-/// length or shorter that reads back as `value`: Python's shortest repr.
-fn write_short_decimal(out: &mut impl Write, value: f64) -> bool {
+/// A float whose repr is a short decimal: the sign, the whole part and the
+/// `decimals` digits after the point (none: the repr ends in ".0").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShortDecimal {
+    pub negative: bool,
+    pub whole: u64,
+    pub fraction: u64,
+    pub decimals: usize,
+}
+
+/// Python's repr of `value` as a short decimal when it is zero or between
+/// 1e-4 and 1e16 and n / 10^k for an integer n below 10^15 and k up to 6
+/// (1.5, 0.25, 123.456: most floats programs log), found without Ryu; None
+/// for any other value. Such a decimal has at most 15 significant digits,
+/// so it is the only one of that length or shorter that reads back as
+/// `value`: Python's shortest repr.
+#[inline]
+pub fn short_decimal(value: f64) -> Option<ShortDecimal> {
     const SCALES: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
     let magnitude = value.abs();
+    if !((1e-4..1e16).contains(&magnitude) || magnitude == 0.0) {
+        return None;
+    }
     for (decimals, scale) in SCALES.into_iter().enumerate() {
         let scaled = magnitude * scale;
         if scaled >= 1e15 {
-            return false;
+            return None;
         }
         // Nearest integer: + 0.5 and truncation (exact below 2^52; f64::round
         // is a libm call on x86-64); a tie misrounded by the + 0.5 cannot
         // read back as `value` anyway (a decimal that does is within an ulp
         // of an integer here). Zero reads back only as zero.
-        let Some(n) = crate::unchecked::trunc_i64(scaled + 0.5) else {
-            return false;
-        };
+        let n = crate::unchecked::trunc_i64(scaled + 0.5)?;
         if n as f64 / scale != magnitude {
             continue;
         }
-        // Written right to left: ".0" or the `decimals` digits after the
-        // point (the smallest such k ends in nonzero), the point, the whole
-        // part (at least "0"), the sign; then one copy.
+        // The smallest such k: the fraction's last digit is nonzero.
         let n = n.unsigned_abs();
-        let (whole, mut fraction) = match decimals {
+        let (whole, fraction) = match decimals {
             0 => (n, 0),
             1 => (n / 10, n % 10),
             2 => (n / 100, n % 100),
@@ -155,42 +166,46 @@ fn write_short_decimal(out: &mut impl Write, value: f64) -> bool {
             5 => (n / 100_000, n % 100_000),
             _ => (n / 1_000_000, n % 1_000_000),
         };
-        let mut text = [b'0'; 32];
-        let mut at = text.len();
-        if decimals == 0 {
-            at -= 2;
-            text[at..].copy_from_slice(b".0");
-        } else {
-            for _ in 0..decimals {
-                at -= 1;
-                text[at] = b'0' + (fraction % 10) as u8;
-                fraction /= 10;
-            }
-            at -= 1;
-            text[at] = b'.';
-        }
-        at = write_u64_digits(&mut text[..at], whole);
-        if value.is_sign_negative() {
-            at -= 1;
-            text[at] = b'-';
-        }
-        let _ = out.write_str(&crate::unchecked::ascii_str(&text[at..]));
-        return true;
+        return Some(ShortDecimal {
+            negative: value.is_sign_negative(),
+            whole,
+            fraction,
+            decimals,
+        });
     }
-    false
+    None
 }
 
-/// Two decimal digits per entry, "00" to "99".
-const DIGIT_PAIRS: &[u8; 200] = &{
-    let mut table = [0u8; 200];
-    let mut i = 0;
-    while i < 100 {
-        table[2 * i] = b'0' + (i / 10) as u8;
-        table[2 * i + 1] = b'0' + (i % 10) as u8;
-        i += 1;
+/// `short_decimal`'s text, when `value` is one.
+fn write_short_decimal(out: &mut impl Write, value: f64) -> bool {
+    let Some(decimal) = short_decimal(value) else {
+        return false;
+    };
+    // Written right to left: ".0" or the `decimals` digits after the point,
+    // the point, the whole part (at least "0"), the sign; then one copy.
+    let mut text = [b'0'; 32];
+    let mut at = text.len();
+    if decimal.decimals == 0 {
+        at -= 2;
+        text[at..].copy_from_slice(b".0");
+    } else {
+        let mut fraction = decimal.fraction;
+        for _ in 0..decimal.decimals {
+            at -= 1;
+            text[at] = b'0' + (fraction % 10) as u8;
+            fraction /= 10;
+        }
+        at -= 1;
+        text[at] = b'.';
     }
-    table
-};
+    at = write_u64_digits(&mut text[..at], decimal.whole);
+    if decimal.negative {
+        at -= 1;
+        text[at] = b'-';
+    }
+    let _ = out.write_str(&crate::unchecked::ascii_str(&text[at..]));
+    true
+}
 
 /// Writes the decimal digits of `value` at the end of `buf`, two per
 /// division (half the divisions of a digit loop), and returns where they
@@ -202,12 +217,12 @@ pub(crate) fn write_u64_digits(buf: &mut [u8], mut value: u64) -> usize {
         let pair = (value % 100) as usize * 2;
         value /= 100;
         at -= 2;
-        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        buf[at..at + 2].copy_from_slice(&crate::unchecked::DIGIT_PAIRS[pair..pair + 2]);
     }
     if value >= 10 {
         let pair = value as usize * 2;
         at -= 2;
-        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        buf[at..at + 2].copy_from_slice(&crate::unchecked::DIGIT_PAIRS[pair..pair + 2]);
     } else {
         at -= 1;
         buf[at] = b'0' + value as u8;
