@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from results_file import write_keeping_notes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -192,8 +193,7 @@ def main():
     ]
     text = "\n".join(lines) + "\n"
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-    with open(os.path.join(HERE, "results", "net.md"), "w") as f:
-        f.write(text)
+    write_keeping_notes(os.path.join(HERE, "results", "net.md"), text)
     print(text)
 
 

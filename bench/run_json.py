@@ -9,6 +9,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from results_file import write_keeping_notes
 
 QUICK = "--quick" in sys.argv
 RECORDS = 200_000 if QUICK else 1_000_000
@@ -84,8 +85,7 @@ def main():
         "the level name is lower-case and a whole float prints as `0` rather than `0.0`.", "",
     ] + rows) + "\n"
     print(text)
-    with open(os.path.join(HERE, "results", "json.md"), "w") as f:
-        f.write(text)
+    write_keeping_notes(os.path.join(HERE, "results", "json.md"), text)
 
 
 main()

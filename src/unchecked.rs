@@ -1,7 +1,10 @@
 //! The hot path's unchecked operations: each one's checked form measured
-//! slower on the plain path (bench/callgrind.sh), so this module keeps them,
-//! each behind a safe function whose test shows the unchecked step sound
-//! (`trunc`: clock.rs's `fast_rounding_matches_std`, with `floor`). A
+//! slower (bench/callgrind.sh for the plain path, bench/json.sh and `perf`
+//! for JSON records), so this module keeps them, each behind a safe
+//! function or type whose tests show the unchecked step sound (`trunc`:
+//! clock.rs's `fast_rounding_matches_std`, with `floor`; `Appender`: every
+//! copy length and growth path, digits against `format!`; the SSE2 escape
+//! check against the byte test at every byte value and position). A
 //! departure from DESIGN.md's rule 1 (`unsafe` only in `ffi/` and OS calls),
 //! as `sync.rs` is; nothing else outside those places may use `unsafe`.
 
