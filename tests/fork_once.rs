@@ -4,60 +4,21 @@
 //! for a lock a parent thread holds at the fork, one in no reset list.
 
 mod common;
-use common::wait_exit_ok;
+use common::{fork_when, wait_exit_ok};
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use sawmill::handler::{self, EmitError, FileOptions, Sink};
-use sawmill::sync::{slow_next_set_up_for_tests, slow_set_up_running_for_tests, ForkOnce, Lock};
+use sawmill::handler::{EmitError, Sink};
+use sawmill::sync::{ForkOnce, Lock};
 
-/// Forks once `running` says the other thread is inside its set-up; the
-/// child runs `child` then leaves with _exit(0).
-fn fork_when(running: &dyn Fn() -> bool, child: &dyn Fn()) -> libc::pid_t {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !running() {
-        assert!(Instant::now() < deadline, "the set-up never started");
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    // SAFETY: the child only runs sawmill code and leaves with _exit.
-    let pid = unsafe { libc::fork() };
-    assert!(pid >= 0, "fork failed");
-    if pid == 0 {
-        child();
-        // SAFETY: ends the child without the parent's exit-time work.
-        unsafe { libc::_exit(0) };
-    }
-    pid
-}
-
-// One test: the slow-set-up hook is global, so the cases run in sequence.
+// (The logger registry's case is in tests/fork_registry.rs: it needs a
+// process whose first get_logger is its own, which the other tests here,
+// running alongside, would race for.)
 #[test]
 fn child_finishes_a_set_up_a_parent_thread_was_running() {
-    // 1. The logging path: the logger registry's set-up (this process's
-    //    first get_logger) sleeps 600 ms in another thread while we fork.
-    //    The child handler itself needs the registry, and so does the child's
-    //    get_logger.
-    let path = std::env::temp_dir().join(format!("sawmill-fork-once-{}.log", std::process::id()));
-    let _ = std::fs::remove_file(&path);
-    slow_next_set_up_for_tests(600);
-    let parent = std::thread::spawn(|| sawmill::get_logger("once.parent").name().to_owned());
-    let child_path = path.clone();
-    let pid = fork_when(&slow_set_up_running_for_tests, &|| {
-        let logger = sawmill::get_logger("once.child");
-        let h = handler::file_handler(FileOptions::new(&child_path)).expect("file handler");
-        logger.add_handler(h.clone());
-        logger.log(sawmill::ERROR, None, 0, None, "child logged");
-        h.close().expect("close");
-    });
-    wait_exit_ok(pid, Duration::from_secs(20), "registry set-up");
-    assert_eq!(parent.join().expect("parent thread"), "once.parent");
-    let text = std::fs::read_to_string(&path).expect("child's log");
-    assert_eq!(text, "child logged\n");
-    std::fs::remove_file(&path).expect("cleanup");
-
-    // 2. A cell of the test's own: the child runs the set-up again and sees
+    // 1. A cell of the test's own: the child runs the set-up again and sees
     //    its own value; the parent keeps the value of its thread's run.
     static CELL: ForkOnce<&'static str> = ForkOnce::new();
     let inside = Arc::new(AtomicBool::new(false));
@@ -79,7 +40,7 @@ fn child_finishes_a_set_up_a_parent_thread_was_running() {
     assert_eq!(parent.join().expect("parent thread"), "parent");
     assert_eq!(CELL.get(), Some(&"parent"));
 
-    // 3. The same with std's OnceLock: the child hangs (killed after 1 s),
+    // 2. The same with std's OnceLock: the child hangs (killed after 1 s),
     //    which shows the fork above did land inside the set-up.
     static STD_CELL: OnceLock<&'static str> = OnceLock::new();
     let inside = Arc::new(AtomicBool::new(false));

@@ -170,3 +170,23 @@ pub fn python_with_stdin(args: &[&str], input: Vec<u8>) -> Vec<u8> {
     );
     out.stdout
 }
+
+/// Forks once `running` says the other thread is inside its set-up; the
+/// child runs `child` then leaves with _exit(0).
+#[allow(dead_code)]
+pub fn fork_when(running: &dyn Fn() -> bool, child: &dyn Fn()) -> libc::pid_t {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !running() {
+        assert!(Instant::now() < deadline, "the set-up never started");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // SAFETY: the child only runs sawmill code and leaves with _exit.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork failed");
+    if pid == 0 {
+        child();
+        // SAFETY: ends the child without the parent's exit-time work.
+        unsafe { libc::_exit(0) };
+    }
+    pid
+}
