@@ -289,7 +289,8 @@ impl std::fmt::Write for Appender<'_> {
 /// false alarms). On x86-64, 16 bytes per SSE2 compare (a text of 8 to 15
 /// bytes as its first and last 8, 1 to 7 as its first and last 4 or
 /// first, middle and last byte): the JSON formatter checks about ten
-/// short strings per record, and the byte loop cost three times as much.
+/// short strings per record, and the 8-byte word check this replaced cost
+/// 240 instructions more per record (bench_json). Elsewhere a byte loop.
 #[inline]
 pub fn json_needs_escape(bytes: &[u8], ensure_ascii: bool) -> bool {
     #[cfg(target_arch = "x86_64")]
