@@ -179,30 +179,12 @@ pub(crate) fn pointer_call<T>(body: impl FnOnce() -> FfiResult<*mut T>) -> *mut 
     boundary(|_| std::ptr::null_mut(), body)
 }
 
-/// A required string argument: NULL and invalid UTF-8 are errors.
-pub(crate) unsafe fn required_str<'a>(ptr: *const c_char, what: &str) -> FfiResult<&'a str> {
-    if ptr.is_null() {
-        return Err(FfiError::null(what));
-    }
-    // SAFETY: the caller passes a NUL-terminated string that outlives the call.
-    let bytes = unsafe { c_bytes(ptr) };
-    if is_ascii(bytes) {
-        // SAFETY: ASCII is UTF-8 (the common case, checked a word at a time).
-        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
-    }
-    std::str::from_utf8(bytes).map_err(|e| {
-        FfiError::new(
-            sawmill_status::SAWMILL_ERR_INVALID_UTF8,
-            format!("{what} is not valid UTF-8 ({e})"),
-        )
-    })
-}
-
-/// `required_str` for short strings (the keys of a call's extras), inline:
-/// libc's strlen, the ASCII check on one or two words, the UTF-8 check
-/// only for non-ASCII text (out of line).
+/// A required string argument: NULL and invalid UTF-8 are errors. Inline
+/// (the keys of a call's extras come through here): libc's strlen, the
+/// ASCII check a word at a time, the UTF-8 check only for non-ASCII text
+/// (out of line).
 #[inline]
-pub(crate) unsafe fn required_short_str<'a>(ptr: *const c_char, what: &str) -> FfiResult<&'a str> {
+pub(crate) unsafe fn required_str<'a>(ptr: *const c_char, what: &str) -> FfiResult<&'a str> {
     if ptr.is_null() {
         return Err(FfiError::null(what));
     }
@@ -227,7 +209,7 @@ unsafe fn c_bytes<'a>(ptr: *const c_char) -> &'a [u8] {
     unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), libc::strlen(ptr)) }
 }
 
-/// The UTF-8 check of `required_short_str`'s non-ASCII text (out of line).
+/// The UTF-8 check of `required_str`'s non-ASCII text (out of line).
 #[cold]
 #[inline(never)]
 fn non_ascii_str<'a>(bytes: &'a [u8], what: &str) -> FfiResult<&'a str> {

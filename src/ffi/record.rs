@@ -441,7 +441,7 @@ pub(crate) unsafe fn extras_into<'a>(
     let mut seen = 0;
     for entry in entries {
         // SAFETY: C contract: NUL-terminated key.
-        let key = unsafe { super::required_short_str(entry.key, "extra key") }?;
+        let key = unsafe { super::required_str(entry.key, "extra key") }?;
         let bit = crate::record::name_bit(key);
         if Field::NAME_BITS & bit != 0 && Field::from_name_by_length(key).is_some() {
             return Err(reserved_key(key));
