@@ -605,7 +605,8 @@ mod tests {
     }
 
     #[test]
-    fn every_logrecord_attribute_is_refused_and_nothing_else() {
+    fn every_logrecord_attribute_is_refused_and_nothing_else(
+    ) -> Result<(), Box<dyn std::error::Error>> {
         // The names CPython's makeRecord refuses: a record's attributes,
         // and `message` and `asctime`.
         let python = std::process::Command::new("python3")
@@ -615,10 +616,8 @@ mod tests {
                  r = logging.LogRecord('n', 20, 'p', 1, 'm', (), None)\n\
                  print(' '.join(set(r.__dict__) | {'message', 'asctime'}))",
             )
-            .output()
-            .expect("python3");
-        let mut refused_by_python: Vec<&str> = std::str::from_utf8(&python.stdout)
-            .unwrap()
+            .output()?;
+        let mut refused_by_python: Vec<&str> = std::str::from_utf8(&python.stdout)?
             .split_whitespace()
             .collect();
         let mut ours: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
@@ -626,7 +625,7 @@ mod tests {
         ours.sort_unstable();
         assert_eq!(ours, refused_by_python);
         for field in Field::ALL {
-            let key = CString::new(field.name()).unwrap();
+            let key = CString::new(field.name())?;
             let err = refused(&[extra(c"ok", c"1"), extra(&key, c"v")]);
             assert_eq!(
                 err.message,
@@ -637,6 +636,7 @@ mod tests {
         for key in [c"taskName", c"Args", c"mss", c"exc_infx", c"asctimes", c"u"] {
             assert_eq!(accepted(&[extra(key, c"v")]).len(), 1, "{key:?}");
         }
+        Ok(())
     }
 
     #[test]
