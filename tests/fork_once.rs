@@ -13,6 +13,23 @@ use std::time::Duration;
 use sawmill::handler::{EmitError, Sink};
 use sawmill::sync::{ForkOnce, Lock};
 
+/// Starts a thread that runs a cell's set-up through `get_or_init`; the
+/// set-up raises the returned flag, sleeps 500 ms and gives "parent".
+fn parent_inside_slow_set_up(
+    get_or_init: fn(&dyn Fn() -> &'static str) -> &'static str,
+) -> (Arc<AtomicBool>, std::thread::JoinHandle<&'static str>) {
+    let inside = Arc::new(AtomicBool::new(false));
+    let flag = inside.clone();
+    let parent = std::thread::spawn(move || {
+        get_or_init(&|| {
+            flag.store(true, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(500));
+            "parent"
+        })
+    });
+    (inside, parent)
+}
+
 // (The logger registry's case is in tests/fork_registry.rs: it needs a
 // process whose first get_logger is its own, which the other tests here,
 // running alongside, would race for.)
@@ -21,15 +38,7 @@ fn child_finishes_a_set_up_a_parent_thread_was_running() {
     // 1. A cell of the test's own: the child runs the set-up again and sees
     //    its own value; the parent keeps the value of its thread's run.
     static CELL: ForkOnce<&'static str> = ForkOnce::new();
-    let inside = Arc::new(AtomicBool::new(false));
-    let flag = inside.clone();
-    let parent = std::thread::spawn(move || {
-        *CELL.get_or_init(|| {
-            flag.store(true, Ordering::SeqCst);
-            std::thread::sleep(Duration::from_millis(500));
-            "parent"
-        })
-    });
+    let (inside, parent) = parent_inside_slow_set_up(|set_up| *CELL.get_or_init(set_up));
     let pid = fork_when(&|| inside.load(Ordering::SeqCst), &|| {
         if *CELL.get_or_init(|| "child") != "child" {
             // SAFETY: ends the child with a failure status.
@@ -43,15 +52,7 @@ fn child_finishes_a_set_up_a_parent_thread_was_running() {
     // 2. The same with std's OnceLock: the child hangs (killed after 1 s),
     //    which shows the fork above did land inside the set-up.
     static STD_CELL: OnceLock<&'static str> = OnceLock::new();
-    let inside = Arc::new(AtomicBool::new(false));
-    let flag = inside.clone();
-    let parent = std::thread::spawn(move || {
-        *STD_CELL.get_or_init(|| {
-            flag.store(true, Ordering::SeqCst);
-            std::thread::sleep(Duration::from_millis(500));
-            "parent"
-        })
-    });
+    let (inside, parent) = parent_inside_slow_set_up(|set_up| *STD_CELL.get_or_init(set_up));
     let pid = fork_when(&|| inside.load(Ordering::SeqCst), &|| {
         STD_CELL.get_or_init(|| "child");
     });
