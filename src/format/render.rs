@@ -73,14 +73,16 @@ pub fn write_float_repr(out: &mut impl Write, value: f64) {
         let _ = out.write_str(special);
         return;
     }
+    // Most floats programs log (`short_decimal` checks the range itself).
+    if write_short_decimal(out, value) {
+        return;
+    }
     let mut buffer = ryu::Buffer::new();
     // Between 1e-4 and 1e16 (and for zero) Ryu writes what Python's repr
     // does: the same shortest digits in positional form with ".0" on whole
     // numbers. Outside, the exponent forms differ (1e-05 / 1e+16).
     if (1e-4..1e16).contains(&value.abs()) || value == 0.0 {
-        if !write_short_decimal(out, value) {
-            let _ = out.write_str(buffer.format_finite(value));
-        }
+        let _ = out.write_str(buffer.format_finite(value));
         return;
     }
     let (digit_buf, digit_len, exponent) = shortest_digits(&mut buffer, value.abs());
