@@ -137,6 +137,9 @@ impl<'a> Appender<'a> {
     #[inline]
     pub fn with_string<R>(&mut self, f: impl FnOnce(&mut String) -> R) -> R {
         self.sync_len();
+        // Lent: should `f` unwind, the drop leaves the String as `f` left
+        // it instead of setting a length from pointers it may have moved.
+        self.base = std::ptr::null_mut();
         let result = f(self.out);
         self.reload();
         result
@@ -171,7 +174,13 @@ impl<'a> Appender<'a> {
     /// constants: quotes, separators; the loop unrolls for a given count).
     #[inline(always)]
     pub fn push_pieces<const N: usize>(&mut self, pieces: [&str; N]) {
-        self.reserve(pieces.iter().map(|p| p.len()).sum());
+        // (Saturating: a sum that cannot be reserved fails in `reserve`
+        // rather than wrapping to a room too small.)
+        self.reserve(
+            pieces
+                .iter()
+                .fold(0, |n: usize, p| n.saturating_add(p.len())),
+        );
         for piece in pieces {
             // SAFETY: room for all pieces was made; whole `str`s keep the
             // text UTF-8.
@@ -271,7 +280,9 @@ impl<'a> Appender<'a> {
 impl Drop for Appender<'_> {
     #[inline]
     fn drop(&mut self) {
-        self.sync_len();
+        if !self.base.is_null() {
+            self.sync_len();
+        }
     }
 }
 
@@ -505,5 +516,23 @@ mod tests {
                 assert_eq!(out, format!("{value:0width$}"), "{value} width {width}");
             }
         }
+    }
+
+    #[test]
+    fn a_lend_that_unwinds_leaves_the_string_as_it_was_left() {
+        // The closure grows the string (moving its buffer) and panics: the
+        // appender's drop must not set a length from its old pointers.
+        let mut out = String::from("ab");
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut w = Appender::new(&mut out);
+            w.push_str("cd");
+            w.with_string(|s| {
+                s.push_str(&"x".repeat(4096));
+                panic!("inside the lend");
+            });
+        }));
+        assert!(unwound.is_err());
+        assert_eq!(out.len(), 4 + 4096);
+        assert!(out.starts_with("abcdx"));
     }
 }
