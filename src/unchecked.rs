@@ -200,12 +200,6 @@ impl<'a> Appender<'a> {
         }
     }
 
-    /// Appends bytes that must be ASCII (digits made here); see `ascii_str`.
-    #[inline(always)]
-    pub fn push_ascii_bytes(&mut self, bytes: &[u8]) {
-        self.push_str(&ascii_str(bytes));
-    }
-
     /// Appends the decimal digits of `value`, at least `min_digits` of them
     /// (zero-padded; at most 20), written straight into place: digits made
     /// in a buffer and copied were read back while their narrow stores were
@@ -464,7 +458,7 @@ mod tests {
                     w.push_str(&source[..len]);
                     w.push_pieces(["<", &source[..len], ">"]);
                     w.push_ascii(b'.');
-                    w.push_ascii_bytes(b"123");
+                    w.push_u64(123, 0);
                     w.with_string(|s| s.push('\u{e9}'));
                     w.push_str("\u{2603}");
                 }
@@ -490,10 +484,8 @@ mod tests {
         drop(w);
         assert_eq!(out, "abcz");
         // Bytes that are not ASCII (a bug in a caller) come out lossy.
-        let mut w = Appender::new(&mut out);
-        w.push_ascii_bytes(&[b'1', 0xff]);
-        drop(w);
-        assert_eq!(out, "abcz1\u{fffd}");
+        assert_eq!(ascii_str(&[b'1', 0xff]), "1\u{fffd}");
+        assert_eq!(ascii_str(b"0.25"), "0.25");
     }
 
     #[test]

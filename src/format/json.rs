@@ -473,22 +473,28 @@ fn write_float(w: &mut Appender<'_>, value: f64) {
 /// An int's decimal digits (no `fmt` machinery: one JSON record may
 /// carry several).
 fn write_int(w: &mut Appender<'_>, value: i128) {
-    let mut digits = [0u8; 40];
-    let mut at = digits.len();
+    if let Ok(small) = i64::try_from(value) {
+        return write_i64(w, small);
+    }
+    // Beyond 64 bits (rare): 19-digit groups from the right (128-bit
+    // division is a library call), at most two of them, then the leading
+    // digits, all written in place.
+    const GROUP: u128 = 10_000_000_000_000_000_000;
     let mut rest = value.unsigned_abs();
-    // 128-bit division is a library call: the low digits of a value above
-    // 64 bits one by one, the rest (the leading digits) two at a time.
+    let mut groups = [0u64; 2];
+    let mut count = 0;
     while rest > u128::from(u64::MAX) {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
+        groups[count] = (rest % GROUP) as u64;
+        rest /= GROUP;
+        count += 1;
     }
-    at = super::render::write_u64_digits(&mut digits[..at], rest as u64);
     if value < 0 {
-        at -= 1;
-        digits[at] = b'-';
+        w.push_ascii(b'-');
     }
-    w.push_ascii_bytes(&digits[at..]);
+    w.push_u64(rest as u64, 0);
+    for group in groups[..count].iter().rev() {
+        w.push_u64(*group, 19);
+    }
 }
 
 /// A JSON string literal as CPython's `json.dumps` writes it: `"` and `\`
